@@ -1,0 +1,62 @@
+// The one database handle: PostgreSQL through `postgres` when DATABASE_URL is set, in-process PGlite otherwise.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle: queries that must join the caller's transaction take this. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export type Database = { db: Db; close: () => Promise<void> };
+
+const migrationsFolder = () => path.join(process.cwd(), "drizzle");
+// Serialises start-up migrations when several processes share one PostgreSQL.
+const MIGRATION_LOCK = 7_342_101;
+
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+
+  const migrator = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(drizzle(migrator), { migrationsFolder: migrationsFolder() });
+    await migrator`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await migrator.end();
+  }
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  return { db: drizzle(client, { schema }) as unknown as Db, close: () => client.end() };
+}
+
+export async function openPglite(dataDir: string): Promise<Database> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+
+  // PGlite creates only the last directory of its path.
+  if (!dataDir.startsWith("memory://")) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const client = new PGlite(dataDir);
+  const db = drizzle(client, { schema });
+  await migrate(db, { migrationsFolder: migrationsFolder() });
+  return { db: db as unknown as Db, close: () => client.close() };
+}
+
+type Holder = { ledgerlinkDatabase?: Promise<Database> };
+// Next.js loads instrumentation and route handlers as separate bundles of one process: share via globalThis.
+const holder = globalThis as Holder;
+
+/** The process-wide database, opened and migrated on first use. */
+export async function getDb(): Promise<Db> {
+  if (!holder.ledgerlinkDatabase) {
+    const { env } = await import("@/server/env");
+    const { databaseUrl, pgliteDir } = env();
+    holder.ledgerlinkDatabase = databaseUrl ? openPostgres(databaseUrl) : openPglite(pgliteDir);
+    holder.ledgerlinkDatabase.catch(() => {
+      holder.ledgerlinkDatabase = undefined;
+    });
+  }
+  return (await holder.ledgerlinkDatabase).db;
+}

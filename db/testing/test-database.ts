@@ -1,0 +1,28 @@
+// A fresh, migrated database per test file: a new database on TEST_DATABASE_URL's server, else in-memory PGlite.
+import { randomUUID } from "node:crypto";
+import { openPglite, openPostgres, type Database } from "../client";
+
+export async function openTestDatabase(): Promise<Database> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) return openPglite("memory://");
+
+  const { default: postgres } = await import("postgres");
+  const name = `test_${randomUUID().replaceAll("-", "")}`;
+  const admin = () => postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const creator = admin();
+  await creator.unsafe(`create database ${name}`);
+  await creator.end();
+
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openPostgres(url.toString());
+  return {
+    db: database.db,
+    async close() {
+      await database.close();
+      const dropper = admin();
+      await dropper.unsafe(`drop database ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}

@@ -1,0 +1,6 @@
+// Next.js start-up hook: runs once per server process, before the first request.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  const { bootstrap } = await import("./server/bootstrap");
+  await bootstrap();
+}

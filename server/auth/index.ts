@@ -1,0 +1,44 @@
+// next-auth: e-mail and password sign-in, JWT sessions carrying the person's id.
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { env } from "@/server/env";
+import { authenticate } from "./authenticate";
+import { clientAddress } from "./client-address";
+
+class ThrottledSignIn extends CredentialsSignin {
+  code = "throttled";
+}
+
+const credentials = z.object({ email: z.string().trim().min(1), password: z.string().min(1) });
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+  secret: env().authSecret,
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
+  pages: { signIn: "/login" },
+  providers: [
+    Credentials({
+      credentials: { email: { type: "email" }, password: { type: "password" } },
+      async authorize(raw, request) {
+        const parsed = credentials.safeParse(raw);
+        if (!parsed.success) return null;
+        const result = await authenticate(await getDb(), { ...parsed.data, ip: clientAddress(request.headers) });
+        if (result.ok) return result.person;
+        if (result.reason === "throttled") throw new ThrottledSignIn();
+        return null;
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.id) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (token.sub) session.user.id = token.sub;
+      return session;
+    },
+  },
+}));

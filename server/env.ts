@@ -1,0 +1,122 @@
+// The environment, parsed and validated once; embedded mode (no DATABASE_URL) fills safe generated defaults.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const keyring = z
+  .string()
+  .transform((value, ctx) => {
+    const keys = value.split(",").map((entry) => {
+      const [id, material] = entry.trim().split(":");
+      const bytes = Buffer.from(material ?? "", "base64");
+      if (!id || bytes.length !== 32) {
+        ctx.addIssue({
+          code: "custom",
+          message: `each entry must be "<key id>:<32 bytes in base64>" (entry "${id ?? ""}" is not)`,
+        });
+      }
+      return { id: id ?? "", key: bytes };
+    });
+    return keys;
+  });
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  PGLITE_DIR: z.string().min(1).default("./.data/pglite"),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  LEDGERLINK_ENCRYPTION_KEYS: keyring.optional(),
+  APP_URL: z.url("must be an absolute URL such as https://ledgerlink.example.com").optional(),
+  DEMO_SEED: z.enum(["on", "off"]).optional(),
+});
+
+export type EncryptionKey = { id: string; key: Buffer };
+
+export type Env = {
+  nodeEnv: "development" | "production" | "test";
+  databaseUrl: string | undefined;
+  pgliteDir: string;
+  /** No DATABASE_URL: the single-machine default on in-process PGlite. */
+  embedded: boolean;
+  authSecret: string;
+  /** The first key encrypts; every key can decrypt (rotation). */
+  encryptionKeys: EncryptionKey[];
+  appUrl: string | undefined;
+  demoSeed: boolean;
+};
+
+export class EnvError extends Error {}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
+}
+
+type GeneratedSecrets = { authSecret: string; encryptionKey: string };
+
+// Embedded mode keeps its generated secrets beside the data, so sessions and encrypted values survive restarts.
+function embeddedSecrets(pgliteDir: string): GeneratedSecrets {
+  const fresh = (): GeneratedSecrets => ({
+    authSecret: randomBytes(32).toString("base64url"),
+    encryptionKey: randomBytes(32).toString("base64"),
+  });
+  if (pgliteDir.startsWith("memory://")) return fresh();
+  const dir = path.dirname(path.resolve(pgliteDir));
+  const file = path.join(dir, "secrets.json");
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as GeneratedSecrets;
+  } catch {
+    mkdirSync(dir, { recursive: true });
+    const secrets = fresh();
+    try {
+      writeFileSync(file, JSON.stringify(secrets), { flag: "wx", mode: 0o600 });
+      return secrets;
+    } catch {
+      // Another bundle of the same app created it first: use that one.
+      return JSON.parse(readFileSync(file, "utf8")) as GeneratedSecrets;
+    }
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const blankAsMissing = Object.fromEntries(
+    Object.entries(source).map(([key, value]) => [key, value === "" ? undefined : value]),
+  );
+  const parsed = schema.safeParse(blankAsMissing);
+  if (!parsed.success) {
+    throw new EnvError(`Invalid environment:\n${describe(parsed.error)}`);
+  }
+  const raw = parsed.data;
+  const embedded = raw.DATABASE_URL === undefined;
+  const missing: string[] = [];
+  if (!embedded && !raw.AUTH_SECRET) missing.push("  AUTH_SECRET: required when DATABASE_URL is set (generate one with `openssl rand -base64 32`)");
+  if (!embedded && !raw.LEDGERLINK_ENCRYPTION_KEYS) {
+    missing.push('  LEDGERLINK_ENCRYPTION_KEYS: required when DATABASE_URL is set, as "k1:<`openssl rand -base64 32`>"');
+  }
+  if (missing.length > 0) throw new EnvError(`Invalid environment:\n${missing.join("\n")}`);
+
+  const generated = embedded && (!raw.AUTH_SECRET || !raw.LEDGERLINK_ENCRYPTION_KEYS) ? embeddedSecrets(raw.PGLITE_DIR) : undefined;
+  return {
+    nodeEnv: raw.NODE_ENV,
+    databaseUrl: raw.DATABASE_URL,
+    pgliteDir: raw.PGLITE_DIR,
+    embedded,
+    authSecret: raw.AUTH_SECRET ?? generated!.authSecret,
+    encryptionKeys: raw.LEDGERLINK_ENCRYPTION_KEYS ?? [
+      { id: "embedded", key: Buffer.from(generated!.encryptionKey, "base64") },
+    ],
+    appUrl: raw.APP_URL,
+    demoSeed: raw.DEMO_SEED ? raw.DEMO_SEED === "on" : embedded,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The process environment, parsed on first use (not at import, so `next build` needs no secrets). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

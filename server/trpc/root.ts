@@ -1,0 +1,16 @@
+// The application's tRPC router: one sub-router per domain.
+import { createCallerFactory, router } from "./init";
+import { auditRouter } from "./routers/audit";
+import { invitationsRouter } from "./routers/invitations";
+import { membersRouter } from "./routers/members";
+import { tenantsRouter } from "./routers/tenants";
+
+export const appRouter = router({
+  tenants: tenantsRouter,
+  members: membersRouter,
+  invitations: invitationsRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);
