@@ -30,7 +30,6 @@ const schema = z.object({
   PGLITE_DIR: z.string().min(1).default("./.data/pglite"),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   LEDGERLINK_ENCRYPTION_KEYS: keyring.optional(),
-  APP_URL: z.url("must be an absolute URL such as https://ledgerlink.example.com").optional(),
   DEMO_SEED: z.enum(["on", "off"]).optional(),
 });
 
@@ -45,7 +44,6 @@ export type Env = {
   authSecret: string;
   /** The first key encrypts; every key can decrypt (rotation). */
   encryptionKeys: EncryptionKey[];
-  appUrl: string | undefined;
   demoSeed: boolean;
 };
 
@@ -108,15 +106,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     encryptionKeys: raw.LEDGERLINK_ENCRYPTION_KEYS ?? [
       { id: "embedded", key: Buffer.from(generated!.encryptionKey, "base64") },
     ],
-    appUrl: raw.APP_URL,
     demoSeed: raw.DEMO_SEED ? raw.DEMO_SEED === "on" : embedded,
   };
 }
 
-let cached: Env | undefined;
+type Holder = { ledgerlinkEnv?: Env };
+// Process-wide, not per module: Next.js bundles this module several times, and generated secrets must agree.
+const holder = globalThis as Holder;
 
 /** The process environment, parsed on first use (not at import, so `next build` needs no secrets). */
 export function env(): Env {
-  cached ??= parseEnv(process.env);
-  return cached;
+  holder.ledgerlinkEnv ??= parseEnv(process.env);
+  return holder.ledgerlinkEnv;
 }

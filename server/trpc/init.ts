@@ -7,6 +7,7 @@ import type { Actor } from "@/db/queries/audit";
 import { findMembership } from "@/db/queries/tenants";
 import type { Role } from "@/db/schema";
 import { DomainError } from "@/server/errors";
+import { hasRole } from "./roles";
 
 export type Person = { id: string; email: string; name: string };
 export type Context = { db: Db; person: Person | null; ip: string | null };
@@ -48,9 +49,6 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   const actor: Actor = { id: ctx.person.id, email: ctx.person.email, ip: ctx.ip };
   return next({ ctx: { person: ctx.person, actor } });
 });
-
-const RANK: Record<Role, number> = { viewer: 0, admin: 1, owner: 2 };
-export const hasRole = (role: Role, minimum: Role) => RANK[role] >= RANK[minimum];
 
 export const tenantInput = z.object({ tenantSlug: z.string().min(1).max(64) });
 

@@ -5,7 +5,7 @@ import { listMembers, findMembership } from "@/db/queries/tenants";
 import { listOpenInvitations } from "@/db/queries/invitations";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
 import { openTestDatabase } from "@/db/testing/test-database";
-import { appRouter } from "./root";
+import { tenantProcedures } from "./tenant-procedures";
 
 let database: Database;
 beforeAll(async () => {
@@ -13,12 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-/** Paths of every procedure that takes a tenant, read from the router so new ones are covered automatically. */
-export function tenantProcedurePaths(): string[] {
-  return Object.entries(appRouter._def.procedures)
-    .filter(([, procedure]) => (procedure as { _def: { meta?: { minRole?: string } } })._def.meta?.minRole)
-    .map(([path]) => path);
-}
+const tenantProcedurePaths = () => tenantProcedures().map((procedure) => procedure.path);
 
 function call(caller: ReturnType<typeof callerFor>, path: string, input: unknown): Promise<unknown> {
   const procedure = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);

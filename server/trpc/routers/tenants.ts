@@ -4,26 +4,7 @@ import { z } from "zod";
 import { recordAudit } from "@/db/queries/audit";
 import { createTenant, deleteTenant, listMembers, listTenantsForPerson, renameTenant } from "@/db/queries/tenants";
 import { authedProcedure, router, tenantProcedure } from "../init";
-
-const tenantName = z.string().trim().min(2, "Use at least 2 characters").max(100, "Use at most 100 characters");
-const tenantSlug = z
-  .string()
-  .trim()
-  .min(3, "Use at least 3 characters")
-  .max(48, "Use at most 48 characters")
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "Use lower-case letters, digits and single hyphens");
-
-/** A URL-safe address suggested from a tenant's name. */
-export function slugFromName(name: string): string {
-  return name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 48)
-    .replace(/-+$/, "");
-}
+import { tenantName, tenantSlug } from "./tenant-slug";
 
 export const tenantsRouter = router({
   list: authedProcedure.query(({ ctx }) => listTenantsForPerson(ctx.db, ctx.person.id)),

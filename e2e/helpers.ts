@@ -1,0 +1,52 @@
+// Shared steps for the end-to-end journeys: accounts, tenants, and calling the API from the browser's session.
+import { expect, type Page } from "@playwright/test";
+import { randomUUID } from "node:crypto";
+
+export const PASSWORD = "a long enough password";
+
+export const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.test`;
+
+export async function signUp(page: Page, person: { name: string; email: string }) {
+  await page.goto("/signup");
+  await page.getByLabel("Your name").fill(person.name);
+  await page.getByLabel("E-mail").fill(person.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL((url) => url.pathname !== "/signup");
+}
+
+export async function createTenant(page: Page, name: string): Promise<string> {
+  await page.goto("/tenants/new");
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create tenant" }).click();
+  await page.waitForURL(/\/t\/[a-z0-9-]+$/);
+  return new URL(page.url()).pathname.split("/")[2]!;
+}
+
+export async function signOut(page: Page) {
+  await page.getByText(/▾/).click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/login/);
+}
+
+export type ApiResult = { status: number; body: string };
+
+/** Calls a tRPC procedure over HTTP with the page's own cookies, as a script in the browser could. */
+export function callApi(page: Page, path: string, type: "query" | "mutation", input: unknown): Promise<ApiResult> {
+  return page.evaluate(
+    async ({ path, type, input }) => {
+      const payload = JSON.stringify({ json: input });
+      const response =
+        type === "query"
+          ? await fetch(`/api/trpc/${path}?input=${encodeURIComponent(payload)}`)
+          : await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: payload });
+      return { status: response.status, body: await response.text() };
+    },
+    { path, type, input },
+  );
+}
+
+export async function expectStatus(result: ApiResult, status: number, code: string) {
+  expect(result.status, result.body).toBe(status);
+  expect(JSON.parse(result.body).error.json.data.code).toBe(code);
+}
