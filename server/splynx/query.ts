@@ -3,7 +3,7 @@
 export type Operator = "=" | "!=" | ">=" | "<=" | ">" | "<" | "<>" | "IS" | "REGEXP" | "BETWEEN" | "LIKE" | "IN" | "FIND_IN_SET";
 type Scalar = string | number;
 /** A bare value means equality; otherwise an operator with its operand(s). */
-export type Condition = Scalar | [Operator, Scalar] | ["BETWEEN", Scalar, Scalar] | ["IN", Scalar[]];
+export type Condition = Scalar | readonly [Operator, Scalar] | readonly ["BETWEEN", Scalar, Scalar] | readonly ["IN", readonly Scalar[]];
 
 export type ListQuery = {
   main_attributes?: Record<string, Condition>;
