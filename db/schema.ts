@@ -101,6 +101,31 @@ export const auditLog = pgTable(
   ],
 );
 
+export const SPLYNX_AUTH_MODES = ["signature", "token"] as const;
+export const splynxAuthModeEnum = pgEnum("splynx_auth_mode", SPLYNX_AUTH_MODES);
+
+export type ConnectionCheck = { id: string; label: string; ok: boolean; detail?: string };
+export type SplynxTestResult = { ok: boolean; testedAt: string; checks: ConnectionCheck[] };
+
+/** One Splynx connection per tenant; key and secret sealed with the encryption keyring. */
+export const splynxConnections = pgTable("splynx_connections", {
+  tenantId: uuid("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  baseUrl: text("base_url").notNull(),
+  authMode: splynxAuthModeEnum("auth_mode").notNull().default("signature"),
+  apiKeySealed: text("api_key_sealed").notNull(),
+  apiSecretSealed: text("api_secret_sealed").notNull(),
+  lastTest: jsonb("last_test").$type<SplynxTestResult>(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+// The last signature nonce per Splynx API key (by fingerprint), shared by every worker process.
+export const splynxNonces = pgTable("splynx_nonces", {
+  keyFingerprint: text("key_fingerprint").primaryKey(),
+  lastNonce: bigint("last_nonce", { mode: "bigint" }).notNull(),
+});
+
 // Failed sign-ins per e-mail and per client address; a row per throttled key, not tenant data.
 export const signInThrottle = pgTable("sign_in_throttle", {
   key: text("key").primaryKey(),

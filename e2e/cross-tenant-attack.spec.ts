@@ -1,7 +1,7 @@
 // An attacker who belongs to tenant A calls every tenant procedure with tenant B's slug and ids from the browser.
 import { expect, test } from "@playwright/test";
 import { tenantProcedures } from "@/server/trpc/tenant-procedures";
-import { callApi, createTenant, signOut, signUp, uniqueEmail } from "./helpers";
+import { callApi, createTenant, signIn, signOut, signUp, uniqueEmail } from "./helpers";
 
 test("a member of one tenant can reach nothing of another", async ({ page }) => {
   const victim = { name: "Beatrice Victim", email: uniqueEmail("beatrice") };
@@ -30,10 +30,7 @@ test("a member of one tenant can reach nothing of another", async ({ page }) => 
 
   // The victim's tenant is intact.
   await signOut(page);
-  await page.goto("/login");
-  await page.getByLabel("E-mail").fill(victim.email);
-  await page.getByLabel("Password").fill("a long enough password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, victim.email);
   await expect(page.getByRole("heading", { name: "Victim Broadband" })).toBeVisible();
   const members = JSON.parse((await callApi(page, "members.list", "query", { tenantSlug: victimSlug })).body).result.data.json as { role: string }[];
   expect(members).toEqual([expect.objectContaining({ role: "owner" })]);

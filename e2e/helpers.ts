@@ -50,3 +50,32 @@ export async function expectStatus(result: ApiResult, status: number, code: stri
   expect(result.status, result.body).toBe(status);
   expect(JSON.parse(result.body).error.json.data.code).toBe(code);
 }
+
+/** As the signed-in owner: creates an invite link for `email` with `role` on the members page. */
+export async function inviteLink(page: Page, slug: string, email: string, role: "viewer" | "admin" | "owner"): Promise<string> {
+  await page.goto(`/t/${slug}/members`);
+  await page.locator("form").getByLabel("E-mail").fill(email);
+  await page.locator("form").getByLabel("Role").selectOption(role);
+  await page.getByRole("button", { name: "Create invite link" }).click();
+  return page.getByLabel("Invite link").inputValue();
+}
+
+/** Signed out: opens the invite, creates the invited account on the way, accepts, and lands in the tenant. */
+export async function joinByInvite(page: Page, link: string, person: { name: string; email: string }) {
+  await page.goto(link);
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await expect(page.getByLabel("E-mail")).toHaveValue(person.email);
+  await page.getByLabel("Your name").fill(person.name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("button", { name: "Accept invitation" }).click();
+  await page.waitForURL(/\/t\/[a-z0-9-]+$/);
+}
+
+export async function signIn(page: Page, email: string) {
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname !== "/login");
+}

@@ -1,6 +1,6 @@
 // A newcomer creates a tenant and invites a viewer, who joins and is refused every admin action, in the UI and at the API.
 import { expect, test } from "@playwright/test";
-import { callApi, createTenant, expectStatus, signOut, signUp, uniqueEmail } from "./helpers";
+import { callApi, createTenant, expectStatus, inviteLink, joinByInvite, signIn, signOut, signUp, uniqueEmail } from "./helpers";
 
 test("a viewer joins by invitation and can't act as an admin", async ({ page }) => {
   const owner = { name: "Olivia Owner", email: uniqueEmail("olivia") };
@@ -11,23 +11,14 @@ test("a viewer joins by invitation and can't act as an admin", async ({ page }) 
   const slug = await createTenant(page, "Fibre Nørth ISP");
   expect(slug).toBe("fibre-north-isp");
 
-  await page.getByRole("navigation", { name: "Tenant" }).getByRole("link", { name: "Members" }).click();
-  await page.getByLabel("E-mail", { exact: true }).fill(viewer.email);
-  await page.locator("form").getByLabel("Role").selectOption("viewer");
-  await page.getByRole("button", { name: "Create invite link" }).click();
-  const link = await page.getByLabel("Invite link").inputValue();
+  const link = await inviteLink(page, slug, viewer.email, "viewer");
   expect(link).toContain("/invite/");
   await expect(page.getByRole("cell", { name: viewer.email })).toBeVisible();
   await signOut(page);
 
   await page.goto(link);
   await expect(page.getByRole("heading", { name: "Join Fibre Nørth ISP" })).toBeVisible();
-  await page.getByRole("link", { name: "Create an account" }).click();
-  await expect(page.getByLabel("E-mail")).toHaveValue(viewer.email);
-  await page.getByLabel("Your name").fill(viewer.name);
-  await page.getByLabel("Password").fill("a long enough password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByRole("button", { name: "Accept invitation" }).click();
+  await joinByInvite(page, link, viewer);
   await expect(page).toHaveURL(new RegExp(`/t/${slug}$`));
   await expect(page.getByRole("heading", { name: "Fibre Nørth ISP" })).toBeVisible();
   await expect(page.getByTestId("member-count")).toHaveText("2");
@@ -59,10 +50,7 @@ test("a viewer joins by invitation and can't act as an admin", async ({ page }) 
 
   // Nothing changed: the owner still owns the tenant under its name.
   await signOut(page);
-  await page.goto("/login");
-  await page.getByLabel("E-mail").fill(owner.email);
-  await page.getByLabel("Password").fill("a long enough password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, owner.email);
   await expect(page.getByRole("heading", { name: "Fibre Nørth ISP" })).toBeVisible();
   await page.goto(`/t/${slug}/audit`);
   await expect(page.getByRole("cell", { name: "member.join" })).toBeVisible();

@@ -37,5 +37,12 @@ describe("parseEnv", () => {
     expect(parsed.encryptionKeys.map((entry) => entry.id)).toEqual(["k2", "k1"]);
     expect(parsed.embedded).toBe(false);
     expect(parsed.demoSeed).toBe(false);
+    expect(parsed.sandbox).toBe(false);
+  });
+
+  it("guards tenant URLs in production unless told otherwise, and offers the sandbox on the embedded default", () => {
+    expect(parseEnv({ NODE_ENV: "production", PGLITE_DIR: "memory://" })).toMatchObject({ urlGuard: true, sandbox: true });
+    expect(parseEnv({ NODE_ENV: "development", PGLITE_DIR: "memory://" })).toMatchObject({ urlGuard: false });
+    expect(parseEnv({ NODE_ENV: "production", PGLITE_DIR: "memory://", LEDGERLINK_URL_GUARD: "off", LEDGERLINK_SANDBOX: "off" })).toMatchObject({ urlGuard: false, sandbox: false });
   });
 });

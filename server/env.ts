@@ -31,6 +31,8 @@ const schema = z.object({
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   LEDGERLINK_ENCRYPTION_KEYS: keyring.optional(),
   DEMO_SEED: z.enum(["on", "off"]).optional(),
+  LEDGERLINK_SANDBOX: z.enum(["on", "off"]).optional(),
+  LEDGERLINK_URL_GUARD: z.enum(["on", "off"]).optional(),
 });
 
 export type EncryptionKey = { id: string; key: Buffer };
@@ -45,6 +47,10 @@ export type Env = {
   /** The first key encrypts; every key can decrypt (rotation). */
   encryptionKeys: EncryptionKey[];
   demoSeed: boolean;
+  /** The built-in Splynx and Zoho simulators, reachable as `sandbox://` connections. */
+  sandbox: boolean;
+  /** Tenant-typed URLs must be https to public addresses (SPEC §2.1). */
+  urlGuard: boolean;
 };
 
 export class EnvError extends Error {}
@@ -107,6 +113,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       { id: "embedded", key: Buffer.from(generated!.encryptionKey, "base64") },
     ],
     demoSeed: raw.DEMO_SEED ? raw.DEMO_SEED === "on" : embedded,
+    sandbox: raw.LEDGERLINK_SANDBOX ? raw.LEDGERLINK_SANDBOX === "on" : embedded,
+    urlGuard: raw.LEDGERLINK_URL_GUARD ? raw.LEDGERLINK_URL_GUARD === "on" : raw.NODE_ENV === "production",
   };
 }
 

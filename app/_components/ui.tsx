@@ -1,6 +1,6 @@
 // The handful of shared building blocks every screen uses, so pages look and behave alike.
 import Link from "next/link";
-import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import { cloneElement, useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactElement, type ReactNode, type SelectHTMLAttributes } from "react";
 
 const cx = (...classes: (string | false | null | undefined)[]) => classes.filter(Boolean).join(" ");
 
@@ -52,18 +52,29 @@ export function ButtonLink({ href, children }: { href: string; children: ReactNo
   );
 }
 
-export function Field({ label, error, hint, children }: { label: string; error?: string; hint?: ReactNode; children: ReactNode }) {
+type ControlProps = { id?: string; "aria-describedby"?: string; "aria-invalid"?: boolean };
+
+/** A labelled control: the label names it exactly, and the hint or error describes it. */
+export function Field({ label, error, hint, children }: { label: string; error?: string; hint?: ReactNode; children: ReactElement<ControlProps> }) {
+  const id = useId();
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
-    <label className="block text-sm">
-      <span className="mb-1 block font-medium text-slate-700">{label}</span>
-      {children}
-      {hint && !error && <span className="mt-1 block text-xs text-slate-500">{hint}</span>}
+    <div className="block text-sm">
+      <label htmlFor={id} className="mb-1 block font-medium text-slate-700">
+        {label}
+      </label>
+      {cloneElement(children, { id, "aria-describedby": describedBy, "aria-invalid": error ? true : undefined })}
+      {hint && !error && (
+        <span id={`${id}-hint`} className="mt-1 block text-xs text-slate-500">
+          {hint}
+        </span>
+      )}
       {error && (
-        <span role="alert" className="mt-1 block text-xs text-red-700">
+        <span id={`${id}-error`} role="alert" className="mt-1 block text-xs text-red-700">
           {error}
         </span>
       )}
-    </label>
+    </div>
   );
 }
 

@@ -5,7 +5,10 @@ import path from "node:path";
 import type { Db } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
 import { createPerson, findPersonByEmail } from "@/db/queries/people";
+import { saveSplynxConnection } from "@/db/queries/splynx";
 import { createTenant } from "@/db/queries/tenants";
+import { encryptSecret } from "@/server/crypto/secrets";
+import { SANDBOX_SPLYNX_KEYS, SANDBOX_SPLYNX_URL } from "@/server/sandbox";
 import { hashPassword } from "@/server/auth/password";
 import { env } from "@/server/env";
 
@@ -49,6 +52,11 @@ export async function seedDemo(db: Db): Promise<DemoCredentials | null> {
     const person = await createPerson(tx, { email: credentials.email, name: "Demo Admin", passwordHash: await hashPassword(credentials.password) });
     const tenant = await createTenant(tx, { ...DEMO_TENANT, ownerId: person.id });
     await recordAudit(tx, { tenantId: tenant.id, actor: { id: person.id, email: person.email }, action: "tenant.create", target: tenant.slug, details: { name: tenant.name, demo: true } });
+    if (env().sandbox) {
+      const keys = env().encryptionKeys;
+      const { key, secret } = SANDBOX_SPLYNX_KEYS.full;
+      await saveSplynxConnection(tx, { tenantId: tenant.id, baseUrl: SANDBOX_SPLYNX_URL, authMode: "signature", apiKeySealed: encryptSecret(key, keys), apiSecretSealed: encryptSecret(secret, keys) });
+    }
   });
   const file = credentialsFile();
   if (file) {

@@ -3,6 +3,7 @@ import { createCallerFactory, router } from "./init";
 import { auditRouter } from "./routers/audit";
 import { invitationsRouter } from "./routers/invitations";
 import { membersRouter } from "./routers/members";
+import { splynxRouter } from "./routers/splynx";
 import { tenantsRouter } from "./routers/tenants";
 
 export const appRouter = router({
@@ -10,6 +11,7 @@ export const appRouter = router({
   members: membersRouter,
   invitations: invitationsRouter,
   audit: auditRouter,
+  splynx: splynxRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,7 +10,9 @@ export class Collection {
   insert(record: Omit<WireRecord, "id"> & { id?: number }): WireRecord {
     const id = record.id ?? this.nextId;
     this.nextId = Math.max(this.nextId, id + 1);
-    const row = { ...record, id } as WireRecord;
+    // Splynx sends id first.
+    const row = { id, ...record } as WireRecord;
+    row.id = id;
     // Ids only grow, so appending keeps the rows sorted for the binary search below.
     this.rows.push(row);
     this.byId.set(id, row);

@@ -1,0 +1,43 @@
+// The sandbox: simulators that live inside the app process, reachable as `sandbox://` connections and under /sandbox.
+import { env } from "@/server/env";
+import { DomainError } from "@/server/errors";
+import { inProcessFetch } from "./http-adapter";
+import { createSplynxSimulator, type SplynxSimulator } from "./splynx/simulator";
+
+export const SANDBOX_SPLYNX_URL = "sandbox://splynx";
+
+/** The sandbox Splynx's API keys: one that may do everything the sync needs, one that may only read. */
+export const SANDBOX_SPLYNX_KEYS = {
+  full: { key: "ledgerlink-sandbox-full", secret: "sandbox-full-secret-7c2e91" },
+  readOnly: { key: "ledgerlink-sandbox-readonly", secret: "sandbox-readonly-secret-4b8d03" },
+} as const;
+
+const READ_ONLY = Object.fromEntries(
+  ["admin/customers/customer", "admin/finance/invoices", "admin/finance/credit-notes", "admin/finance/payments", "admin/finance/payment-methods", "admin/finance/transaction-categories", "admin/config/taxes", "admin/administration/partners", "admin/finance/bank-statements", "admin/finance/bank-statements-records"].map((path) => [path, ["GET" as const]]),
+);
+
+type Holder = { ledgerlinkSandboxSplynx?: SplynxSimulator };
+
+export function isSandboxUrl(url: string): boolean {
+  return url.startsWith("sandbox://");
+}
+
+/** The process's sandbox Splynx, seeded the same way on every start (its changes last until the process ends). */
+export function sandboxSplynx(): SplynxSimulator {
+  if (!env().sandbox) throw new DomainError("BAD_REQUEST", "The sandbox is switched off on this server (LEDGERLINK_SANDBOX).", "baseUrl");
+  const holder = globalThis as Holder;
+  holder.ledgerlinkSandboxSplynx ??= createSplynxSimulator({
+    seed: 20261101,
+    customers: 250,
+    invoices: 1500,
+    apiKeys: [
+      { ...SANDBOX_SPLYNX_KEYS.full, title: "Ledgerlink sandbox", checkNonce: true, unsecureAccess: false },
+      { ...SANDBOX_SPLYNX_KEYS.readOnly, title: "Read-only", checkNonce: false, unsecureAccess: false, permissions: READ_ONLY },
+    ],
+  });
+  return holder.ledgerlinkSandboxSplynx;
+}
+
+export function sandboxSplynxFetch(): typeof fetch {
+  return inProcessFetch(sandboxSplynx().handle);
+}
