@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "@/db/client";
+import { describe, expect, it } from "vitest";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { useTestDatabase } from "@/db/testing/test-database";
 import { auditLog } from "../schema";
 import { auditFilterOptions, listAudit } from "./audit";
 
-let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(() => database.close());
+const database = useTestDatabase();
 
 describe("listAudit", () => {
   it("pages by keyset without gaps or repeats, newest first, within one tenant and its filters", async () => {

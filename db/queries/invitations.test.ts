@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "@/db/client";
+import { describe, expect, it } from "vitest";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { useTestDatabase } from "@/db/testing/test-database";
 import { acceptInvitation, createInvitation, describeInvitation, INVITATION_TTL_MS } from "./invitations";
 import { findMembership } from "./tenants";
 
-let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(() => database.close());
+const database = useTestDatabase();
 
 async function invitedPair(role: "viewer" | "admin" = "viewer", now?: Date) {
   const { db } = database;

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "@/db/client";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "@/db/testing/test-database";
 import { databaseNonceSource } from "./splynx";
 
-let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(() => database.close());
+const database = useTestDatabase();
 
 describe("databaseNonceSource", () => {
   it("hands concurrent callers unique nonces that only grow, per key", async () => {

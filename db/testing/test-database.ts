@@ -1,6 +1,7 @@
 // A fresh, migrated database per test file: a new database on TEST_DATABASE_URL's server, else in-memory PGlite.
 import { randomUUID } from "node:crypto";
-import { openPglite, openPostgres, type Database } from "../client";
+import { afterAll, beforeAll } from "vitest";
+import { openPglite, openPostgres, type Database, type Db } from "../client";
 
 export async function openTestDatabase(): Promise<Database> {
   const serverUrl = process.env.TEST_DATABASE_URL;
@@ -23,6 +24,21 @@ export async function openTestDatabase(): Promise<Database> {
       const dropper = admin();
       await dropper.unsafe(`drop database ${name} with (force)`);
       await dropper.end();
+    },
+  };
+}
+
+/** Opens a fresh database for the calling test file and closes it after; read `.db` inside tests. */
+export function useTestDatabase(): { readonly db: Db } {
+  let opened: Database | undefined;
+  beforeAll(async () => {
+    opened = await openTestDatabase();
+  });
+  afterAll(() => opened?.close());
+  return {
+    get db() {
+      if (!opened) throw new Error("The test database is opened in beforeAll; read it inside a test");
+      return opened.db;
     },
   };
 }

@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import type { Database } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { makePerson, makeTenant, TEST_PASSWORD } from "@/db/testing/fixtures";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { useTestDatabase } from "@/db/testing/test-database";
 import { ADDRESS_POLICY, authenticate, EMAIL_POLICY } from "./authenticate";
 
-let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(() => database.close());
+const database = useTestDatabase();
 
 describe("authenticate", () => {
   it("signs in with the right password, any e-mail case, and audits it in each of the person's tenants", async () => {

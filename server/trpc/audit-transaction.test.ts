@@ -1,16 +1,12 @@
 // The audit row and the change it records commit or roll back together.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import type { Database, Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { auditLog, tenants } from "@/db/schema";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { useTestDatabase } from "@/db/testing/test-database";
 
-let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(() => database.close());
+const database = useTestDatabase();
 
 /** A database whose transactions fail when they write to the audit log, as a full disk or a bug would. */
 function withFailingAudit(db: Db): Db {

@@ -1,17 +1,12 @@
 // Every tenant procedure, called by a member of tenant A with tenant B's slug or ids, is refused and leaks nothing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "@/db/client";
+import { describe, expect, it } from "vitest";
 import { listMembers, findMembership } from "@/db/queries/tenants";
 import { listOpenInvitations } from "@/db/queries/invitations";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { useTestDatabase } from "@/db/testing/test-database";
 import { tenantProcedures } from "./tenant-procedures";
 
-let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(() => database.close());
+const database = useTestDatabase();
 
 const tenantProcedurePaths = () => tenantProcedures().map((procedure) => procedure.path);
 

@@ -247,20 +247,27 @@ export function createSplynxSimulator(options: SimulatorOptions) {
     const main = (query.main_attributes ?? {}) as Record<string, PhpValue>;
     const additional = (query.additional_attributes ?? {}) as Record<string, PhpValue>;
     const idAfter = Array.isArray(main.id) && main.id[0] === ">" && typeof main.id[1] === "string" ? Number(main.id[1]) : 0;
-    let rows: WireRecord[];
+    const order = Object.entries((query.order ?? {}) as Record<string, string>);
+    const offset = Number(search.get("offset") ?? 0) || 0;
+    const limit = search.has("limit") ? Number(search.get("limit")) : Infinity;
+    // Rows are kept in id order, so an id-ordered page can stop as soon as it is full.
+    const naturalOrder = order.length === 0 || (order.length === 1 && order[0]![0] === "id" && String(order[0]![1]).toUpperCase() === "ASC");
+    const matches = (row: WireRecord) =>
+      Object.entries(main).every(([field, condition]) => satisfies(row[field], condition)) &&
+      Object.entries(additional).every(([field, condition]) => satisfies((row.additional_attributes as Record<string, unknown> | undefined)?.[field], condition));
+    const rows: WireRecord[] = [];
     try {
-      rows = collection.after(idAfter).filter(
-        (row) =>
-          Object.entries(main).every(([field, condition]) => satisfies(row[field], condition)) &&
-          Object.entries(additional).every(([field, condition]) => satisfies((row.additional_attributes as Record<string, unknown> | undefined)?.[field], condition)),
-      );
+      for (const row of collection.after(idAfter)) {
+        if (!matches(row)) continue;
+        rows.push(row);
+        if (naturalOrder && rows.length >= offset + limit) break;
+      }
     } catch (error) {
       if (error instanceof QueryError) return errorBody(400, "BAD_REQUEST", error.message);
       throw error;
     }
-    const order = Object.entries((query.order ?? {}) as Record<string, string>);
-    if (order.length > 0) {
-      rows = [...rows].sort((left, right) => {
+    if (!naturalOrder) {
+      rows.sort((left, right) => {
         for (const [field, direction] of order) {
           const difference = compareForOrder(left[field], right[field]);
           if (difference !== 0) return String(direction).toUpperCase() === "DESC" ? -difference : difference;
@@ -268,9 +275,7 @@ export function createSplynxSimulator(options: SimulatorOptions) {
         return 0;
       });
     }
-    const offset = Number(search.get("offset") ?? 0) || 0;
-    const limit = search.has("limit") ? Number(search.get("limit")) : undefined;
-    return rows.slice(offset, limit === undefined ? undefined : offset + limit);
+    return rows.slice(offset, offset + limit);
   }
 
   async function resourceEndpoint(request: Request, apiKey: ApiKey, resourcePath: string, idText: string | undefined, search: URLSearchParams): Promise<Response> {

@@ -39,8 +39,8 @@ export class Collection {
     return this.rows;
   }
 
-  /** Rows with id greater than `id`, without scanning those before it. */
-  after(id: number): readonly WireRecord[] {
+  /** Rows with id greater than `id`, in id order, without scanning or copying those before it. */
+  *after(id: number): Generator<WireRecord> {
     let low = 0;
     let high = this.rows.length;
     while (low < high) {
@@ -48,7 +48,7 @@ export class Collection {
       if (this.rows[middle]!.id <= id) low = middle + 1;
       else high = middle;
     }
-    return this.rows.slice(low);
+    for (let index = low; index < this.rows.length; index++) yield this.rows[index]!;
   }
 }
 

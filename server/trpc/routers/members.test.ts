@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import type { Database, Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { acceptInvitation, createInvitation } from "@/db/queries/invitations";
 import { auditLog } from "@/db/schema";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { useTestDatabase } from "@/db/testing/test-database";
 
-let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(() => database.close());
+const database = useTestDatabase();
 
 async function tenantWith(db: Db, role: "viewer" | "admin" | "owner") {
   const owner = await makePerson(db, "owner");

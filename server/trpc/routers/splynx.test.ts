@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import type { Database } from "@/db/client";
 import { acceptInvitation, createInvitation } from "@/db/queries/invitations";
 import { auditLog, splynxConnections } from "@/db/schema";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
-import { openTestDatabase } from "@/db/testing/test-database";
+import { useTestDatabase } from "@/db/testing/test-database";
 import { env } from "@/server/env";
 import { SANDBOX_SPLYNX_KEYS, SANDBOX_SPLYNX_URL } from "@/server/sandbox";
 
-let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(() => database.close());
+const database = useTestDatabase();
 
 async function setup() {
   const { db } = database;
