@@ -95,3 +95,30 @@ describe("the client reads real servers' rows unchanged", () => {
     }
   });
 });
+
+describe("simulator over the wire", () => {
+  const signed = (url: string, init: RequestInit = {}) => new Request(`http://sim.local/api/2.0/${url}`, { ...init, headers: { authorization: `Basic ${Buffer.from("ops:ops-secret").toString("base64")}` } });
+  const wire = createSplynxSimulator({ seed: 3, customers: 10, invoices: 30, apiKeys: [{ key: "ops", secret: "ops-secret", title: "Ops", checkNonce: false, unsecureAccess: true }] });
+
+  it("answers OPTIONS with the live server's schema", async () => {
+    const response = await wire.handle(signed("admin/finance/payments", { method: "OPTIONS" }));
+    expect(await response.json()).toEqual(live("admin/finance/payments").schema);
+  });
+
+  it("answers with Splynx's status codes and bodies", async () => {
+    const created = await wire.handle(new Request("http://sim.local/api/2.0/admin/finance/bank-statements", { method: "POST", body: JSON.stringify({ title: "x" }), headers: signed("x").headers }));
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+    const updated = await wire.handle(new Request(`http://sim.local/api/2.0/admin/finance/bank-statements/${id}`, { method: "PUT", body: JSON.stringify({ title: "y" }), headers: signed("x").headers }));
+    expect([updated.status, await updated.text()]).toEqual([202, ""]);
+    expect((await wire.handle(signed(`admin/finance/bank-statements/${id}`, { method: "DELETE" }))).status).toBe(204);
+    const missing = await wire.handle(signed(`admin/finance/bank-statements/${id}`));
+    expect([missing.status, await missing.json()]).toEqual([404, { error: { message: "Entity not found", code: 404, internal_code: "NOT_FOUND" } }]);
+    const disabled = await wire.handle(signed("admin/config/taxes", { method: "POST" }));
+    expect([disabled.status, await disabled.json()]).toEqual([405, { error: { message: "Method is disabled!", code: 405, internal_code: "METHOD_DISABLED" } }]);
+    const anonymous = await wire.handle(new Request("http://sim.local/api/2.0/admin/customers/customer"));
+    expect((await anonymous.json()) as unknown).toEqual({ error: { message: "Authorization header is missed", code: 401, internal_code: "MISSED_AUTHORIZATION_HEADER" } });
+    const list = await wire.handle(signed("admin/customers/customer?limit=3"));
+    expect(Array.isArray(await list.json())).toBe(true);
+  });
+});
