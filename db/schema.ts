@@ -126,6 +126,72 @@ export const splynxNonces = pgTable("splynx_nonces", {
   lastNonce: bigint("last_nonce", { mode: "bigint" }).notNull(),
 });
 
+export const ZOHO_CONNECTION_STATES = ["connected", "needs_reconnect"] as const;
+export const zohoConnectionStateEnum = pgEnum("zoho_connection_state", ZOHO_CONNECTION_STATES);
+
+/** One Zoho Books connection per tenant: tokens and the own app's secret sealed; the chosen organization. */
+export const zohoConnections = pgTable("zoho_connections", {
+  tenantId: uuid("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  region: text("region").notNull(),
+  accountsServer: text("accounts_server").notNull(),
+  apiDomain: text("api_domain").notNull(),
+  ownClientId: text("own_client_id"),
+  ownClientSecretSealed: text("own_client_secret_sealed"),
+  refreshTokenSealed: text("refresh_token_sealed").notNull(),
+  accessTokenSealed: text("access_token_sealed"),
+  accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
+  organizationId: text("organization_id"),
+  organizationName: text("organization_name"),
+  state: zohoConnectionStateEnum("state").notNull().default("connected"),
+  stateReason: text("state_reason"),
+  connectedAt: timestamp("connected_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A pending "Connect with Zoho Books": single-use, short-lived, bound to the tenant and the person who started it. */
+export const zohoOAuthStates = pgTable(
+  "zoho_oauth_states",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+    region: text("region").notNull(),
+    ownClientId: text("own_client_id"),
+    ownClientSecretSealed: text("own_client_secret_sealed"),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("zoho_oauth_states_tenant_idx").on(t.tenantId)],
+);
+
+/** Zoho's limits per organization, shared by every worker: the recent call times and the daily quota last reported. */
+export const zohoRateLimits = pgTable("zoho_rate_limits", {
+  organizationId: text("organization_id").primaryKey(),
+  recentCalls: bigint("recent_calls", { mode: "number" }).array().notNull().default(sql`'{}'::bigint[]`),
+  dailyLimit: integer("daily_limit"),
+  dailyRemaining: integer("daily_remaining"),
+  dailyResetsAt: timestamp("daily_resets_at", { withTimezone: true }),
+  callsDay: text("calls_day"),
+  callsToday: integer("calls_today").notNull().default(0),
+});
+
+/** Calls in flight to a Zoho organization; a lease expires so a crashed worker can't hold a slot forever. */
+export const zohoCallLeases = pgTable(
+  "zoho_call_leases",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: text("organization_id").notNull(),
+    expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("zoho_call_leases_org_idx").on(t.organizationId)],
+);
+
 // Failed sign-ins per e-mail and per client address; a row per throttled key, not tenant data.
 export const signInThrottle = pgTable("sign_in_throttle", {
   key: text("key").primaryKey(),

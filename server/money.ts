@@ -65,3 +65,7 @@ export function divide(a: string, b: string, scale = 4): string {
 export function percentOf(amount: string, rate: string, scale = 4): string {
   return multiply(amount, fromUnits(toUnits(rate, 8) / 100n, 8), scale);
 }
+
+export function negate(value: string): string {
+  return value.startsWith("-") ? value.slice(1) : `-${value}`;
+}

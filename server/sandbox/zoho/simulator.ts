@@ -1,6 +1,6 @@
 // A Zoho accounts server and Books API v3 in a fetch-style handler: OAuth, limits, validated bodies, Zoho's arithmetic.
 import { randomBytes } from "node:crypto";
-import { compare } from "@/server/money";
+import { add, compare, negate } from "@/server/money";
 import { DroppedConnection } from "../http-adapter";
 import { seededRandom } from "../splynx/random";
 import { OpenApiContract } from "./openapi";
@@ -251,8 +251,9 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
     return String(invoice.due_date ?? "9999") < new Date(now()).toISOString().slice(0, 10) ? "overdue" : "sent";
   }
 
+  /** Moves `amount` (negative to undo) from the invoice's balance to its payments or credits. */
   function settle(invoice: BooksRecord, amount: string, kind: "payment_made" | "credits_applied") {
-    invoice[kind] = asNumber(subtract(String(invoice[kind] ?? 0), `-${amount}`));
+    invoice[kind] = asNumber(add([String(invoice[kind] ?? 0), amount], 2));
     invoice.balance = asNumber(subtract(String(invoice.balance), amount));
     invoice.status = invoiceStatus(invoice);
     invoice.last_modified_time = stamp(now());
@@ -434,7 +435,7 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
         if (!payment) return zohoError(404, 1002, "Payment does not exist.");
         for (const applied of payment.invoices as BooksRecord[]) {
           const invoice = org.invoices.get(String(applied.invoice_id));
-          if (invoice) settle(invoice, `-${String(applied.amount_applied)}`, "payment_made");
+          if (invoice) settle(invoice, negate(String(applied.amount_applied)), "payment_made");
         }
         org.payments.delete(id);
         return envelope(200, { code: 0, message: "The payment has been deleted." });
@@ -498,7 +499,7 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
     // Payments and credits on a voided invoice go back to the customer as unused credit.
     for (const payment of org.payments.values()) {
       const applied = (payment.invoices as BooksRecord[]).filter((entry) => entry.invoice_id === invoice.invoice_id);
-      for (const entry of applied) payment.unused_amount = asNumber(subtract(String(payment.unused_amount), `-${String(entry.amount_applied)}`));
+      for (const entry of applied) payment.unused_amount = asNumber(add([String(payment.unused_amount), String(entry.amount_applied)], 2));
       payment.invoices = (payment.invoices as BooksRecord[]).filter((entry) => entry.invoice_id !== invoice.invoice_id);
     }
     Object.assign(invoice, { status: "void", balance: 0, payment_made: 0, credits_applied: 0, last_modified_time: stamp(now()) });
@@ -516,7 +517,7 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
       if (!invoice || invoice.customer_id !== customer.contact_id) return zohoError(400, 1002, "Invoice does not exist.");
       if (invoice.status === "draft" || invoice.status === "void") return zohoError(400, 4, `Payments cannot be applied to ${String(invoice.status)} invoices.`);
       if (compare(String(entry.amount_applied), String(invoice.balance)) > 0) return zohoError(400, 4, "The amount applied exceeds the balance due on the invoice.");
-      applied = subtract(applied, `-${String(entry.amount_applied)}`);
+      applied = add([applied, String(entry.amount_applied)], 2);
       entries.push({ invoice_id: invoice.invoice_id, invoice_number: invoice.invoice_number, date: invoice.date, invoice_amount: invoice.total, amount_applied: Number(entry.amount_applied) });
     }
     if (compare(applied, amount) > 0) return zohoError(400, 4, "The amount applied to invoices exceeds the payment amount.");

@@ -1,0 +1,158 @@
+// The Zoho Books v3 client: organization_id on every call, Zoho's envelope, paging, limits shared through PostgreSQL.
+import { zohoErrorFrom, ZohoError } from "./errors";
+import { parseJsonKeepingBigIntegers } from "./json";
+import type { ZohoLimiter } from "./limiter";
+
+export type ZohoRecord = Record<string, unknown>;
+
+export type BooksClientOptions = {
+  apiDomain: string;
+  organizationId: string;
+  /** The current access token; `force` after a 401, naming the token Zoho rejected. */
+  accessToken: (options?: { force?: boolean; rejected?: string }) => Promise<string>;
+  limiter: ZohoLimiter;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  /** Attempts for a call refused by the per-minute or concurrency limit, or (reads only) a 5xx, timeout or dropped connection. */
+  maxAttempts?: number;
+  backoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+};
+
+type Call = { method: "GET" | "POST" | "PUT" | "DELETE"; path: string; query?: Record<string, string | undefined>; body?: unknown; headers?: Record<string, string> };
+
+export class ZohoBooksClient {
+  /** Calls sent to Zoho, for progress and benchmarks. */
+  calls = 0;
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: BooksClientOptions) {
+    this.fetchImpl = options.fetch ?? fetch;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  private url(call: Call): string {
+    const query = new URLSearchParams({ organization_id: this.options.organizationId });
+    for (const [key, value] of Object.entries(call.query ?? {})) if (value !== undefined) query.set(key, value);
+    return `${this.options.apiDomain.replace(/\/+$/, "")}/books/v3${call.path}?${query.toString()}`;
+  }
+
+  private async send(call: Call, token: string): Promise<{ status: number; body: ZohoRecord; headers: Headers }> {
+    const { organizationId, limiter } = this.options;
+    return limiter.run(organizationId, async () => {
+      this.calls++;
+      let response: Response;
+      try {
+        response = await this.fetchImpl(this.url(call), {
+          method: call.method,
+          headers: { authorization: `Zoho-oauthtoken ${token}`, accept: "application/json", ...(call.body === undefined ? {} : { "content-type": "application/json" }), ...call.headers },
+          body: call.body === undefined ? undefined : JSON.stringify(call.body),
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+          redirect: "manual",
+        });
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name === "TimeoutError" || name === "AbortError") throw new ZohoError("timeout", `Zoho did not answer ${call.method} ${call.path} in time`, { method: call.method, path: call.path });
+        throw new ZohoError("network", `Could not reach Zoho (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`, { method: call.method, path: call.path });
+      }
+      const text = await response.text();
+      let body: ZohoRecord;
+      try {
+        body = (text ? parseJsonKeepingBigIntegers(text) : {}) as ZohoRecord;
+      } catch {
+        throw new ZohoError(response.ok ? "bad_response" : "server", `Zoho answered ${response.status} with a body that is not JSON`, { status: response.status, method: call.method, path: call.path });
+      }
+      if (response.ok) await limiter.noteQuota(organizationId, response.headers);
+      return { status: response.status, body, headers: response.headers };
+    });
+  }
+
+  /** One documented call: Zoho's non-zero codes become errors with its message verbatim. */
+  async request(call: Call): Promise<ZohoRecord> {
+    const idempotent = call.method === "GET";
+    let token = await this.options.accessToken();
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      let error: ZohoError;
+      try {
+        const { status, body, headers } = await this.send(call, token);
+        if (status < 300 && (body.code === undefined || Number(body.code) === 0)) return body;
+        error = zohoErrorFrom(status, body, call);
+        if (error.kind === "daily_quota") await this.options.limiter.quotaSpent(this.options.organizationId, Number(headers.get("X-Rate-Limit-Reset")) || null);
+      } catch (caught) {
+        if (!(caught instanceof ZohoError)) throw caught;
+        error = caught;
+      }
+      // 401 and code 57: one refresh, then the error stands (missing scope, wrong organization or data centre).
+      if (error.kind === "unauthorized" && !refreshed) {
+        refreshed = true;
+        token = await this.options.accessToken({ force: true, rejected: token });
+        continue;
+      }
+      // Limit refusals happen before Zoho does anything, so even a write may go again; other failures only for reads.
+      const safeToRepeat = error.kind === "rate_limited" || error.kind === "concurrency" || (idempotent && error.retryable);
+      if (!safeToRepeat || attempt >= (this.options.maxAttempts ?? 6)) throw error;
+      await this.sleep((this.options.backoffMs ?? 500) * 2 ** (attempt - 1) * (0.5 + Math.random()));
+    }
+  }
+
+  /** Every record of a list, 200 per page, following `page_context.has_more_page`. */
+  async *list(path: string, key: string, query: Record<string, string | undefined> = {}): AsyncGenerator<ZohoRecord[]> {
+    for (let page = 1; ; page++) {
+      const body = await this.request({ method: "GET", path, query: { ...query, page: String(page), per_page: "200" } });
+      const records = body[key];
+      if (!Array.isArray(records)) throw new ZohoError("bad_response", `Zoho's ${path} answer has no "${key}" list`);
+      yield records as ZohoRecord[];
+      if (!(body.page_context as { has_more_page?: boolean } | undefined)?.has_more_page) return;
+    }
+  }
+
+  async all(path: string, key: string, query: Record<string, string | undefined> = {}): Promise<ZohoRecord[]> {
+    const records: ZohoRecord[] = [];
+    for await (const page of this.list(path, key, query)) records.push(...page);
+    return records;
+  }
+
+  private single(body: ZohoRecord, key: string): ZohoRecord {
+    const record = body[key];
+    if (!record || typeof record !== "object") throw new ZohoError("bad_response", `Zoho's answer has no "${key}"`);
+    return record as ZohoRecord;
+  }
+
+  // ---- Reference data ----
+  organizations = async () => (await this.request({ method: "GET", path: "/organizations" })).organizations as ZohoRecord[];
+  currencies = () => this.all("/settings/currencies", "currencies");
+  items = () => this.all("/items", "items", { filter_by: "Status.Active" });
+  chartOfAccounts = () => this.all("/chartofaccounts", "chartofaccounts");
+  bankAccounts = () => this.all("/bankaccounts", "bankaccounts");
+  taxes = () => this.all("/settings/taxes", "taxes");
+
+  // ---- Contacts ----
+  customers = (query: Record<string, string | undefined> = {}) => this.list("/contacts", "contacts", { contact_type: "customer", ...query });
+  getContact = async (id: string) => this.single(await this.request({ method: "GET", path: `/contacts/${id}` }), "contact");
+  createContact = async (body: ZohoRecord) => this.single(await this.request({ method: "POST", path: "/contacts", body }), "contact");
+  /** `contact_persons`, when sent, replaces the whole list: callers keep the persons they want. */
+  updateContact = async (id: string, body: ZohoRecord) => this.single(await this.request({ method: "PUT", path: `/contacts/${id}`, body }), "contact");
+  /** Creates or updates by a unique custom field, so a repeated create can't duplicate. */
+  upsertContact = async (unique: { key: string; value: string }, body: ZohoRecord) =>
+    this.single(await this.request({ method: "PUT", path: "/contacts", body, headers: { "X-Unique-Identifier-Key": unique.key, "X-Unique-Identifier-Value": unique.value, "X-Upsert": "true" } }), "contact");
+
+  // ---- Invoices ----
+  createInvoice = async (body: ZohoRecord) => this.single(await this.request({ method: "POST", path: "/invoices", query: { ignore_auto_number_generation: "true" }, body }), "invoice");
+  updateInvoice = async (id: string, body: ZohoRecord) => this.single(await this.request({ method: "PUT", path: `/invoices/${id}`, query: { ignore_auto_number_generation: "true" }, body }), "invoice");
+  getInvoice = async (id: string) => this.single(await this.request({ method: "GET", path: `/invoices/${id}` }), "invoice");
+  findInvoiceByNumber = async (number: string) => ((await this.request({ method: "GET", path: "/invoices", query: { invoice_number: number } })).invoices as ZohoRecord[]).find((invoice) => invoice.invoice_number === number);
+  markInvoiceSent = (id: string) => this.request({ method: "POST", path: `/invoices/${id}/status/sent` });
+  voidInvoice = (id: string) => this.request({ method: "POST", path: `/invoices/${id}/status/void` });
+
+  // ---- Credit notes ----
+  createCreditNote = async (body: ZohoRecord) => this.single(await this.request({ method: "POST", path: "/creditnotes", query: { ignore_auto_number_generation: "true" }, body }), "creditnote");
+  findCreditNoteByNumber = async (number: string) => ((await this.request({ method: "GET", path: "/creditnotes", query: { creditnote_number: number } })).creditnotes as ZohoRecord[]).find((note) => note.creditnote_number === number);
+  applyCreditNote = (id: string, invoices: { invoice_id: string; amount_applied: number }[]) => this.request({ method: "POST", path: `/creditnotes/${id}/invoices`, body: { invoices } });
+
+  // ---- Customer payments ----
+  createPayment = async (body: ZohoRecord) => this.single(await this.request({ method: "POST", path: "/customerpayments", body }), "payment");
+  payments = (query: Record<string, string | undefined> = {}) => this.list("/customerpayments", "customerpayments", query);
+  deletePayment = (id: string) => this.request({ method: "DELETE", path: `/customerpayments/${id}` });
+}

@@ -1,0 +1,59 @@
+// Keeps every worker's calls to one Zoho organization under its per-minute, concurrency and daily limits.
+import type { Db } from "@/db/client";
+import { markQuotaSpent, recordDailyQuota, releaseCallSlot, takeCallSlot, type LimitPolicy } from "@/db/queries/zoho-limits";
+import { ZohoError } from "./errors";
+
+/** Zoho's published limits; concurrency is the free plan's 5 unless the plan is known to allow 10. */
+export const ZOHO_LIMITS: LimitPolicy = { perWindow: 100, windowMs: 60_000, concurrency: 5, leaseMs: 120_000, marginMs: 1_000 };
+
+export const concurrencyForPlan = (planName: string | undefined) => (planName && planName.toUpperCase() !== "FREE" ? 10 : 5);
+
+export type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
+const realClock: Clock = { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+export class ZohoLimiter {
+  /** Milliseconds spent waiting for a slot, for progress reports and benchmarks. */
+  waitedMs = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly policy: LimitPolicy = ZOHO_LIMITS,
+    private readonly clock: Clock = realClock,
+  ) {}
+
+  /** Runs `work` holding one call slot of the organization. */
+  async run<T>(organizationId: string, work: () => Promise<T>): Promise<T> {
+    for (;;) {
+      const decision = await takeCallSlot(this.db, { organizationId, policy: this.policy, now: this.clock.now() });
+      if (decision.kind === "quota") {
+        throw new ZohoError("daily_quota", `Zoho's daily API quota for this organization is spent; calls resume ${decision.resetsAt ? `after ${decision.resetsAt.toISOString()}` : "tomorrow"}.`);
+      }
+      if (decision.kind === "wait") {
+        // A little jitter keeps workers that woke together from colliding again.
+        const pause = decision.waitMs + Math.random() * 5;
+        this.waitedMs += pause;
+        await this.clock.sleep(pause);
+        continue;
+      }
+      try {
+        return await work();
+      } finally {
+        await releaseCallSlot(this.db, decision.leaseId);
+      }
+    }
+  }
+
+  /** Reads `X-Rate-Limit-Limit/Remaining/Reset` from a Zoho response and keeps them. */
+  async noteQuota(organizationId: string, headers: Headers): Promise<void> {
+    const limit = Number(headers.get("X-Rate-Limit-Limit"));
+    const remaining = Number(headers.get("X-Rate-Limit-Remaining"));
+    const reset = Number(headers.get("X-Rate-Limit-Reset"));
+    if (!headers.has("X-Rate-Limit-Limit") || ![limit, remaining, reset].every(Number.isFinite)) return;
+    await recordDailyQuota(this.db, { organizationId, limit, remaining, resetsAt: new Date(this.clock.now() + reset * 1000) });
+  }
+
+  async quotaSpent(organizationId: string, resetSeconds: number | null): Promise<void> {
+    const resetsAt = new Date(this.clock.now() + (resetSeconds ?? 3600) * 1000);
+    await markQuotaSpent(this.db, { organizationId, resetsAt });
+  }
+}
