@@ -32,6 +32,9 @@ const schema = z.object({
   LEDGERLINK_ENCRYPTION_KEYS: keyring.optional(),
   DEMO_SEED: z.enum(["on", "off"]).optional(),
   LEDGERLINK_SANDBOX: z.enum(["on", "off"]).optional(),
+  APP_URL: z.url("must be an absolute URL such as https://ledgerlink.example.com").optional(),
+  ZOHO_CLIENT_ID: z.string().min(1).optional(),
+  ZOHO_CLIENT_SECRET: z.string().min(1).optional(),
   LEDGERLINK_URL_GUARD: z.enum(["on", "off"]).optional(),
 });
 
@@ -51,6 +54,10 @@ export type Env = {
   sandbox: boolean;
   /** Tenant-typed URLs must be https to public addresses (SPEC §2.1). */
   urlGuard: boolean;
+  /** The public base URL (OAuth redirect URIs); the request's own origin when unset. */
+  appUrl: string | undefined;
+  /** The operator's shared Zoho app, used unless a tenant brings its own. */
+  zohoApp: { clientId: string; clientSecret: string } | null;
 };
 
 export class EnvError extends Error {}
@@ -115,6 +122,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     demoSeed: raw.DEMO_SEED ? raw.DEMO_SEED === "on" : embedded,
     sandbox: raw.LEDGERLINK_SANDBOX ? raw.LEDGERLINK_SANDBOX === "on" : embedded,
     urlGuard: raw.LEDGERLINK_URL_GUARD ? raw.LEDGERLINK_URL_GUARD === "on" : raw.NODE_ENV === "production",
+    appUrl: raw.APP_URL,
+    zohoApp: raw.ZOHO_CLIENT_ID && raw.ZOHO_CLIENT_SECRET ? { clientId: raw.ZOHO_CLIENT_ID, clientSecret: raw.ZOHO_CLIENT_SECRET } : null,
   };
 }
 

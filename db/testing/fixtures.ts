@@ -21,5 +21,5 @@ export async function makeTenant(db: Db, owner: { id: string }, label = "tenant"
 }
 
 export function callerFor(db: Db, person: { id: string; email: string; name: string } | null) {
-  return createCaller({ db, person, ip: "203.0.113.7" });
+  return createCaller({ db, person, ip: "203.0.113.7", origin: "http://localhost:3000" });
 }

@@ -3,6 +3,7 @@ import { env } from "@/server/env";
 import { DomainError } from "@/server/errors";
 import { inProcessFetch } from "./http-adapter";
 import { createSplynxSimulator, type SplynxSimulator } from "./splynx/simulator";
+import { createZohoSimulator, type ZohoSimulator } from "./zoho/simulator";
 
 export const SANDBOX_SPLYNX_URL = "sandbox://splynx";
 
@@ -40,4 +41,36 @@ export function sandboxSplynx(): SplynxSimulator {
 
 export function sandboxSplynxFetch(): typeof fetch {
   return inProcessFetch(sandboxSplynx().handle);
+}
+
+export const SANDBOX_ZOHO = {
+  accountsServer: "sandbox://zoho-accounts",
+  apiDomain: "sandbox://zoho-api",
+  /** Where browsers reach the sandbox's consent page, under the app's own origin. */
+  consentPath: "/sandbox/zoho",
+  app: { clientId: "ledgerlink-sandbox-app", clientSecret: "sandbox-app-secret-91f3" },
+} as const;
+
+type ZohoHolder = { ledgerlinkSandboxZoho?: ZohoSimulator };
+
+/** The process's sandbox Zoho Books; some of its contacts match sandbox Splynx customers, to pair. */
+export function sandboxZoho(): ZohoSimulator {
+  const splynx = sandboxSplynx();
+  const holder = globalThis as ZohoHolder;
+  holder.ledgerlinkSandboxZoho ??= createZohoSimulator({
+    accountsServer: SANDBOX_ZOHO.accountsServer,
+    apiDomain: SANDBOX_ZOHO.apiDomain,
+    contacts: splynx.store.customers
+      .all()
+      .slice(0, 30)
+      .filter((customer) => customer.email)
+      .map((customer) => ({ name: String(customer.name), email: String(customer.email), company: customer.category === "company" ? String(customer.name) : undefined })),
+    // Any redirect URI: the sandbox serves whatever origin the app runs on.
+    clients: [{ ...SANDBOX_ZOHO.app, redirectUris: [] }],
+  });
+  return holder.ledgerlinkSandboxZoho;
+}
+
+export function sandboxZohoFetch(): typeof fetch {
+  return inProcessFetch(sandboxZoho().handle);
 }

@@ -11,5 +11,5 @@ export async function createContext(request: Request): Promise<Context> {
   const personId = session?.user?.id;
   // Read the person afresh so a deleted account stops working at once, whatever its token says.
   const person = personId ? ((await getPerson(db, personId)) ?? null) : null;
-  return { db, person, ip: clientAddress(request.headers) };
+  return { db, person, ip: clientAddress(request.headers), origin: new URL(request.url).origin };
 }

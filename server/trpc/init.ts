@@ -10,7 +10,7 @@ import { DomainError } from "@/server/errors";
 import { hasRole } from "./roles";
 
 export type Person = { id: string; email: string; name: string };
-export type Context = { db: Db; person: Person | null; ip: string | null };
+export type Context = { db: Db; person: Person | null; ip: string | null; /** The origin the request came to, for URLs the app hands out. */ origin: string };
 export type Meta = { minRole?: Role };
 
 const t = initTRPC

@@ -4,6 +4,7 @@ import { auditRouter } from "./routers/audit";
 import { invitationsRouter } from "./routers/invitations";
 import { membersRouter } from "./routers/members";
 import { splynxRouter } from "./routers/splynx";
+import { zohoRouter } from "./routers/zoho";
 import { tenantsRouter } from "./routers/tenants";
 
 export const appRouter = router({
@@ -12,6 +13,7 @@ export const appRouter = router({
   invitations: invitationsRouter,
   audit: auditRouter,
   splynx: splynxRouter,
+  zoho: zohoRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,5 +5,6 @@ import { createCaller } from "./root";
 
 export async function serverCaller() {
   const requestHeaders = await headers();
-  return createCaller(await createContext(new Request("http://server.internal/", { headers: requestHeaders })));
+  const origin = `${requestHeaders.get("x-forwarded-proto") ?? "http"}://${requestHeaders.get("host") ?? "localhost"}`;
+  return createCaller(await createContext(new Request(origin, { headers: requestHeaders })));
 }

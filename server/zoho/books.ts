@@ -33,14 +33,16 @@ export class ZohoBooksClient {
   }
 
   private url(call: Call): string {
-    const query = new URLSearchParams({ organization_id: this.options.organizationId });
+    // Only listing organizations happens outside one (before the organization is chosen).
+    const query = new URLSearchParams(this.options.organizationId ? { organization_id: this.options.organizationId } : {});
     for (const [key, value] of Object.entries(call.query ?? {})) if (value !== undefined) query.set(key, value);
     return `${this.options.apiDomain.replace(/\/+$/, "")}/books/v3${call.path}?${query.toString()}`;
   }
 
   private async send(call: Call, token: string): Promise<{ status: number; body: ZohoRecord; headers: Headers }> {
     const { organizationId, limiter } = this.options;
-    return limiter.run(organizationId, async () => {
+    const limited = <T>(work: () => Promise<T>) => (organizationId ? limiter.run(organizationId, work) : work());
+    return limited(async () => {
       this.calls++;
       let response: Response;
       try {
@@ -63,7 +65,7 @@ export class ZohoBooksClient {
       } catch {
         throw new ZohoError(response.ok ? "bad_response" : "server", `Zoho answered ${response.status} with a body that is not JSON`, { status: response.status, method: call.method, path: call.path });
       }
-      if (response.ok) await limiter.noteQuota(organizationId, response.headers);
+      if (response.ok && organizationId) await limiter.noteQuota(organizationId, response.headers);
       return { status: response.status, body, headers: response.headers };
     });
   }
@@ -79,7 +81,7 @@ export class ZohoBooksClient {
         const { status, body, headers } = await this.send(call, token);
         if (status < 300 && (body.code === undefined || Number(body.code) === 0)) return body;
         error = zohoErrorFrom(status, body, call);
-        if (error.kind === "daily_quota") await this.options.limiter.quotaSpent(this.options.organizationId, Number(headers.get("X-Rate-Limit-Reset")) || null);
+        if (error.kind === "daily_quota" && this.options.organizationId) await this.options.limiter.quotaSpent(this.options.organizationId, Number(headers.get("X-Rate-Limit-Reset")) || null);
       } catch (caught) {
         if (!(caught instanceof ZohoError)) throw caught;
         error = caught;

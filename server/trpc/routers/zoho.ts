@@ -1,0 +1,89 @@
+// The tenant's Zoho Books connection: connect, choose the organization, refresh, disconnect, and its health.
+import { z } from "zod";
+import { recordAudit } from "@/db/queries/audit";
+import { chooseOrganization, deleteZohoConnection, getZohoConnection } from "@/db/queries/zoho";
+import { zohoUsage } from "@/db/queries/zoho-limits";
+import { decryptSecret, maskSecret } from "@/server/crypto/secrets";
+import { DomainError } from "@/server/errors";
+import { appForConnection, availableRegions, booksClientForTenant, SANDBOX_REGION, startZohoConnect, zohoFetchFor, type RegionChoice } from "@/server/zoho/connection";
+import { revokeRefreshToken, ZOHO_SCOPES, ZohoTokenError } from "@/server/zoho/oauth";
+import { ZOHO_REGION_CODES } from "@/server/zoho/regions";
+import { accessToken } from "@/server/zoho/tokens";
+import { env } from "@/server/env";
+import { hasRole } from "../roles";
+import { router, tenantProcedure } from "../init";
+
+const region = z.enum([SANDBOX_REGION, ...ZOHO_REGION_CODES] as [string, ...string[]]);
+
+export const zohoRouter = router({
+  connection: tenantProcedure("viewer").query(async ({ ctx }) => {
+    const connection = await getZohoConnection(ctx.db, { tenantId: ctx.tenant.id });
+    const regions = availableRegions();
+    if (!connection) return { connected: false as const, regions, scopes: ZOHO_SCOPES, sharedAppAvailable: env().zohoApp !== null };
+    const usage = connection.organizationId ? await zohoUsage(ctx.db, connection.organizationId) : null;
+    return {
+      connected: true as const,
+      regions,
+      scopes: ZOHO_SCOPES,
+      sharedAppAvailable: env().zohoApp !== null,
+      region: connection.region,
+      state: connection.state,
+      stateReason: connection.stateReason,
+      organizationId: connection.organizationId,
+      organizationName: connection.organizationName,
+      ownClientId: hasRole(ctx.tenant.role, "admin") ? connection.ownClientId : null,
+      connectedAt: connection.connectedAt,
+      usage,
+    };
+  }),
+
+  /** Starts the consent round trip; the browser goes to the URL returned. */
+  connect: tenantProcedure("admin")
+    .input(z.object({ region, ownApp: z.object({ clientId: z.string().trim().min(1, "Enter the client id"), clientSecret: z.string().trim().min(1, "Enter the client secret") }).optional() }))
+    .mutation(({ ctx, input }) => startZohoConnect(ctx.db, { tenantId: ctx.tenant.id, personId: ctx.person.id, region: input.region as RegionChoice, ownApp: input.ownApp, origin: ctx.origin })),
+
+  /** The Zoho organizations the connected account can reach, for the picker. */
+  organizations: tenantProcedure("admin").query(async ({ ctx }) => {
+    const books = await booksClientForTenant(ctx.db, ctx.tenant.id, { organizationId: "" });
+    return (await books.organizations()).map((organization) => ({ organizationId: String(organization.organization_id), name: String(organization.name), currencyCode: String(organization.currency_code ?? ""), planName: String(organization.plan_name ?? "") }));
+  }),
+
+  chooseOrganization: tenantProcedure("admin")
+    .input(z.object({ organizationId: z.string().regex(/^\d+$/, "Not a Zoho organization id") }))
+    .mutation(async ({ ctx, input }) => {
+      const connection = await getZohoConnection(ctx.db, { tenantId: ctx.tenant.id });
+      if (!connection) throw new DomainError("BAD_REQUEST", "Connect Zoho Books first.");
+      if (connection.organizationId && connection.organizationId !== input.organizationId) {
+        throw new DomainError("BAD_REQUEST", "Switching to another organization needs the accounting data reset first, so no record points into the old one.", "organizationId");
+      }
+      const books = await booksClientForTenant(ctx.db, ctx.tenant.id, { organizationId: "" });
+      const chosen = (await books.organizations()).find((organization) => String(organization.organization_id) === input.organizationId);
+      if (!chosen) throw new DomainError("NOT_FOUND", "This Zoho account has no such organization.", "organizationId");
+      await ctx.db.transaction(async (tx) => {
+        await chooseOrganization(tx, { tenantId: ctx.tenant.id, organizationId: input.organizationId, organizationName: String(chosen.name) });
+        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "zoho.organization_choose", target: String(chosen.name), details: { organizationId: input.organizationId } });
+      });
+    }),
+
+  refreshToken: tenantProcedure("admin").mutation(async ({ ctx }) => {
+    const context = { db: ctx.db, tenantId: ctx.tenant.id, appFor: appForConnection, fetchFor: zohoFetchFor };
+    const token = await accessToken(context, { force: true });
+    await ctx.db.transaction((tx) => recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "zoho.token_refresh", details: { accessToken: maskSecret(token) } }));
+  }),
+
+  disconnect: tenantProcedure("admin").mutation(async ({ ctx }) => {
+    const connection = await getZohoConnection(ctx.db, { tenantId: ctx.tenant.id });
+    if (!connection) return;
+    // Revoke first: if Zoho can't be reached the connection stays, rather than leaving a live token behind.
+    try {
+      await revokeRefreshToken({ fetch: zohoFetchFor(connection.accountsServer), accountsServer: connection.accountsServer, ...appForConnection(connection), refreshToken: decryptSecret(connection.refreshTokenSealed, env().encryptionKeys) });
+    } catch (error) {
+      // A token Zoho already refuses is as good as revoked.
+      if (!(error instanceof ZohoTokenError && error.kind === "rejected")) throw new DomainError("BAD_REQUEST", `Zoho could not revoke the connection, so it was kept: ${(error as Error).message}`);
+    }
+    await ctx.db.transaction(async (tx) => {
+      await deleteZohoConnection(tx, { tenantId: ctx.tenant.id });
+      await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "zoho.disconnect", target: connection.organizationName ?? undefined });
+    });
+  }),
+});
