@@ -12,6 +12,7 @@ import { TenantContext, type CurrentTenant } from "./tenant-context";
 const NAVIGATION: { label: string; path: string; minRole: Role }[] = [
   { label: "Dashboard", path: "", minRole: "viewer" },
   { label: "Splynx connection", path: "/connections/splynx", minRole: "viewer" },
+  { label: "Zoho Books connection", path: "/connections/zoho", minRole: "viewer" },
   { label: "Members", path: "/members", minRole: "viewer" },
   { label: "Audit log", path: "/audit", minRole: "admin" },
   { label: "Tenant settings", path: "/tenant", minRole: "owner" },
