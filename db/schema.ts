@@ -7,6 +7,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -190,6 +191,43 @@ export const zohoCallLeases = pgTable(
     expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
   },
   (t) => [index("zoho_call_leases_org_idx").on(t.organizationId)],
+);
+
+export const REFERENCE_KINDS = ["zoho_item", "zoho_account", "zoho_tax", "zoho_currency", "splynx_category", "splynx_payment_method", "splynx_tax", "splynx_partner"] as const;
+export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
+
+/** Reference data loaded from both sides for mapping (SPEC §4.1); replaced as a whole on each load. */
+export const referenceRecords = pgTable(
+  "reference_records",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<ReferenceKind>().notNull(),
+    externalId: text("external_id").notNull(),
+    name: text("name").notNull(),
+    details: jsonb("details").$type<{ percentage?: string; accountType?: string; currencyCode?: string; active?: boolean; used?: boolean }>().notNull().default({}),
+    loadedAt: timestamp("loaded_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.kind, t.externalId] })],
+);
+
+export const MAPPING_KINDS = ["category_item", "method_account", "tax", "method_mode"] as const;
+export type MappingKind = (typeof MAPPING_KINDS)[number];
+
+/** What each Splynx category, payment method or tax becomes in Zoho (SPEC §4.2); `*` is a screen's default row. */
+export const mappings = pgTable(
+  "mappings",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<MappingKind>().notNull(),
+    splynxId: text("splynx_id").notNull(),
+    zohoValue: text("zoho_value").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.kind, t.splynxId] })],
 );
 
 // Failed sign-ins per e-mail and per client address; a row per throttled key, not tenant data.

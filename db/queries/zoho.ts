@@ -28,7 +28,7 @@ export async function markNeedsReconnect(db: Db, input: { tenantId: string; reas
   await db.update(zohoConnections).set({ state: "needs_reconnect", stateReason: input.reason, accessTokenSealed: null, accessTokenExpiresAt: null }).where(eq(zohoConnections.tenantId, input.tenantId));
 }
 
-export async function chooseOrganization(db: Db, input: { tenantId: string; organizationId: string; organizationName: string }) {
+export async function chooseOrganization(db: Db, input: { tenantId: string; organizationId: string | null; organizationName: string | null }) {
   await db.update(zohoConnections).set({ organizationId: input.organizationId, organizationName: input.organizationName }).where(eq(zohoConnections.tenantId, input.tenantId));
 }
 

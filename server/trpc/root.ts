@@ -2,6 +2,7 @@
 import { createCallerFactory, router } from "./init";
 import { auditRouter } from "./routers/audit";
 import { invitationsRouter } from "./routers/invitations";
+import { mappingRouter } from "./routers/mapping";
 import { membersRouter } from "./routers/members";
 import { splynxRouter } from "./routers/splynx";
 import { zohoRouter } from "./routers/zoho";
@@ -14,6 +15,7 @@ export const appRouter = router({
   audit: auditRouter,
   splynx: splynxRouter,
   zoho: zohoRouter,
+  mapping: mappingRouter,
 });
 
 export type AppRouter = typeof appRouter;

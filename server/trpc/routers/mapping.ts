@@ -1,0 +1,96 @@
+// Data mapping (SPEC §4): load reference data, the four screens, save, reset, and the setup checklist.
+import { z } from "zod";
+import { recordAudit } from "@/db/queries/audit";
+import { eraseMappingData, listMappings, listReference, referenceLoadedAt, replaceReferenceData, saveMappings } from "@/db/queries/mapping";
+import { getSplynxConnection } from "@/db/queries/splynx";
+import { chooseOrganization, getZohoConnection } from "@/db/queries/zoho";
+import { MAPPING_KINDS, type MappingKind } from "@/db/schema";
+import { DomainError } from "@/server/errors";
+import { loadReferenceData } from "@/server/mapping/load";
+import { buildMappingScreen, type Reference } from "@/server/mapping/screens";
+import { splynxClientForTenant } from "@/server/splynx/connect";
+import { booksClientForTenant } from "@/server/zoho/connection";
+import type { Db } from "@/db/client";
+import { router, tenantProcedure } from "../init";
+
+const kind = z.enum(MAPPING_KINDS);
+
+async function screensFor(db: Db, tenantId: string, kinds: readonly MappingKind[] = MAPPING_KINDS) {
+  const reference = (await listReference(db, { tenantId })) as Reference[];
+  const current = await listMappings(db, { tenantId });
+  return kinds.map((screenKind) => buildMappingScreen(screenKind, reference, new Map(current.filter((row) => row.kind === screenKind).map((row) => [row.splynxId, row.zohoValue]))));
+}
+
+export const mappingRouter = router({
+  screen: tenantProcedure("viewer")
+    .input(z.object({ kind }))
+    .query(async ({ ctx, input }) => {
+      const [screen] = await screensFor(ctx.db, ctx.tenant.id, [input.kind]);
+      return { ...screen!, loadedAt: await referenceLoadedAt(ctx.db, ctx.tenant.id) };
+    }),
+
+  load: tenantProcedure("admin").mutation(async ({ ctx }) => {
+    const before = await screensFor(ctx.db, ctx.tenant.id);
+    const records = await loadReferenceData({ splynx: await splynxClientForTenant(ctx.db, ctx.tenant.id), books: await booksClientForTenant(ctx.db, ctx.tenant.id) });
+    await ctx.db.transaction(async (tx) => {
+      await replaceReferenceData(tx, { tenantId: ctx.tenant.id, records, loadedAt: new Date() });
+      const counts = Object.fromEntries(records.reduce((tally, record) => tally.set(record.kind, (tally.get(record.kind) ?? 0) + 1), new Map<string, number>()));
+      await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "mapping.load", details: counts });
+    });
+    // Mappings are kept; those whose Zoho target vanished are now shown as missing.
+    const after = await screensFor(ctx.db, ctx.tenant.id);
+    const vanished = after.flatMap((screen) => screen.rows.filter((row) => row.currentMissing).map((row) => `${screen.kind}:${row.name}`));
+    return { records: records.length, vanished, wasLoaded: before.some((screen) => screen.rows.length > 0) };
+  }),
+
+  save: tenantProcedure("admin")
+    .input(z.object({ kind, entries: z.array(z.object({ splynxId: z.string().min(1).max(64), zohoValue: z.string().min(1).max(200).nullable() })).max(5000) }))
+    .mutation(async ({ ctx, input }) => {
+      const [screen] = await screensFor(ctx.db, ctx.tenant.id, [input.kind]);
+      const rowIds = new Set(screen!.rows.map((row) => row.splynxId));
+      const targets = new Set(screen!.targets.map((target) => target.value));
+      for (const entry of input.entries) {
+        if (!rowIds.has(entry.splynxId)) throw new DomainError("BAD_REQUEST", `Splynx entry ${entry.splynxId} is not in the loaded mapping data; load it again.`);
+        if (entry.zohoValue !== null && !targets.has(entry.zohoValue)) throw new DomainError("BAD_REQUEST", `"${entry.zohoValue}" is not one of the Zoho choices for this screen.`);
+      }
+      return ctx.db.transaction(async (tx) => {
+        const changes = await saveMappings(tx, { tenantId: ctx.tenant.id, kind: input.kind, entries: input.entries });
+        if (changes.length > 0) await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "mapping.save", target: input.kind, details: Object.fromEntries(changes.map((change) => [change.splynxId, { before: change.before, after: change.after }])) });
+        return { changed: changes.length };
+      });
+    }),
+
+  reset: tenantProcedure("admin")
+    .input(z.object({ confirmation: z.string(), forgetOrganization: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      if (input.confirmation !== "RESET") throw new DomainError("BAD_REQUEST", 'Type "RESET" to confirm.', "confirmation");
+      return ctx.db.transaction(async (tx) => {
+        const erased = await eraseMappingData(tx, { tenantId: ctx.tenant.id });
+        const connection = await getZohoConnection(tx, { tenantId: ctx.tenant.id });
+        // Forgetting the organization is what allows switching to another one.
+        if (input.forgetOrganization && connection?.organizationId) await chooseOrganization(tx, { tenantId: ctx.tenant.id, organizationId: null, organizationName: null });
+        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "mapping.reset", details: { mappings: erased.mappings, forgetOrganization: input.forgetOrganization } });
+        return erased;
+      });
+    }),
+
+  /** SPEC §4.3: what is ready, and where to fix what is not. */
+  checklist: tenantProcedure("viewer").query(async ({ ctx }) => {
+    const [splynx, zoho, loadedAt, screens] = await Promise.all([getSplynxConnection(ctx.db, { tenantId: ctx.tenant.id }), getZohoConnection(ctx.db, { tenantId: ctx.tenant.id }), referenceLoadedAt(ctx.db, ctx.tenant.id), screensFor(ctx.db, ctx.tenant.id)]);
+    const base = `/t/${ctx.tenant.slug}`;
+    const unmapped = (screenKind: MappingKind) => screens.find((screen) => screen.kind === screenKind)!.unmappedUsed;
+    return [
+      { id: "splynx", label: "Splynx connected", done: Boolean(splynx?.lastTest?.ok), detail: splynx ? (splynx.lastTest?.ok ? undefined : "Test the connection until every check passes.") : "Not connected.", href: `${base}/connections/splynx` },
+      { id: "zoho", label: "Zoho Books connected", done: zoho?.state === "connected", detail: zoho?.state === "needs_reconnect" ? "Zoho needs reconnecting." : zoho ? undefined : "Not connected.", href: `${base}/connections/zoho` },
+      { id: "organization", label: "Zoho organization chosen", done: Boolean(zoho?.organizationId), href: `${base}/connections/zoho` },
+      { id: "loaded", label: "Mapping data loaded", done: loadedAt !== null, detail: loadedAt ? undefined : "Load it on the mapping page.", href: `${base}/mapping` },
+      ...(["category_item", "tax", "method_account", "method_mode"] as const).map((screenKind) => ({
+        id: `mapped:${screenKind}`,
+        label: { category_item: "Every used category has a Zoho item", tax: "Every used tax has a Zoho tax", method_account: "Every used payment method has a deposit account", method_mode: "Every used payment method has a payment mode" }[screenKind],
+        done: loadedAt !== null && unmapped(screenKind) === 0,
+        detail: loadedAt !== null && unmapped(screenKind) > 0 ? `${unmapped(screenKind)} unmapped` : undefined,
+        href: `${base}/mapping?screen=${screenKind}`,
+      })),
+    ];
+  }),
+});
