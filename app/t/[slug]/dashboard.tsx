@@ -11,9 +11,35 @@ export function Dashboard() {
   const tenant = useTenant();
   const current = useQuery(trpc.tenants.current.queryOptions({ tenantSlug: tenant.slug }));
   const recent = useQuery({ ...trpc.audit.list.queryOptions({ tenantSlug: tenant.slug, limit: 8 }), enabled: tenant.can("admin") });
+  const checklist = useQuery(trpc.mapping.checklist.queryOptions({ tenantSlug: tenant.slug }));
   return (
     <>
       <PageHeader title={tenant.name} description="Overview of this tenant." />
+      <Card title="Setup checklist" className="mb-6">
+        {checklist.data ? (
+          <ul className="divide-y divide-slate-100 text-sm" aria-label="Setup checklist">
+            {checklist.data.map((item) => (
+              <li key={item.id} className="flex items-center gap-3 py-2">
+                <span aria-hidden className={item.done ? "text-emerald-600" : "text-amber-600"}>
+                  {item.done ? "✓" : "○"}
+                </span>
+                <span className="flex-1">
+                  {item.label}
+                  <span className="sr-only">{item.done ? ": done" : ": to do"}</span>
+                  {!item.done && item.detail && <span className="ml-2 text-xs text-slate-500">{item.detail}</span>}
+                </span>
+                {!item.done && (
+                  <Link href={item.href} className="text-indigo-700 hover:underline">
+                    Fix
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <EmptyState>Loading…</EmptyState>
+        )}
+      </Card>
       <div className="grid gap-4 md:grid-cols-3">
         <Card title="Your role">
           <Badge tone={roleTone[tenant.role]}>{tenant.role}</Badge>

@@ -13,6 +13,7 @@ const NAVIGATION: { label: string; path: string; minRole: Role }[] = [
   { label: "Dashboard", path: "", minRole: "viewer" },
   { label: "Splynx connection", path: "/connections/splynx", minRole: "viewer" },
   { label: "Zoho Books connection", path: "/connections/zoho", minRole: "viewer" },
+  { label: "Data mapping", path: "/mapping", minRole: "viewer" },
   { label: "Members", path: "/members", minRole: "viewer" },
   { label: "Audit log", path: "/audit", minRole: "admin" },
   { label: "Tenant settings", path: "/tenant", minRole: "owner" },

@@ -1,0 +1,161 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useSearchParams } from "next/navigation";
+import { useEffect, useState } from "react";
+import type { MappingKind } from "@/db/schema";
+import { fieldError, formError, useTRPC } from "../../../_components/trpc";
+import { Badge, Button, Card, EmptyState, Field, formatDateTime, Input, Notice, PageHeader, Select, Table } from "../../../_components/ui";
+import { useTenant } from "../tenant-context";
+
+const SCREENS: { kind: MappingKind; title: string; explains: string }[] = [
+  { kind: "category_item", title: "Accounting categories", explains: "Each Splynx transaction category becomes this Zoho item on invoice and credit-note lines." },
+  { kind: "method_account", title: "Bank accounts", explains: "Payments of each Splynx method are deposited to this Zoho bank or cash account; the default covers the rest." },
+  { kind: "tax", title: "Tax rates", explains: "Each Splynx tax becomes this Zoho tax (or no tax) on document lines." },
+  { kind: "method_mode", title: "Payment modes", explains: "Payments of each Splynx method are recorded in Zoho with this payment mode; the default covers the rest." },
+];
+
+function ScreenEditor({ kind }: { kind: MappingKind }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const tenant = useTenant();
+  const isAdmin = tenant.can("admin");
+  const screen = useQuery(trpc.mapping.screen.queryOptions({ tenantSlug: tenant.slug, kind }));
+  const [draft, setDraft] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (screen.data) setDraft(Object.fromEntries(screen.data.rows.map((row) => [row.splynxId, row.current ?? ""])));
+  }, [screen.data]);
+  const save = useMutation(
+    trpc.mapping.save.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.mapping.screen.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.mapping.checklist.queryKey() });
+      },
+    }),
+  );
+  if (!screen.data) return <EmptyState>{screen.isLoading ? "Loading…" : screen.error?.message}</EmptyState>;
+  const data = screen.data;
+  if (data.rows.length === 0) return <EmptyState>No mapping data yet. {isAdmin ? "Load it above." : "An admin can load it."}</EmptyState>;
+  const unsaved = data.rows.some((row) => (draft[row.splynxId] ?? "") !== (row.current ?? ""));
+  const draftUnmapped = data.rows.filter((row) => row.splynxId !== "*" && !draft[row.splynxId]).length;
+  return (
+    <>
+      <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
+        <p className="text-sm" data-testid="unmapped-count">
+          <Badge tone={draftUnmapped === 0 ? "emerald" : "amber"}>{draftUnmapped} unmapped</Badge>
+          {data.hasDefault && <span className="ml-2 text-slate-500">(the default covers unmapped methods)</span>}
+        </p>
+        {isAdmin && (
+          <div className="flex gap-2">
+            <Button variant="secondary" onClick={() => setDraft((current) => ({ ...current, ...Object.fromEntries(data.rows.filter((row) => row.suggestion && !current[row.splynxId]).map((row) => [row.splynxId, row.suggestion!.value])) }))}>
+              Accept suggestions
+            </Button>
+            <Button disabled={!unsaved} busy={save.isPending} onClick={() => save.mutate({ tenantSlug: tenant.slug, kind, entries: data.rows.map((row) => ({ splynxId: row.splynxId, zohoValue: draft[row.splynxId] || null })) })}>
+              Save
+            </Button>
+          </div>
+        )}
+      </div>
+      {formError(save.error) && <Notice>{formError(save.error)}</Notice>}
+      {save.isSuccess && !unsaved && <Notice tone="success">Saved.</Notice>}
+      <Table head={["Splynx", "Zoho Books", "Suggestion"]}>
+        {data.rows.map((row) => (
+          <tr key={row.splynxId}>
+            <td className="px-4 py-2">
+              <span className={row.splynxId === "*" ? "font-semibold" : ""}>{row.name}</span>
+              {row.percentage !== undefined && <span className="ml-1 text-slate-500">({Number(row.percentage)}%)</span>}
+              {row.used && <Badge tone="indigo">used</Badge>}
+              {row.currentMissing && <span className="mt-1 block text-xs text-red-700">Its Zoho target no longer exists: choose another.</span>}
+            </td>
+            <td className="px-4 py-2">
+              <Select aria-label={`Zoho for ${row.name}`} value={draft[row.splynxId] ?? ""} disabled={!isAdmin} onChange={(event) => setDraft((current) => ({ ...current, [row.splynxId]: event.target.value }))}>
+                <option value="">— not mapped —</option>
+                {data.targets.map((target) => (
+                  <option key={target.value} value={target.value}>
+                    {target.label}
+                  </option>
+                ))}
+              </Select>
+            </td>
+            <td className="px-4 py-2 text-slate-600">{row.suggestion ? row.suggestion.label : ""}</td>
+          </tr>
+        ))}
+      </Table>
+    </>
+  );
+}
+
+function ResetCard() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const tenant = useTenant();
+  const [confirmation, setConfirmation] = useState("");
+  const [forgetOrganization, setForgetOrganization] = useState(false);
+  const reset = useMutation(trpc.mapping.reset.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }));
+  return (
+    <Card title="Reset accounting data" className="mt-8 border-red-200">
+      <p className="mb-3 text-sm text-slate-700">Erases every mapping and the loaded reference data. Type RESET to confirm.</p>
+      <form
+        className="space-y-3"
+        onSubmit={(event) => {
+          event.preventDefault();
+          reset.mutate({ tenantSlug: tenant.slug, confirmation, forgetOrganization });
+        }}
+      >
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={forgetOrganization} onChange={(event) => setForgetOrganization(event.target.checked)} />
+          Also forget the chosen Zoho organization (needed before switching to another one)
+        </label>
+        <div className="flex items-start gap-3">
+          <div className="w-48">
+            <Field label="Confirmation" error={fieldError(reset.error, "confirmation")}>
+              <Input value={confirmation} onChange={(event) => setConfirmation(event.target.value)} placeholder="RESET" />
+            </Field>
+          </div>
+          <Button type="submit" variant="danger" disabled={confirmation !== "RESET"} busy={reset.isPending} className="mt-6">
+            Reset
+          </Button>
+        </div>
+        {reset.isSuccess && <Notice tone="success">Reset done: {reset.data.mappings} mappings erased.</Notice>}
+      </form>
+    </Card>
+  );
+}
+
+export function MappingScreen() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const tenant = useTenant();
+  const search = useSearchParams();
+  const kind = (SCREENS.find((screen) => screen.kind === search.get("screen"))?.kind ?? "category_item") as MappingKind;
+  const current = useQuery(trpc.mapping.screen.queryOptions({ tenantSlug: tenant.slug, kind }));
+  const load = useMutation(trpc.mapping.load.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }));
+  const base = `/t/${tenant.slug}/mapping`;
+  return (
+    <>
+      <PageHeader
+        title="Data mapping"
+        description={current.data?.loadedAt ? `Mapping data loaded ${formatDateTime(current.data.loadedAt)}.` : "Load the reference data from Splynx and Zoho Books to begin."}
+        actions={
+          tenant.can("admin") && (
+            <Button busy={load.isPending} onClick={() => load.mutate({ tenantSlug: tenant.slug })}>
+              Load mapping data
+            </Button>
+          )
+        }
+      />
+      {formError(load.error) && <Notice>{formError(load.error)}</Notice>}
+      {load.data && <Notice tone={load.data.vanished.length ? "error" : "success"}>Loaded {load.data.records} records.{load.data.vanished.length > 0 && ` These mappings point at Zoho records that no longer exist: ${load.data.vanished.join(", ")}.`}</Notice>}
+      <nav aria-label="Mapping screens" className="my-4 flex gap-1 border-b border-slate-200">
+        {SCREENS.map((screen) => (
+          <Link key={screen.kind} href={`${base}?screen=${screen.kind}`} aria-current={screen.kind === kind ? "page" : undefined} className={`-mb-px border-b-2 px-3 py-2 text-sm ${screen.kind === kind ? "border-indigo-600 font-medium text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}>
+            {screen.title}
+          </Link>
+        ))}
+      </nav>
+      <p className="mb-3 text-sm text-slate-600">{SCREENS.find((screen) => screen.kind === kind)!.explains}</p>
+      <ScreenEditor key={kind} kind={kind} />
+      {tenant.can("admin") && <ResetCard />}
+    </>
+  );
+}
