@@ -76,6 +76,9 @@ describe("ZohoBooksClient", () => {
     const contact = await books.createContact({ contact_name: "Łukasz Kowalski", company_name: "", contact_type: "customer", billing_address: { address: "1 Ulica Długa", city: "Kraków", zip: "31-001" }, contact_persons: [{ first_name: "Łukasz", last_name: "Kowalski", email: "lukasz@example.net", is_primary_contact: true }] });
     expect(typeof contact.contact_id).toBe("string");
     await books.updateContact(String(contact.contact_id), { contact_name: "Łukasz Kowalski", contact_persons: contact.contact_persons as [] });
+    const unique = { key: "cf_splynx_id", value: "4711" };
+    const upserted = await books.upsertContact(unique, { contact_name: "Ingrid Lindqvist", custom_fields: [{ api_name: "cf_splynx_id", value: "4711" }] });
+    expect((await books.upsertContact(unique, { contact_name: "Ingrid Lindqvist AB", custom_fields: [{ api_name: "cf_splynx_id", value: "4711" }] })).contact_id).toBe(upserted.contact_id);
     const invoice = await books.createInvoice({ customer_id: contact.contact_id, invoice_number: "INV-T-1", date: "2026-11-01", due_date: "2026-11-15", line_items: [{ item_id: item!.item_id, description: "Internet 100M 2026-11-01 – 2026-11-30", rate: 24.99, quantity: 1, tax_id: tax!.tax_id }], adjustment: 0.01, adjustment_description: "Rounding" });
     await books.updateInvoice(String(invoice.invoice_id), { customer_id: contact.contact_id, invoice_number: "INV-T-1", line_items: [{ item_id: item!.item_id, rate: 24.99, quantity: 2, tax_id: tax!.tax_id }] });
     await books.markInvoiceSent(String(invoice.invoice_id));
