@@ -16,6 +16,8 @@ export type BooksClientOptions = {
   /** Attempts for a call refused by the per-minute or concurrency limit, or (reads only) a 5xx, timeout or dropped connection. */
   maxAttempts?: number;
   backoffMs?: number;
+  /** How long to pause after Zoho's per-minute block (code 44), which lasts until its minute window moves on. */
+  rateLimitPauseMs?: number;
   sleep?: (ms: number) => Promise<void>;
 };
 
@@ -95,7 +97,8 @@ export class ZohoBooksClient {
       // Limit refusals happen before Zoho does anything, so even a write may go again; other failures only for reads.
       const safeToRepeat = error.kind === "rate_limited" || error.kind === "concurrency" || (idempotent && error.retryable);
       if (!safeToRepeat || attempt >= (this.options.maxAttempts ?? 6)) throw error;
-      await this.sleep((this.options.backoffMs ?? 500) * 2 ** (attempt - 1) * (0.5 + Math.random()));
+      const backoff = (this.options.backoffMs ?? 500) * 2 ** (attempt - 1) * (0.5 + Math.random());
+      await this.sleep(error.kind === "rate_limited" ? Math.max(backoff, this.options.rateLimitPauseMs ?? 20_000) : backoff);
     }
   }
 

@@ -1,6 +1,6 @@
 // Access tokens for a tenant's Zoho connection: cached sealed, refreshed shortly before expiry by one caller at a time.
 import type { Db } from "@/db/client";
-import { lockZohoConnection, markNeedsReconnect, storeAccessToken, type ZohoConnectionRow } from "@/db/queries/zoho";
+import { getZohoConnection, lockZohoConnection, markNeedsReconnect, storeAccessToken, type ZohoConnectionRow } from "@/db/queries/zoho";
 import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
 import { env } from "@/server/env";
 import { ZohoError } from "./errors";
@@ -33,6 +33,13 @@ export class ZohoReconnectRequired extends ZohoError {
 export async function accessToken(context: TokenContext, options: { force?: boolean; rejected?: string } = {}): Promise<string> {
   const now = context.now ?? Date.now;
   const keys = env().encryptionKeys;
+  // The common case needs no lock: a fresh token is read and used.
+  if (!options.force) {
+    const current = await getZohoConnection(context.db, { tenantId: context.tenantId });
+    if (current?.state === "connected" && current.accessTokenSealed && current.accessTokenExpiresAt && current.accessTokenExpiresAt.getTime() - REFRESH_MARGIN_MS > now()) {
+      return decryptSecret(current.accessTokenSealed, keys);
+    }
+  }
   // The transaction returns the outcome instead of throwing, so a "needs reconnect" mark is committed.
   const outcome = await context.db.transaction(async (tx): Promise<{ token: string } | { reconnect: string }> => {
     const connection = await lockZohoConnection(tx, { tenantId: context.tenantId });
