@@ -11,3 +11,6 @@ export class DomainError extends Error {
     this.name = "DomainError";
   }
 }
+
+/** A failure reported by Splynx or Zoho: shown to people with the service's own message, not as a server fault. */
+export class ExternalServiceError extends Error {}

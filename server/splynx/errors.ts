@@ -1,4 +1,5 @@
 // Splynx failures, classified from the HTTP status and Splynx's error body, so callers decide without parsing.
+import { ExternalServiceError } from "@/server/errors";
 
 export type SplynxErrorKind =
   | "auth" // 401: key, secret, signature, nonce or token refused
@@ -14,7 +15,7 @@ export type SplynxErrorKind =
 
 export type FieldMessage = { field: string; message: string };
 
-export class SplynxError extends Error {
+export class SplynxError extends ExternalServiceError {
   constructor(
     readonly kind: SplynxErrorKind,
     message: string,

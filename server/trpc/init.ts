@@ -6,7 +6,7 @@ import type { Db } from "@/db/client";
 import type { Actor } from "@/db/queries/audit";
 import { findMembership } from "@/db/queries/tenants";
 import type { Role } from "@/db/schema";
-import { DomainError } from "@/server/errors";
+import { DomainError, ExternalServiceError } from "@/server/errors";
 import { hasRole } from "./roles";
 
 export type Person = { id: string; email: string; name: string };
@@ -33,12 +33,12 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-// Domain errors raised below the API become the matching tRPC error, message intact.
+// Domain errors and Splynx's or Zoho's refusals become the matching tRPC error, message intact.
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    throw new TRPCError({ code: result.error.cause.code, message: result.error.cause.message, cause: result.error.cause });
-  }
+  const cause = result.ok ? undefined : result.error.cause;
+  if (cause instanceof DomainError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  if (cause instanceof ExternalServiceError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
   return result;
 });
 

@@ -64,3 +64,18 @@ describe("tenant isolation", () => {
     }
   });
 });
+
+describe("every tenant procedure on one's own tenant", () => {
+  it("answers without a server fault, even with nothing connected and odd input", async () => {
+    const { db } = database;
+    const owner = await makePerson(db, "owner");
+    const tenant = await makeTenant(db, owner);
+    for (const path of tenantProcedurePaths().filter((candidate) => candidate !== "tenants.delete")) {
+      const outcome = await call(callerFor(db, owner), path, { tenantSlug: tenant.slug, name: "x", kind: "tax", entries: [], confirmation: "no", forgetOrganization: false, region: "US", organizationId: "1" }).then(
+        () => "ok",
+        (error: { code?: string }) => error.code,
+      );
+      expect(outcome, path).not.toBe("INTERNAL_SERVER_ERROR");
+    }
+  });
+});

@@ -1,4 +1,5 @@
 // Zoho failures, classified from the HTTP status and Zoho's `{code, message}` body; the message is kept verbatim.
+import { ExternalServiceError } from "@/server/errors";
 
 export type ZohoErrorKind =
   | "rate_limited" // 429 code 44: too many calls this minute
@@ -12,7 +13,7 @@ export type ZohoErrorKind =
   | "timeout"
   | "bad_response";
 
-export class ZohoError extends Error {
+export class ZohoError extends ExternalServiceError {
   constructor(
     readonly kind: ZohoErrorKind,
     message: string,

@@ -1,4 +1,5 @@
 // Zoho OAuth: the authorize URL, and token requests that recognise Zoho's errors (most arrive as HTTP 200 bodies).
+import { ExternalServiceError } from "@/server/errors";
 import { z } from "zod";
 
 /** What the sync reads and writes, shown to the person before they consent. */
@@ -28,7 +29,7 @@ export function authorizeUrl(input: { consentBase: string; clientId: string; red
 
 export type TokenErrorKind = "rejected" | "client" | "throttled" | "unavailable";
 
-export class ZohoTokenError extends Error {
+export class ZohoTokenError extends ExternalServiceError {
   constructor(
     readonly kind: TokenErrorKind,
     message: string,
