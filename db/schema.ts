@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -229,6 +230,95 @@ export const mappings = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.kind, t.splynxId] })],
 );
+
+export const SYNC_ENTITIES = ["customer", "invoice", "credit_note", "payment"] as const;
+export type SyncEntity = (typeof SYNC_ENTITIES)[number];
+export const LINK_STATES = ["pending", "synced", "failed", "skipped"] as const;
+export type LinkState = (typeof LINK_STATES)[number];
+
+/** The source of truth for "is it synced" (SPEC §6): one row per Splynx record and its Zoho counterpart. */
+export const syncLinks = pgTable(
+  "sync_links",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    entity: text("entity").$type<SyncEntity>().notNull(),
+    splynxId: text("splynx_id").notNull(),
+    zohoId: text("zoho_id"),
+    /** What was last sent, so an unchanged record costs no Zoho call. */
+    fingerprint: text("fingerprint"),
+    state: text("state").$type<LinkState>().notNull(),
+    /** The rule that skipped it, or Zoho's or Splynx's message verbatim. */
+    message: text("message"),
+    /** Paired by a person rather than created by Ledgerlink. */
+    manual: boolean("manual").notNull().default(false),
+    label: text("label"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    syncedAt: timestamp("synced_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.entity, t.splynxId] }), index("sync_links_state_idx").on(t.tenantId, t.entity, t.state)],
+);
+
+export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export type RunCounts = { created: number; updated: number; unchanged: number; skipped: number; failed: number };
+
+export const syncRuns = pgTable(
+  "sync_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    trigger: text("trigger").$type<"manual" | "schedule" | "retry">().notNull(),
+    requestedBy: uuid("requested_by").references(() => people.id, { onDelete: "set null" }),
+    entities: text("entities").array().$type<SyncEntity[]>().notNull(),
+    status: text("status").$type<RunStatus>().notNull().default("queued"),
+    counts: jsonb("counts").$type<RunCounts>().notNull().default({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }),
+    progress: jsonb("progress").$type<{ done: number; total: number | null; step: string }>().notNull().default({ done: 0, total: null, step: "queued" }),
+    zohoCalls: integer("zoho_calls").notNull().default(0),
+    cancelRequested: boolean("cancel_requested").notNull().default(false),
+    error: text("error"),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("sync_runs_tenant_idx").on(t.tenantId, t.createdAt.desc()),
+    // At most one run queued or running per tenant: two clicks never start two runs.
+    uniqueIndex("sync_runs_one_active_key").on(t.tenantId).where(sql`status in ('queued', 'running')`),
+  ],
+);
+
+/** The sync log's per-record lines. */
+export const syncRunEntries = pgTable(
+  "sync_run_entries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => syncRuns.id, { onDelete: "cascade" }),
+    entity: text("entity").$type<SyncEntity>().notNull(),
+    splynxId: text("splynx_id").notNull(),
+    action: text("action").$type<"created" | "updated" | "unchanged" | "skipped" | "failed" | "adopted">().notNull(),
+    message: text("message"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("sync_run_entries_run_idx").on(t.tenantId, t.runId, t.id)],
+);
+
+/** Per-tenant settings (SPEC §3), validated by the settings schema in server/sync/settings.ts. */
+export const tenantSettings = pgTable("tenant_settings", {
+  tenantId: uuid("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  values: jsonb("values").$type<Record<string, unknown>>().notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
 
 // Failed sign-ins per e-mail and per client address; a row per throttled key, not tenant data.
 export const signInThrottle = pgTable("sign_in_throttle", {

@@ -1,0 +1,92 @@
+// Links, runs and the sync log (SPEC §6, §8), always within one tenant.
+import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client";
+import { syncLinks, syncRunEntries, syncRuns, tenantSettings, type LinkState, type RunCounts, type RunStatus, type SyncEntity } from "../schema";
+import { DomainError } from "@/server/errors";
+
+export type Link = typeof syncLinks.$inferSelect;
+
+export async function linksFor(db: Db, input: { tenantId: string; entity: SyncEntity; splynxIds: string[] }): Promise<Map<string, Link>> {
+  if (input.splynxIds.length === 0) return new Map();
+  const rows = await db.select().from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), inArray(syncLinks.splynxId, input.splynxIds)));
+  return new Map(rows.map((row) => [row.splynxId, row]));
+}
+
+export async function writeLink(db: Db, link: { tenantId: string; entity: SyncEntity; splynxId: string; state: LinkState; zohoId?: string | null; fingerprint?: string | null; message?: string | null; manual?: boolean; label?: string | null }) {
+  const values = { ...link, updatedAt: new Date(), ...(link.state === "synced" ? { syncedAt: new Date(), message: null } : {}) };
+  await db.insert(syncLinks).values(values).onConflictDoUpdate({ target: [syncLinks.tenantId, syncLinks.entity, syncLinks.splynxId], set: values });
+}
+
+export async function createRun(db: Db, input: { tenantId: string; trigger: "manual" | "schedule" | "retry"; requestedBy: string | null; entities: SyncEntity[] }) {
+  const [run] = await db.insert(syncRuns).values(input).onConflictDoNothing().returning();
+  if (!run) throw new DomainError("CONFLICT", "A sync is already queued or running for this tenant; wait for it or cancel it.");
+  return run;
+}
+
+export async function getRun(db: Db, input: { tenantId: string; runId: string }) {
+  const [run] = await db.select().from(syncRuns).where(and(eq(syncRuns.tenantId, input.tenantId), eq(syncRuns.id, input.runId)));
+  return run;
+}
+
+export async function activeRun(db: Db, tenantId: string) {
+  const [run] = await db.select().from(syncRuns).where(and(eq(syncRuns.tenantId, tenantId), inArray(syncRuns.status, ["queued", "running"])));
+  return run;
+}
+
+/** Adds a page's counts and Zoho calls to the run and moves its progress on. */
+export async function recordProgress(db: Db, input: { tenantId: string; runId: string; counts: RunCounts; zohoCalls: number; done: number; total: number | null; step: string }) {
+  const add = (field: keyof RunCounts) => sql`(${syncRuns.counts}->>${field})::int + ${input.counts[field]}`;
+  await db
+    .update(syncRuns)
+    .set({
+      counts: sql`jsonb_build_object('created', ${add("created")}, 'updated', ${add("updated")}, 'unchanged', ${add("unchanged")}, 'skipped', ${add("skipped")}, 'failed', ${add("failed")})`,
+      zohoCalls: sql`${syncRuns.zohoCalls} + ${input.zohoCalls}`,
+      progress: { done: input.done, total: input.total, step: input.step },
+      status: "running",
+      startedAt: sql`coalesce(${syncRuns.startedAt}, now())`,
+    })
+    .where(and(eq(syncRuns.tenantId, input.tenantId), eq(syncRuns.id, input.runId)));
+}
+
+export async function finishRun(db: Db, input: { tenantId: string; runId: string; status: Extract<RunStatus, "succeeded" | "failed" | "cancelled">; error?: string }) {
+  await db
+    .update(syncRuns)
+    .set({ status: input.status, error: input.error ?? null, finishedAt: new Date(), progress: sql`jsonb_set(${syncRuns.progress}, '{step}', to_jsonb(${input.status}::text))` })
+    .where(and(eq(syncRuns.tenantId, input.tenantId), eq(syncRuns.id, input.runId)));
+}
+
+export async function requestCancel(db: Db, input: { tenantId: string; runId: string }) {
+  const [run] = await db.update(syncRuns).set({ cancelRequested: true }).where(and(eq(syncRuns.tenantId, input.tenantId), eq(syncRuns.id, input.runId), inArray(syncRuns.status, ["queued", "running"]))).returning({ id: syncRuns.id });
+  if (!run) throw new DomainError("NOT_FOUND", "No running sync with this id.");
+}
+
+export async function cancelRequested(db: Db, input: { tenantId: string; runId: string }): Promise<boolean> {
+  const [run] = await db.select({ cancelRequested: syncRuns.cancelRequested }).from(syncRuns).where(and(eq(syncRuns.tenantId, input.tenantId), eq(syncRuns.id, input.runId)));
+  return run?.cancelRequested ?? false;
+}
+
+export type EntryInput = { entity: SyncEntity; splynxId: string; action: (typeof syncRunEntries.$inferInsert)["action"]; message?: string | null };
+
+export async function addEntries(db: Db, input: { tenantId: string; runId: string; entries: EntryInput[] }) {
+  if (input.entries.length === 0) return;
+  await db.insert(syncRunEntries).values(input.entries.map((entry) => ({ ...entry, tenantId: input.tenantId, runId: input.runId })));
+}
+
+export async function listRuns(db: Db, input: { tenantId: string; before?: Date; limit: number }) {
+  const conditions: SQL[] = [eq(syncRuns.tenantId, input.tenantId)];
+  if (input.before) conditions.push(lt(syncRuns.createdAt, input.before));
+  const rows = await db.select().from(syncRuns).where(and(...conditions)).orderBy(desc(syncRuns.createdAt)).limit(input.limit + 1);
+  return { runs: rows.slice(0, input.limit), nextCursor: rows.length > input.limit ? rows[input.limit - 1]!.createdAt : null };
+}
+
+export async function getSettingsRow(db: Db, tenantId: string) {
+  const [row] = await db.select().from(tenantSettings).where(eq(tenantSettings.tenantId, tenantId));
+  return row?.values;
+}
+
+/** Which of these Zoho ids some link of the tenant already holds. */
+export async function linkedZohoIds(db: Db, input: { tenantId: string; entity: SyncEntity; zohoIds: string[] }): Promise<Set<string>> {
+  if (input.zohoIds.length === 0) return new Set();
+  const rows = await db.select({ zohoId: syncLinks.zohoId }).from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), inArray(syncLinks.zohoId, input.zohoIds)));
+  return new Set(rows.map((row) => row.zohoId!));
+}
