@@ -1,7 +1,7 @@
 // Links, runs and the sync log (SPEC §6, §8), always within one tenant.
 import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { syncLinks, syncRunEntries, syncRuns, tenantSettings, type LinkState, type RunCounts, type RunStatus, type SyncEntity } from "../schema";
+import { splynxConnections, syncLinks, syncRunEntries, syncRuns, tenants, tenantSettings, zohoConnections, type LinkState, type RunCounts, type RunStatus, type SyncEntity } from "../schema";
 import { DomainError } from "@/server/errors";
 
 export type Link = typeof syncLinks.$inferSelect;
@@ -89,4 +89,20 @@ export async function linkedZohoIds(db: Db, input: { tenantId: string; entity: S
   if (input.zohoIds.length === 0) return new Set();
   const rows = await db.select({ zohoId: syncLinks.zohoId }).from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), inArray(syncLinks.zohoId, input.zohoIds)));
   return new Set(rows.map((row) => row.zohoId!));
+}
+
+export async function saveSettingsRow(db: Db, input: { tenantId: string; values: Record<string, unknown> }) {
+  await db.insert(tenantSettings).values({ ...input, updatedAt: new Date() }).onConflictDoUpdate({ target: tenantSettings.tenantId, set: { values: input.values, updatedAt: new Date() } });
+}
+
+/** Every tenant with its settings and whether both connections can run a sync now. */
+export async function scheduleCandidates(db: Db) {
+  const rows = await db
+    .select({ tenantId: tenants.id, values: tenantSettings.values, splynx: splynxConnections.tenantId, zohoState: zohoConnections.state, organizationId: zohoConnections.organizationId })
+    .from(tenants)
+    .leftJoin(tenantSettings, eq(tenantSettings.tenantId, tenants.id))
+    .leftJoin(splynxConnections, eq(splynxConnections.tenantId, tenants.id))
+    .leftJoin(zohoConnections, eq(zohoConnections.tenantId, tenants.id));
+  // A tenant whose Zoho needs reconnecting is paused until someone reconnects.
+  return rows.map((row) => ({ tenantId: row.tenantId, stored: row.values, connectionsHealthy: row.splynx !== null && row.zohoState === "connected" && row.organizationId !== null }));
 }
