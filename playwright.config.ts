@@ -29,6 +29,7 @@ export default defineConfig({
     timeout: 120_000,
     stdout: "pipe",
     // The embedded default on a fresh in-memory database, so every run starts clean.
-    env: { PGLITE_DIR: "memory://", DATABASE_URL: "", NODE_ENV: "production" },
+    // The sandbox Zoho's minute lasts 2 s, so a 250-customer sync finishes within a test.
+    env: { PGLITE_DIR: "memory://", DATABASE_URL: "", NODE_ENV: "production", LEDGERLINK_SANDBOX_MINUTE_MS: "2000" },
   },
 });

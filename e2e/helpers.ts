@@ -79,3 +79,28 @@ export async function signIn(page: Page, email: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.pathname !== "/login");
 }
+
+/** Connects the tenant to the sandbox Splynx with the full key the screen offers, and tests it. */
+export async function connectSandboxSplynx(page: Page, slug: string) {
+  await page.goto(`/t/${slug}/connections/splynx`);
+  const details = page.getByTestId("sandbox-details");
+  const detail = async (label: string) => ((await details.getByText(`${label}:`).textContent()) ?? "").split(": ")[1]!.trim();
+  await page.getByLabel("Splynx URL").fill(await detail("URL"));
+  await page.getByLabel("API key").fill(await detail("Full key"));
+  await page.getByLabel("API secret").fill(await detail("Full secret"));
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Saved. Test the connection to check the permissions.")).toBeVisible();
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText("All checks passed")).toBeVisible();
+}
+
+/** Connects the tenant to the sandbox Zoho Books through its consent page and picks an organization. */
+export async function connectSandboxZoho(page: Page, slug: string, organization: string) {
+  await page.goto(`/t/${slug}/connections/zoho`);
+  await page.getByLabel("Region (data centre)").selectOption("SANDBOX");
+  await page.getByRole("button", { name: "Connect with Zoho Books" }).click();
+  await page.getByRole("button", { name: "Accept" }).click();
+  await page.getByRole("radio", { name: new RegExp(organization) }).check();
+  await page.getByRole("button", { name: "Use this organization" }).click();
+  await expect(page.getByTestId("zoho-organization")).toHaveText(organization);
+}

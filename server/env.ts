@@ -32,6 +32,7 @@ const schema = z.object({
   LEDGERLINK_ENCRYPTION_KEYS: keyring.optional(),
   DEMO_SEED: z.enum(["on", "off"]).optional(),
   LEDGERLINK_SANDBOX: z.enum(["on", "off"]).optional(),
+  LEDGERLINK_SANDBOX_MINUTE_MS: z.coerce.number().int().min(100, "use at least 100").max(60_000).optional(),
   APP_URL: z.url("must be an absolute URL such as https://ledgerlink.example.com").optional(),
   ZOHO_CLIENT_ID: z.string().min(1).optional(),
   ZOHO_CLIENT_SECRET: z.string().min(1).optional(),
@@ -54,6 +55,8 @@ export type Env = {
   sandbox: boolean;
   /** Tenant-typed URLs must be https to public addresses (SPEC §2.1). */
   urlGuard: boolean;
+  /** How long the sandbox Zoho's "minute" lasts, so demos and tests of syncs need not wait for real minutes. */
+  sandboxMinuteMs: number;
   /** The public base URL (OAuth redirect URIs); the request's own origin when unset. */
   appUrl: string | undefined;
   /** The operator's shared Zoho app, used unless a tenant brings its own. */
@@ -123,6 +126,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     sandbox: raw.LEDGERLINK_SANDBOX ? raw.LEDGERLINK_SANDBOX === "on" : embedded,
     urlGuard: raw.LEDGERLINK_URL_GUARD ? raw.LEDGERLINK_URL_GUARD === "on" : raw.NODE_ENV === "production",
     appUrl: raw.APP_URL,
+    sandboxMinuteMs: raw.LEDGERLINK_SANDBOX_MINUTE_MS ?? 60_000,
     zohoApp: raw.ZOHO_CLIENT_ID && raw.ZOHO_CLIENT_SECRET ? { clientId: raw.ZOHO_CLIENT_ID, clientSecret: raw.ZOHO_CLIENT_SECRET } : null,
   };
 }

@@ -106,3 +106,36 @@ export async function scheduleCandidates(db: Db) {
   // A tenant whose Zoho needs reconnecting is paused until someone reconnects.
   return rows.map((row) => ({ tenantId: row.tenantId, stored: row.values, connectionsHealthy: row.splynx !== null && row.zohoState === "connected" && row.organizationId !== null }));
 }
+
+export async function lastRun(db: Db, tenantId: string) {
+  const [run] = await db.select().from(syncRuns).where(eq(syncRuns.tenantId, tenantId)).orderBy(desc(syncRuns.createdAt)).limit(1);
+  return run;
+}
+
+export type EntryFilter = { tenantId: string; runId: string; action?: string; after?: number; limit: number };
+
+/** A run's per-record entries in order, keyset-paged by id. */
+export async function listEntries(db: Db, filter: EntryFilter) {
+  const conditions: SQL[] = [eq(syncRunEntries.tenantId, filter.tenantId), eq(syncRunEntries.runId, filter.runId)];
+  if (filter.action) conditions.push(eq(syncRunEntries.action, filter.action as never));
+  if (filter.after !== undefined) conditions.push(sql`${syncRunEntries.id} > ${filter.after}`);
+  const rows = await db.select().from(syncRunEntries).where(and(...conditions)).orderBy(syncRunEntries.id).limit(filter.limit + 1);
+  return { entries: rows.slice(0, filter.limit), nextCursor: rows.length > filter.limit ? rows[filter.limit - 1]!.id : null };
+}
+
+export type LinkFilter = { tenantId: string; entity: SyncEntity; state?: LinkState; text?: string; after?: string; limit: number };
+
+/** Records of one entity with their state, keyset-paged by Splynx id (as text, in numeric order). */
+export async function listLinks(db: Db, filter: LinkFilter) {
+  const conditions: SQL[] = [eq(syncLinks.tenantId, filter.tenantId), eq(syncLinks.entity, filter.entity)];
+  if (filter.state) conditions.push(eq(syncLinks.state, filter.state));
+  if (filter.text) conditions.push(sql`(${syncLinks.label} ilike ${`%${filter.text}%`} or ${syncLinks.splynxId} = ${filter.text} or ${syncLinks.zohoId} = ${filter.text})`);
+  if (filter.after) conditions.push(sql`lpad(${syncLinks.splynxId}, 20, '0') > lpad(${filter.after}, 20, '0')`);
+  const rows = await db.select().from(syncLinks).where(and(...conditions)).orderBy(sql`lpad(${syncLinks.splynxId}, 20, '0')`).limit(filter.limit + 1);
+  return { links: rows.slice(0, filter.limit), nextCursor: rows.length > filter.limit ? rows[filter.limit - 1]!.splynxId : null };
+}
+
+export async function countLinks(db: Db, input: { tenantId: string; entity: SyncEntity; state: LinkState }) {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), eq(syncLinks.state, input.state)));
+  return row?.count ?? 0;
+}

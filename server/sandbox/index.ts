@@ -58,6 +58,7 @@ export function sandboxZoho(): ZohoSimulator {
   const splynx = sandboxSplynx();
   const holder = globalThis as ZohoHolder;
   holder.ledgerlinkSandboxZoho ??= createZohoSimulator({
+    windowMs: env().sandboxMinuteMs,
     accountsServer: SANDBOX_ZOHO.accountsServer,
     apiDomain: SANDBOX_ZOHO.apiDomain,
     contacts: splynx.store.customers

@@ -5,6 +5,7 @@ import { invitationsRouter } from "./routers/invitations";
 import { mappingRouter } from "./routers/mapping";
 import { membersRouter } from "./routers/members";
 import { splynxRouter } from "./routers/splynx";
+import { syncRouter } from "./routers/sync";
 import { zohoRouter } from "./routers/zoho";
 import { tenantsRouter } from "./routers/tenants";
 
@@ -16,6 +17,7 @@ export const appRouter = router({
   splynx: splynxRouter,
   zoho: zohoRouter,
   mapping: mappingRouter,
+  sync: syncRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -137,7 +137,9 @@ export async function booksClientForTenant(db: Db, tenantId: string, options: { 
   if (!connection) throw new DomainError("BAD_REQUEST", "Zoho Books is not connected yet.");
   const organizationId = options.organizationId ?? connection.organizationId;
   if (!organizationId && options.organizationId === undefined) throw new DomainError("BAD_REQUEST", "Choose the Zoho organization first.");
-  const limiter = new ZohoLimiter(db, { ...ZOHO_LIMITS, concurrency: concurrencyForPlan(options.planName) });
+  // The sandbox's minute may be scaled down; its limiter follows, so sandbox syncs stay just under its limit.
+  const windowMs = connection.region === SANDBOX_REGION ? env().sandboxMinuteMs : ZOHO_LIMITS.windowMs;
+  const limiter = new ZohoLimiter(db, { ...ZOHO_LIMITS, windowMs, marginMs: windowMs / 60, concurrency: concurrencyForPlan(options.planName) });
   const context = { db, tenantId, appFor: appForConnection, fetchFor: zohoFetchFor };
   return new ZohoBooksClient({ apiDomain: connection.apiDomain, organizationId: organizationId ?? "", accessToken: (force) => accessToken(context, force), limiter, fetch: zohoFetchFor(connection.apiDomain) });
 }

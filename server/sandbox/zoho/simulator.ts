@@ -566,12 +566,24 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
     return envelope(200, { code: 0, message: "Credits have been applied to the invoice(s)." });
   }
 
+  /** The simulator's stand-in for Zoho's web app: one record, readable. */
+  function recordPage(organizationId: string, kind: string, id: string): Response {
+    const org = store.organizations.get(organizationId);
+    const collection = org && { contacts: org.contacts, invoices: org.invoices, creditnotes: org.creditNotes, paymentsreceived: org.payments }[kind];
+    const record = collection?.get(id);
+    if (!record) return new Response("<h1>Not found</h1>", { status: 404, headers: { "content-type": "text/html" } });
+    const title = String(record.contact_name ?? record.invoice_number ?? record.creditnote_number ?? record.payment_number ?? id);
+    return new Response(`<!doctype html><title>${escapeHtml(title)} · Zoho Books (simulator)</title><h1>${escapeHtml(title)}</h1><p>${escapeHtml(org!.details.name)} · ${kind} · ${id}</p><pre>${escapeHtml(JSON.stringify(record, null, 2))}</pre>`, { headers: { "content-type": "text/html; charset=utf-8" } });
+  }
+
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname;
     if (path.endsWith("/oauth/v2/auth")) return request.method === "POST" ? consentDecision(await formParams(request)) : consentPage(url.searchParams);
     if (path.endsWith("/oauth/v2/token")) return tokenEndpoint(request);
     if (path.endsWith("/oauth/v2/token/revoke")) return revokeEndpoint(request);
+    const page = /\/app\/(\d+)\/(contacts|invoices|creditnotes|paymentsreceived)\/(\d+)$/.exec(path);
+    if (page) return recordPage(page[1]!, page[2]!, page[3]!);
     const marker = path.indexOf("/books/v3");
     if (marker < 0) return zohoError(404, 5, "Invalid URL Passed");
     if (faults.dropRate > 0 && faults.dropPhase === "before" && faultRandom.chance(faults.dropRate)) throw new DroppedConnection();

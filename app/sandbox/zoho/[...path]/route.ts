@@ -1,4 +1,4 @@
-// The sandbox Zoho's consent page for browsers at /sandbox/zoho/oauth/v2/auth; the app calls the rest in-process.
+// The sandbox Zoho for browsers: its consent page (/sandbox/zoho/oauth/v2/auth) and record pages (/sandbox/zoho/app/…).
 import { env } from "@/server/env";
 import { sandboxZoho } from "@/server/sandbox";
 

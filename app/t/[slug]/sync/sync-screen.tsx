@@ -1,0 +1,59 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { RunSummary } from "../../../_components/run-summary";
+import { formError, useTRPC } from "../../../_components/trpc";
+import { Button, Card, EmptyState, Notice, PageHeader } from "../../../_components/ui";
+import { useTenant } from "../tenant-context";
+
+export function SyncScreen() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const tenant = useTenant();
+  const current = useQuery({
+    ...trpc.sync.current.queryOptions({ tenantSlug: tenant.slug }),
+    // Live progress while a run is going.
+    refetchInterval: (query) => (query.state.data && ["queued", "running"].includes(query.state.data.status) ? 1000 : false),
+  });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.sync.current.queryKey() });
+  const start = useMutation(trpc.sync.start.mutationOptions({ onSuccess: refresh }));
+  const cancel = useMutation(trpc.sync.cancel.mutationOptions({ onSuccess: refresh }));
+  const run = current.data;
+  const active = run && (run.status === "queued" || run.status === "running");
+  return (
+    <>
+      <PageHeader title="Sync" description="Send Splynx customers to Zoho Books now. Unchanged customers cost no Zoho calls." />
+      {formError(start.error ?? cancel.error) && <div className="mb-4"><Notice>{formError(start.error ?? cancel.error)}</Notice></div>}
+      <div className="grid gap-6 lg:grid-cols-[2fr_3fr]">
+        <Card title="Start">
+          {tenant.can("admin") ? (
+            <div className="flex gap-2">
+              <Button busy={start.isPending} disabled={Boolean(active)} onClick={() => start.mutate({ tenantSlug: tenant.slug, entities: ["customer"] })}>
+                Sync customers
+              </Button>
+              {active && (
+                <Button variant="secondary" busy={cancel.isPending || run.cancelRequested} onClick={() => cancel.mutate({ tenantSlug: tenant.slug, runId: run.id })}>
+                  Cancel
+                </Button>
+              )}
+            </div>
+          ) : (
+            <EmptyState>Admins start and cancel syncs.</EmptyState>
+          )}
+        </Card>
+        <Card title={active ? "Running" : "Last run"}>
+          {run ? (
+            <>
+              <RunSummary run={run} />
+              <Link href={`/t/${tenant.slug}/log?run=${run.id}`} className="mt-3 inline-block text-sm text-indigo-700 hover:underline">
+                See this run&apos;s entries
+              </Link>
+            </>
+          ) : (
+            <EmptyState>No sync has run yet.</EmptyState>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}
