@@ -13,6 +13,13 @@ export type Person = { id: string; email: string; name: string };
 export type Context = { db: Db; person: Person | null; ip: string | null; /** The origin the request came to, for URLs the app hands out. */ origin: string };
 export type Meta = { minRole?: Role };
 
+/** Zod's messages keyed by the field's dotted path ("settings.customers.namePattern"), so nested forms can place them. */
+function fieldMessages(error: ZodError): Record<string, string[]> {
+  const messages: Record<string, string[]> = {};
+  for (const issue of error.issues) (messages[issue.path.join(".")] ??= []).push(issue.message);
+  return messages;
+}
+
 const t = initTRPC
   .context<Context>()
   .meta<Meta>()
@@ -24,7 +31,7 @@ const t = initTRPC
         ...shape,
         data: {
           ...shape.data,
-          fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : cause instanceof DomainError && cause.field ? { [cause.field]: [cause.message] } : null,
+          fieldErrors: cause instanceof ZodError ? fieldMessages(cause) : cause instanceof DomainError && cause.field ? { [cause.field]: [cause.message] } : null,
         },
       };
     },

@@ -4,6 +4,7 @@ import { auditRouter } from "./routers/audit";
 import { invitationsRouter } from "./routers/invitations";
 import { mappingRouter } from "./routers/mapping";
 import { membersRouter } from "./routers/members";
+import { settingsRouter } from "./routers/settings";
 import { splynxRouter } from "./routers/splynx";
 import { syncRouter } from "./routers/sync";
 import { zohoRouter } from "./routers/zoho";
@@ -18,6 +19,7 @@ export const appRouter = router({
   zoho: zohoRouter,
   mapping: mappingRouter,
   sync: syncRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -13,6 +13,7 @@ const NAVIGATION: { label: string; path: string; minRole: Role }[] = [
   { label: "Dashboard", path: "", minRole: "viewer" },
   { label: "Splynx connection", path: "/connections/splynx", minRole: "viewer" },
   { label: "Zoho Books connection", path: "/connections/zoho", minRole: "viewer" },
+  { label: "Settings", path: "/settings", minRole: "viewer" },
   { label: "Data mapping", path: "/mapping", minRole: "viewer" },
   { label: "Sync", path: "/sync", minRole: "viewer" },
   { label: "Records · Customers", path: "/records", minRole: "viewer" },
