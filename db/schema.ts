@@ -311,6 +311,22 @@ export const syncRunEntries = pgTable(
   (t) => [index("sync_run_entries_run_idx").on(t.tenantId, t.runId, t.id)],
 );
 
+/** The tenant's Zoho customers, loaded for pairing (SPEC §5). */
+export const zohoContactsCache = pgTable(
+  "zoho_contacts_cache",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    contactId: text("contact_id").notNull(),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    companyName: text("company_name").notNull(),
+    loadedAt: timestamp("loaded_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.contactId] })],
+);
+
 /** Per-tenant settings (SPEC §3), validated by the settings schema in server/sync/settings.ts. */
 export const tenantSettings = pgTable("tenant_settings", {
   tenantId: uuid("tenant_id")

@@ -4,6 +4,7 @@ import { auditRouter } from "./routers/audit";
 import { invitationsRouter } from "./routers/invitations";
 import { mappingRouter } from "./routers/mapping";
 import { membersRouter } from "./routers/members";
+import { pairingRouter } from "./routers/pairing";
 import { settingsRouter } from "./routers/settings";
 import { splynxRouter } from "./routers/splynx";
 import { syncRouter } from "./routers/sync";
@@ -20,6 +21,7 @@ export const appRouter = router({
   mapping: mappingRouter,
   sync: syncRouter,
   settings: settingsRouter,
+  pairing: pairingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,48 @@
+// The cache of Zoho customers used for pairing, per tenant.
+import { and, count, eq, ilike, inArray, max, or } from "drizzle-orm";
+import type { Db } from "../client";
+import { syncLinks, zohoContactsCache } from "../schema";
+
+export type CachedContact = { contactId: string; name: string; email: string; companyName: string };
+
+export async function replaceContactsCache(tx: Db, input: { tenantId: string; contacts: CachedContact[]; loadedAt: Date }) {
+  await tx.delete(zohoContactsCache).where(eq(zohoContactsCache.tenantId, input.tenantId));
+  for (let start = 0; start < input.contacts.length; start += 500) {
+    await tx.insert(zohoContactsCache).values(input.contacts.slice(start, start + 500).map((contact) => ({ ...contact, tenantId: input.tenantId, loadedAt: input.loadedAt })));
+  }
+}
+
+export async function cachedContacts(db: Db, tenantId: string) {
+  return db.select().from(zohoContactsCache).where(eq(zohoContactsCache.tenantId, tenantId));
+}
+
+export async function cacheSummary(db: Db, tenantId: string) {
+  const [row] = await db.select({ contacts: count(), loadedAt: max(zohoContactsCache.loadedAt) }).from(zohoContactsCache).where(eq(zohoContactsCache.tenantId, tenantId));
+  return { contacts: row?.contacts ?? 0, loadedAt: row?.loadedAt ?? null };
+}
+
+export async function searchContacts(db: Db, input: { tenantId: string; text: string; limit: number }) {
+  const pattern = `%${input.text.replace(/[%_\\]/g, (char) => `\\${char}`)}%`;
+  return db
+    .select()
+    .from(zohoContactsCache)
+    .where(and(eq(zohoContactsCache.tenantId, input.tenantId), or(ilike(zohoContactsCache.name, pattern), ilike(zohoContactsCache.email, pattern), ilike(zohoContactsCache.companyName, pattern))))
+    .orderBy(zohoContactsCache.name)
+    .limit(input.limit);
+}
+
+export async function findCachedContact(db: Db, input: { tenantId: string; contactId: string }) {
+  const [row] = await db.select().from(zohoContactsCache).where(and(eq(zohoContactsCache.tenantId, input.tenantId), eq(zohoContactsCache.contactId, input.contactId)));
+  return row;
+}
+
+/** Customer links that hold any of these Zoho contacts. */
+export async function linksHolding(db: Db, input: { tenantId: string; contactIds: string[] }) {
+  if (input.contactIds.length === 0) return [];
+  return db.select().from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, "customer"), inArray(syncLinks.zohoId, input.contactIds)));
+}
+
+export async function deleteManualLink(tx: Db, input: { tenantId: string; splynxId: string }) {
+  const [removed] = await tx.delete(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, "customer"), eq(syncLinks.splynxId, input.splynxId), eq(syncLinks.manual, true))).returning();
+  return removed;
+}

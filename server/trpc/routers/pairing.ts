@@ -1,0 +1,98 @@
+// Customer pairing (SPEC §5): load Zoho customers, list Splynx customers with their state, search, pair, unpair, suggestions.
+import { z } from "zod";
+import { recordAudit } from "@/db/queries/audit";
+import { cacheSummary, cachedContacts, deleteManualLink, findCachedContact, replaceContactsCache, searchContacts, type CachedContact } from "@/db/queries/pairing";
+import type { Db } from "@/db/client";
+import { linksFor } from "@/db/queries/sync";
+import { DomainError } from "@/server/errors";
+import { splynxClientForTenant } from "@/server/splynx/connect";
+import { pairCustomer, pairingSuggestions, type PairingCustomer } from "@/server/sync/pairing";
+import { booksClientForTenant } from "@/server/zoho/connection";
+import { router, tenantProcedure } from "../init";
+
+async function splynxCustomers(db: Db, tenantId: string): Promise<PairingCustomer[]> {
+  const splynx = await splynxClientForTenant(db, tenantId);
+  const customers: PairingCustomer[] = [];
+  for await (const page of splynx.pages("customers")) customers.push(...page.records.map((customer) => ({ splynxId: String(customer.id), name: customer.name, email: customer.email })));
+  return customers;
+}
+
+async function suggestionsFor(db: Db, tenantId: string) {
+  const [customers, contacts] = await Promise.all([splynxCustomers(db, tenantId), cachedContacts(db, tenantId)]);
+  const links = await linksFor(db, { tenantId, entity: "customer", splynxIds: customers.map((customer) => customer.splynxId) });
+  const held = new Set([...links.values()].map((link) => link.zohoId).filter((id): id is string => Boolean(id)));
+  return pairingSuggestions(customers, contacts, links, held);
+}
+
+const pairInput = z.object({ splynxId: z.string().regex(/^\d+$/), contactId: z.string().regex(/^\d+$/, "Not a Zoho contact id") });
+
+export const pairingRouter = router({
+  summary: tenantProcedure("viewer").query(({ ctx }) => cacheSummary(ctx.db, ctx.tenant.id)),
+
+  load: tenantProcedure("admin").mutation(async ({ ctx }) => {
+    const books = await booksClientForTenant(ctx.db, ctx.tenant.id);
+    const contacts: CachedContact[] = [];
+    for await (const page of books.customers()) contacts.push(...page.map((contact) => ({ contactId: String(contact.contact_id), name: String(contact.contact_name), email: String(contact.email ?? ""), companyName: String(contact.company_name ?? "") })));
+    await ctx.db.transaction(async (tx) => {
+      await replaceContactsCache(tx, { tenantId: ctx.tenant.id, contacts, loadedAt: new Date() });
+      await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "pairing.load", details: { contacts: contacts.length } });
+    });
+    return { contacts: contacts.length };
+  }),
+
+  customers: tenantProcedure("viewer")
+    .input(z.object({ text: z.string().trim().max(100).optional(), state: z.enum(["synced", "paired", "not_paired"]).optional() }))
+    .query(async ({ ctx, input }) => {
+      const customers = await splynxCustomers(ctx.db, ctx.tenant.id);
+      const links = await linksFor(ctx.db, { tenantId: ctx.tenant.id, entity: "customer", splynxIds: customers.map((customer) => customer.splynxId) });
+      const text = input.text?.toLowerCase();
+      return customers
+        .map((customer) => {
+          const link = links.get(customer.splynxId);
+          const state = link?.zohoId ? (link.manual ? ("paired" as const) : ("synced" as const)) : ("not_paired" as const);
+          return { ...customer, state, zohoId: link?.zohoId ?? null };
+        })
+        .filter((row) => (!input.state || row.state === input.state) && (!text || row.name.toLowerCase().includes(text) || row.email.toLowerCase().includes(text) || row.splynxId === text))
+        .slice(0, 200);
+    }),
+
+  search: tenantProcedure("viewer")
+    .input(z.object({ text: z.string().trim().min(1).max(100) }))
+    .query(({ ctx, input }) => searchContacts(ctx.db, { tenantId: ctx.tenant.id, text: input.text, limit: 20 })),
+
+  suggestions: tenantProcedure("viewer").query(({ ctx }) => suggestionsFor(ctx.db, ctx.tenant.id)),
+
+  pair: tenantProcedure("admin")
+    .input(pairInput.extend({ label: z.string().max(300) }))
+    .mutation(async ({ ctx, input }) => {
+      const contact = await findCachedContact(ctx.db, { tenantId: ctx.tenant.id, contactId: input.contactId });
+      if (!contact) throw new DomainError("NOT_FOUND", "That Zoho contact is not among the loaded Zoho customers; load them again.", "contactId");
+      await ctx.db.transaction(async (tx) => {
+        await pairCustomer(tx, { tenantId: ctx.tenant.id, splynxId: input.splynxId, label: input.label, contactId: input.contactId });
+        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "pairing.pair", target: `${input.label} (${input.splynxId})`, details: { zohoContact: `${contact.name} (${contact.contactId})` } });
+      });
+    }),
+
+  unpair: tenantProcedure("admin")
+    .input(z.object({ splynxId: z.string().regex(/^\d+$/) }))
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction(async (tx) => {
+        const removed = await deleteManualLink(tx, { tenantId: ctx.tenant.id, splynxId: input.splynxId });
+        if (!removed) throw new DomainError("NOT_FOUND", "This customer is not paired by hand.");
+        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "pairing.unpair", target: `${removed.label ?? ""} (${input.splynxId})`, details: { zohoContact: removed.zohoId } });
+      }),
+    ),
+
+  /** Pairs the suggestions the person saw in the preview, still checked against the current state. */
+  acceptSuggestions: tenantProcedure("admin")
+    .input(z.object({ pairs: z.array(pairInput).max(5000) }))
+    .mutation(async ({ ctx, input }) => {
+      const current = new Map((await suggestionsFor(ctx.db, ctx.tenant.id)).map((suggestion) => [`${suggestion.splynxId}:${suggestion.contactId}`, suggestion]));
+      const accepted = input.pairs.map((pair) => current.get(`${pair.splynxId}:${pair.contactId}`)).filter((suggestion) => suggestion !== undefined);
+      await ctx.db.transaction(async (tx) => {
+        for (const suggestion of accepted) await pairCustomer(tx, { tenantId: ctx.tenant.id, splynxId: suggestion.splynxId, label: suggestion.customerName, contactId: suggestion.contactId });
+        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "pairing.accept_suggestions", details: { paired: accepted.length } });
+      });
+      return { paired: accepted.length, stale: input.pairs.length - accepted.length };
+    }),
+});
