@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dueRuns } from "./schedule";
+import { dueRuns, nextScheduledRun } from "./schedule";
 import { readSettings } from "./settings";
 
 const tenant = (tenantId: string, settings: unknown, connectionsHealthy = true) => ({ tenantId, settings: readSettings(settings), connectionsHealthy });
@@ -27,5 +27,13 @@ describe("dueRuns", () => {
     const again = dueRuns([daily], new Date("2026-11-25T06:00:00Z"), 15);
     expect(first).toEqual(again);
     expect(first[0]!.slot).toBe("2026-11-25T06:00");
+  });
+});
+
+describe("nextScheduledRun", () => {
+  it("finds the next launch in the tenant's time zone, or none when every toggle is off", () => {
+    const settings = readSettings({ general: { timeZone: "Asia/Tokyo" }, schedule: { launchTime: "03:00", customers: true } });
+    expect(nextScheduledRun(settings, new Date("2026-11-25T10:00:00Z"))?.toISOString()).toBe("2026-11-25T18:00:00.000Z");
+    expect(nextScheduledRun(readSettings({}), new Date("2026-11-25T10:00:00Z"))).toBeNull();
   });
 });

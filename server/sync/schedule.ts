@@ -31,3 +31,12 @@ export function dueRuns(candidates: ScheduleCandidate[], tick: Date, tickMinutes
   }
   return due;
 }
+
+/** When the tenant's next scheduled run starts, looking two days ahead; null when nothing is scheduled. */
+export function nextScheduledRun(settings: Settings, now: Date, tickMinutes = 15): Date | null {
+  const first = Math.floor(now.getTime() / (tickMinutes * 60_000)) * tickMinutes * 60_000 + tickMinutes * 60_000;
+  for (let tick = first; tick < first + 2 * 86_400_000; tick += tickMinutes * 60_000) {
+    if (dueRuns([{ tenantId: "", settings, connectionsHealthy: true }], new Date(tick), tickMinutes).length > 0) return new Date(tick);
+  }
+  return null;
+}

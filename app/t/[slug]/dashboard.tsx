@@ -2,7 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "../../_components/trpc";
-import { Badge, Card, EmptyState, PageHeader, roleTone } from "../../_components/ui";
+import { statusTone } from "../../_components/run-summary";
+import { Badge, Card, EmptyState, formatDateTime, PageHeader, roleTone } from "../../_components/ui";
 import { AuditTable } from "./audit/audit-table";
 import { useTenant } from "./tenant-context";
 
@@ -12,6 +13,7 @@ export function Dashboard() {
   const current = useQuery(trpc.tenants.current.queryOptions({ tenantSlug: tenant.slug }));
   const recent = useQuery({ ...trpc.audit.list.queryOptions({ tenantSlug: tenant.slug, limit: 8 }), enabled: tenant.can("admin") });
   const checklist = useQuery(trpc.mapping.checklist.queryOptions({ tenantSlug: tenant.slug }));
+  const overview = useQuery(trpc.sync.overview.queryOptions({ tenantSlug: tenant.slug }));
   return (
     <>
       <PageHeader title={tenant.name} description="Overview of this tenant." />
@@ -40,9 +42,32 @@ export function Dashboard() {
           <EmptyState>Loading…</EmptyState>
         )}
       </Card>
-      <div className="grid gap-4 md:grid-cols-3">
+      <div className="grid gap-4 md:grid-cols-4">
         <Card title="Your role">
           <Badge tone={roleTone[tenant.role]}>{tenant.role}</Badge>
+        </Card>
+        <Card title="Last sync">
+          {overview.data?.lastRun ? (
+            <p className="text-sm">
+              <Badge tone={statusTone[overview.data.lastRun.status]}>{overview.data.lastRun.status}</Badge>{" "}
+              <span className="text-slate-600">{formatDateTime(overview.data.lastRun.finishedAt ?? overview.data.lastRun.createdAt)}</span>
+            </p>
+          ) : (
+            <p className="text-sm text-slate-500">No sync yet.</p>
+          )}
+          <p className="mt-2 text-sm">
+            <Link href={`/t/${tenant.slug}/records`} className={overview.data?.failed ? "font-medium text-red-700 hover:underline" : "text-indigo-700 hover:underline"} data-testid="failed-count">
+              {overview.data?.failed ?? 0} failed records
+            </Link>
+          </p>
+        </Card>
+        <Card title="Next scheduled run">
+          <p className="text-sm" data-testid="next-run">
+            {overview.data?.paused ? "Paused: Zoho Books needs reconnecting." : overview.data?.nextRun ? formatDateTime(overview.data.nextRun) : "None: every schedule toggle is off."}
+          </p>
+          <Link href={`/t/${tenant.slug}/settings`} className="text-sm text-indigo-700 hover:underline">
+            Schedule settings
+          </Link>
         </Card>
         <Card title="Members">
           <p className="text-2xl font-semibold" data-testid="member-count">

@@ -15,6 +15,7 @@ const NAVIGATION: { label: string; path: string; minRole: Role }[] = [
   { label: "Zoho Books connection", path: "/connections/zoho", minRole: "viewer" },
   { label: "Settings", path: "/settings", minRole: "viewer" },
   { label: "Data mapping", path: "/mapping", minRole: "viewer" },
+  { label: "Customer pairing", path: "/pairing", minRole: "viewer" },
   { label: "Sync", path: "/sync", minRole: "viewer" },
   { label: "Records · Customers", path: "/records", minRole: "viewer" },
   { label: "Sync log", path: "/log", minRole: "viewer" },

@@ -1,7 +1,9 @@
 // Running syncs and reading their results: start, progress, cancel, the sync log, and the records with their state.
 import { z } from "zod";
 import { recordAudit } from "@/db/queries/audit";
-import { activeRun, countLinks, getRun, lastRun, listEntries, listLinks, listRuns, requestCancel } from "@/db/queries/sync";
+import { activeRun, countLinks, getRun, getSettingsRow, lastRun, listEntries, listLinks, listRuns, requestCancel } from "@/db/queries/sync";
+import { nextScheduledRun } from "@/server/sync/schedule";
+import { readSettings } from "@/server/sync/settings";
 import { getZohoConnection } from "@/db/queries/zoho";
 import { LINK_STATES } from "@/db/schema";
 import { DomainError } from "@/server/errors";
@@ -11,6 +13,13 @@ import { zohoRecordUrl, type ZohoRegion } from "@/server/zoho/regions";
 import { router, tenantProcedure } from "../init";
 
 export const syncRouter = router({
+  /** For the dashboard: the last run, the failed records, the next scheduled run. */
+  overview: tenantProcedure("viewer").query(async ({ ctx }) => {
+    const [run, failed, stored, zoho] = await Promise.all([lastRun(ctx.db, ctx.tenant.id), countLinks(ctx.db, { tenantId: ctx.tenant.id, entity: "customer", state: "failed" }), getSettingsRow(ctx.db, ctx.tenant.id), getZohoConnection(ctx.db, { tenantId: ctx.tenant.id })]);
+    const paused = zoho?.state === "needs_reconnect";
+    return { lastRun: run ?? null, failed, nextRun: paused ? null : nextScheduledRun(readSettings(stored), new Date()), paused };
+  }),
+
   start: tenantProcedure("admin")
     .input(z.object({ entities: z.array(z.enum(["customer"])).min(1), retry: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {

@@ -1,0 +1,146 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { formError, useTRPC } from "../../../_components/trpc";
+import { Badge, Button, Card, EmptyState, Field, formatDateTime, Input, Notice, PageHeader, Select, Table } from "../../../_components/ui";
+import { useTenant } from "../tenant-context";
+
+const stateTone = { synced: "emerald", paired: "indigo", not_paired: "slate" } as const;
+
+function PairPicker({ splynxId, label, onDone }: { splynxId: string; label: string; onDone: () => void }) {
+  const trpc = useTRPC();
+  const tenant = useTenant();
+  const [text, setText] = useState(label);
+  const results = useQuery({ ...trpc.pairing.search.queryOptions({ tenantSlug: tenant.slug, text }), enabled: text.trim().length > 0 });
+  const pair = useMutation(trpc.pairing.pair.mutationOptions({ onSuccess: onDone }));
+  return (
+    <div className="space-y-2 rounded-md border border-indigo-200 bg-indigo-50 p-3">
+      <Field label={`Zoho contact for ${label}`}>
+        <Input value={text} onChange={(event) => setText(event.target.value)} placeholder="Name or e-mail" autoFocus />
+      </Field>
+      {formError(pair.error) && <Notice>{formError(pair.error)}</Notice>}
+      <ul className="divide-y divide-indigo-100 text-sm">
+        {results.data?.map((contact) => (
+          <li key={contact.contactId} className="flex items-center justify-between gap-3 py-1">
+            <span>
+              {contact.name} <span className="text-xs text-slate-500">{contact.email}</span>
+            </span>
+            <Button variant="secondary" busy={pair.isPending} onClick={() => pair.mutate({ tenantSlug: tenant.slug, splynxId, contactId: contact.contactId, label })}>
+              Pair
+            </Button>
+          </li>
+        ))}
+        {results.data?.length === 0 && <li className="py-1 text-slate-500">No Zoho customer matches.</li>}
+      </ul>
+    </div>
+  );
+}
+
+export function PairingScreen() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const tenant = useTenant();
+  const isAdmin = tenant.can("admin");
+  const [text, setText] = useState("");
+  const [state, setState] = useState<"" | "synced" | "paired" | "not_paired">("");
+  const [picking, setPicking] = useState<string | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+  const refresh = () => {
+    setPicking(null);
+    void queryClient.invalidateQueries({ queryKey: trpc.pairing.customers.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.pairing.suggestions.queryKey() });
+  };
+  const summary = useQuery(trpc.pairing.summary.queryOptions({ tenantSlug: tenant.slug }));
+  const customers = useQuery(trpc.pairing.customers.queryOptions({ tenantSlug: tenant.slug, text: text || undefined, state: state || undefined }));
+  const suggestions = useQuery({ ...trpc.pairing.suggestions.queryOptions({ tenantSlug: tenant.slug }), enabled: (summary.data?.contacts ?? 0) > 0 });
+  const load = useMutation(trpc.pairing.load.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }));
+  const unpair = useMutation(trpc.pairing.unpair.mutationOptions({ onSuccess: refresh }));
+  const acceptAll = useMutation(trpc.pairing.acceptSuggestions.mutationOptions({ onSuccess: () => (setPreviewing(false), refresh()) }));
+  return (
+    <>
+      <PageHeader
+        title="Customer pairing"
+        description={summary.data?.loadedAt ? `${summary.data.contacts} Zoho customers loaded ${formatDateTime(summary.data.loadedAt)}. A paired customer is never created again in Zoho.` : "Load the Zoho customers to pair existing contacts with Splynx customers."}
+        actions={
+          isAdmin && (
+            <Button busy={load.isPending} onClick={() => load.mutate({ tenantSlug: tenant.slug })}>
+              Load Zoho customers
+            </Button>
+          )
+        }
+      />
+      {formError(load.error ?? unpair.error ?? acceptAll.error) && <div className="mb-4"><Notice>{formError(load.error ?? unpair.error ?? acceptAll.error)}</Notice></div>}
+      {acceptAll.data && <div className="mb-4"><Notice tone="success">Paired {acceptAll.data.paired} customers.</Notice></div>}
+      {isAdmin && suggestions.data && suggestions.data.length > 0 && (
+        <Card title="Suggestions" className="mb-6">
+          <p className="mb-3 text-sm">
+            {suggestions.data.length} Splynx customers match a Zoho customer by e-mail or by name.{" "}
+            <Button variant="secondary" onClick={() => setPreviewing(!previewing)}>
+              {previewing ? "Hide preview" : "Preview"}
+            </Button>
+          </p>
+          {previewing && (
+            <>
+              <Table head={["Splynx customer", "Zoho customer", "Because"]}>
+                {suggestions.data.map((suggestion) => (
+                  <tr key={suggestion.splynxId}>
+                    <td className="px-4 py-2">{suggestion.customerName}</td>
+                    <td className="px-4 py-2">{suggestion.contactName}</td>
+                    <td className="px-4 py-2 text-slate-600">{suggestion.reason}</td>
+                  </tr>
+                ))}
+              </Table>
+              <Button className="mt-3" busy={acceptAll.isPending} onClick={() => acceptAll.mutate({ tenantSlug: tenant.slug, pairs: suggestions.data!.map(({ splynxId, contactId }) => ({ splynxId, contactId })) })}>
+                Accept all {suggestions.data.length} suggestions
+              </Button>
+            </>
+          )}
+        </Card>
+      )}
+      <div className="mb-4 grid gap-3 md:grid-cols-3">
+        <Field label="Search customers">
+          <Input value={text} onChange={(event) => setText(event.target.value)} placeholder="Name, e-mail or Splynx id" />
+        </Field>
+        <Field label="State">
+          <Select value={state} onChange={(event) => setState(event.target.value as typeof state)}>
+            <option value="">Any</option>
+            <option value="synced">Synced (created by Ledgerlink)</option>
+            <option value="paired">Paired</option>
+            <option value="not_paired">Not paired</option>
+          </Select>
+        </Field>
+      </div>
+      {!customers.data ? (
+        <EmptyState>{customers.isLoading ? "Loading…" : customers.error?.message}</EmptyState>
+      ) : (
+        <Table head={["Splynx", "Customer", "State", "Zoho contact", ""]}>
+          {customers.data.map((customer) => (
+            <tr key={customer.splynxId}>
+              <td className="px-4 py-2 font-mono text-xs">{customer.splynxId}</td>
+              <td className="px-4 py-2">
+                {customer.name} <span className="text-xs text-slate-500">{customer.email}</span>
+                {picking === customer.splynxId && <PairPicker splynxId={customer.splynxId} label={customer.name} onDone={refresh} />}
+              </td>
+              <td className="px-4 py-2">
+                <Badge tone={stateTone[customer.state]}>{customer.state.replace("_", " ")}</Badge>
+              </td>
+              <td className="px-4 py-2 font-mono text-xs">{customer.zohoId}</td>
+              <td className="px-4 py-2 text-right">
+                {isAdmin && customer.state === "not_paired" && (summary.data?.contacts ?? 0) > 0 && picking !== customer.splynxId && (
+                  <Button variant="secondary" onClick={() => setPicking(customer.splynxId)}>
+                    Pair…
+                  </Button>
+                )}
+                {isAdmin && customer.state === "paired" && (
+                  <Button variant="secondary" busy={unpair.isPending} onClick={() => unpair.mutate({ tenantSlug: tenant.slug, splynxId: customer.splynxId })}>
+                    Unpair
+                  </Button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+    </>
+  );
+}
