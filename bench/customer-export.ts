@@ -1,0 +1,34 @@
+// Initial export of N customers through the engine, the shared limiter and PostgreSQL, against the Zoho simulator
+// on a scaled clock; then the unchanged re-run. Run: node --import tsx bench/customer-export.ts [customers] [window ms]
+import { openPglite, openPostgres } from "../db/client";
+import { startThrowawayPostgres } from "../scripts/throwaway-postgres.mjs";
+import { syncHarness } from "../server/sync/testing/harness";
+
+const customers = Number(process.argv[2] ?? 5000);
+const windowMs = Number(process.argv[3] ?? 200);
+const postgres = await startThrowawayPostgres().catch(() => null);
+const database = postgres ? await openPostgres(postgres.url) : await openPglite("memory://");
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+try {
+  const harness = await syncHarness(database.db, { customers, windowMs });
+  let started = performance.now();
+  const first = await harness.runCustomers();
+  const firstSeconds = (performance.now() - started) / 1000;
+  // Zoho allows 100 calls per window: the least time these calls can take.
+  const minimumSeconds = (Math.ceil(first.zohoCalls / 100) * windowMs) / 1000;
+  started = performance.now();
+  const second = await harness.runCustomers();
+  const secondSeconds = (performance.now() - started) / 1000;
+  const contacts = [...harness.zoho.store.organizations.values()][0]!.contacts.size;
+  console.log(`database: ${postgres ? "PostgreSQL (throwaway cluster)" : "PGlite"}; Zoho window ${windowMs} ms (100 calls per window)`);
+  console.log(`initial export: ${first.created} created, ${first.failed} failed, ${contacts} Zoho contacts; ${first.zohoCalls} Zoho calls = ${(first.zohoCalls / customers).toFixed(3)} per customer`);
+  console.log(`  wall ${firstSeconds.toFixed(1)} s vs theoretical minimum ${minimumSeconds.toFixed(1)} s = ${(minimumSeconds / firstSeconds).toFixed(2)} of the limit's rate; 429s seen by Zoho: ${harness.zoho.peaks.rejected429}`);
+  console.log(`unchanged re-run: ${second.unchanged} unchanged, ${second.zohoCalls} Zoho calls, wall ${secondSeconds.toFixed(1)} s`);
+  console.log(`peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
+} finally {
+  clearInterval(sampler);
+  await database.close();
+  postgres?.stop();
+}
