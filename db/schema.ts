@@ -40,13 +40,17 @@ export const tenants = pgTable("tenants", {
   createdAt: createdAt(),
 });
 
+/** The owning tenant: every table of tenant data has it, and loses its rows with the tenant. */
+const tenantId = () =>
+  uuid("tenant_id")
+    .notNull()
+    .references(() => tenants.id, { onDelete: "cascade" });
+
 export const memberships = pgTable(
   "memberships",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     personId: uuid("person_id")
       .notNull()
       .references(() => people.id, { onDelete: "cascade" }),
@@ -63,9 +67,7 @@ export const invitations = pgTable(
   "invitations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     email: text("email").notNull(),
     role: roleEnum("role").notNull(),
     // Only a hash is kept: the token itself is shown once, to the inviting owner.
@@ -85,9 +87,7 @@ export const auditLog = pgTable(
   {
     // A growing integer id gives keyset pagination a stable, indexed cursor.
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     actorId: uuid("actor_id").references(() => people.id, { onDelete: "set null" }),
     // The e-mail at the time of the action, so the entry stays readable after the person leaves.
     actorEmail: text("actor_email"),
@@ -111,9 +111,7 @@ export type SplynxTestResult = { ok: boolean; testedAt: string; checks: Connecti
 
 /** One Splynx connection per tenant; key and secret sealed with the encryption keyring. */
 export const splynxConnections = pgTable("splynx_connections", {
-  tenantId: uuid("tenant_id")
-    .primaryKey()
-    .references(() => tenants.id, { onDelete: "cascade" }),
+  tenantId: tenantId().primaryKey(),
   baseUrl: text("base_url").notNull(),
   authMode: splynxAuthModeEnum("auth_mode").notNull().default("signature"),
   apiKeySealed: text("api_key_sealed").notNull(),
@@ -133,9 +131,7 @@ export const zohoConnectionStateEnum = pgEnum("zoho_connection_state", ZOHO_CONN
 
 /** One Zoho Books connection per tenant: tokens and the own app's secret sealed; the chosen organization. */
 export const zohoConnections = pgTable("zoho_connections", {
-  tenantId: uuid("tenant_id")
-    .primaryKey()
-    .references(() => tenants.id, { onDelete: "cascade" }),
+  tenantId: tenantId().primaryKey(),
   region: text("region").notNull(),
   accountsServer: text("accounts_server").notNull(),
   apiDomain: text("api_domain").notNull(),
@@ -156,9 +152,7 @@ export const zohoOAuthStates = pgTable(
   "zoho_oauth_states",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     personId: uuid("person_id")
       .notNull()
       .references(() => people.id, { onDelete: "cascade" }),
@@ -201,9 +195,7 @@ export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 export const referenceRecords = pgTable(
   "reference_records",
   {
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     kind: text("kind").$type<ReferenceKind>().notNull(),
     externalId: text("external_id").notNull(),
     name: text("name").notNull(),
@@ -220,9 +212,7 @@ export type MappingKind = (typeof MAPPING_KINDS)[number];
 export const mappings = pgTable(
   "mappings",
   {
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     kind: text("kind").$type<MappingKind>().notNull(),
     splynxId: text("splynx_id").notNull(),
     zohoValue: text("zoho_value").notNull(),
@@ -240,9 +230,7 @@ export type LinkState = (typeof LINK_STATES)[number];
 export const syncLinks = pgTable(
   "sync_links",
   {
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     entity: text("entity").$type<SyncEntity>().notNull(),
     splynxId: text("splynx_id").notNull(),
     zohoId: text("zoho_id"),
@@ -268,9 +256,7 @@ export const syncRuns = pgTable(
   "sync_runs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     trigger: text("trigger").$type<"manual" | "schedule" | "retry">().notNull(),
     requestedBy: uuid("requested_by").references(() => people.id, { onDelete: "set null" }),
     entities: text("entities").array().$type<SyncEntity[]>().notNull(),
@@ -296,9 +282,7 @@ export const syncRunEntries = pgTable(
   "sync_run_entries",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     runId: uuid("run_id")
       .notNull()
       .references(() => syncRuns.id, { onDelete: "cascade" }),
@@ -315,9 +299,7 @@ export const syncRunEntries = pgTable(
 export const zohoContactsCache = pgTable(
   "zoho_contacts_cache",
   {
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     contactId: text("contact_id").notNull(),
     name: text("name").notNull(),
     email: text("email").notNull(),
@@ -329,9 +311,7 @@ export const zohoContactsCache = pgTable(
 
 /** Per-tenant settings (SPEC §3), validated by the settings schema in server/sync/settings.ts. */
 export const tenantSettings = pgTable("tenant_settings", {
-  tenantId: uuid("tenant_id")
-    .primaryKey()
-    .references(() => tenants.id, { onDelete: "cascade" }),
+  tenantId: tenantId().primaryKey(),
   values: jsonb("values").$type<Record<string, unknown>>().notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { add, compare } from "@/server/money";
 import { splynxSignature } from "@/server/splynx/signature";
-import { DroppedConnection } from "../http-adapter";
+import { withNetworkFaults, type NetworkFaults } from "../faults";
 import { parsePhpQuery, QueryError, satisfies, type PhpValue } from "./php-query";
 import { seededRandom } from "./random";
 import { seedStore, type SeedOptions } from "./seed";
@@ -105,14 +105,9 @@ const RESOURCES: Record<string, Resource> = {
   },
 };
 
-export type SplynxFaults = {
+export type SplynxFaults = NetworkFaults & {
   /** Added to every answer. */
   latencyMs: number;
-  /** Share of requests answered 500 before they do anything. */
-  serverErrorRate: number;
-  /** Share of requests whose connection drops; `after` drops once the request has taken effect. */
-  dropRate: number;
-  dropPhase: "before" | "after";
   /** Share of listed records sent with a broken field. */
   malformedRate: number;
   /** Every access token is answered as expired. */
@@ -359,11 +354,7 @@ export function createSplynxSimulator(options: SimulatorOptions) {
 
   async function handle(request: Request): Promise<Response> {
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
-    if (faults.dropRate > 0 && faults.dropPhase === "before" && faultRandom.chance(faults.dropRate)) throw new DroppedConnection();
-    if (faults.serverErrorRate > 0 && faultRandom.chance(faults.serverErrorRate)) return errorBody(500, "SERVER_ERROR", "Internal server error");
-    const response = await route(request);
-    if (faults.dropRate > 0 && faults.dropPhase === "after" && faultRandom.chance(faults.dropRate)) throw new DroppedConnection();
-    return response;
+    return withNetworkFaults(faults, faultRandom, () => errorBody(500, "SERVER_ERROR", "Internal server error"), () => route(request));
   }
 
   return {

@@ -1,7 +1,7 @@
 // A Zoho accounts server and Books API v3 in a fetch-style handler: OAuth, limits, validated bodies, Zoho's arithmetic.
 import { randomBytes } from "node:crypto";
 import { add, compare, negate } from "@/server/money";
-import { DroppedConnection } from "../http-adapter";
+import { withNetworkFaults, type NetworkFaults } from "../faults";
 import { seededRandom } from "../splynx/random";
 import { OpenApiContract } from "./openapi";
 import { createZohoStore, PLAN_LIMITS, seedZoho, type BooksRecord, type Organization, type ZohoSeed } from "./store";
@@ -14,7 +14,7 @@ function sharedContract(): OpenApiContract {
   return contractCache;
 }
 
-export type ZohoFaults = { latencyMs: number; serverErrorRate: number; dropRate: number; dropPhase: "before" | "after" };
+export type ZohoFaults = NetworkFaults & { latencyMs: number };
 const NO_FAULTS: ZohoFaults = { latencyMs: 0, serverErrorRate: 0, dropRate: 0, dropPhase: "before" };
 
 export type ZohoSimulatorOptions = ZohoSeed & {
@@ -586,11 +586,7 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
     if (page) return recordPage(page[1]!, page[2]!, page[3]!);
     const marker = path.indexOf("/books/v3");
     if (marker < 0) return zohoError(404, 5, "Invalid URL Passed");
-    if (faults.dropRate > 0 && faults.dropPhase === "before" && faultRandom.chance(faults.dropRate)) throw new DroppedConnection();
-    if (faults.serverErrorRate > 0 && faultRandom.chance(faults.serverErrorRate)) return zohoError(500, 1000, "Internal error");
-    const response = await books(request, url, path.slice(marker + "/books/v3".length) || "/");
-    if (faults.dropRate > 0 && faults.dropPhase === "after" && faultRandom.chance(faults.dropRate)) throw new DroppedConnection();
-    return response;
+    return withNetworkFaults(faults, faultRandom, () => zohoError(500, 1000, "Internal error"), () => books(request, url, path.slice(marker + "/books/v3".length) || "/"));
   }
 
   return {
