@@ -71,3 +71,19 @@ describe("customer sync", () => {
     expect(created).toBe(new Set([...links.values()].map((link) => link.zohoId)).size);
   }, 120_000);
 });
+
+describe("cancelling a run", () => {
+  it("stops at the next record boundary and keeps what was done", async () => {
+    const harness = await syncHarness(database.db, { customers: 60 });
+    const { requestCancel, createRun, getRun } = await import("@/db/queries/sync");
+    const { syncCustomerPage, RunStop } = await import("./engine");
+    const run = await createRun(database.db, { tenantId: harness.tenant.id, trigger: "manual", requestedBy: null, entities: ["customer"] });
+    const context = harness.context(run.id);
+    const first = await syncCustomerPage(context, { after: 0, pageSize: 20 });
+    expect(first.counts.created).toBe(20);
+    await requestCancel(database.db, { tenantId: harness.tenant.id, runId: run.id });
+    await expect(syncCustomerPage(context, { after: first.lastId!, pageSize: 20 })).rejects.toBeInstanceOf(RunStop);
+    expect([...harness.zoho.store.organizations.values()][0]!.contacts.size).toBe(20);
+    expect(await getRun(database.db, { tenantId: harness.tenant.id, runId: run.id })).toMatchObject({ cancelRequested: true });
+  });
+});

@@ -67,6 +67,7 @@ export async function syncHarness(db: Db, options: { customers: number; windowMs
     tenant,
     splynx,
     zoho,
+    context,
     runCustomers,
     setSettings: (values: unknown) => (settings = readSettings(values)),
     /** How many Zoho contacts carry each name, to count duplicates. */
