@@ -1,7 +1,7 @@
 // Links, runs and the sync log (SPEC §6, §8), always within one tenant.
 import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { splynxConnections, syncLinks, syncRunEntries, syncRuns, tenants, tenantSettings, zohoConnections, type LinkState, type RunCounts, type RunStatus, type SyncEntity } from "../schema";
+import { people, splynxConnections, syncLinks, syncRunEntries, syncRuns, tenants, tenantSettings, zohoConnections, type LinkState, type RunCounts, type RunStatus, type SyncEntity } from "../schema";
 import { DomainError } from "@/server/errors";
 
 export type Link = typeof syncLinks.$inferSelect;
@@ -75,8 +75,15 @@ export async function addEntries(db: Db, input: { tenantId: string; runId: strin
 export async function listRuns(db: Db, input: { tenantId: string; before?: Date; limit: number }) {
   const conditions: SQL[] = [eq(syncRuns.tenantId, input.tenantId)];
   if (input.before) conditions.push(lt(syncRuns.createdAt, input.before));
-  const rows = await db.select().from(syncRuns).where(and(...conditions)).orderBy(desc(syncRuns.createdAt)).limit(input.limit + 1);
-  return { runs: rows.slice(0, input.limit), nextCursor: rows.length > input.limit ? rows[input.limit - 1]!.createdAt : null };
+  const rows = await db
+    .select({ run: syncRuns, requestedByEmail: people.email })
+    .from(syncRuns)
+    .leftJoin(people, eq(people.id, syncRuns.requestedBy))
+    .where(and(...conditions))
+    .orderBy(desc(syncRuns.createdAt))
+    .limit(input.limit + 1);
+  const runs = rows.slice(0, input.limit).map((row) => ({ ...row.run, requestedByEmail: row.requestedByEmail }));
+  return { runs, nextCursor: rows.length > input.limit ? runs[input.limit - 1]!.createdAt : null };
 }
 
 export async function getSettingsRow(db: Db, tenantId: string) {

@@ -83,24 +83,15 @@ async function syncCustomer(context: SyncContext, customer: Customer, link: Link
   }
 }
 
-/** Syncs the customers after `after` (one Splynx page); a durable step of the run. */
-export async function syncCustomerPage(context: SyncContext, input: { after: number; pageSize: number }): Promise<PageResult> {
+/** Syncs these customers one by one, checking for a cancel between them; every one is logged unless unchanged. */
+export async function syncCustomers(context: SyncContext, customers: Customer[], rejected: { id: string | null; field: string; message: string }[] = []) {
   const counts = emptyCounts();
   const callsBefore = context.books.calls;
-  const entries: EntryInput[] = [];
-  const pages = context.splynx.pages("customers", { after: input.after, pageSize: input.pageSize });
-  const first = await pages.next();
-  await pages.return(undefined);
-  const page = first.done ? undefined : first.value;
-  if (!page) return { lastId: null, records: 0, counts, zohoCalls: 0 };
-
-  for (const rejected of page.rejected) {
-    counts.failed++;
-    entries.push({ entity: "customer", splynxId: rejected.id ?? "?", action: "failed", message: `Splynx sent an unreadable record: ${rejected.field}: ${rejected.message}` });
-  }
-  const links = await linksFor(context.db, { tenantId: context.tenantId, entity: "customer", splynxIds: page.records.map((customer) => String(customer.id)) });
+  const entries: EntryInput[] = rejected.map((record) => ({ entity: "customer" as const, splynxId: record.id ?? "?", action: "failed" as const, message: `Splynx sent an unreadable record: ${record.field}: ${record.message}` }));
+  counts.failed += rejected.length;
+  const links = await linksFor(context.db, { tenantId: context.tenantId, entity: "customer", splynxIds: customers.map((customer) => String(customer.id)) });
   try {
-    for (const customer of page.records) {
+    for (const customer of customers) {
       if (await cancelRequested(context.db, { tenantId: context.tenantId, runId: context.runId })) throw new RunStop("Cancelled by a person.", "cancelled");
       const outcome = await syncCustomer(context, customer, links.get(String(customer.id)));
       counts[outcome.action === "adopted" ? "created" : outcome.action]++;
@@ -109,5 +100,16 @@ export async function syncCustomerPage(context: SyncContext, input: { after: num
   } finally {
     await addEntries(context.db, { tenantId: context.tenantId, runId: context.runId, entries });
   }
-  return { lastId: page.lastId, records: page.records.length + page.rejected.length, counts, zohoCalls: context.books.calls - callsBefore };
+  return { counts, zohoCalls: context.books.calls - callsBefore };
+}
+
+/** Syncs the customers after `after` (one Splynx page); a durable step of the run. */
+export async function syncCustomerPage(context: SyncContext, input: { after: number; pageSize: number }): Promise<PageResult> {
+  const pages = context.splynx.pages("customers", { after: input.after, pageSize: input.pageSize });
+  const first = await pages.next();
+  await pages.return(undefined);
+  const page = first.done ? undefined : first.value;
+  if (!page) return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0 };
+  const { counts, zohoCalls } = await syncCustomers(context, page.records, page.rejected);
+  return { lastId: page.lastId, records: page.records.length + page.rejected.length, counts, zohoCalls };
 }

@@ -1,7 +1,9 @@
 // Running syncs and reading their results: start, progress, cancel, the sync log, and the records with their state.
 import { z } from "zod";
 import { recordAudit } from "@/db/queries/audit";
-import { activeRun, countLinks, getRun, getSettingsRow, lastRun, listEntries, listLinks, listRuns, requestCancel } from "@/db/queries/sync";
+import { activeRun, countLinks, createRun, finishRun, getRun, getSettingsRow, lastRun, listEntries, listLinks, listRuns, recordProgress, requestCancel } from "@/db/queries/sync";
+import { syncContextFor } from "@/server/sync/context";
+import { syncCustomers } from "@/server/sync/engine";
 import { nextScheduledRun } from "@/server/sync/schedule";
 import { readSettings } from "@/server/sync/settings";
 import { getZohoConnection } from "@/db/queries/zoho";
@@ -28,6 +30,25 @@ export const syncRouter = router({
       const run = await requestSync(ctx.db, { tenantId: ctx.tenant.id, trigger: input.retry ? "retry" : "manual", requestedBy: ctx.person.id, entities: input.entities });
       await ctx.db.transaction((tx) => recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: input.retry ? "sync.retry_failed" : "sync.start", details: { entities: input.entities.join(", "), runId: run.id } }));
       return { runId: run.id };
+    }),
+
+  /** Retries one customer now, as a run of its own, and says how it ended. */
+  retryOne: tenantProcedure("admin")
+    .input(z.object({ splynxId: z.string().regex(/^\d+$/) }))
+    .mutation(async ({ ctx, input }) => {
+      const run = await createRun(ctx.db, { tenantId: ctx.tenant.id, trigger: "retry", requestedBy: ctx.person.id, entities: ["customer"] });
+      try {
+        const context = await syncContextFor(ctx.db, { tenantId: ctx.tenant.id, runId: run.id });
+        const customer = await context.splynx.get("customers", Number(input.splynxId));
+        const { counts, zohoCalls } = await syncCustomers(context, [customer]);
+        await recordProgress(ctx.db, { tenantId: ctx.tenant.id, runId: run.id, counts, zohoCalls, done: 1, total: 1, step: "customers" });
+        await finishRun(ctx.db, { tenantId: ctx.tenant.id, runId: run.id, status: "succeeded" });
+        await ctx.db.transaction((tx) => recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "sync.retry_one", target: input.splynxId, details: { runId: run.id } }));
+        return counts;
+      } catch (error) {
+        await finishRun(ctx.db, { tenantId: ctx.tenant.id, runId: run.id, status: "failed", error: error instanceof Error ? error.message : String(error) });
+        throw error;
+      }
     }),
 
   /** The run going now, else the last one; polled by the Sync page for live progress. */

@@ -84,7 +84,10 @@ export function SyncLogScreen() {
                       {formatDateTime(run.createdAt)}
                     </Link>
                   </td>
-                  <td className="px-4 py-2">{run.trigger}</td>
+                  <td className="px-4 py-2">
+                    {run.trigger}
+                    {run.requestedByEmail && <span className="block text-xs text-slate-500">{run.requestedByEmail}</span>}
+                  </td>
                   <td className="px-4 py-2">
                     <Badge tone={statusTone[run.status]}>{run.status}</Badge>
                   </td>

@@ -17,6 +17,7 @@ export function RecordsScreen() {
   const [text, setText] = useState("");
   const records = useInfiniteQuery(trpc.sync.records.infiniteQueryOptions({ tenantSlug: tenant.slug, state: state || undefined, text: text || undefined, limit: 50 }, { getNextPageParam: (page) => page.nextCursor }));
   const retry = useMutation(trpc.sync.start.mutationOptions({ onSuccess: () => router.push(`/t/${tenant.slug}/sync`) }));
+  const retryOne = useMutation(trpc.sync.retryOne.mutationOptions({ onSettled: () => void records.refetch() }));
   const first = records.data?.pages[0];
   const rows = records.data?.pages.flatMap((page) => page.links) ?? [];
   return (
@@ -33,7 +34,7 @@ export function RecordsScreen() {
           )
         }
       />
-      {formError(retry.error) && <Notice>{formError(retry.error)}</Notice>}
+      {formError(retry.error ?? retryOne.error) && <Notice>{formError(retry.error ?? retryOne.error)}</Notice>}
       <div className="mb-4 grid gap-3 md:grid-cols-3">
         <Field label="State">
           <Select value={state} onChange={(event) => setState(event.target.value as LinkState | "")}>
@@ -50,7 +51,7 @@ export function RecordsScreen() {
       {rows.length === 0 ? (
         <EmptyState>{records.isLoading ? "Loading…" : "No records match. Run a sync to fill this list."}</EmptyState>
       ) : (
-        <Table head={["Splynx", "Customer", "State", "Zoho contact", "Last sync", "Message"]}>
+        <Table head={["Splynx", "Customer", "State", "Zoho contact", "Last sync", "Message", ""]}>
           {rows.map((link) => (
             <tr key={link.splynxId}>
               <td className="px-4 py-2 font-mono text-xs">{link.splynxId}</td>
@@ -72,6 +73,13 @@ export function RecordsScreen() {
               </td>
               <td className="px-4 py-2 text-slate-600">{link.syncedAt ? formatDateTime(link.syncedAt) : ""}</td>
               <td className="max-w-md px-4 py-2 text-slate-600">{link.message}</td>
+              <td className="px-4 py-2 text-right">
+                {tenant.can("admin") && link.state === "failed" && (
+                  <Button variant="secondary" busy={retryOne.isPending && retryOne.variables?.splynxId === link.splynxId} onClick={() => retryOne.mutate({ tenantSlug: tenant.slug, splynxId: link.splynxId })}>
+                    Retry
+                  </Button>
+                )}
+              </td>
             </tr>
           ))}
         </Table>
