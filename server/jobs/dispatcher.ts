@@ -13,9 +13,6 @@ type Holder = { ledgerlinkRuns?: Map<string, Promise<unknown>>; ledgerlinkTicker
 const holder = globalThis as Holder;
 const running = (holder.ledgerlinkRuns ??= new Map());
 
-/** The in-process runs still going, for tests and for a clean shutdown. */
-export const inProcessRuns = () => [...running.values()];
-
 async function startRun(db: Db, data: SyncRequested): Promise<void> {
   if (inngestConfigured()) {
     await inngest.send({ id: `sync-${data.runId}`, name: SYNC_REQUESTED, data });

@@ -1,9 +1,6 @@
 // The four mapping screens (SPEC §4.2): rows, targets, suggestions by normalised name (and percentage for taxes).
 import type { MappingKind, ReferenceKind } from "@/db/schema";
 
-/** Zoho's documented payment modes, offered until the tenant's settings name its own. */
-export const ZOHO_PAYMENT_MODES = ["cash", "check", "creditcard", "banktransfer", "bankremittance", "autotransaction", "others"];
-
 /** Case, spaces and punctuation don't make two names different. */
 export const normaliseName = (name: string) => name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
 
@@ -22,9 +19,9 @@ const SCREENS: Record<MappingKind, { source: ReferenceKind; target: ReferenceKin
   method_mode: { source: "splynx_payment_method", target: "modes", hasDefault: true },
 };
 
-function targetsFor(kind: MappingKind, reference: Reference[]): Target[] {
+function targetsFor(kind: MappingKind, reference: Reference[], paymentModes: string[]): Target[] {
   const target = SCREENS[kind].target;
-  if (target === "modes") return ZOHO_PAYMENT_MODES.map((mode) => ({ value: mode, label: mode }));
+  if (target === "modes") return paymentModes.map((mode) => ({ value: mode, label: mode }));
   const targets = reference
     .filter((record) => record.kind === target && record.details.active !== false)
     // Deposits go to bank and cash accounts only.
@@ -52,9 +49,10 @@ function defaultSuggestion(kind: MappingKind, targets: Target[]): Target | null 
   return null;
 }
 
-export function buildMappingScreen(kind: MappingKind, reference: Reference[], current: Map<string, string>): MappingScreen {
+/** `paymentModes`: the Zoho payment modes from the tenant's settings, the payment-modes screen's choices. */
+export function buildMappingScreen(kind: MappingKind, reference: Reference[], current: Map<string, string>, paymentModes: string[]): MappingScreen {
   const screen = SCREENS[kind];
-  const targets = targetsFor(kind, reference);
+  const targets = targetsFor(kind, reference, paymentModes);
   const exists = (value: string | null) => value !== null && targets.some((target) => target.value === value);
   const sources = reference.filter((record) => record.kind === screen.source);
   const rows: MappingRow[] = sources.map((source) => {

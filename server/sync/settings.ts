@@ -39,6 +39,7 @@ export const settingsSchema = z.object({
     .object({
       enabled: z.boolean().default(false),
       allowedMethodIds: z.array(z.string().regex(/^\d+$/)).default([]),
+      // Zoho's documented payment modes, until the tenant lists its own.
       paymentModes: z.array(z.string().trim().min(1).max(100)).default(["cash", "check", "creditcard", "banktransfer", "bankremittance", "autotransaction", "others"]),
       defaultPaymentMode: z.string().trim().min(1).max(100).nullable().default(null),
     })

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { recordAudit } from "@/db/queries/audit";
 import { eraseMappingData, listMappings, listReference, referenceLoadedAt, replaceReferenceData, saveMappings } from "@/db/queries/mapping";
 import { getSplynxConnection } from "@/db/queries/splynx";
+import { getSettingsRow } from "@/db/queries/sync";
+import { readSettings } from "@/server/sync/settings";
 import { chooseOrganization, getZohoConnection } from "@/db/queries/zoho";
 import { MAPPING_KINDS, type MappingKind } from "@/db/schema";
 import { DomainError } from "@/server/errors";
@@ -18,7 +20,8 @@ const kind = z.enum(MAPPING_KINDS);
 async function screensFor(db: Db, tenantId: string, kinds: readonly MappingKind[] = MAPPING_KINDS) {
   const reference = (await listReference(db, { tenantId })) as Reference[];
   const current = await listMappings(db, { tenantId });
-  return kinds.map((screenKind) => buildMappingScreen(screenKind, reference, new Map(current.filter((row) => row.kind === screenKind).map((row) => [row.splynxId, row.zohoValue]))));
+  const { paymentModes } = readSettings(await getSettingsRow(db, tenantId)).paymentsExport;
+  return kinds.map((screenKind) => buildMappingScreen(screenKind, reference, new Map(current.filter((row) => row.kind === screenKind).map((row) => [row.splynxId, row.zohoValue])), paymentModes));
 }
 
 export const mappingRouter = router({
