@@ -33,7 +33,7 @@ test("the demo tenant connects Zoho, maps, and completes its setup checklist", a
     await expect(page.getByRole("link", { name: screen })).toHaveAttribute("aria-current", "page");
     await page.getByRole("button", { name: "Accept suggestions" }).click();
     await page.getByRole("button", { name: "Save" }).click();
-    await expect(page.getByText("Saved.")).toBeVisible();
+    await expect(page.getByText("Saved.", { exact: true })).toBeVisible();
   }
   await expect(page.getByRole("combobox", { name: "Zoho for Internet 100M" })).toHaveCount(0);
   await page.getByRole("navigation", { name: "Mapping screens" }).getByRole("link", { name: "Accounting categories" }).click();

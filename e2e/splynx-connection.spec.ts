@@ -25,7 +25,7 @@ test("connect Splynx, test it, and keep its secret from viewers and its requests
   await page.getByLabel("API key").fill(await detail("Read-only key"));
   await page.getByLabel("API secret").fill(await detail("Read-only secret"));
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByText("Saved.")).toBeVisible();
+  await expect(page.getByText("Saved. Test the connection to check the permissions.")).toBeVisible();
   await page.getByRole("button", { name: "Test connection" }).click();
   const report = page.getByRole("list", { name: "Connection checks" });
   await expect(page.getByText("Something is missing")).toBeVisible();

@@ -62,5 +62,5 @@ test("sync customers, follow the progress, and find every result in records and 
   await nav.getByRole("link", { name: "Sync", exact: true }).click();
   await page.getByRole("button", { name: "Sync customers" }).click();
   await expect(counts).toContainText("unchanged250", { timeout: 30_000 });
-  await expect(page.getByText("0 Zoho calls")).toBeVisible();
+  await expect(page.getByText("0 Zoho calls", { exact: true })).toBeVisible();
 });
