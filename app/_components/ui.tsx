@@ -1,5 +1,4 @@
 // The handful of shared building blocks every screen uses, so pages look and behave alike.
-import Link from "next/link";
 import { cloneElement, useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactElement, type ReactNode, type SelectHTMLAttributes } from "react";
 
 const cx = (...classes: (string | false | null | undefined)[]) => classes.filter(Boolean).join(" ");
@@ -41,14 +40,6 @@ export function Button({ variant = "primary", busy, className, disabled, childre
     >
       {busy ? "Working…" : children}
     </button>
-  );
-}
-
-export function ButtonLink({ href, children }: { href: string; children: ReactNode }) {
-  return (
-    <Link href={href} className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-700">
-      {children}
-    </Link>
   );
 }
 

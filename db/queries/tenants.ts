@@ -1,5 +1,5 @@
 // Tenants and memberships: who belongs where, with which role.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, count, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { memberships, people, tenants, type Role } from "../schema";
 import { DomainError } from "@/server/errors";
@@ -45,6 +45,11 @@ export async function listMembers(db: Db, input: { tenantId: string }) {
     .innerJoin(people, eq(people.id, memberships.personId))
     .where(eq(memberships.tenantId, input.tenantId))
     .orderBy(asc(people.email));
+}
+
+export async function countMembers(db: Db, input: { tenantId: string }): Promise<number> {
+  const [row] = await db.select({ members: count() }).from(memberships).where(eq(memberships.tenantId, input.tenantId));
+  return row?.members ?? 0;
 }
 
 export async function findMember(db: Db, input: { tenantId: string; membershipId: string }) {

@@ -74,7 +74,7 @@ export function Dashboard() {
             {current.data?.memberCount ?? "…"}
           </p>
           <Link href={`/t/${tenant.slug}/members`} className="text-sm text-indigo-700 hover:underline">
-            Manage members
+            {tenant.can("owner") ? "Manage members" : "See members"}
           </Link>
         </Card>
       </div>

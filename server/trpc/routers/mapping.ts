@@ -33,7 +33,6 @@ export const mappingRouter = router({
     }),
 
   load: tenantProcedure("admin").mutation(async ({ ctx }) => {
-    const before = await screensFor(ctx.db, ctx.tenant.id);
     const records = await loadReferenceData({ splynx: await splynxClientForTenant(ctx.db, ctx.tenant.id), books: await booksClientForTenant(ctx.db, ctx.tenant.id) });
     await ctx.db.transaction(async (tx) => {
       await replaceReferenceData(tx, { tenantId: ctx.tenant.id, records, loadedAt: new Date() });
@@ -43,7 +42,7 @@ export const mappingRouter = router({
     // Mappings are kept; those whose Zoho target vanished are now shown as missing.
     const after = await screensFor(ctx.db, ctx.tenant.id);
     const vanished = after.flatMap((screen) => screen.rows.filter((row) => row.currentMissing).map((row) => `${screen.kind}:${row.name}`));
-    return { records: records.length, vanished, wasLoaded: before.some((screen) => screen.rows.length > 0) };
+    return { records: records.length, vanished };
   }),
 
   save: tenantProcedure("admin")

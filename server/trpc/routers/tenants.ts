@@ -2,7 +2,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "@/db/queries/audit";
-import { createTenant, deleteTenant, listMembers, listTenantsForPerson, renameTenant } from "@/db/queries/tenants";
+import { countMembers, createTenant, deleteTenant, listTenantsForPerson, renameTenant } from "@/db/queries/tenants";
 import { authedProcedure, router, tenantProcedure } from "../init";
 import { tenantName, tenantSlug } from "./tenant-slug";
 
@@ -18,8 +18,7 @@ export const tenantsRouter = router({
   ),
 
   current: tenantProcedure("viewer").query(async ({ ctx }) => {
-    const members = await listMembers(ctx.db, { tenantId: ctx.tenant.id });
-    return { ...ctx.tenant, memberCount: members.length };
+    return { ...ctx.tenant, memberCount: await countMembers(ctx.db, { tenantId: ctx.tenant.id }) };
   }),
 
   rename: tenantProcedure("owner")
