@@ -223,7 +223,8 @@ export const mappings = pgTable(
 
 export const SYNC_ENTITIES = ["customer", "invoice", "credit_note", "payment"] as const;
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];
-export const LINK_STATES = ["pending", "synced", "failed", "skipped"] as const;
+/** `held`: a first create would duplicate a Zoho record no link holds, so it waits for a person on Pairing. */
+export const LINK_STATES = ["pending", "synced", "failed", "skipped", "held"] as const;
 export type LinkState = (typeof LINK_STATES)[number];
 
 /** The source of truth for "is it synced" (SPEC §6): one row per Splynx record and its Zoho counterpart. */
@@ -234,8 +235,20 @@ export const syncLinks = pgTable(
     entity: text("entity").$type<SyncEntity>().notNull(),
     splynxId: text("splynx_id").notNull(),
     zohoId: text("zoho_id"),
-    /** What was last sent, so an unchanged record costs no Zoho call. */
+    /** The Zoho organization the Zoho id lives in; a link of another organization is not synced there. */
+    organizationId: text("organization_id"),
+    /** What was last sent (or, when failed, last tried), so an unchanged record costs no Zoho call. */
     fingerprint: text("fingerprint"),
+    /** The natural key a pending create sent (contact name and e-mail, number, reference), looked up after a crash. */
+    intentKey: jsonb("intent_key").$type<Record<string, string>>(),
+    /** The attempt that claimed this record, and until when; another attempt never writes it meanwhile. */
+    claimId: uuid("claim_id"),
+    claimedUntil: timestamp("claimed_until", { withTimezone: true }),
+    /** The Zoho record a held record would duplicate. */
+    candidateId: text("candidate_id"),
+    /** Failures in a row, and when the next automatic attempt may come (backoff). */
+    failures: integer("failures").notNull().default(0),
+    retryAfter: timestamp("retry_after", { withTimezone: true }),
     state: text("state").$type<LinkState>().notNull(),
     /** The rule that skipped it, or Zoho's or Splynx's message verbatim. */
     message: text("message"),
@@ -245,26 +258,40 @@ export const syncLinks = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     syncedAt: timestamp("synced_at", { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.entity, t.splynxId] }), index("sync_links_state_idx").on(t.tenantId, t.entity, t.state)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.entity, t.splynxId] }),
+    index("sync_links_state_idx").on(t.tenantId, t.entity, t.state),
+    // One Splynx record per Zoho record: two links can never hold the same contact, invoice or payment.
+    uniqueIndex("sync_links_zoho_key").on(t.tenantId, t.organizationId, t.entity, t.zohoId).where(sql`zoho_id is not null`),
+  ],
 );
 
-export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled", "paused"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-export type RunCounts = { created: number; updated: number; unchanged: number; skipped: number; failed: number };
+export type RunTrigger = "manual" | "schedule" | "retry" | "resume";
+export type RunCounts = { created: number; updated: number; unchanged: number; skipped: number; failed: number; held: number };
 
 export const syncRuns = pgTable(
   "sync_runs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
     tenantId: tenantId(),
-    trigger: text("trigger").$type<"manual" | "schedule" | "retry">().notNull(),
+    trigger: text("trigger").$type<RunTrigger>().notNull(),
     requestedBy: uuid("requested_by").references(() => people.id, { onDelete: "set null" }),
     entities: text("entities").array().$type<SyncEntity[]>().notNull(),
+    /** A retry of chosen records (one entity), instead of every record of the entities. */
+    onlySplynxIds: text("only_splynx_ids").array(),
     status: text("status").$type<RunStatus>().notNull().default("queued"),
-    counts: jsonb("counts").$type<RunCounts>().notNull().default({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }),
+    counts: jsonb("counts").$type<RunCounts>().notNull().default({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0 }),
     progress: jsonb("progress").$type<{ done: number; total: number | null; step: string }>().notNull().default({ done: 0, total: null, step: "queued" }),
     zohoCalls: integer("zoho_calls").notNull().default(0),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
+    /** A worker renews this while it works; a run whose lease lapsed is ended as "worker lost" by the sweep. */
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    /** A scheduled run's slot (its UTC instant); one run per tenant and slot, however often a tick repeats. */
+    slot: text("slot"),
+    /** A run paused at the quota reserve goes on by itself after Zoho's daily reset. */
+    resumeAt: timestamp("resume_at", { withTimezone: true }),
     error: text("error"),
     createdAt: createdAt(),
     startedAt: timestamp("started_at", { withTimezone: true }),
@@ -274,8 +301,13 @@ export const syncRuns = pgTable(
     index("sync_runs_tenant_idx").on(t.tenantId, t.createdAt.desc()),
     // At most one run queued or running per tenant: two clicks never start two runs.
     uniqueIndex("sync_runs_one_active_key").on(t.tenantId).where(sql`status in ('queued', 'running')`),
+    uniqueIndex("sync_runs_slot_key").on(t.tenantId, t.slot).where(sql`slot is not null`),
+    index("sync_runs_lease_idx").on(t.leaseUntil).where(sql`status in ('queued', 'running')`),
   ],
 );
+
+export const ENTRY_ACTIONS = ["created", "updated", "unchanged", "skipped", "failed", "adopted", "held", "warning"] as const;
+export type EntryAction = (typeof ENTRY_ACTIONS)[number];
 
 /** The sync log's per-record lines. */
 export const syncRunEntries = pgTable(
@@ -288,7 +320,7 @@ export const syncRunEntries = pgTable(
       .references(() => syncRuns.id, { onDelete: "cascade" }),
     entity: text("entity").$type<SyncEntity>().notNull(),
     splynxId: text("splynx_id").notNull(),
-    action: text("action").$type<"created" | "updated" | "unchanged" | "skipped" | "failed" | "adopted">().notNull(),
+    action: text("action").$type<EntryAction>().notNull(),
     message: text("message"),
     createdAt: createdAt(),
   },

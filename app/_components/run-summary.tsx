@@ -4,7 +4,7 @@ import { Badge, formatDateTime } from "./ui";
 
 export type RunView = { id: string; status: RunStatus; trigger: string; counts: RunCounts; progress: { done: number; total: number | null; step: string }; zohoCalls: number; error: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null };
 
-export const statusTone = { queued: "slate", running: "indigo", succeeded: "emerald", failed: "red", cancelled: "amber" } as const;
+export const statusTone = { queued: "slate", running: "indigo", succeeded: "emerald", failed: "red", cancelled: "amber", paused: "amber" } as const;
 
 export function RunSummary({ run }: { run: RunView }) {
   const { done, total } = run.progress;

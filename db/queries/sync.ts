@@ -1,8 +1,7 @@
-// Links, runs and the sync log (SPEC §6, §8), always within one tenant.
-import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
+// Links (the source of truth for "is it synced"), the sync log's entries, and the tenant's settings row, always within one tenant.
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { people, splynxConnections, syncLinks, syncRunEntries, syncRuns, tenants, tenantSettings, zohoConnections, type LinkState, type RunCounts, type RunStatus, type SyncEntity } from "../schema";
-import { DomainError } from "@/server/errors";
+import { syncLinks, syncRunEntries, tenantSettings, type LinkState, type SyncEntity } from "../schema";
 
 export type Link = typeof syncLinks.$inferSelect;
 
@@ -17,53 +16,7 @@ export async function writeLink(db: Db, link: { tenantId: string; entity: SyncEn
   await db.insert(syncLinks).values(values).onConflictDoUpdate({ target: [syncLinks.tenantId, syncLinks.entity, syncLinks.splynxId], set: values });
 }
 
-export async function createRun(db: Db, input: { tenantId: string; trigger: "manual" | "schedule" | "retry"; requestedBy: string | null; entities: SyncEntity[] }) {
-  const [run] = await db.insert(syncRuns).values(input).onConflictDoNothing().returning();
-  if (!run) throw new DomainError("CONFLICT", "A sync is already queued or running for this tenant; wait for it or cancel it.");
-  return run;
-}
-
-export async function getRun(db: Db, input: { tenantId: string; runId: string }) {
-  const [run] = await db.select().from(syncRuns).where(and(eq(syncRuns.tenantId, input.tenantId), eq(syncRuns.id, input.runId)));
-  return run;
-}
-
-export async function activeRun(db: Db, tenantId: string) {
-  const [run] = await db.select().from(syncRuns).where(and(eq(syncRuns.tenantId, tenantId), inArray(syncRuns.status, ["queued", "running"])));
-  return run;
-}
-
 /** Adds a page's counts and Zoho calls to the run and moves its progress on. */
-export async function recordProgress(db: Db, input: { tenantId: string; runId: string; counts: RunCounts; zohoCalls: number; done: number; total: number | null; step: string }) {
-  const add = (field: keyof RunCounts) => sql`(${syncRuns.counts}->>${field})::int + ${input.counts[field]}`;
-  await db
-    .update(syncRuns)
-    .set({
-      counts: sql`jsonb_build_object('created', ${add("created")}, 'updated', ${add("updated")}, 'unchanged', ${add("unchanged")}, 'skipped', ${add("skipped")}, 'failed', ${add("failed")})`,
-      zohoCalls: sql`${syncRuns.zohoCalls} + ${input.zohoCalls}`,
-      progress: { done: input.done, total: input.total, step: input.step },
-      status: "running",
-      startedAt: sql`coalesce(${syncRuns.startedAt}, now())`,
-    })
-    .where(and(eq(syncRuns.tenantId, input.tenantId), eq(syncRuns.id, input.runId)));
-}
-
-export async function finishRun(db: Db, input: { tenantId: string; runId: string; status: Extract<RunStatus, "succeeded" | "failed" | "cancelled">; error?: string }) {
-  await db
-    .update(syncRuns)
-    .set({ status: input.status, error: input.error ?? null, finishedAt: new Date(), progress: sql`jsonb_set(${syncRuns.progress}, '{step}', to_jsonb(${input.status}::text))` })
-    .where(and(eq(syncRuns.tenantId, input.tenantId), eq(syncRuns.id, input.runId)));
-}
-
-export async function requestCancel(db: Db, input: { tenantId: string; runId: string }) {
-  const [run] = await db.update(syncRuns).set({ cancelRequested: true }).where(and(eq(syncRuns.tenantId, input.tenantId), eq(syncRuns.id, input.runId), inArray(syncRuns.status, ["queued", "running"]))).returning({ id: syncRuns.id });
-  if (!run) throw new DomainError("NOT_FOUND", "No running sync with this id.");
-}
-
-export async function cancelRequested(db: Db, input: { tenantId: string; runId: string }): Promise<boolean> {
-  const [run] = await db.select({ cancelRequested: syncRuns.cancelRequested }).from(syncRuns).where(and(eq(syncRuns.tenantId, input.tenantId), eq(syncRuns.id, input.runId)));
-  return run?.cancelRequested ?? false;
-}
 
 export type EntryInput = { entity: SyncEntity; splynxId: string; action: (typeof syncRunEntries.$inferInsert)["action"]; message?: string | null };
 
@@ -72,26 +25,13 @@ export async function addEntries(db: Db, input: { tenantId: string; runId: strin
   await db.insert(syncRunEntries).values(input.entries.map((entry) => ({ ...entry, tenantId: input.tenantId, runId: input.runId })));
 }
 
-export async function listRuns(db: Db, input: { tenantId: string; before?: Date; limit: number }) {
-  const conditions: SQL[] = [eq(syncRuns.tenantId, input.tenantId)];
-  if (input.before) conditions.push(lt(syncRuns.createdAt, input.before));
-  const rows = await db
-    .select({ run: syncRuns, requestedByEmail: people.email })
-    .from(syncRuns)
-    .leftJoin(people, eq(people.id, syncRuns.requestedBy))
-    .where(and(...conditions))
-    .orderBy(desc(syncRuns.createdAt))
-    .limit(input.limit + 1);
-  const runs = rows.slice(0, input.limit).map((row) => ({ ...row.run, requestedByEmail: row.requestedByEmail }));
-  return { runs, nextCursor: rows.length > input.limit ? runs[input.limit - 1]!.createdAt : null };
-}
-
 export async function getSettingsRow(db: Db, tenantId: string) {
   const [row] = await db.select().from(tenantSettings).where(eq(tenantSettings.tenantId, tenantId));
   return row?.values;
 }
 
 /** Which of these Zoho ids some link of the tenant already holds. */
+
 export async function linkedZohoIds(db: Db, input: { tenantId: string; entity: SyncEntity; zohoIds: string[] }): Promise<Set<string>> {
   if (input.zohoIds.length === 0) return new Set();
   const rows = await db.select({ zohoId: syncLinks.zohoId }).from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), inArray(syncLinks.zohoId, input.zohoIds)));
@@ -103,25 +43,11 @@ export async function saveSettingsRow(db: Db, input: { tenantId: string; values:
 }
 
 /** Every tenant with its settings and whether both connections can run a sync now. */
-export async function scheduleCandidates(db: Db) {
-  const rows = await db
-    .select({ tenantId: tenants.id, values: tenantSettings.values, splynx: splynxConnections.tenantId, zohoState: zohoConnections.state, organizationId: zohoConnections.organizationId })
-    .from(tenants)
-    .leftJoin(tenantSettings, eq(tenantSettings.tenantId, tenants.id))
-    .leftJoin(splynxConnections, eq(splynxConnections.tenantId, tenants.id))
-    .leftJoin(zohoConnections, eq(zohoConnections.tenantId, tenants.id));
-  // A tenant whose Zoho needs reconnecting is paused until someone reconnects.
-  return rows.map((row) => ({ tenantId: row.tenantId, stored: row.values, connectionsHealthy: row.splynx !== null && row.zohoState === "connected" && row.organizationId !== null }));
-}
-
-export async function lastRun(db: Db, tenantId: string) {
-  const [run] = await db.select().from(syncRuns).where(eq(syncRuns.tenantId, tenantId)).orderBy(desc(syncRuns.createdAt)).limit(1);
-  return run;
-}
 
 export type EntryFilter = { tenantId: string; runId: string; action?: string; after?: number; limit: number };
 
 /** A run's per-record entries in order, keyset-paged by id. */
+
 export async function listEntries(db: Db, filter: EntryFilter) {
   const conditions: SQL[] = [eq(syncRunEntries.tenantId, filter.tenantId), eq(syncRunEntries.runId, filter.runId)];
   if (filter.action) conditions.push(eq(syncRunEntries.action, filter.action as never));
@@ -133,6 +59,7 @@ export async function listEntries(db: Db, filter: EntryFilter) {
 export type LinkFilter = { tenantId: string; entity: SyncEntity; state?: LinkState; text?: string; after?: string; limit: number };
 
 /** Records of one entity with their state, keyset-paged by Splynx id (as text, in numeric order). */
+
 export async function listLinks(db: Db, filter: LinkFilter) {
   const conditions: SQL[] = [eq(syncLinks.tenantId, filter.tenantId), eq(syncLinks.entity, filter.entity)];
   if (filter.state) conditions.push(eq(syncLinks.state, filter.state));

@@ -1,7 +1,7 @@
 // Starts runs: through Inngest when a server is configured, else in this process (embedded default, tests).
 // The in-process path runs the same handlers with steps executed directly; it is for one machine, not a fleet.
 import type { Db } from "@/db/client";
-import { createRun, finishRun } from "@/db/queries/sync";
+import { createRun, finishRun } from "@/db/queries/runs";
 import type { SyncEntity } from "@/db/schema";
 import { inngest, inngestConfigured, SYNC_REQUESTED, type SyncRequested } from "./client";
 import { createDueRuns, TICK_MINUTES } from "./scheduler";

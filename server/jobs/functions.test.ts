@@ -2,7 +2,8 @@
 import { InngestTestEngine } from "@inngest/test";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { createRun, getRun, saveSettingsRow } from "@/db/queries/sync";
+import { createRun, getRun } from "@/db/queries/runs";
+import { saveSettingsRow } from "@/db/queries/sync";
 import { sandboxSplynx } from "@/server/sandbox";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 import { SYNC_REQUESTED } from "./client";

@@ -1,6 +1,6 @@
 // The scheduler: every quarter hour, finds the tenants due and sends one run event each, with ids that make a repeated tick harmless.
 import { getDb } from "@/db/client";
-import { createRun, scheduleCandidates } from "@/db/queries/sync";
+import { createRun, scheduleCandidates } from "@/db/queries/runs";
 import { DomainError } from "@/server/errors";
 import { dueRuns } from "@/server/sync/schedule";
 import { readSettings } from "@/server/sync/settings";

@@ -1,6 +1,6 @@
 // The run function: one sync for one tenant, its work in durable steps of one Splynx page each.
 import { getDb } from "@/db/client";
-import { finishRun, getRun, recordProgress } from "@/db/queries/sync";
+import { finishRun, getRun, recordProgress } from "@/db/queries/runs";
 import { RunStop, syncCustomerPage } from "@/server/sync/engine";
 import { syncContextFor } from "@/server/sync/context";
 import { inngest, SYNC_REQUESTED, type SyncRequested } from "./client";
@@ -18,7 +18,7 @@ export async function runSync(data: SyncRequested, step: Steps): Promise<{ statu
     const db = await getDb();
     const context = await syncContextFor(db, data);
     const count = await context.splynx.count("customers");
-    await recordProgress(db, { tenantId, runId, counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }, zohoCalls: 0, done: 0, total: count, step: "customers" });
+    await recordProgress(db, { tenantId, runId, counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0 }, zohoCalls: 0, done: 0, total: count, step: "customers" });
     return count;
   });
   let after = 0;

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { openPostgres, type Database } from "@/db/client";
-import { createRun } from "@/db/queries/sync";
+import { createRun } from "@/db/queries/runs";
 import { syncLinks } from "@/db/schema";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
 import { serveHttp } from "@/server/sandbox/http-adapter";

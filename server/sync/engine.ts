@@ -1,6 +1,7 @@
 // The sync engine: one page of Splynx records decided and written to Zoho, every record accounted for (SPEC §6).
 import type { Db } from "@/db/client";
-import { addEntries, cancelRequested, linkedZohoIds, linksFor, writeLink, type EntryInput, type Link } from "@/db/queries/sync";
+import { cancelRequested } from "@/db/queries/runs";
+import { addEntries, linkedZohoIds, linksFor, writeLink, type EntryInput, type Link } from "@/db/queries/sync";
 import type { RunCounts } from "@/db/schema";
 import type { SplynxClient } from "@/server/splynx/client";
 import type { Customer } from "@/server/splynx/records";
@@ -23,7 +24,7 @@ export class RunStop extends Error {
 }
 
 export type PageResult = { lastId: number | null; records: number; counts: RunCounts; zohoCalls: number };
-const emptyCounts = (): RunCounts => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 });
+const emptyCounts = (): RunCounts => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0 });
 
 /**
  * Finds the contact a crashed or timed-out create may have made, by its natural key: the exact name and the primary
@@ -94,7 +95,7 @@ export async function syncCustomers(context: SyncContext, customers: Customer[],
     for (const customer of customers) {
       if (await cancelRequested(context.db, { tenantId: context.tenantId, runId: context.runId })) throw new RunStop("Cancelled by a person.", "cancelled");
       const outcome = await syncCustomer(context, customer, links.get(String(customer.id)));
-      counts[outcome.action === "adopted" ? "created" : outcome.action]++;
+      counts[outcome.action === "adopted" ? "created" : (outcome.action as keyof RunCounts)]++;
       if (outcome.action !== "unchanged") entries.push({ entity: "customer", splynxId: String(customer.id), action: outcome.action, message: outcome.message });
     }
   } finally {

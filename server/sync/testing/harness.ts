@@ -1,6 +1,6 @@
 // A tenant's sync against in-process simulators on a scaled clock, for engine tests and benchmarks.
 import type { Db } from "@/db/client";
-import { createRun, finishRun } from "@/db/queries/sync";
+import { createRun, finishRun } from "@/db/queries/runs";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
 import { inProcessFetch } from "@/server/sandbox/http-adapter";
 import { createSplynxSimulator } from "@/server/sandbox/splynx/simulator";

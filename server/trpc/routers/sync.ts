@@ -1,7 +1,8 @@
 // Running syncs and reading their results: start, progress, cancel, the sync log, and the records with their state.
 import { z } from "zod";
 import { recordAudit } from "@/db/queries/audit";
-import { activeRun, countLinks, createRun, finishRun, getRun, getSettingsRow, lastRun, listEntries, listLinks, listRuns, recordProgress, requestCancel } from "@/db/queries/sync";
+import { activeRun, createRun, finishRun, getRun, lastRun, listRuns, recordProgress, requestCancel } from "@/db/queries/runs";
+import { countLinks, getSettingsRow, listEntries, listLinks } from "@/db/queries/sync";
 import { syncContextFor } from "@/server/sync/context";
 import { syncCustomers } from "@/server/sync/engine";
 import { nextScheduledRun } from "@/server/sync/schedule";

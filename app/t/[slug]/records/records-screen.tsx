@@ -7,7 +7,7 @@ import { formError, useTRPC } from "../../../_components/trpc";
 import { Badge, Button, EmptyState, Field, formatDateTime, Input, Notice, PageHeader, Select, Table } from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
 
-const stateTone = { synced: "emerald", failed: "red", skipped: "slate", pending: "amber" } as const;
+const stateTone = { synced: "emerald", failed: "red", skipped: "slate", pending: "amber", held: "amber" } as const;
 
 export function RecordsScreen() {
   const trpc = useTRPC();
