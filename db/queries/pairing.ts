@@ -1,5 +1,5 @@
 // The cache of Zoho customers used for pairing, per tenant.
-import { and, count, eq, ilike, inArray, max, or } from "drizzle-orm";
+import { and, count, eq, ilike, inArray, max, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { syncLinks, zohoContactsCache } from "../schema";
 
@@ -10,6 +10,24 @@ export async function replaceContactsCache(tx: Db, input: { tenantId: string; co
   for (let start = 0; start < input.contacts.length; start += 500) {
     await tx.insert(zohoContactsCache).values(input.contacts.slice(start, start + 500).map((contact) => ({ ...contact, tenantId: input.tenantId, loadedAt: input.loadedAt })));
   }
+}
+
+/** Adds or refreshes the contacts Zoho changed since the cache was last brought up to date. */
+export async function upsertCachedContacts(db: Db, input: { tenantId: string; contacts: CachedContact[]; loadedAt: Date }) {
+  for (let start = 0; start < input.contacts.length; start += 500) {
+    const rows = input.contacts.slice(start, start + 500).map((contact) => ({ ...contact, tenantId: input.tenantId, loadedAt: input.loadedAt }));
+    await db
+      .insert(zohoContactsCache)
+      .values(rows)
+      .onConflictDoUpdate({ target: [zohoContactsCache.tenantId, zohoContactsCache.contactId], set: { name: sql`excluded.name`, email: sql`excluded.email`, companyName: sql`excluded.company_name`, loadedAt: sql`excluded.loaded_at` } });
+  }
+}
+
+/** Cached contacts with this e-mail (else this name), case aside, that no customer link of the organization holds. */
+export async function unheldContactsMatching(db: Db, input: { tenantId: string; organizationId: string; email: string; name: string }) {
+  const match = input.email ? sql`lower(${zohoContactsCache.email}) = lower(${input.email})` : sql`lower(${zohoContactsCache.name}) = lower(${input.name})`;
+  const held = sql`exists (select 1 from ${syncLinks} where ${syncLinks.tenantId} = ${input.tenantId} and ${syncLinks.entity} = 'customer' and ${syncLinks.organizationId} = ${input.organizationId} and ${syncLinks.zohoId} = ${zohoContactsCache.contactId})`;
+  return db.select().from(zohoContactsCache).where(and(eq(zohoContactsCache.tenantId, input.tenantId), match, sql`not ${held}`)).orderBy(zohoContactsCache.contactId).limit(5);
 }
 
 export async function cachedContacts(db: Db, tenantId: string) {

@@ -11,9 +11,64 @@ export async function linksFor(db: Db, input: { tenantId: string; entity: SyncEn
   return new Map(rows.map((row) => [row.splynxId, row]));
 }
 
-export async function writeLink(db: Db, link: { tenantId: string; entity: SyncEntity; splynxId: string; state: LinkState; zohoId?: string | null; fingerprint?: string | null; message?: string | null; manual?: boolean; label?: string | null }) {
-  const values = { ...link, updatedAt: new Date(), ...(link.state === "synced" ? { syncedAt: new Date(), message: null } : {}) };
+export type LinkWrite = {
+  tenantId: string;
+  entity: SyncEntity;
+  splynxId: string;
+  state: LinkState;
+  zohoId?: string | null;
+  organizationId?: string | null;
+  fingerprint?: string | null;
+  message?: string | null;
+  manual?: boolean;
+  label?: string | null;
+  intentKey?: Record<string, string> | null;
+  candidateId?: string | null;
+  failures?: number;
+  retryAfter?: Date | null;
+};
+
+/** Writes a link as a whole; a synced one clears its message, its intent, its held candidate and its failures. */
+export async function writeLink(db: Db, link: LinkWrite) {
+  const synced = link.state === "synced" ? { syncedAt: new Date(), message: null, intentKey: null, candidateId: null, failures: 0, retryAfter: null } : {};
+  const values = { ...link, updatedAt: new Date(), claimId: null, claimedUntil: null, ...synced };
   await db.insert(syncLinks).values(values).onConflictDoUpdate({ target: [syncLinks.tenantId, syncLinks.entity, syncLinks.splynxId], set: values });
+}
+
+/**
+ * Claims one record for one attempt (compare-and-set): granted when no other live attempt holds it. Returns the link as
+ * it is now, so the attempt decides on what another attempt may just have written, or null when another attempt holds it.
+ */
+export async function claimLink(db: Db, input: { tenantId: string; entity: SyncEntity; splynxId: string; label: string; claimId: string; claimMs: number }): Promise<Link | null> {
+  const until = sql`now() + ${`${input.claimMs} milliseconds`}::interval`;
+  const [row] = await db
+    .insert(syncLinks)
+    .values({ tenantId: input.tenantId, entity: input.entity, splynxId: input.splynxId, state: "pending", label: input.label, claimId: input.claimId, claimedUntil: until })
+    .onConflictDoUpdate({
+      target: [syncLinks.tenantId, syncLinks.entity, syncLinks.splynxId],
+      set: { claimId: input.claimId, claimedUntil: until },
+      setWhere: sql`${syncLinks.claimId} is null or ${syncLinks.claimedUntil} < now() or ${syncLinks.claimId} = ${input.claimId}`,
+    })
+    .returning();
+  return row ?? null;
+}
+
+/** Stores the natural key a create is about to send, before it is sent, while this attempt holds the claim. */
+export async function recordIntent(db: Db, input: { tenantId: string; entity: SyncEntity; splynxId: string; claimId: string; intentKey: Record<string, string> }) {
+  const [row] = await db
+    .update(syncLinks)
+    .set({ state: "pending", intentKey: input.intentKey, updatedAt: new Date() })
+    .where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), eq(syncLinks.splynxId, input.splynxId), eq(syncLinks.claimId, input.claimId)))
+    .returning({ splynxId: syncLinks.splynxId });
+  return Boolean(row);
+}
+
+/** A link and its log entry together, so a killed worker never leaves one without the other. */
+export async function writeLinkWithEntry(db: Db, input: { link: LinkWrite; runId: string; entry: EntryInput | null }) {
+  await db.transaction(async (tx) => {
+    await writeLink(tx, input.link);
+    if (input.entry) await addEntries(tx, { tenantId: input.link.tenantId, runId: input.runId, entries: [input.entry] });
+  });
 }
 
 /** Adds a page's counts and Zoho calls to the run and moves its progress on. */
@@ -30,11 +85,13 @@ export async function getSettingsRow(db: Db, tenantId: string) {
   return row?.values;
 }
 
-/** Which of these Zoho ids some link of the tenant already holds. */
-
-export async function linkedZohoIds(db: Db, input: { tenantId: string; entity: SyncEntity; zohoIds: string[] }): Promise<Set<string>> {
+/** Which of these Zoho ids of the organization some link of the tenant already holds. */
+export async function linkedZohoIds(db: Db, input: { tenantId: string; organizationId: string; entity: SyncEntity; zohoIds: string[] }): Promise<Set<string>> {
   if (input.zohoIds.length === 0) return new Set();
-  const rows = await db.select({ zohoId: syncLinks.zohoId }).from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), inArray(syncLinks.zohoId, input.zohoIds)));
+  const rows = await db
+    .select({ zohoId: syncLinks.zohoId })
+    .from(syncLinks)
+    .where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.organizationId, input.organizationId), eq(syncLinks.entity, input.entity), inArray(syncLinks.zohoId, input.zohoIds)));
   return new Set(rows.map((row) => row.zohoId!));
 }
 

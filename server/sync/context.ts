@@ -4,16 +4,24 @@ import { listReference } from "@/db/queries/mapping";
 import { getSettingsRow } from "@/db/queries/sync";
 import { splynxClientForTenant } from "@/server/splynx/connect";
 import { booksClientForTenant } from "@/server/zoho/connection";
-import type { SyncContext } from "./engine";
+import { DomainError } from "@/server/errors";
+import { getZohoConnection } from "@/db/queries/zoho";
+import type { SyncContext } from "./entity";
 import { readSettings } from "./settings";
 
-export async function syncContextFor(db: Db, input: { tenantId: string; runId: string }): Promise<SyncContext> {
+/** `retry`: a person asked for the run, so failed records are tried now whatever their backoff says. */
+export async function syncContextFor(db: Db, input: { tenantId: string; runId: string; retry?: boolean }): Promise<SyncContext> {
+  const zoho = await getZohoConnection(db, { tenantId: input.tenantId });
+  if (!zoho?.organizationId) throw new DomainError("BAD_REQUEST", "Choose the Zoho organization first.");
   const settings = readSettings(await getSettingsRow(db, input.tenantId));
   const currencyCode = settings.general.currencyCode;
   const currency = currencyCode ? (await listReference(db, { tenantId: input.tenantId, kinds: ["zoho_currency"] })).find((record) => record.name === currencyCode) : undefined;
   return {
     db,
-    ...input,
+    tenantId: input.tenantId,
+    runId: input.runId,
+    retry: input.retry ?? false,
+    organizationId: zoho.organizationId,
     splynx: await splynxClientForTenant(db, input.tenantId),
     books: await booksClientForTenant(db, input.tenantId),
     settings,

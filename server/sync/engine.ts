@@ -1,116 +1,150 @@
-// The sync engine: one page of Splynx records decided and written to Zoho, every record accounted for (SPEC §6).
-import type { Db } from "@/db/client";
-import { cancelRequested } from "@/db/queries/runs";
-import { addEntries, linkedZohoIds, linksFor, writeLink, type EntryInput, type Link } from "@/db/queries/sync";
-import type { RunCounts } from "@/db/schema";
-import type { SplynxClient } from "@/server/splynx/client";
-import type { Customer } from "@/server/splynx/records";
-import type { ZohoBooksClient, ZohoRecord } from "@/server/zoho/books";
-import { ZohoError } from "@/server/zoho/errors";
-import { contactFor, customerEligibility, mergeContactPersons } from "./customers";
-import { fingerprintOf } from "./fingerprint";
-import type { Settings } from "./settings";
+// The sync engine for any entity: one page of Splynx records through its adapter, every record accounted for (SPEC §6).
+import { randomUUID } from "node:crypto";
+import { heartbeat } from "@/db/queries/runs";
+import { addEntries, linksFor, writeLinkWithEntry, type EntryInput } from "@/db/queries/sync";
+import { zohoUsage } from "@/db/queries/zoho-limits";
+import type { RunCounts, SyncEntity } from "@/db/schema";
+import type { Page, RejectedRecord } from "@/server/splynx/client";
+import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
+import { customersAdapter } from "./entities/customers";
+import type { EntityAdapter, SyncContext } from "./entity";
+import { RunStop, syncRecord } from "./record";
 
-export type SyncContext = { db: Db; tenantId: string; runId: string; splynx: SplynxClient; books: ZohoBooksClient; settings: Settings; currencyId: string | null };
+export { RunStop } from "./record";
+export type { SyncContext } from "./entity";
 
-/** Ends the run early and cleanly: the daily quota is spent, Zoho no longer accepts the connection, or a person cancelled. */
-export class RunStop extends Error {
+/** Entities in the order a run syncs them: what a record needs is synced before it. */
+export const SYNC_ORDER: readonly SyncEntity[] = ["customer", "invoice", "credit_note", "payment"];
+
+const ADAPTERS: { [E in SyncEntity]?: EntityAdapter } = { customer: customersAdapter as EntityAdapter };
+
+/** The entity's adapter, or undefined while this version does not sync it yet. */
+export const adapterFor = (entity: SyncEntity): EntityAdapter | undefined => ADAPTERS[entity];
+
+function requireAdapter(entity: SyncEntity): EntityAdapter {
+  const adapter = adapterFor(entity);
+  if (!adapter) throw new RunStop(`This version of Ledgerlink does not sync ${entity.replace("_", " ")}s yet.`, "failed");
+  return adapter;
+}
+
+/** `done`: the entity has no records after this page. */
+export type PageResult = { lastId: number | null; records: number; counts: RunCounts; zohoCalls: number; done: boolean };
+export const emptyCounts = (): RunCounts => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0 });
+
+/** A stop part-way through a page, with what the page had done until then, so no count or call is lost. */
+export class PageStop extends RunStop {
   constructor(
-    message: string,
-    readonly status: "failed" | "cancelled",
+    stop: RunStop,
+    readonly partial: Omit<PageResult, "lastId" | "done">,
   ) {
-    super(message);
+    super(stop.message, stop.status, stop.resumeAt);
   }
 }
 
-export type PageResult = { lastId: number | null; records: number; counts: RunCounts; zohoCalls: number };
-const emptyCounts = (): RunCounts => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0 });
+const HEARTBEAT_MS = 5_000;
+const lastBeat = new WeakMap<SyncContext, number>();
 
-/**
- * Finds the contact a crashed or timed-out create may have made, by its natural key: the exact name and the primary
- * e-mail. Names repeat among customers, so a contact another link already holds is never taken.
- */
-async function findExistingContact(context: SyncContext, payload: ZohoRecord): Promise<string | undefined> {
-  const name = String(payload.contact_name);
-  const email = String((payload.contact_persons as ZohoRecord[])[0]?.email ?? "");
-  const candidates: string[] = [];
-  for await (const page of context.books.customers({ contact_name: name })) {
-    candidates.push(...page.filter((contact) => contact.contact_name === name && String(contact.email ?? "") === email).map((contact) => String(contact.contact_id)));
-  }
-  const taken = await linkedZohoIds(context.db, { tenantId: context.tenantId, entity: "customer", zohoIds: candidates });
-  return candidates.find((id) => !taken.has(id));
+/** Renews the run's lease every few seconds, and stops the worker when a person cancelled or the run ended elsewhere. */
+async function beat(context: SyncContext, force = false) {
+  if (!force && Date.now() - (lastBeat.get(context) ?? 0) < HEARTBEAT_MS) return;
+  lastBeat.set(context, Date.now());
+  const run = await heartbeat(context.db, { tenantId: context.tenantId, runId: context.runId });
+  if (!run) throw new RunStop("The run was ended while this worker was still on it (cancelled, or taken for lost); it stopped.", "failed");
+  if (run.cancelRequested) throw new RunStop("Cancelled by a person.", "cancelled");
 }
 
-type Outcome = { action: EntryInput["action"]; message?: string };
+/** Stops before the tenant's reserve of the daily quota, which is kept for the ISP's other integrations. */
+async function keepQuotaReserve(context: SyncContext) {
+  const quota = context.books.quota ?? (await storedQuota(context));
+  if (!quota) return;
+  const percent = context.settings.general.quotaReservePercent;
+  const reserve = Math.ceil((quota.limit * percent) / 100);
+  if (quota.remaining > reserve) return;
+  const message = `Paused: ${quota.remaining} of Zoho's ${quota.limit} calls for today are left, and ${percent} % (${reserve}) is kept for the ISP's other integrations. The run goes on by itself after Zoho's daily reset (${quota.resetsAt.toISOString()}).`;
+  throw new RunStop(message, "paused", quota.resetsAt);
+}
 
-async function syncCustomer(context: SyncContext, customer: Customer, link: Link | undefined): Promise<Outcome> {
-  const { db, tenantId, books, settings } = context;
-  const base = { tenantId, entity: "customer" as const, splynxId: String(customer.id), label: customer.name };
-  const linked = Boolean(link?.zohoId);
-  const eligibility = customerEligibility(customer, settings, linked);
-  if (!eligibility.eligible) {
-    await writeLink(db, { ...base, state: "skipped", zohoId: link?.zohoId ?? null, fingerprint: link?.fingerprint ?? null, message: eligibility.rule, manual: link?.manual });
-    return { action: "skipped", message: eligibility.rule };
-  }
-  const payload = contactFor(customer, settings, context.currencyId);
-  const fingerprint = fingerprintOf(payload);
-  if (link?.zohoId && link.state === "synced" && link.fingerprint === fingerprint) return { action: "unchanged" };
+async function storedQuota(context: SyncContext) {
+  const usage = await zohoUsage(context.db, context.organizationId);
+  if (usage.dailyLimit === null || usage.dailyRemaining === null || !usage.resetsAt || usage.resetsAt.getTime() < Date.now()) return null;
+  return { limit: usage.dailyLimit, remaining: usage.dailyRemaining, resetsAt: usage.resetsAt };
+}
 
-  try {
-    if (link?.zohoId) {
-      const body = settings.customers.checkDataBeforeExport ? mergeContactPersons(payload, await books.getContact(link.zohoId)) : payload;
-      await books.updateContact(link.zohoId, body);
-      await writeLink(db, { ...base, state: "synced", zohoId: link.zohoId, fingerprint, manual: link.manual });
-      return { action: "updated" };
-    }
-    // An earlier attempt (a pending intent, or a failed create) may have reached Zoho: look before creating again.
-    if (link) {
-      const existing = await findExistingContact(context, payload);
-      if (existing) {
-        await books.updateContact(existing, payload);
-        await writeLink(db, { ...base, state: "synced", zohoId: existing, fingerprint });
-        return { action: "adopted", message: "Found in Zoho after an interrupted create." };
-      }
-    }
-    await writeLink(db, { ...base, state: "pending", zohoId: null, fingerprint: null });
-    const created = await books.createContact(payload);
-    await writeLink(db, { ...base, state: "synced", zohoId: String(created.contact_id), fingerprint });
-    return { action: "created" };
-  } catch (error) {
-    if (error instanceof ZohoError && (error.kind === "daily_quota" || error.kind === "unauthorized")) throw new RunStop(error.message, "failed");
-    const message = error instanceof Error ? error.message : String(error);
-    await writeLink(db, { ...base, state: "failed", zohoId: link?.zohoId ?? null, fingerprint: link?.fingerprint ?? null, message, manual: link?.manual });
-    return { action: "failed", message };
+const countKey = (action: string): keyof RunCounts | null => (action === "adopted" ? "created" : action === "busy" || action === "warning" ? null : (action as keyof RunCounts));
+
+/** Records Splynx sent that could not be read: a failed link where the id is known, a log entry either way. */
+async function recordRejected(context: SyncContext, entity: SyncEntity, rejected: RejectedRecord[]) {
+  for (const record of rejected) {
+    const message = `Splynx sent an unreadable record: ${record.field}: ${record.message}`;
+    const entry: EntryInput = { entity, splynxId: record.id ?? "?", action: "failed", message };
+    if (record.id) await writeLinkWithEntry(context.db, { link: { tenantId: context.tenantId, entity, splynxId: record.id, state: "failed", message }, runId: context.runId, entry });
+    else await addEntries(context.db, { tenantId: context.tenantId, runId: context.runId, entries: [entry] });
   }
 }
 
-/** Syncs these customers one by one, checking for a cancel between them; every one is logged unless unchanged. */
-export async function syncCustomers(context: SyncContext, customers: Customer[], rejected: { id: string | null; field: string; message: string }[] = []) {
+/** Syncs these records one by one; each is written with its link and log entry as it is handled. */
+async function syncRecords(context: SyncContext, adapter: EntityAdapter, records: SplynxRecord<ResourceName>[], rejected: RejectedRecord[]) {
   const counts = emptyCounts();
   const callsBefore = context.books.calls;
-  const entries: EntryInput[] = rejected.map((record) => ({ entity: "customer" as const, splynxId: record.id ?? "?", action: "failed" as const, message: `Splynx sent an unreadable record: ${record.field}: ${record.message}` }));
-  counts.failed += rejected.length;
-  const links = await linksFor(context.db, { tenantId: context.tenantId, entity: "customer", splynxIds: customers.map((customer) => String(customer.id)) });
+  const attemptId = randomUUID();
+  const partial = () => ({ records: handled, counts, zohoCalls: context.books.calls - callsBefore });
+  let handled = 0;
   try {
-    for (const customer of customers) {
-      if (await cancelRequested(context.db, { tenantId: context.tenantId, runId: context.runId })) throw new RunStop("Cancelled by a person.", "cancelled");
-      const outcome = await syncCustomer(context, customer, links.get(String(customer.id)));
-      counts[outcome.action === "adopted" ? "created" : (outcome.action as keyof RunCounts)]++;
-      if (outcome.action !== "unchanged") entries.push({ entity: "customer", splynxId: String(customer.id), action: outcome.action, message: outcome.message });
+    await beat(context, true);
+    await recordRejected(context, adapter.entity, rejected);
+    counts.failed += rejected.length;
+    handled += rejected.length;
+    const links = await linksFor(context.db, { tenantId: context.tenantId, entity: adapter.entity, splynxIds: records.map((record) => String((record as { id: number }).id)) });
+    for (const record of records) {
+      await beat(context);
+      const link = links.get(String((record as { id: number }).id));
+      const outcome = await syncRecord({ context, adapter, record, link, attemptId, beforeZoho: () => keepQuotaReserve(context) });
+      const key = countKey(outcome.action);
+      if (key) counts[key]++;
+      handled++;
     }
-  } finally {
-    await addEntries(context.db, { tenantId: context.tenantId, runId: context.runId, entries });
+  } catch (error) {
+    if (error instanceof RunStop) throw new PageStop(error, partial());
+    throw error;
   }
-  return { counts, zohoCalls: context.books.calls - callsBefore };
+  return partial();
 }
 
-/** Syncs the customers after `after` (one Splynx page); a durable step of the run. */
-export async function syncCustomerPage(context: SyncContext, input: { after: number; pageSize: number }): Promise<PageResult> {
-  const pages = context.splynx.pages("customers", { after: input.after, pageSize: input.pageSize });
+/** One page of the entity's records after `after`: a durable step of a run. */
+export async function syncPage(context: SyncContext, entity: SyncEntity, input: { after: number; pageSize: number }): Promise<PageResult> {
+  const adapter = requireAdapter(entity);
+  const pages = context.splynx.pages(adapter.resource, { after: input.after, pageSize: input.pageSize });
   const first = await pages.next();
   await pages.return(undefined);
-  const page = first.done ? undefined : first.value;
-  if (!page) return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0 };
-  const { counts, zohoCalls } = await syncCustomers(context, page.records, page.rejected);
-  return { lastId: page.lastId, records: page.records.length + page.rejected.length, counts, zohoCalls };
+  const page: Page<ResourceName> | undefined = first.done ? undefined : first.value;
+  if (!page || page.records.length + page.rejected.length === 0) return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0, done: true };
+  const result = await syncRecords(context, adapter, page.records, page.rejected);
+  return { ...result, lastId: page.lastId, done: page.lastId === null };
+}
+
+/** Chosen records of one entity (a person's "retry"), read one by one from Splynx. */
+export async function syncChosen(context: SyncContext, entity: SyncEntity, splynxIds: string[]): Promise<PageResult> {
+  const adapter = requireAdapter(entity);
+  const records: SplynxRecord<ResourceName>[] = [];
+  const rejected: RejectedRecord[] = [];
+  for (const id of splynxIds) {
+    try {
+      records.push(await context.splynx.get(adapter.resource, Number(id)));
+    } catch (error) {
+      rejected.push({ id, field: "id", message: `Splynx could not give this record: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+  return { ...(await syncRecords(context, adapter, records, rejected)), lastId: null, done: true };
+}
+
+export async function countRecords(context: SyncContext, entity: SyncEntity): Promise<number> {
+  return context.splynx.count(requireAdapter(entity).resource);
+}
+
+/** After an entity's last page: a warning in the log when the run handled a different number than Splynx counts. */
+export async function finishEntity(context: SyncContext, entity: SyncEntity, handled: number): Promise<void> {
+  const expected = await countRecords(context, entity);
+  if (expected === handled) return;
+  const message = `Splynx counts ${expected} ${entity.replace("_", " ")} records, and this run handled ${handled}: records added or removed during the run, or a listing Splynx cut short.`;
+  await addEntries(context.db, { tenantId: context.tenantId, runId: context.runId, entries: [{ entity, splynxId: "-", action: "warning", message }] });
 }

@@ -19,6 +19,10 @@ export const settingsSchema = z.object({
       exportFromDate: day.nullable().default(null),
       currencyCode: z.string().regex(/^[A-Z]{3}$/, "Use a three-letter currency code").nullable().default(null),
       timeZone: timeZone.default("UTC"),
+      // A Splynx record that matches a Zoho record no link holds: paired at once, or held for a person to review.
+      existingMatch: z.enum(["hold", "pair"]).default("hold"),
+      // The share of the daily Zoho quota left for the ISP's other integrations; a run pauses when only this is left.
+      quotaReservePercent: z.number().int("Use a whole number").min(0, "At least 0").max(90, "At most 90").default(20),
     })
     .prefault({}),
   customers: z

@@ -23,9 +23,13 @@ export type BooksClientOptions = {
 
 type Call = { method: "GET" | "POST" | "PUT" | "DELETE"; path: string; query?: Record<string, string | undefined>; body?: unknown; headers?: Record<string, string> };
 
+export type DailyQuota = { limit: number; remaining: number; resetsAt: Date };
+
 export class ZohoBooksClient {
   /** Calls sent to Zoho, for progress and benchmarks. */
   calls = 0;
+  /** The daily quota as Zoho's last answer reported it, so a run can stop before the tenant's reserve. */
+  quota: DailyQuota | null = null;
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -67,9 +71,15 @@ export class ZohoBooksClient {
       } catch {
         throw new ZohoError(response.ok ? "bad_response" : "server", `Zoho answered ${response.status} with a body that is not JSON`, { status: response.status, method: call.method, path: call.path });
       }
+      this.noteQuota(response.headers);
       if (response.ok && organizationId) await limiter.noteQuota(organizationId, response.headers);
       return { status: response.status, body, headers: response.headers };
     });
+  }
+
+  private noteQuota(headers: Headers) {
+    const [limit, remaining, reset] = ["Limit", "Remaining", "Reset"].map((name) => Number(headers.get(`X-Rate-Limit-${name}`)));
+    if (headers.has("X-Rate-Limit-Limit") && [limit, remaining, reset].every(Number.isFinite)) this.quota = { limit: limit!, remaining: remaining!, resetsAt: new Date(Date.now() + reset! * 1000) };
   }
 
   /** One documented call: Zoho's non-zero codes become errors with its message verbatim. */

@@ -1,5 +1,6 @@
 // A tenant's sync against in-process simulators on a scaled clock, for engine tests and benchmarks.
 import type { Db } from "@/db/client";
+import type { RunCounts } from "@/db/schema";
 import { createRun, finishRun } from "@/db/queries/runs";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
 import { inProcessFetch } from "@/server/sandbox/http-adapter";
@@ -10,7 +11,8 @@ import { processNonceSource } from "@/server/splynx/nonces";
 import { ZohoBooksClient } from "@/server/zoho/books";
 import { ZohoLimiter, ZOHO_LIMITS } from "@/server/zoho/limiter";
 import { exchangeCode } from "@/server/zoho/oauth";
-import { RunStop, syncCustomerPage, type PageResult, type SyncContext } from "../engine";
+import { PageStop, RunStop, syncPage, type SyncContext } from "../engine";
+import type { CrashPoint } from "../entity";
 import { readSettings, type Settings } from "../settings";
 
 export const ORGANIZATION = "2646610000000000001";
@@ -19,43 +21,61 @@ export async function syncHarness(db: Db, options: { customers: number; windowMs
   const windowMs = options.windowMs ?? 200;
   const splynx = createSplynxSimulator({ seed: options.seed ?? 5, customers: options.customers, invoices: 0 });
   const zoho = createZohoSimulator({ accountsServer: "http://zoho.test", apiDomain: "http://zoho.test", windowMs, clients: [{ clientId: "c", clientSecret: "s", redirectUris: [] }] });
-  const zohoFetch = inProcessFetch(zoho.handle);
+  const simulatorFetch = inProcessFetch(zoho.handle);
+  /** Zoho refusals a test sets for requests it picks (a record Zoho will not take), answered before the simulator. */
+  const refusals: ((request: Request) => Promise<Response | null>)[] = [];
+  const zohoFetch: typeof fetch = async (input, init) => {
+    for (const refuse of refusals) {
+      const answer = await refuse(new Request(input, init));
+      if (answer) return answer;
+    }
+    return simulatorFetch(input, init);
+  };
   const consent = await zoho.handle(new Request("http://zoho.test/oauth/v2/auth", { method: "POST", body: new URLSearchParams({ client_id: "c", redirect_uri: "http://app/cb", scope: "x", access_type: "offline", decision: "accept", user: "books-admin@sandbox.example" }) }));
   const grant = await exchangeCode({ fetch: zohoFetch, accountsServer: "http://zoho.test", clientId: "c", clientSecret: "s", code: new URL(consent.headers.get("location")!).searchParams.get("code")!, redirectUri: "http://app/cb" });
   const owner = await makePerson(db, "sync-owner");
   const tenant = await makeTenant(db, owner, "sync");
   let settings: Settings = readSettings(options.settings);
 
-  function context(runId: string): SyncContext {
+  type ContextOptions = { retry?: boolean; crashPoint?: (point: CrashPoint) => void; organizationId?: string; claimMs?: number };
+  function context(runId: string, options: ContextOptions = {}): SyncContext {
     const limiter = new ZohoLimiter(db, { ...ZOHO_LIMITS, windowMs, marginMs: windowMs / 20, concurrency: 10 });
     return {
       db,
       tenantId: tenant.id,
       runId,
       splynx: new SplynxClient({ baseUrl: "http://splynx.test", apiKey: "sandbox-key", apiSecret: "sandbox-secret", authMode: "signature", nonces: processNonceSource(), fetch: inProcessFetch(splynx.handle), backoffMs: 1 }),
-      books: new ZohoBooksClient({ apiDomain: "http://zoho.test", organizationId: ORGANIZATION, accessToken: async () => grant.accessToken, limiter, fetch: zohoFetch, backoffMs: 2, rateLimitPauseMs: windowMs, timeoutMs: 2_000 }),
+      books: new ZohoBooksClient({ apiDomain: "http://zoho.test", organizationId: options.organizationId ?? ORGANIZATION, accessToken: async () => grant.accessToken, limiter, fetch: zohoFetch, backoffMs: 2, rateLimitPauseMs: windowMs, timeoutMs: 2_000 }),
       settings,
+      organizationId: options.organizationId ?? ORGANIZATION,
       currencyId: null,
+      claimMs: options.claimMs,
+      retry: options.retry ?? false,
+      crashPoint: options.crashPoint,
     };
   }
 
   /** A whole customer run, page after page, as the run function does it; returns the run's totals. */
-  async function runCustomers(pageSize = 200) {
-    const run = await createRun(db, { tenantId: tenant.id, trigger: "manual", requestedBy: owner.id, entities: ["customer"] });
-    const totals = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, zohoCalls: 0 };
-    const ctx = context(run.id);
-    let after = 0;
+  async function runCustomers(pageSize = 200, options: ContextOptions = {}) {
+    const run = await createRun(db, { tenantId: tenant.id, trigger: options.retry ? "retry" : "manual", requestedBy: owner.id, entities: ["customer"] });
+    const totals = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0, zohoCalls: 0, records: 0 };
+    const add = (page: { counts: RunCounts; zohoCalls: number; records: number }) => {
+      for (const key of Object.keys(page.counts) as (keyof RunCounts)[]) totals[key] += page.counts[key];
+      totals.zohoCalls += page.zohoCalls;
+      totals.records += page.records;
+    };
+    const ctx = context(run.id, options);
     let stopped: RunStop | undefined;
     try {
-      for (;;) {
-        const page: PageResult = await syncCustomerPage(ctx, { after, pageSize });
-        for (const key of ["created", "updated", "unchanged", "skipped", "failed"] as const) totals[key] += page.counts[key];
-        totals.zohoCalls += page.zohoCalls;
-        if (page.lastId === null || page.records < pageSize) break;
-        after = page.lastId;
+      for (let after = 0; ; ) {
+        const page = await syncPage(ctx, "customer", { after, pageSize });
+        add(page);
+        if (page.done) break;
+        after = page.lastId!;
       }
     } catch (error) {
       if (!(error instanceof RunStop)) throw error;
+      if (error instanceof PageStop) add(error.partial);
       stopped = error;
     }
     await finishRun(db, { tenantId: tenant.id, runId: run.id, status: stopped?.status ?? "succeeded", error: stopped?.message });
@@ -69,7 +89,10 @@ export async function syncHarness(db: Db, options: { customers: number; windowMs
     zoho,
     context,
     runCustomers,
+    refusals,
     setSettings: (values: unknown) => (settings = readSettings(values)),
+    /** The Zoho contacts of an organization (the one the tenant uses unless named). */
+    contacts: (organizationId = ORGANIZATION) => [...zoho.store.organizations.get(organizationId)!.contacts.values()],
     /** How many Zoho contacts carry each name, to count duplicates. */
     contactsByName: () => [...organization.contacts.values()].reduce((counts, contact) => counts.set(String(contact.contact_name), (counts.get(String(contact.contact_name)) ?? 0) + 1), new Map<string, number>()),
   };

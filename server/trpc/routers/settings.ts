@@ -4,7 +4,7 @@ import { recordAudit } from "@/db/queries/audit";
 import { listReference } from "@/db/queries/mapping";
 import { getSettingsRow, saveSettingsRow } from "@/db/queries/sync";
 import { splynxClientForTenant } from "@/server/splynx/connect";
-import { contactName } from "@/server/sync/customers";
+import { contactName } from "@/server/sync/entities/customers";
 import { readSettings, settingsSchema } from "@/server/sync/settings";
 import { router, tenantProcedure } from "../init";
 

@@ -1,0 +1,205 @@
+// The engine's guarantees under change and concurrency (issue 8): each test fails on the engine before intents carried
+// their key, claims were atomic, links carried their organization and existing Zoho contacts were looked for.
+import { describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { createRun } from "@/db/queries/runs";
+import { syncLinks, syncRunEntries } from "@/db/schema";
+import { useTestDatabase } from "@/db/testing/test-database";
+import { finishEntity, syncPage } from "./engine";
+import { contactName } from "./entities/customers";
+import { retryAfterFailures } from "./record";
+import { syncHarness, ORGANIZATION } from "./testing/harness";
+
+const database = useTestDatabase();
+const OTHER_ORGANIZATION = "3719820000000000001";
+
+async function links(tenantId: string) {
+  const rows = await database.db.select().from(syncLinks).where(and(eq(syncLinks.tenantId, tenantId), eq(syncLinks.entity, "customer")));
+  return new Map(rows.map((row) => [row.splynxId, row]));
+}
+
+async function entries(runId: string) {
+  return database.db.select().from(syncRunEntries).where(eq(syncRunEntries.runId, runId)).orderBy(syncRunEntries.id);
+}
+
+/** Zoho takes the create but the answer never arrives: the connection drops once the contact exists. */
+function loseCreateAnswerFor(harness: Awaited<ReturnType<typeof syncHarness>>, name: string) {
+  harness.refusals.push(async (request) => {
+    if (request.method !== "POST" || !request.url.includes("/contacts?")) return null;
+    const body = (await request.clone().json()) as { contact_name: string };
+    if (body.contact_name !== name) return null;
+    await harness.zoho.handle(request);
+    throw new TypeError("fetch failed", { cause: { code: "ECONNRESET" } });
+  });
+}
+
+describe("exactly once through change", () => {
+  it("finds the contact an interrupted create made even when the customer was renamed before the next run", async () => {
+    const harness = await syncHarness(database.db, { customers: 10 });
+    const customer = harness.splynx.store.customers.get(4)!;
+    const sentName = contactName(customer as never, "{name}");
+    loseCreateAnswerFor(harness, sentName);
+    const first = await harness.runCustomers();
+    expect(first).toMatchObject({ created: 9, failed: 1 });
+    expect((await links(harness.tenant.id)).get("4")).toMatchObject({ state: "failed", intentKey: { name: sentName, email: customer.email } });
+
+    harness.refusals.length = 0;
+    customer.name = `${customer.name} Renamed`;
+    const second = await harness.runCustomers();
+    expect(second).toMatchObject({ created: 1, failed: 0 });
+    const contacts = harness.contacts();
+    expect(contacts).toHaveLength(10);
+    const link = (await links(harness.tenant.id)).get("4")!;
+    expect(link).toMatchObject({ state: "synced", intentKey: null, organizationId: ORGANIZATION });
+    expect(contacts.find((contact) => contact.contact_id === link.zohoId)?.contact_name).toBe(customer.name);
+    expect((await entries(second.runId)).find((entry) => entry.splynxId === "4")).toMatchObject({ action: "adopted" });
+  });
+
+  it("searches a name longer than Zoho's 100-character filter by its start and compares it whole", async () => {
+    const harness = await syncHarness(database.db, { customers: 3 });
+    const customer = harness.splynx.store.customers.get(2)!;
+    const longName = `${"Very Long Business Name ".repeat(6)}Ltd`;
+    customer.name = longName;
+    expect(longName.length).toBeGreaterThan(100);
+    loseCreateAnswerFor(harness, longName);
+    expect(await harness.runCustomers()).toMatchObject({ created: 2, failed: 1 });
+    harness.refusals.length = 0;
+    const filters: string[] = [];
+    harness.refusals.push(async (request) => {
+      const url = new URL(request.url);
+      if (request.method === "GET" && url.pathname.endsWith("/contacts")) filters.push(...[...url.searchParams.keys()].filter((key) => key.startsWith("contact_name")).map((key) => `${key}=${url.searchParams.get(key)!.length}`));
+      return null;
+    });
+    expect(await harness.runCustomers()).toMatchObject({ created: 1, failed: 0 });
+    expect(filters).toEqual(["contact_name_startswith=100"]);
+    expect(harness.contacts()).toHaveLength(3);
+  });
+
+  it("lets only one of two executions of the same page at once create each contact", async () => {
+    const harness = await syncHarness(database.db, { customers: 40 });
+    harness.zoho.faults.latencyMs = 5;
+    const run = await createRun(database.db, { tenantId: harness.tenant.id, trigger: "manual", requestedBy: null, entities: ["customer"] });
+    const [one, two] = await Promise.all([syncPage(harness.context(run.id), "customer", { after: 0, pageSize: 40 }), syncPage(harness.context(run.id), "customer", { after: 0, pageSize: 40 })]);
+    expect(one.counts.created + two.counts.created).toBe(40);
+    expect(harness.contacts()).toHaveLength(40);
+    const zohoIds = [...(await links(harness.tenant.id)).values()].map((link) => link.zohoId);
+    expect(new Set(zohoIds).size).toBe(40);
+  });
+});
+
+describe("what Zoho already holds", () => {
+  async function withExistingContacts(existingMatch: "hold" | "pair") {
+    const harness = await syncHarness(database.db, { customers: 30, settings: { general: { existingMatch } } });
+    const run = await createRun(database.db, { tenantId: harness.tenant.id, trigger: "manual", requestedBy: null, entities: ["customer"] });
+    const books = harness.context(run.id).books;
+    const typedByHand = harness.splynx.store.customers.all().filter((customer) => customer.email).slice(0, 5);
+    expect(typedByHand).toHaveLength(5);
+    for (const customer of typedByHand) await books.createContact({ contact_name: `${customer.name} (typed by hand)`, contact_type: "customer", contact_persons: [{ first_name: "A", email: String(customer.email).toUpperCase(), is_primary_contact: true }] });
+    const { finishRun } = await import("@/db/queries/runs");
+    await finishRun(database.db, { tenantId: harness.tenant.id, runId: run.id, status: "succeeded" });
+    return { harness, typedByHand };
+  }
+
+  it("holds customers whose e-mail a free Zoho contact has, creating only the rest", async () => {
+    const { harness, typedByHand } = await withExistingContacts("hold");
+    const first = await harness.runCustomers();
+    expect(first).toMatchObject({ created: 25, held: 5, failed: 0 });
+    expect(harness.contacts()).toHaveLength(30);
+    const held = [...(await links(harness.tenant.id)).values()].filter((link) => link.state === "held");
+    expect(held.map((link) => link.splynxId).sort()).toEqual(typedByHand.map((customer) => String(customer.id)).sort());
+    for (const link of held) expect(harness.contacts().find((contact) => contact.contact_id === link.candidateId)?.contact_name).toMatch(/typed by hand/);
+    // Held customers stay held, run after run, until a person decides.
+    expect(await harness.runCustomers()).toMatchObject({ held: 5, created: 0 });
+    expect(harness.contacts()).toHaveLength(30);
+  });
+
+  it("pairs them instead when the setting says so, keeping the contact's own persons", async () => {
+    const { harness } = await withExistingContacts("pair");
+    const first = await harness.runCustomers();
+    expect(first).toMatchObject({ created: 30, held: 0 });
+    expect(harness.contacts()).toHaveLength(30);
+    expect([...(await links(harness.tenant.id)).values()].filter((link) => link.state === "synced")).toHaveLength(30);
+  });
+});
+
+describe("links belong to one organization", () => {
+  it("creates in the new organization what was synced to the old one, and never counts the old links as synced", async () => {
+    const harness = await syncHarness(database.db, { customers: 12 });
+    expect(await harness.runCustomers()).toMatchObject({ created: 12 });
+    const switched = await harness.runCustomers(200, { organizationId: OTHER_ORGANIZATION });
+    expect(switched).toMatchObject({ created: 12, unchanged: 0 });
+    expect(harness.contacts(OTHER_ORGANIZATION)).toHaveLength(12);
+    for (const link of (await links(harness.tenant.id)).values()) expect(link.organizationId).toBe(OTHER_ORGANIZATION);
+  });
+});
+
+describe("nothing dropped, nothing hidden", () => {
+  it("gives a record Splynx sends unreadable a failed link with the reason", async () => {
+    const harness = await syncHarness(database.db, { customers: 6 });
+    Object.assign(harness.splynx.store.customers.get(3)!, { name: { first: "not", last: "text" } });
+    const run = await harness.runCustomers();
+    expect(run).toMatchObject({ created: 5, failed: 1, records: 6 });
+    expect((await links(harness.tenant.id)).get("3")).toMatchObject({ state: "failed", message: expect.stringMatching(/^Splynx sent an unreadable record: name: /) });
+  });
+
+  it("sends the first address Zoho accepts from a list or a typo, and says so", async () => {
+    const harness = await syncHarness(database.db, { customers: 3 });
+    Object.assign(harness.splynx.store.customers.get(1)!, { email: "anna@example.net, bob@example.net" });
+    Object.assign(harness.splynx.store.customers.get(2)!, { email: "not an address" });
+    const run = await harness.runCustomers();
+    expect(run).toMatchObject({ created: 3, failed: 0 });
+    const byId = new Map(harness.contacts().map((contact) => [String(contact.contact_name), contact]));
+    const first = byId.get(String(harness.splynx.store.customers.get(1)!.name))!;
+    expect((first.contact_persons as { email: string }[])[0]!.email).toBe("anna@example.net");
+    const notes = (await entries(run.runId)).filter((entry) => entry.splynxId !== "3").map((entry) => entry.message);
+    expect(notes).toEqual(['E-mail "anna@example.net, bob@example.net" is not one address Zoho accepts; sent anna@example.net.', 'E-mail "not an address" is not an address Zoho accepts; sent none.']);
+  });
+
+  it("logs a warning when the records handled differ from Splynx's count", async () => {
+    const harness = await syncHarness(database.db, { customers: 5 });
+    const run = await createRun(database.db, { tenantId: harness.tenant.id, trigger: "manual", requestedBy: null, entities: ["customer"] });
+    const context = harness.context(run.id);
+    await finishEntity(context, "customer", 5);
+    expect(await entries(run.id)).toEqual([]);
+    await finishEntity(context, "customer", 4);
+    expect(await entries(run.id)).toMatchObject([{ action: "warning", splynxId: "-", message: expect.stringMatching(/^Splynx counts 5 customer records, and this run handled 4/) }]);
+  });
+});
+
+describe("failed records back off; the quota keeps its reserve", () => {
+  it("retries a refused record on the next run, then waits doubling times, unless a person retries or it changes", async () => {
+    const harness = await syncHarness(database.db, { customers: 4 });
+    const refused = harness.splynx.store.customers.get(2)!;
+    harness.refusals.push(async (request) => {
+      if (request.method !== "POST" || !(await request.clone().text()).includes(String(refused.name))) return null;
+      return Response.json({ code: 1062, message: "Refused by Zoho for this test." }, { status: 400 });
+    });
+    // Each run with a first create reads the changes to Zoho's contact list once (one page here) before creating.
+    expect(await harness.runCustomers()).toMatchObject({ created: 3, failed: 1, zohoCalls: 5 });
+    expect((await links(harness.tenant.id)).get("2")).toMatchObject({ failures: 1, retryAfter: null, intentKey: null });
+    expect(await harness.runCustomers()).toMatchObject({ failed: 1, zohoCalls: 2 });
+    const waiting = (await links(harness.tenant.id)).get("2")!;
+    expect(waiting.failures).toBe(2);
+    expect(waiting.retryAfter!.getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
+    const third = await harness.runCustomers();
+    expect(third).toMatchObject({ failed: 1, zohoCalls: 0 });
+    expect((await entries(third.runId))[0]!.message).toMatch(/^Not tried again before .* \(failed 2 times in a row\): Refused by Zoho for this test\.$/);
+    expect(await harness.runCustomers(200, { retry: true })).toMatchObject({ failed: 1, zohoCalls: 2 });
+    harness.refusals.length = 0;
+    refused.phone = "+44 1";
+    expect(await harness.runCustomers()).toMatchObject({ created: 1, failed: 0 });
+    expect(retryAfterFailures(1)).toBeNull();
+    expect(retryAfterFailures(12, 0)!.getTime()).toBe(24 * 60 * 60_000);
+  });
+
+  it("pauses at the tenant's reserve of the daily quota, with the time it goes on", async () => {
+    const harness = await syncHarness(database.db, { customers: 60, settings: { general: { quotaReservePercent: 20 } } });
+    // The professional plan allows 5,000 calls a day: leave 1,020, so twenty calls reach the 1,000 kept in reserve.
+    harness.zoho.spendDailyQuota(ORGANIZATION, 3_980);
+    const run = await harness.runCustomers();
+    expect(run.stopped).toMatchObject({ status: "paused", resumeAt: expect.any(Date) });
+    expect(run.stopped!.message).toMatch(/^Paused: 1000 of Zoho's 5000 calls for today are left, and 20 % \(1000\) is kept/);
+    expect(run.zohoCalls).toBe(20);
+    expect(harness.contacts()).toHaveLength(19);
+  });
+});

@@ -1,0 +1,57 @@
+// The entity adapter: everything that differs between customers, invoices, credit notes and payments; the engine does the rest.
+import type { Db } from "@/db/client";
+import type { SyncEntity } from "@/db/schema";
+import type { SplynxClient } from "@/server/splynx/client";
+import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
+import type { ZohoBooksClient, ZohoRecord } from "@/server/zoho/books";
+import type { Settings } from "./settings";
+
+/** Named moments in a record's write where a test can stop the worker dead (the crash table of the engine's tests). */
+export type CrashPoint = "before-intent" | "after-intent" | "after-send" | "after-link";
+
+export type SyncContext = {
+  db: Db;
+  tenantId: string;
+  runId: string;
+  splynx: SplynxClient;
+  books: ZohoBooksClient;
+  settings: Settings;
+  /** The Zoho organization links are read and written for; a link of another organization is not synced here. */
+  organizationId: string;
+  currencyId: string | null;
+  /** A person asked for this run: failed records are retried now, whatever their backoff says. */
+  retry: boolean;
+  /** How long a claim on a record lasts; longer than one record's slowest Zoho exchange. */
+  claimMs?: number;
+  /** Tests only: called at each crash point, where it may end the process. */
+  crashPoint?: (point: CrashPoint) => void | Promise<void>;
+};
+
+export type Eligibility = { eligible: true } | { eligible: false; rule: string };
+
+/** The natural key a create sends: what finds the record in Zoho again (name and e-mail, number, reference). */
+export type NaturalKey = Record<string, string>;
+
+/** What the record becomes in Zoho, the key that finds it, and notes on what was changed to suit Zoho. */
+export type Prepared = { payload: ZohoRecord; key: NaturalKey; notes: string[] };
+
+/** Zoho records that carry a key; `strong` when the key identifies one record (an e-mail, a number). */
+export type Candidates = { ids: string[]; strong: boolean };
+
+export type EntityAdapter<R extends ResourceName = ResourceName> = {
+  entity: SyncEntity;
+  resource: R;
+  /** What a person recognises the record by in Records and the log. */
+  label: (record: SplynxRecord<R>) => string;
+  eligibility: (record: SplynxRecord<R>, context: SyncContext, linked: boolean) => Eligibility;
+  prepare: (record: SplynxRecord<R>, context: SyncContext) => Prepared;
+  /** After an interrupted create: the Zoho records that exactly carry one of these keys (the key sent, the key now). */
+  findSent: (context: SyncContext, keys: NaturalKey[]) => Promise<Candidates>;
+  /** Before a first create: Zoho records that this one would duplicate, with why they match. */
+  findExisting: (context: SyncContext, key: NaturalKey) => Promise<Candidates & { reason: string }>;
+  create: (context: SyncContext, payload: ZohoRecord) => Promise<string>;
+  /** `adopting`: the Zoho record was not made from this payload, so keep what it has besides (contact persons). */
+  update: (context: SyncContext, zohoId: string, payload: ZohoRecord, adopting: boolean) => Promise<void>;
+  /** A hint for a person when Zoho refuses the record, or null. */
+  hintFor?: (message: string) => string | null;
+};
