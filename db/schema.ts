@@ -246,6 +246,8 @@ export const syncLinks = pgTable(
     claimedUntil: timestamp("claimed_until", { withTimezone: true }),
     /** The Zoho record a held record would duplicate. */
     candidateId: text("candidate_id"),
+    /** A person looked at the Zoho records this one matched and chose to create it anyway. */
+    createConfirmed: boolean("create_confirmed").notNull().default(false),
     /** Failures in a row, and when the next automatic attempt may come (backoff). */
     failures: integer("failures").notNull().default(0),
     retryAfter: timestamp("retry_after", { withTimezone: true }),

@@ -130,3 +130,13 @@ export async function countLinks(db: Db, input: { tenantId: string; entity: Sync
   const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), eq(syncLinks.state, input.state)));
   return row?.count ?? 0;
 }
+
+/** A person reviewed a held record's Zoho match and chose a new Zoho record: the next run creates it. */
+export async function confirmCreate(db: Db, input: { tenantId: string; entity: SyncEntity; splynxId: string }) {
+  const [row] = await db
+    .update(syncLinks)
+    .set({ createConfirmed: true, state: "pending", candidateId: null, message: "A person chose to create it in Zoho; the next run does.", updatedAt: new Date() })
+    .where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), eq(syncLinks.splynxId, input.splynxId), eq(syncLinks.state, "held")))
+    .returning({ splynxId: syncLinks.splynxId });
+  return Boolean(row);
+}

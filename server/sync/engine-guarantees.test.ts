@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { createRun } from "@/db/queries/runs";
+import { confirmCreate } from "@/db/queries/sync";
 import { syncLinks, syncRunEntries } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing/test-database";
 import { finishEntity, syncPage } from "./engine";
@@ -111,6 +112,10 @@ describe("what Zoho already holds", () => {
     // Held customers stay held, run after run, until a person decides.
     expect(await harness.runCustomers()).toMatchObject({ held: 5, created: 0 });
     expect(harness.contacts()).toHaveLength(30);
+    // A person finds the first match is someone else: that customer is created; the others stay held.
+    expect(await confirmCreate(database.db, { tenantId: harness.tenant.id, entity: "customer", splynxId: held[0]!.splynxId })).toBe(true);
+    expect(await harness.runCustomers()).toMatchObject({ held: 4, created: 1 });
+    expect(harness.contacts()).toHaveLength(31);
   });
 
   it("pairs them instead when the setting says so, keeping the contact's own persons", async () => {

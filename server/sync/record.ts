@@ -113,7 +113,7 @@ async function writeToZoho<R extends ResourceName>(step: RecordStep<R>, current:
       await adapter.update(context, free[0], prepared.payload, true);
       return finish(synced(free[0]), { action: "adopted", message: `Found in Zoho after an interrupted create.${notes}` });
     }
-  } else {
+  } else if (!current.createConfirmed) {
     const existing = await adapter.findExisting(context, prepared.key);
     if (existing.ids.length === 1 && context.settings.general.existingMatch === "pair") {
       await adapter.update(context, existing.ids[0]!, prepared.payload, true);
