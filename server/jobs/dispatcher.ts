@@ -1,42 +1,65 @@
 // Starts runs: through Inngest when a server is configured, else in this process (embedded default, tests).
 // The in-process path runs the same handlers with steps executed directly; it is for one machine, not a fleet.
 import type { Db } from "@/db/client";
-import { createRun, finishRun } from "@/db/queries/runs";
-import type { SyncEntity } from "@/db/schema";
-import { inngest, inngestConfigured, SYNC_REQUESTED, type SyncRequested } from "./client";
-import { createDueRuns, TICK_MINUTES } from "./scheduler";
-import { runSync, type Steps } from "./sync-run";
-
-const directSteps: Steps = { run: (_id, work) => work() };
+import { createRun, finishRun, markResumed, type NewRun } from "@/db/queries/runs";
+import { ExternalServiceError } from "@/server/errors";
+import { inngest, inngestConfigured, startEvent, type SyncRequested } from "./client";
+import { createDueRuns, floorToTick, TICK_MINUTES } from "./scheduler";
+import { runSync } from "./sync-run";
 
 type Holder = { ledgerlinkRuns?: Map<string, Promise<unknown>>; ledgerlinkTicker?: NodeJS.Timeout };
 const holder = globalThis as Holder;
 const running = (holder.ledgerlinkRuns ??= new Map());
 
-async function startRun(db: Db, data: SyncRequested): Promise<void> {
-  if (inngestConfigured()) {
-    await inngest.send({ id: `sync-${data.runId}`, name: SYNC_REQUESTED, data });
-    return;
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The run and each continuation it sends, one after the other, as Inngest would deliver them. */
+async function runInProcess(db: Db, first: SyncRequested) {
+  for (let next: SyncRequested | undefined = first; next; ) {
+    const sent: SyncRequested[] = [];
+    await runSync(db, next, { run: (_id, work) => work(), sendEvent: async (_id, event) => sent.push(event.data) });
+    next = sent[0];
   }
-  const work = runSync(data, directSteps)
-    .catch(async (error: unknown) => finishRun(db, { ...data, status: "failed", error: error instanceof Error ? error.message : String(error) }))
-    .finally(() => running.delete(data.tenantId));
-  running.set(data.tenantId, work);
 }
 
-/** A run for the tenant, refused while another is queued or running. */
-export async function requestSync(db: Db, input: { tenantId: string; trigger: "manual" | "schedule" | "retry"; requestedBy: string | null; entities: SyncEntity[] }) {
+async function startRun(db: Db, run: { tenantId: string; runId: string }): Promise<void> {
+  if (inngestConfigured()) {
+    try {
+      await inngest.send(startEvent(run));
+    } catch (error) {
+      // The run exists but no worker will ever hear of it: end it now rather than leave it queued.
+      const reason = messageOf(error);
+      const message = `The sync could not be started: Inngest did not accept its event (${reason}). Try again.`;
+      await finishRun(db, { ...run, status: "failed", error: message });
+      throw new ExternalServiceError(message);
+    }
+    return;
+  }
+  const work = runInProcess(db, run)
+    .catch(async (error: unknown) => finishRun(db, { ...run, status: "failed", error: messageOf(error) }))
+    .finally(() => running.delete(run.tenantId));
+  running.set(run.tenantId, work);
+}
+
+/** A run for the tenant, refused while another is queued or running, and started. */
+export async function requestSync(db: Db, input: Omit<NewRun, "slot">) {
   const run = await createRun(db, input);
   await startRun(db, { tenantId: input.tenantId, runId: run.id });
   return run;
 }
 
+/** The scheduler's tick in this process: the runs due and the paused runs to resume. */
+async function tickInProcess(db: Db, now: Date): Promise<void> {
+  const runs = await createDueRuns(db, floorToTick(now));
+  for (const run of runs.start) await startRun(db, run);
+  for (const paused of runs.resumed) await markResumed(db, paused);
+}
+
 /** Without an Inngest server, the scheduler's tick runs here every quarter hour. */
 export function startInProcessScheduler(db: Db): void {
   if (inngestConfigured() || holder.ledgerlinkTicker) return;
-  const tick = async () => {
-    for (const run of await createDueRuns(new Date())) await startRun(db, { tenantId: run.tenantId, runId: run.runId });
-  };
-  holder.ledgerlinkTicker = setInterval(() => void tick().catch((error: unknown) => console.error("Scheduled sync tick failed:", error)), TICK_MINUTES * 60_000);
+  const tick = () =>
+    void tickInProcess(db, new Date()).catch((error: unknown) => console.error("Scheduled sync tick failed:", error));
+  holder.ledgerlinkTicker = setInterval(tick, TICK_MINUTES * 60_000);
   holder.ledgerlinkTicker.unref();
 }

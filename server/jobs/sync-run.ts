@@ -1,62 +1,127 @@
-// The run function: one sync for one tenant, its work in durable steps of one Splynx page each.
+// The run function: one sync for one tenant, its entities in dependency order, in durable steps of one Splynx page
+// each; after a number of pages it continues itself with a new event, so no run nears Inngest's 1,000-step limit.
+import type { Db } from "@/db/client";
 import { getDb } from "@/db/client";
-import { finishRun, getRun, recordProgress } from "@/db/queries/runs";
-import { RunStop, syncCustomerPage } from "@/server/sync/engine";
+import { claimRun, finishRun, recordProgress } from "@/db/queries/runs";
+import type { SyncEntity } from "@/db/schema";
 import { syncContextFor } from "@/server/sync/context";
-import { inngest, SYNC_REQUESTED, type SyncRequested } from "./client";
+import {
+  adapterFor,
+  countRecords,
+  emptyCounts,
+  finishEntity,
+  PageStop,
+  RunStop,
+  SYNC_ORDER,
+  syncChosen,
+  syncPage,
+  type PageResult,
+} from "@/server/sync/engine";
+import { continueEvent, inngest, SYNC_REQUESTED, type RunCursor, type SyncRequested } from "./client";
 
-export const PAGE_SIZE = 200;
+const PAGE_SIZE = 200;
+/** Page steps per function run: with the claim, the count and the last step, far below Inngest's 1,000 steps. */
+const PAGES_PER_EVENT = 200;
+
+export type RunOptions = { pageSize: number; pagesPerEvent: number };
+const DEFAULTS: RunOptions = { pageSize: PAGE_SIZE, pagesPerEvent: PAGES_PER_EVENT };
 
 /** The part of Inngest's step tools the run uses, so the in-process dispatcher can provide it too. */
-export type Steps = { run: <T>(id: string, work: () => Promise<T>) => Promise<T> };
+export type Steps = {
+  run: <T>(id: string, work: () => Promise<T>) => Promise<T>;
+  sendEvent: (id: string, event: ReturnType<typeof continueEvent>) => Promise<unknown>;
+};
 
-type PageStep = { lastId: number | null; records: number; stop?: { message: string; status: "failed" | "cancelled" } };
+type Plan = { entities: SyncEntity[]; onlySplynxIds: string[] | null; retry: boolean };
+type PageStep = { cursor: RunCursor; stopped?: RunStop["status"] };
 
-export async function runSync(data: SyncRequested, step: Steps): Promise<{ status: string }> {
+/** One page of the cursor's entity with its progress; a stop ends the run here, as an outcome, not a step failure. */
+async function syncOnePage(db: Db, data: SyncRequested, plan: Plan, cursor: RunCursor, pageSize: number) {
   const { tenantId, runId } = data;
-  const total = await step.run("count", async () => {
-    const db = await getDb();
-    const context = await syncContextFor(db, data);
-    const count = await context.splynx.count("customers");
-    await recordProgress(db, { tenantId, runId, counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0 }, zohoCalls: 0, done: 0, total: count, step: "customers" });
-    return count;
-  });
-  let after = 0;
-  let done = 0;
-  for (let index = 0; ; index++) {
-    const page: PageStep = await step.run(`customers-page-${index}`, async () => {
-      const db = await getDb();
-      const run = await getRun(db, { tenantId, runId });
-      if (run?.cancelRequested) return { lastId: null, records: 0, stop: { message: "Cancelled by a person.", status: "cancelled" as const } };
-      try {
-        const result = await syncCustomerPage(await syncContextFor(db, data), { after, pageSize: PAGE_SIZE });
-        await recordProgress(db, { tenantId, runId, counts: result.counts, zohoCalls: result.zohoCalls, done: done + result.records, total, step: "customers" });
-        return { lastId: result.lastId, records: result.records };
-      } catch (error) {
-        // A stop is an outcome, not a step failure to retry.
-        if (error instanceof RunStop) return { lastId: null, records: 0, stop: { message: error.message, status: error.status } };
-        throw error;
-      }
-    });
-    done += page.records;
-    if (page.stop) {
-      await step.run("stop", async () => finishRun(await getDb(), { tenantId, runId, status: page.stop!.status, error: page.stop!.message }));
-      return { status: page.stop.status };
-    }
-    if (page.lastId === null || page.records < PAGE_SIZE) break;
-    after = page.lastId;
+  const entity = plan.entities[cursor.entityIndex]!;
+  const { done, total } = cursor;
+  const progress = ({ counts, zohoCalls, records }: Omit<PageResult, "lastId" | "done">) =>
+    recordProgress(db, { tenantId, runId, counts, zohoCalls, done: done + records, total, step: entity });
+  try {
+    const context = await syncContextFor(db, { tenantId, runId, retry: plan.retry });
+    const page = plan.onlySplynxIds
+      ? await syncChosen(context, entity, plan.onlySplynxIds)
+      : await syncPage(context, entity, { after: cursor.after, pageSize });
+    await progress(page);
+    const next = { ...cursor, handled: cursor.handled + page.records, done: done + page.records };
+    if (!page.done && page.lastId !== null) return { cursor: { ...next, after: page.lastId } };
+    if (!plan.onlySplynxIds) await finishEntity(context, entity, next.handled);
+    return { cursor: { ...next, entityIndex: cursor.entityIndex + 1, after: 0, handled: 0 } };
+  } catch (error) {
+    if (!(error instanceof RunStop)) throw error;
+    // The records a stopped page did handle still count.
+    if (error instanceof PageStop) await progress(error.partial);
+    await finishRun(db, { tenantId, runId, status: error.status, error: error.message, resumeAt: error.resumeAt });
+    return { cursor, stopped: error.status };
   }
-  await step.run("finish", async () => finishRun(await getDb(), { tenantId, runId, status: "succeeded" }));
-  return { status: "succeeded" };
 }
 
-export const syncRunFunction = inngest.createFunction(
-  {
-    id: "sync-run",
-    // One run at a time per tenant, whichever worker picks it up.
-    concurrency: { key: "event.data.tenantId", limit: 1 },
-    retries: 4,
-    triggers: [{ event: SYNC_REQUESTED }],
-  },
-  async ({ event, step }) => runSync(event.data as SyncRequested, step as unknown as Steps),
-);
+/** Counts what the run will handle, for its progress; an entity without an adapter counts nothing. */
+async function countAll(db: Db, data: SyncRequested, plan: Plan): Promise<RunCursor> {
+  const { tenantId, runId } = data;
+  let total = plan.onlySplynxIds?.length ?? 0;
+  if (!plan.onlySplynxIds) {
+    const context = await syncContextFor(db, { tenantId, runId, retry: plan.retry });
+    for (const entity of plan.entities) total += adapterFor(entity) ? await countRecords(context, entity) : 0;
+  }
+  const step = plan.entities[0]!;
+  await recordProgress(db, { tenantId, runId, counts: emptyCounts(), zohoCalls: 0, done: 0, total, step });
+  return { part: 0, entityIndex: 0, after: 0, handled: 0, done: 0, total };
+}
+
+/** Runs a sync, or the part of it a continuation event carries; "continued" when it handed the rest on. */
+export async function runSync(db: Db, data: SyncRequested, step: Steps, options: RunOptions = DEFAULTS) {
+  const { tenantId, runId } = data;
+  const plan: Plan | null = await step.run("claim", async () => {
+    const run = await claimRun(db, { tenantId, runId });
+    if (!run) return null;
+    const entities = SYNC_ORDER.filter((entity) => run.entities.includes(entity));
+    return { entities, onlySplynxIds: run.onlySplynxIds, retry: run.trigger === "retry" };
+  });
+  // Ended before this worker came (cancelled, or taken for lost): nothing to do.
+  if (!plan) return { status: "not running" };
+
+  let cursor = data.cursor ?? (await step.run("count", () => countAll(db, data, plan)));
+  for (let page = 0; cursor.entityIndex < plan.entities.length; page++) {
+    if (page === options.pagesPerEvent) {
+      await step.sendEvent("continue", continueEvent(data, { ...cursor, part: cursor.part + 1 }));
+      return { status: "continued" };
+    }
+    const at = cursor;
+    const entity = plan.entities[at.entityIndex]!;
+    const work = () => syncOnePage(db, data, plan, at, options.pageSize);
+    const result: PageStep = await step.run(`${entity}-page-${page}`, work);
+    if (result.stopped) return { status: result.stopped };
+    cursor = result.cursor;
+  }
+  const ended = await step.run("finish", () => finishRun(db, { tenantId, runId, status: "succeeded" }));
+  return { status: ended ? "succeeded" : "not running" };
+}
+
+/** The Inngest function over a database; `options` lets tests take small pages. */
+export function syncRunFunctionFor(database: () => Promise<Db>, options: RunOptions = DEFAULTS) {
+  return inngest.createFunction(
+    {
+      id: "sync-run",
+      // One run at a time per tenant, whichever worker picks it up, continuation parts included.
+      concurrency: { key: "event.data.tenantId", limit: 1 },
+      retries: 4,
+      triggers: [{ event: SYNC_REQUESTED }],
+      // The function gave up after its retries: the run ends with the error instead of staying "running".
+      onFailure: async ({ event, error }) => {
+        const { tenantId, runId } = event.data.event.data as SyncRequested;
+        const message = `The sync stopped after its retries ran out: ${error.message}`;
+        await finishRun(await database(), { tenantId, runId, status: "failed", error: message });
+      },
+    },
+    async ({ event, step }) =>
+      runSync(await database(), event.data as SyncRequested, step as unknown as Steps, options),
+  );
+}
+
+export const syncRunFunction = syncRunFunctionFor(getDb);

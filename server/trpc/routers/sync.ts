@@ -1,13 +1,12 @@
 // Running syncs and reading their results: start, progress, cancel, the sync log, and the records with their state.
 import { z } from "zod";
 import { recordAudit } from "@/db/queries/audit";
-import { activeRun, createRun, finishRun, getRun, lastRun, listRuns, recordProgress, requestCancel } from "@/db/queries/runs";
+import { activeRun, getRun, lastRun, listRuns, requestCancel } from "@/db/queries/runs";
 import { countLinks, getSettingsRow, listEntries, listLinks } from "@/db/queries/sync";
-import { syncContextFor } from "@/server/sync/context";
-import { syncCustomers } from "@/server/sync/engine";
 import { nextScheduledRun } from "@/server/sync/schedule";
 import { readSettings } from "@/server/sync/settings";
 import { getZohoConnection } from "@/db/queries/zoho";
+import { countHeldCustomers } from "@/db/queries/pairing";
 import { LINK_STATES } from "@/db/schema";
 import { DomainError } from "@/server/errors";
 import { requestSync } from "@/server/jobs/dispatcher";
@@ -16,11 +15,13 @@ import { zohoRecordUrl, type ZohoRegion } from "@/server/zoho/regions";
 import { router, tenantProcedure } from "../init";
 
 export const syncRouter = router({
-  /** For the dashboard: the last run, the failed records, the next scheduled run. */
+  /** For the dashboard and the Sync page: the last run, the failed and held records, the next scheduled run. */
   overview: tenantProcedure("viewer").query(async ({ ctx }) => {
     const [run, failed, stored, zoho] = await Promise.all([lastRun(ctx.db, ctx.tenant.id), countLinks(ctx.db, { tenantId: ctx.tenant.id, entity: "customer", state: "failed" }), getSettingsRow(ctx.db, ctx.tenant.id), getZohoConnection(ctx.db, { tenantId: ctx.tenant.id })]);
     const paused = zoho?.state === "needs_reconnect";
-    return { lastRun: run ?? null, failed, nextRun: paused ? null : nextScheduledRun(readSettings(stored), new Date()), paused };
+    // Held in the organization chosen now: held links of another one are looked at again by its next run.
+    const held = zoho?.organizationId ? await countHeldCustomers(ctx.db, { tenantId: ctx.tenant.id, organizationId: zoho.organizationId }) : 0;
+    return { lastRun: run ?? null, failed, held, nextRun: paused ? null : nextScheduledRun(readSettings(stored), new Date()), paused };
   }),
 
   start: tenantProcedure("admin")
@@ -33,23 +34,16 @@ export const syncRouter = router({
       return { runId: run.id };
     }),
 
-  /** Retries one customer now, as a run of its own, and says how it ended. */
+  /** Retries one customer as a run of its own, started like any run; the records show the outcome when it ends. */
   retryOne: tenantProcedure("admin")
     .input(z.object({ splynxId: z.string().regex(/^\d+$/) }))
     .mutation(async ({ ctx, input }) => {
-      const run = await createRun(ctx.db, { tenantId: ctx.tenant.id, trigger: "retry", requestedBy: ctx.person.id, entities: ["customer"] });
-      try {
-        const context = await syncContextFor(ctx.db, { tenantId: ctx.tenant.id, runId: run.id });
-        const customer = await context.splynx.get("customers", Number(input.splynxId));
-        const { counts, zohoCalls } = await syncCustomers(context, [customer]);
-        await recordProgress(ctx.db, { tenantId: ctx.tenant.id, runId: run.id, counts, zohoCalls, done: 1, total: 1, step: "customers" });
-        await finishRun(ctx.db, { tenantId: ctx.tenant.id, runId: run.id, status: "succeeded" });
-        await ctx.db.transaction((tx) => recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "sync.retry_one", target: input.splynxId, details: { runId: run.id } }));
-        return counts;
-      } catch (error) {
-        await finishRun(ctx.db, { tenantId: ctx.tenant.id, runId: run.id, status: "failed", error: error instanceof Error ? error.message : String(error) });
-        throw error;
-      }
+      const tenantId = ctx.tenant.id;
+      const chosen = { entities: ["customer" as const], onlySplynxIds: [input.splynxId] };
+      const run = await requestSync(ctx.db, { tenantId, trigger: "retry", requestedBy: ctx.person.id, ...chosen });
+      const audit = { tenantId, actor: ctx.actor, target: input.splynxId, details: { runId: run.id } };
+      await ctx.db.transaction((tx) => recordAudit(tx, { ...audit, action: "sync.retry_one" }));
+      return { runId: run.id };
     }),
 
   /** The run going now, else the last one; polled by the Sync page for live progress. */
@@ -58,8 +52,11 @@ export const syncRouter = router({
   cancel: tenantProcedure("admin")
     .input(z.object({ runId: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
-      await requestCancel(ctx.db, { tenantId: ctx.tenant.id, runId: input.runId });
-      await ctx.db.transaction((tx) => recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "sync.cancel", details: { runId: input.runId } }));
+      // "cancelled": no worker held it, so it ended now; "requested": its worker stops at its next heartbeat.
+      const outcome = await requestCancel(ctx.db, { tenantId: ctx.tenant.id, runId: input.runId });
+      const audit = { tenantId: ctx.tenant.id, actor: ctx.actor, details: { runId: input.runId, outcome } };
+      await ctx.db.transaction((tx) => recordAudit(tx, { ...audit, action: "sync.cancel" }));
+      return { outcome };
     }),
 
   runs: tenantProcedure("viewer")

@@ -1,12 +1,13 @@
 "use client";
-import { useInfiniteQuery, useMutation } from "@tanstack/react-query";
+import { skipToken, useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { LINK_STATES, type LinkState } from "@/db/schema";
 import { formError, useTRPC } from "../../../_components/trpc";
 import { Badge, Button, EmptyState, Field, formatDateTime, Input, Notice, PageHeader, Select, Table } from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
 
+const ended = (run: { status: string } | undefined) => Boolean(run && !["queued", "running"].includes(run.status));
 const stateTone = { synced: "emerald", failed: "red", skipped: "slate", pending: "amber", held: "amber" } as const;
 
 export function RecordsScreen() {
@@ -17,7 +18,16 @@ export function RecordsScreen() {
   const [text, setText] = useState("");
   const records = useInfiniteQuery(trpc.sync.records.infiniteQueryOptions({ tenantSlug: tenant.slug, state: state || undefined, text: text || undefined, limit: 50 }, { getNextPageParam: (page) => page.nextCursor }));
   const retry = useMutation(trpc.sync.start.mutationOptions({ onSuccess: () => router.push(`/t/${tenant.slug}/sync`) }));
-  const retryOne = useMutation(trpc.sync.retryOne.mutationOptions({ onSettled: () => void records.refetch() }));
+  const retryOne = useMutation(trpc.sync.retryOne.mutationOptions());
+  // The retry is a run of its own: follow it, and refresh the list when it ends.
+  const retryRun = useQuery({
+    ...trpc.sync.run.queryOptions(retryOne.data ? { tenantSlug: tenant.slug, runId: retryOne.data.runId } : skipToken),
+    refetchInterval: (query) => (ended(query.state.data) ? false : 1000),
+  });
+  const retryEnded = ended(retryRun.data);
+  useEffect(() => {
+    if (retryEnded) void records.refetch();
+  }, [retryEnded, records.refetch]);
   const first = records.data?.pages[0];
   const rows = records.data?.pages.flatMap((page) => page.links) ?? [];
   return (
@@ -35,6 +45,12 @@ export function RecordsScreen() {
         }
       />
       {formError(retry.error ?? retryOne.error) && <Notice>{formError(retry.error ?? retryOne.error)}</Notice>}
+      {retryOne.data && !retryEnded && (
+        <Notice tone="info">
+          Retry started for Splynx customer {retryOne.variables.splynxId}; this list refreshes when it ends.
+        </Notice>
+      )}
+      {retryRun.data?.status === "failed" && <Notice>The retry failed: {retryRun.data.error}</Notice>}
       <div className="mb-4 grid gap-3 md:grid-cols-3">
         <Field label="State">
           <Select value={state} onChange={(event) => setState(event.target.value as LinkState | "")}>
