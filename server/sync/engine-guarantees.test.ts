@@ -95,7 +95,7 @@ describe("what Zoho already holds", () => {
     const books = harness.context(run.id).books;
     const typedByHand = harness.splynx.store.customers.all().filter((customer) => customer.email).slice(0, 5);
     expect(typedByHand).toHaveLength(5);
-    for (const customer of typedByHand) await books.createContact({ contact_name: `${customer.name} (typed by hand)`, contact_type: "customer", contact_persons: [{ first_name: "A", email: String(customer.email).toUpperCase(), is_primary_contact: true }] });
+    for (const customer of typedByHand) await books.createContact({ contact_name: `${customer.name} (typed by hand)`, contact_type: "customer", contact_persons: [{ first_name: "A", email: String(customer.email).toUpperCase(), is_primary_contact: true }, { first_name: "Accounts", email: "accounts@example.org" }] });
     const { finishRun } = await import("@/db/queries/runs");
     await finishRun(database.db, { tenantId: harness.tenant.id, runId: run.id, status: "succeeded" });
     return { harness, typedByHand };
@@ -124,6 +124,9 @@ describe("what Zoho already holds", () => {
     expect(first).toMatchObject({ created: 30, held: 0 });
     expect(harness.contacts()).toHaveLength(30);
     expect([...(await links(harness.tenant.id)).values()].filter((link) => link.state === "synced")).toHaveLength(30);
+    const paired = harness.contacts().filter((contact) => String(contact.contact_name).endsWith("(typed by hand)") === false && (contact.contact_persons as { first_name: string }[]).length === 2);
+    expect(paired).toHaveLength(5);
+    for (const contact of paired) expect((contact.contact_persons as { first_name: string; email: string }[])[1]).toMatchObject({ first_name: "Accounts", email: "accounts@example.org" });
   });
 });
 
