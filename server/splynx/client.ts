@@ -196,7 +196,8 @@ export class SplynxClient {
 
   /**
    * Streams a collection page by page in id order, resuming after `after`. Keyset paging (`id > last`) rather than
-   * offsets, so records added or removed during a long read neither repeat nor slip between pages.
+   * offsets, so records added or removed during a long read neither repeat nor slip between pages. The listing ends
+   * at an empty page, not a short one: a server may cap pages below `pageSize` (Splynx documents no maximum).
    */
   async *pages<R extends ResourceName>(resource: R, options: ListOptions = {}): AsyncGenerator<Page<R>> {
     const { path, schema } = RESOURCES[resource];
@@ -206,6 +207,7 @@ export class SplynxClient {
       const query: ListQuery = { main_attributes: { ...options.filter, id: [">", lastId] }, order: { id: "ASC" }, limit: pageSize };
       const body = await this.request({ method: "GET", path, query: encodeListQuery(query), idempotent: true });
       if (!Array.isArray(body)) throw new SplynxError("bad_response", `Splynx sent ${typeof body} instead of a list for ${path}`);
+      if (body.length === 0) return;
       const page: Page<R> = { records: [], rejected: [], lastId: null };
       for (const raw of body) {
         const rawId = (raw as { id?: unknown } | null)?.id;
@@ -219,7 +221,8 @@ export class SplynxClient {
         }
       }
       yield page;
-      if (body.length < pageSize || page.lastId === null) return;
+      // Without a readable id past the last one, the next page would repeat this one.
+      if (page.lastId === null) return;
       lastId = page.lastId;
     }
   }

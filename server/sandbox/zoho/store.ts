@@ -9,6 +9,14 @@ export const PLAN_LIMITS: Record<Plan, { daily: number; concurrency: number }> =
 
 export type BooksRecord = Record<string, unknown>;
 
+/** Organization preferences that change how Books answers; tests and the sandbox set them per organization. */
+export type OrganizationPreferences = {
+  /** Settings → Customers and Vendors: "Allow duplicates for customer and vendor display name" (Zoho's default: on). */
+  allowDuplicateDisplayNames: boolean;
+};
+
+const DEFAULT_PREFERENCES: OrganizationPreferences = { allowDuplicateDisplayNames: true };
+
 /** One organization's Books data; ids are 19-digit strings, as Zoho's are. */
 export class Organization {
   readonly contacts = new Map<string, BooksRecord>();
@@ -21,6 +29,7 @@ export class Organization {
   readonly payments = new Map<string, BooksRecord>();
   /** Request start times inside the current rate window, and the day's count. */
   readonly limits = { recent: [] as number[], inFlight: 0, day: "", usedToday: 0 };
+  readonly preferences: OrganizationPreferences = { ...DEFAULT_PREFERENCES };
   private sequence = 100_000;
   private paymentNumber = 0;
 
