@@ -174,6 +174,25 @@ describe("nothing dropped, nothing hidden", () => {
   });
 });
 
+describe("the engine with Zoho's and Splynx's options on and off", () => {
+  it.each([true, false])("with duplicate display names allowed: %s, two customers of one name end as Zoho decides", async (allowed) => {
+    const harness = await syncHarness(database.db, { customers: 4 });
+    harness.zoho.setPreferences(ORGANIZATION, { allowDuplicateDisplayNames: allowed });
+    harness.splynx.store.customers.get(3)!.name = String(harness.splynx.store.customers.get(2)!.name);
+    const run = await harness.runCustomers();
+    expect(run).toMatchObject(allowed ? { created: 4, failed: 0 } : { created: 3, failed: 1 });
+    if (allowed) return;
+    const refused = [...(await links(harness.tenant.id)).values()].find((link) => link.state === "failed")!;
+    expect(refused.message).toMatch(/^The customer ".*" already exists\. Please specify a different name\. Zoho refuses a second contact with this name: add \{id\} to the customer name pattern/);
+  });
+
+  it("reads every customer when Splynx caps its pages below the size asked for", async () => {
+    const harness = await syncHarness(database.db, { customers: 130 });
+    harness.splynx.config.maxPageSize = 50;
+    expect(await harness.runCustomers(200)).toMatchObject({ created: 130, records: 130 });
+  });
+});
+
 describe("failed records back off; the quota keeps its reserve", () => {
   it("retries a refused record on the next run, then waits doubling times, unless a person retries or it changes", async () => {
     const harness = await syncHarness(database.db, { customers: 4 });
