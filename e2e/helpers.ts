@@ -104,3 +104,47 @@ export async function connectSandboxZoho(page: Page, slug: string, organization:
   await page.getByRole("button", { name: "Use this organization" }).click();
   await expect(page.getByTestId("zoho-organization")).toHaveText(organization);
 }
+
+// The sandbox app the tenant's connection uses (server/sandbox/index.ts): a test may act as another integration with it.
+const SANDBOX_ZOHO_APP = { clientId: "ledgerlink-sandbox-app", clientSecret: "sandbox-app-secret-91f3", user: "books-admin@sandbox.example" };
+
+export type ZohoContact = { contact_id: string; contact_name: string; email: string };
+
+/**
+ * The sandbox Zoho Books through its own HTTP API, as someone typing into Zoho (or another integration) would: consents
+ * through its accounts server, then reads and writes an organization's records.
+ */
+export async function sandboxZohoApi(page: Page, organizationName: string) {
+  const redirectUri = "http://localhost/e2e-callback";
+  const consent = await page.request.post("/sandbox/zoho/oauth/v2/auth", {
+    form: { client_id: SANDBOX_ZOHO_APP.clientId, redirect_uri: redirectUri, scope: "ZohoBooks.contacts.ALL,ZohoBooks.settings.READ", access_type: "offline", decision: "accept", user: SANDBOX_ZOHO_APP.user },
+    maxRedirects: 0,
+  });
+  const code = new URL(consent.headers()["location"]!).searchParams.get("code")!;
+  const token = await page.request.post("/sandbox/zoho/oauth/v2/token", { form: { grant_type: "authorization_code", code, client_id: SANDBOX_ZOHO_APP.clientId, client_secret: SANDBOX_ZOHO_APP.clientSecret, redirect_uri: redirectUri } });
+  const headers = { authorization: `Zoho-oauthtoken ${((await token.json()) as { access_token: string }).access_token}` };
+  const organizations = (await (await page.request.get("/sandbox/zoho/books/v3/organizations", { headers })).json()) as { organizations: { organization_id: string; name: string }[] };
+  const organizationId = organizations.organizations.find((organization) => organization.name === organizationName)!.organization_id;
+  return {
+    organizationId,
+    async createContact(contact: { name: string; email: string }): Promise<string> {
+      const response = await page.request.post(`/sandbox/zoho/books/v3/contacts?organization_id=${organizationId}`, {
+        headers,
+        data: { contact_name: contact.name, contact_type: "customer", contact_persons: [{ first_name: contact.name.split(" ")[0], email: contact.email, is_primary_contact: true }] },
+      });
+      expect(response.status(), await response.text()).toBe(201);
+      return ((await response.json()) as { contact: { contact_id: string } }).contact.contact_id;
+    },
+    /** Every contact of the organization, page by page. */
+    async contacts(): Promise<ZohoContact[]> {
+      const all: ZohoContact[] = [];
+      for (let number = 1; ; number++) {
+        const response = await page.request.get(`/sandbox/zoho/books/v3/contacts?organization_id=${organizationId}&per_page=200&page=${number}`, { headers });
+        expect(response.status(), await response.text()).toBe(200);
+        const body = (await response.json()) as { contacts: ZohoContact[]; page_context: { has_more_page: boolean } };
+        all.push(...body.contacts);
+        if (!body.page_context.has_more_page) return all;
+      }
+    },
+  };
+}

@@ -54,10 +54,33 @@ export async function findCachedContact(db: Db, input: { tenantId: string; conta
   return row;
 }
 
-/** Customer links that hold any of these Zoho contacts. */
-export async function linksHolding(db: Db, input: { tenantId: string; contactIds: string[] }) {
+/** Customer links that hold any of these Zoho contacts; of one organization when it is named. */
+export async function linksHolding(db: Db, input: { tenantId: string; contactIds: string[]; organizationId?: string }) {
   if (input.contactIds.length === 0) return [];
-  return db.select().from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, "customer"), inArray(syncLinks.zohoId, input.contactIds)));
+  const organization = input.organizationId === undefined ? undefined : eq(syncLinks.organizationId, input.organizationId);
+  return db.select().from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, "customer"), inArray(syncLinks.zohoId, input.contactIds), organization));
+}
+
+export async function cachedContactsByIds(db: Db, input: { tenantId: string; contactIds: string[] }) {
+  if (input.contactIds.length === 0) return [];
+  return db.select().from(zohoContactsCache).where(and(eq(zohoContactsCache.tenantId, input.tenantId), inArray(zohoContactsCache.contactId, input.contactIds)));
+}
+
+/** The cached contacts belong to one Zoho organization: another one starts from an empty cache. */
+export async function clearContactsCache(tx: Db, input: { tenantId: string }) {
+  await tx.delete(zohoContactsCache).where(eq(zohoContactsCache.tenantId, input.tenantId));
+}
+
+/** Reads a customer's link and holds its row until the transaction ends, so no sync attempt claims it meanwhile. */
+export async function lockCustomerLink(tx: Db, input: { tenantId: string; splynxId: string }) {
+  const [row] = await tx.select().from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, "customer"), eq(syncLinks.splynxId, input.splynxId))).for("update");
+  return row;
+}
+
+/** Customers held for review in this organization: a first create would duplicate a Zoho contact. */
+export async function countHeldCustomers(db: Db, input: { tenantId: string; organizationId: string }) {
+  const [row] = await db.select({ count: count() }).from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, "customer"), eq(syncLinks.state, "held"), eq(syncLinks.organizationId, input.organizationId)));
+  return row?.count ?? 0;
 }
 
 export async function deleteManualLink(tx: Db, input: { tenantId: string; splynxId: string }) {

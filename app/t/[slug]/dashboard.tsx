@@ -51,6 +51,7 @@ export function Dashboard() {
             <p className="text-sm">
               <Badge tone={statusTone[overview.data.lastRun.status]}>{overview.data.lastRun.status}</Badge>{" "}
               <span className="text-slate-600">{formatDateTime(overview.data.lastRun.finishedAt ?? overview.data.lastRun.createdAt)}</span>
+              {overview.data.lastRun.status === "paused" && overview.data.lastRun.error && <span className="mt-1 block text-xs text-slate-600">{overview.data.lastRun.error}</span>}
             </p>
           ) : (
             <p className="text-sm text-slate-500">No sync yet.</p>
@@ -58,6 +59,11 @@ export function Dashboard() {
           <p className="mt-2 text-sm">
             <Link href={`/t/${tenant.slug}/records`} className={overview.data?.failed ? "font-medium text-red-700 hover:underline" : "text-indigo-700 hover:underline"} data-testid="failed-count">
               {overview.data?.failed ?? 0} failed records
+            </Link>
+          </p>
+          <p className="mt-1 text-sm">
+            <Link href={`/t/${tenant.slug}/pairing?state=held`} className={overview.data?.held ? "font-medium text-amber-800 hover:underline" : "text-indigo-700 hover:underline"} data-testid="held-count">
+              {overview.data?.held ?? 0} customers need review
             </Link>
           </p>
         </Card>

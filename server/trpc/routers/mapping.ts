@@ -1,6 +1,8 @@
 // Data mapping (SPEC §4): load reference data, the four screens, save, reset, and the setup checklist.
 import { z } from "zod";
 import { recordAudit } from "@/db/queries/audit";
+import { deleteTenantLinks, describeLinked, linkedOutside } from "@/db/queries/links-reset";
+import { activeRun } from "@/db/queries/runs";
 import { eraseMappingData, listMappings, listReference, referenceLoadedAt, replaceReferenceData, saveMappings } from "@/db/queries/mapping";
 import { getSplynxConnection } from "@/db/queries/splynx";
 import { getSettingsRow } from "@/db/queries/sync";
@@ -62,17 +64,28 @@ export const mappingRouter = router({
       });
     }),
 
+  /** What "also all links" would erase: the records linked to Zoho, and the organizations they are linked to. */
+  linkedRecords: tenantProcedure("admin").query(async ({ ctx }) => {
+    const linked = await linkedOutside(ctx.db, { tenantId: ctx.tenant.id, organizationId: null });
+    return { records: linked.reduce((total, organization) => total + organization.records, 0), description: linked.length > 0 ? describeLinked(linked) : null };
+  }),
+
   reset: tenantProcedure("admin")
-    .input(z.object({ confirmation: z.string(), forgetOrganization: z.boolean() }))
+    .input(z.object({ confirmation: z.string(), forgetOrganization: z.boolean(), eraseLinks: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
       if (input.confirmation !== "RESET") throw new DomainError("BAD_REQUEST", 'Type "RESET" to confirm.', "confirmation");
       return ctx.db.transaction(async (tx) => {
+        // A run still going would write links again as it goes.
+        if (input.eraseLinks && (await activeRun(tx, ctx.tenant.id))) throw new DomainError("CONFLICT", "A sync is running; wait for it to end, or cancel it, before erasing the links.");
+        const linked = input.eraseLinks ? await linkedOutside(tx, { tenantId: ctx.tenant.id, organizationId: null }) : [];
         const erased = await eraseMappingData(tx, { tenantId: ctx.tenant.id });
+        const linksErased = input.eraseLinks ? await deleteTenantLinks(tx, { tenantId: ctx.tenant.id }) : 0;
         const connection = await getZohoConnection(tx, { tenantId: ctx.tenant.id });
         // Forgetting the organization is what allows switching to another one.
         if (input.forgetOrganization && connection?.organizationId) await chooseOrganization(tx, { tenantId: ctx.tenant.id, organizationId: null, organizationName: null });
-        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "mapping.reset", details: { mappings: erased.mappings, forgetOrganization: input.forgetOrganization } });
-        return erased;
+        const links = input.eraseLinks ? { linksErased, linkedBefore: linked.length > 0 ? describeLinked(linked) : "none" } : {};
+        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "mapping.reset", details: { mappings: erased.mappings, forgetOrganization: input.forgetOrganization, eraseLinks: input.eraseLinks, ...links } });
+        return { ...erased, linksErased };
       });
     }),
 

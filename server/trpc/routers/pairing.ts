@@ -1,12 +1,14 @@
-// Customer pairing (SPEC §5): load Zoho customers, list Splynx customers with their state, search, pair, unpair, suggestions.
+// Customer pairing (SPEC §5): load Zoho customers, list Splynx customers with their state, search, pair, unpair,
+// suggestions, and the customers the sync held for review (SPEC §6 "Never duplicate what Zoho already holds").
 import { z } from "zod";
 import { recordAudit } from "@/db/queries/audit";
-import { cacheSummary, cachedContacts, deleteManualLink, findCachedContact, replaceContactsCache, searchContacts, type CachedContact } from "@/db/queries/pairing";
+import { cacheSummary, cachedContacts, cachedContactsByIds, deleteManualLink, findCachedContact, replaceContactsCache, searchContacts, type CachedContact } from "@/db/queries/pairing";
 import type { Db } from "@/db/client";
-import { linksFor } from "@/db/queries/sync";
+import { confirmCreate, linksFor } from "@/db/queries/sync";
+import { getZohoConnection } from "@/db/queries/zoho";
 import { DomainError } from "@/server/errors";
 import { splynxClientForTenant } from "@/server/splynx/connect";
-import { pairCustomer, pairingSuggestions, type PairingCustomer } from "@/server/sync/pairing";
+import { heldContacts, linksOf, pairCustomer, PAIRING_STATES, pairingRows, pairingSuggestions, type PairingCustomer } from "@/server/sync/pairing";
 import { booksClientForTenant } from "@/server/zoho/connection";
 import { router, tenantProcedure } from "../init";
 
@@ -17,14 +19,28 @@ async function splynxCustomers(db: Db, tenantId: string): Promise<PairingCustome
   return customers;
 }
 
-async function suggestionsFor(db: Db, tenantId: string) {
-  const [customers, contacts] = await Promise.all([splynxCustomers(db, tenantId), cachedContacts(db, tenantId)]);
-  const links = await linksFor(db, { tenantId, entity: "customer", splynxIds: customers.map((customer) => customer.splynxId) });
-  const held = new Set([...links.values()].map((link) => link.zohoId).filter((id): id is string => Boolean(id)));
-  return pairingSuggestions(customers, contacts, links, held);
+/** The Splynx customers with the links of the tenant's current Zoho organization (none when none is chosen). */
+async function customersWithLinks(db: Db, tenantId: string) {
+  const [customers, connection] = await Promise.all([splynxCustomers(db, tenantId), getZohoConnection(db, { tenantId })]);
+  const organizationId = connection?.organizationId ?? null;
+  const links = linksOf(await linksFor(db, { tenantId, entity: "customer", splynxIds: customers.map((customer) => customer.splynxId) }), organizationId);
+  return { customers, links, organizationId };
 }
 
-const pairInput = z.object({ splynxId: z.string().regex(/^\d+$/), contactId: z.string().regex(/^\d+$/, "Not a Zoho contact id") });
+async function suggestionsFor(db: Db, tenantId: string) {
+  const [{ customers, links, organizationId }, contacts] = await Promise.all([customersWithLinks(db, tenantId), cachedContacts(db, tenantId)]);
+  if (!organizationId) return [];
+  return pairingSuggestions(customers, contacts, links, heldContacts(links));
+}
+
+async function currentOrganization(db: Db, tenantId: string): Promise<string> {
+  const organizationId = (await getZohoConnection(db, { tenantId }))?.organizationId;
+  if (!organizationId) throw new DomainError("BAD_REQUEST", "Choose the Zoho organization first (Zoho Books connection).");
+  return organizationId;
+}
+
+const splynxId = z.string().regex(/^\d+$/);
+const pairInput = z.object({ splynxId, contactId: z.string().regex(/^\d+$/, "Not a Zoho contact id") });
 
 export const pairingRouter = router({
   summary: tenantProcedure("viewer").query(({ ctx }) => cacheSummary(ctx.db, ctx.tenant.id)),
@@ -41,17 +57,13 @@ export const pairingRouter = router({
   }),
 
   customers: tenantProcedure("viewer")
-    .input(z.object({ text: z.string().trim().max(100).optional(), state: z.enum(["synced", "paired", "not_paired"]).optional() }))
+    .input(z.object({ text: z.string().trim().max(100).optional(), state: z.enum(PAIRING_STATES).optional() }))
     .query(async ({ ctx, input }) => {
-      const customers = await splynxCustomers(ctx.db, ctx.tenant.id);
-      const links = await linksFor(ctx.db, { tenantId: ctx.tenant.id, entity: "customer", splynxIds: customers.map((customer) => customer.splynxId) });
+      const { customers, links } = await customersWithLinks(ctx.db, ctx.tenant.id);
+      const candidateIds = [...links.values()].map((link) => (link.state === "held" ? link.candidateId : null)).filter((id): id is string => Boolean(id));
+      const contacts = new Map((await cachedContactsByIds(ctx.db, { tenantId: ctx.tenant.id, contactIds: candidateIds })).map((contact) => [contact.contactId, contact]));
       const text = input.text?.toLowerCase();
-      return customers
-        .map((customer) => {
-          const link = links.get(customer.splynxId);
-          const state = link?.zohoId ? (link.manual ? ("paired" as const) : ("synced" as const)) : ("not_paired" as const);
-          return { ...customer, state, zohoId: link?.zohoId ?? null };
-        })
+      return pairingRows(customers, links, contacts)
         .filter((row) => (!input.state || row.state === input.state) && (!text || row.name.toLowerCase().includes(text) || row.email.toLowerCase().includes(text) || row.splynxId === text))
         .slice(0, 200);
     }),
@@ -65,16 +77,28 @@ export const pairingRouter = router({
   pair: tenantProcedure("admin")
     .input(pairInput.extend({ label: z.string().max(300) }))
     .mutation(async ({ ctx, input }) => {
+      const organizationId = await currentOrganization(ctx.db, ctx.tenant.id);
       const contact = await findCachedContact(ctx.db, { tenantId: ctx.tenant.id, contactId: input.contactId });
       if (!contact) throw new DomainError("NOT_FOUND", "That Zoho contact is not among the loaded Zoho customers; load them again.", "contactId");
       await ctx.db.transaction(async (tx) => {
-        await pairCustomer(tx, { tenantId: ctx.tenant.id, splynxId: input.splynxId, label: input.label, contactId: input.contactId });
+        await pairCustomer(tx, { tenantId: ctx.tenant.id, organizationId, splynxId: input.splynxId, label: input.label, contactId: input.contactId });
         await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "pairing.pair", target: `${input.label} (${input.splynxId})`, details: { zohoContact: `${contact.name} (${contact.contactId})` } });
       });
     }),
 
+  /** A held customer is not the Zoho contact it matched: the next run creates it in Zoho. */
+  createNew: tenantProcedure("admin")
+    .input(z.object({ splynxId, label: z.string().max(300) }))
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction(async (tx) => {
+        const held = (await linksFor(tx, { tenantId: ctx.tenant.id, entity: "customer", splynxIds: [input.splynxId] })).get(input.splynxId);
+        if (!(await confirmCreate(tx, { tenantId: ctx.tenant.id, entity: "customer", splynxId: input.splynxId }))) throw new DomainError("NOT_FOUND", "This customer is not held for review (any more); reload the list.");
+        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "pairing.create_new", target: `${input.label} (${input.splynxId})`, details: { matchedZohoContact: held?.candidateId ?? "several" } });
+      }),
+    ),
+
   unpair: tenantProcedure("admin")
-    .input(z.object({ splynxId: z.string().regex(/^\d+$/) }))
+    .input(z.object({ splynxId }))
     .mutation(({ ctx, input }) =>
       ctx.db.transaction(async (tx) => {
         const removed = await deleteManualLink(tx, { tenantId: ctx.tenant.id, splynxId: input.splynxId });
@@ -83,15 +107,16 @@ export const pairingRouter = router({
       }),
     ),
 
-  /** Pairs the suggestions the person saw in the preview, still checked against the current state. */
+  /** Pairs the suggestions the person saw in the preview (held customers among them), still checked against the current state. */
   acceptSuggestions: tenantProcedure("admin")
     .input(z.object({ pairs: z.array(pairInput).max(5000) }))
     .mutation(async ({ ctx, input }) => {
+      const organizationId = await currentOrganization(ctx.db, ctx.tenant.id);
       const current = new Map((await suggestionsFor(ctx.db, ctx.tenant.id)).map((suggestion) => [`${suggestion.splynxId}:${suggestion.contactId}`, suggestion]));
       const accepted = input.pairs.map((pair) => current.get(`${pair.splynxId}:${pair.contactId}`)).filter((suggestion) => suggestion !== undefined);
       await ctx.db.transaction(async (tx) => {
-        for (const suggestion of accepted) await pairCustomer(tx, { tenantId: ctx.tenant.id, splynxId: suggestion.splynxId, label: suggestion.customerName, contactId: suggestion.contactId });
-        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "pairing.accept_suggestions", details: { paired: accepted.length } });
+        for (const suggestion of accepted) await pairCustomer(tx, { tenantId: ctx.tenant.id, organizationId, splynxId: suggestion.splynxId, label: suggestion.customerName, contactId: suggestion.contactId });
+        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "pairing.accept_suggestions", details: { paired: accepted.length, held: accepted.filter((suggestion) => suggestion.held).length } });
       });
       return { paired: accepted.length, stale: input.pairs.length - accepted.length };
     }),

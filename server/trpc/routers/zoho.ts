@@ -1,6 +1,9 @@
 // The tenant's Zoho Books connection: connect, choose the organization, refresh, disconnect, and its health.
 import { z } from "zod";
 import { recordAudit } from "@/db/queries/audit";
+import { deleteTenantLinks, describeLinked, linkedOutside } from "@/db/queries/links-reset";
+import { clearContactsCache } from "@/db/queries/pairing";
+import { activeRun } from "@/db/queries/runs";
 import { chooseOrganization, deleteZohoConnection, getZohoConnection } from "@/db/queries/zoho";
 import { zohoUsage } from "@/db/queries/zoho-limits";
 import { decryptSecret, maskSecret } from "@/server/crypto/secrets";
@@ -48,20 +51,40 @@ export const zohoRouter = router({
     return (await books.organizations()).map((organization) => ({ organizationId: String(organization.organization_id), name: String(organization.name), currencyCode: String(organization.currency_code ?? ""), planName: String(organization.plan_name ?? "") }));
   }),
 
+  /**
+   * Links belong to one organization (SPEC §6): when records are linked into another one (after a reconnect), choosing
+   * this one erases those links, and only with `eraseLinks`, the person's confirmation of what that means.
+   */
   chooseOrganization: tenantProcedure("admin")
-    .input(z.object({ organizationId: z.string().regex(/^\d+$/, "Not a Zoho organization id") }))
+    .input(z.object({ organizationId: z.string().regex(/^\d+$/, "Not a Zoho organization id"), eraseLinks: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
-      const connection = await getZohoConnection(ctx.db, { tenantId: ctx.tenant.id });
+      const tenantId = ctx.tenant.id;
+      const connection = await getZohoConnection(ctx.db, { tenantId });
       if (!connection) throw new DomainError("BAD_REQUEST", "Connect Zoho Books first.");
       if (connection.organizationId && connection.organizationId !== input.organizationId) {
-        throw new DomainError("BAD_REQUEST", "Switching to another organization needs the accounting data reset first, so no record points into the old one.", "organizationId");
+        throw new DomainError("BAD_REQUEST", "Switching to another organization needs the accounting data reset first (Data mapping → Reset accounting data, forgetting the organization), so no mapping or record points into the old one.", "organizationId");
       }
-      const books = await booksClientForTenant(ctx.db, ctx.tenant.id, { organizationId: "" });
+      const books = await booksClientForTenant(ctx.db, tenantId, { organizationId: "" });
       const chosen = (await books.organizations()).find((organization) => String(organization.organization_id) === input.organizationId);
       if (!chosen) throw new DomainError("NOT_FOUND", "This Zoho account has no such organization.", "organizationId");
-      await ctx.db.transaction(async (tx) => {
-        await chooseOrganization(tx, { tenantId: ctx.tenant.id, organizationId: input.organizationId, organizationName: String(chosen.name) });
-        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "zoho.organization_choose", target: String(chosen.name), details: { organizationId: input.organizationId } });
+      const name = String(chosen.name);
+      const switching = connection.organizationId !== input.organizationId;
+      return ctx.db.transaction(async (tx) => {
+        const elsewhere = await linkedOutside(tx, { tenantId, organizationId: input.organizationId });
+        const one = elsewhere.length === 1 && elsewhere[0]!.records === 1;
+        const what = one ? "it will be synced again as a new record" : "they will be synced again as new records";
+        if (elsewhere.length > 0 && !input.eraseLinks) throw new DomainError("CONFLICT", `${describeLinked(elsewhere)}; ${what} in ${name}.`, "eraseLinks");
+        const erase = switching || elsewhere.length > 0;
+        // A run still going writes links into the organization it started with.
+        if (erase && (await activeRun(tx, tenantId))) throw new DomainError("CONFLICT", "A sync is running; wait for it to end, or cancel it, before choosing the organization.");
+        // Held and confirmed decisions about the other organization's records go too: they are made anew here.
+        const erased = erase ? await deleteTenantLinks(tx, { tenantId, exceptOrganizationId: input.organizationId }) : 0;
+        // The cached Zoho contacts are another organization's.
+        if (switching) await clearContactsCache(tx, { tenantId });
+        await chooseOrganization(tx, { tenantId, organizationId: input.organizationId, organizationName: name });
+        const erasure = elsewhere.length > 0 ? { linksErased: erased, linkedBefore: describeLinked(elsewhere) } : {};
+        await recordAudit(tx, { tenantId, actor: ctx.actor, action: "zoho.organization_choose", target: name, details: { organizationId: input.organizationId, ...erasure } });
+        return { linksErased: erased };
       });
     }),
 

@@ -1,8 +1,13 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { PairingScreen } from "./pairing-screen";
 
 export const metadata: Metadata = { title: "Customer pairing" };
 
 export default function PairingPage() {
-  return <PairingScreen />;
+  return (
+    <Suspense>
+      <PairingScreen />
+    </Suspense>
+  );
 }

@@ -1,11 +1,14 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSearchParams } from "next/navigation";
 import { useState } from "react";
+import type { PairingState } from "@/server/sync/pairing";
 import { formError, useTRPC } from "../../../_components/trpc";
 import { Badge, Button, Card, EmptyState, Field, formatDateTime, Input, Notice, PageHeader, Select, Table } from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
 
-const stateTone = { synced: "emerald", paired: "indigo", not_paired: "slate" } as const;
+const stateTone = { synced: "emerald", paired: "indigo", held: "amber", not_paired: "slate" } as const;
+const stateLabel: Record<PairingState, string> = { synced: "synced", paired: "paired", held: "held for review", not_paired: "not paired" };
 
 function PairPicker({ splynxId, label, onDone }: { splynxId: string; label: string; onDone: () => void }) {
   const trpc = useTRPC();
@@ -41,21 +44,28 @@ export function PairingScreen() {
   const queryClient = useQueryClient();
   const tenant = useTenant();
   const isAdmin = tenant.can("admin");
+  const search = useSearchParams();
   const [text, setText] = useState("");
-  const [state, setState] = useState<"" | "synced" | "paired" | "not_paired">("");
+  const [state, setState] = useState<PairingState | "">(() => (Object.keys(stateLabel) as PairingState[]).find((option) => option === search.get("state")) ?? "");
   const [picking, setPicking] = useState<string | null>(null);
   const [previewing, setPreviewing] = useState(false);
   const refresh = () => {
     setPicking(null);
     void queryClient.invalidateQueries({ queryKey: trpc.pairing.customers.queryKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.pairing.suggestions.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.sync.overview.queryKey() });
   };
   const summary = useQuery(trpc.pairing.summary.queryOptions({ tenantSlug: tenant.slug }));
+  const overview = useQuery(trpc.sync.overview.queryOptions({ tenantSlug: tenant.slug }));
   const customers = useQuery(trpc.pairing.customers.queryOptions({ tenantSlug: tenant.slug, text: text || undefined, state: state || undefined }));
   const suggestions = useQuery({ ...trpc.pairing.suggestions.queryOptions({ tenantSlug: tenant.slug }), enabled: (summary.data?.contacts ?? 0) > 0 });
   const load = useMutation(trpc.pairing.load.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }));
+  const pair = useMutation(trpc.pairing.pair.mutationOptions({ onSuccess: refresh }));
+  const createNew = useMutation(trpc.pairing.createNew.mutationOptions({ onSuccess: refresh }));
   const unpair = useMutation(trpc.pairing.unpair.mutationOptions({ onSuccess: refresh }));
   const acceptAll = useMutation(trpc.pairing.acceptSuggestions.mutationOptions({ onSuccess: () => (setPreviewing(false), refresh()) }));
+  const held = overview.data?.held ?? 0;
+  const failure = formError(load.error ?? pair.error ?? createNew.error ?? unpair.error ?? acceptAll.error);
   return (
     <>
       <PageHeader
@@ -69,8 +79,18 @@ export function PairingScreen() {
           )
         }
       />
-      {formError(load.error ?? unpair.error ?? acceptAll.error) && <div className="mb-4"><Notice>{formError(load.error ?? unpair.error ?? acceptAll.error)}</Notice></div>}
+      {failure && <div className="mb-4"><Notice>{failure}</Notice></div>}
       {acceptAll.data && <div className="mb-4"><Notice tone="success">Paired {acceptAll.data.paired} customers.</Notice></div>}
+      {held > 0 && state !== "held" && (
+        <div className="mb-4">
+          <Notice tone="info">
+            {held === 1 ? "1 customer is" : `${held} customers are`} held for review: Zoho already holds a contact each would duplicate.{" "}
+            <button type="button" className="font-medium underline" onClick={() => setState("held")}>
+              Show them
+            </button>
+          </Notice>
+        </div>
+      )}
       {isAdmin && suggestions.data && suggestions.data.length > 0 && (
         <Card title="Suggestions" className="mb-6">
           <p className="mb-3 text-sm">
@@ -86,7 +106,7 @@ export function PairingScreen() {
                   <tr key={suggestion.splynxId}>
                     <td className="px-4 py-2">{suggestion.customerName}</td>
                     <td className="px-4 py-2">{suggestion.contactName}</td>
-                    <td className="px-4 py-2 text-slate-600">{suggestion.reason}</td>
+                    <td className="px-4 py-2 text-slate-600">{suggestion.held ? `${suggestion.reason}; held by the sync` : suggestion.reason}</td>
                   </tr>
                 ))}
               </Table>
@@ -106,6 +126,7 @@ export function PairingScreen() {
             <option value="">Any</option>
             <option value="synced">Synced (created by Ledgerlink)</option>
             <option value="paired">Paired</option>
+            <option value="held">Held for review</option>
             <option value="not_paired">Not paired</option>
           </Select>
         </Field>
@@ -113,22 +134,43 @@ export function PairingScreen() {
       {!customers.data ? (
         <EmptyState>{customers.isLoading ? "Loading…" : customers.error?.message}</EmptyState>
       ) : (
-        <Table head={["Splynx", "Customer", "State", "Zoho contact", ""]}>
+        <Table head={["Splynx", "Customer", "State", "Zoho contact", ""]} empty={customers.data.length === 0 && <EmptyState>{state === "held" ? "No customer is held for review." : "No customers match."}</EmptyState>}>
           {customers.data.map((customer) => (
-            <tr key={customer.splynxId}>
+            <tr key={customer.splynxId} className="align-top">
               <td className="px-4 py-2 font-mono text-xs">{customer.splynxId}</td>
               <td className="px-4 py-2">
                 {customer.name} <span className="text-xs text-slate-500">{customer.email}</span>
+                {customer.note && <span className={`mt-1 block text-xs ${customer.state === "held" ? "text-amber-800" : "text-slate-600"}`}>{customer.note}</span>}
                 {picking === customer.splynxId && <PairPicker splynxId={customer.splynxId} label={customer.name} onDone={refresh} />}
               </td>
               <td className="px-4 py-2">
-                <Badge tone={stateTone[customer.state]}>{customer.state.replace("_", " ")}</Badge>
+                <Badge tone={stateTone[customer.state]}>{stateLabel[customer.state]}</Badge>
               </td>
-              <td className="px-4 py-2 font-mono text-xs">{customer.zohoId}</td>
+              <td className="px-4 py-2">
+                {customer.zohoId && <span className="font-mono text-xs">{customer.zohoId}</span>}
+                {customer.candidate && (
+                  <span className="block" data-testid="held-candidate">
+                    <span className="text-xs text-slate-500">Matches </span>
+                    {customer.candidate.name} <span className="text-xs text-slate-500">{customer.candidate.email}</span>
+                  </span>
+                )}
+                {isAdmin && customer.state === "held" && (
+                  <div className="mt-2 flex flex-wrap gap-2">
+                    {customer.candidate && (
+                      <Button variant="secondary" busy={pair.isPending && pair.variables.splynxId === customer.splynxId} onClick={() => pair.mutate({ tenantSlug: tenant.slug, splynxId: customer.splynxId, contactId: customer.candidate!.contactId, label: customer.name })}>
+                        Pair with this contact
+                      </Button>
+                    )}
+                    <Button variant="secondary" busy={createNew.isPending && createNew.variables.splynxId === customer.splynxId} onClick={() => createNew.mutate({ tenantSlug: tenant.slug, splynxId: customer.splynxId, label: customer.name })}>
+                      Create new in Zoho
+                    </Button>
+                  </div>
+                )}
+              </td>
               <td className="px-4 py-2 text-right">
-                {isAdmin && customer.state === "not_paired" && (summary.data?.contacts ?? 0) > 0 && picking !== customer.splynxId && (
-                  <Button variant="secondary" onClick={() => setPicking(customer.splynxId)}>
-                    Pair…
+                {isAdmin && (customer.state === "not_paired" || customer.state === "held") && (summary.data?.contacts ?? 0) > 0 && picking !== customer.splynxId && (
+                  <Button variant="secondary" className="whitespace-nowrap" onClick={() => setPicking(customer.splynxId)}>
+                    {customer.state === "held" ? "Pair with another…" : "Pair…"}
                   </Button>
                 )}
                 {isAdmin && customer.state === "paired" && (

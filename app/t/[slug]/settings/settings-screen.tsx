@@ -93,6 +93,21 @@ export function SettingsScreen() {
                 <Input value={draft.general.timeZone} onChange={(event) => set("general", "timeZone", event.target.value)} />
               </Field>
             </div>
+            <div className="mt-4 grid gap-4 md:grid-cols-2">
+              <Field
+                label="When a customer matches a Zoho contact no link holds"
+                error={error("general.existingMatch")}
+                hint="Hold for review (the default): the customer is not created, and waits on Pairing until someone pairs it or chooses to create it. Pair automatically: the customer is linked to that Zoho contact, which the sync then updates."
+              >
+                <Select value={draft.general.existingMatch} onChange={(event) => set("general", "existingMatch", event.target.value as "hold" | "pair")}>
+                  <option value="hold">Hold for review</option>
+                  <option value="pair">Pair automatically</option>
+                </Select>
+              </Field>
+              <Field label="Zoho daily quota kept in reserve (%)" error={error("general.quotaReservePercent")} hint="Left for the ISP's other Zoho integrations: a run pauses when only this share of today's calls is left, and goes on after Zoho's daily reset.">
+                <Input type="number" inputMode="numeric" required value={Number.isNaN(draft.general.quotaReservePercent) ? "" : draft.general.quotaReservePercent} onChange={(event) => set("general", "quotaReservePercent", event.target.value === "" ? Number.NaN : Number(event.target.value))} />
+              </Field>
+            </div>
             <div className="mt-4">
               <Choices legend="Partners ignore list" options={options.partners} chosen={draft.general.ignoredPartnerIds} disabled={!editable} empty="Load mapping data to choose partners." onChange={(chosen) => set("general", "ignoredPartnerIds", chosen)} />
             </div>

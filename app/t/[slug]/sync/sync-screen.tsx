@@ -1,9 +1,10 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useEffect } from "react";
 import { RunSummary } from "../../../_components/run-summary";
 import { formError, useTRPC } from "../../../_components/trpc";
-import { Button, Card, EmptyState, Notice, PageHeader } from "../../../_components/ui";
+import { Button, Card, EmptyState, formatDateTime, Notice, PageHeader } from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
 
 export function SyncScreen() {
@@ -20,10 +21,27 @@ export function SyncScreen() {
   const cancel = useMutation(trpc.sync.cancel.mutationOptions({ onSuccess: refresh }));
   const run = current.data;
   const active = run && (run.status === "queued" || run.status === "running");
+  // Held customers are counted anew as a run goes, and once more when it ends.
+  const overview = useQuery({ ...trpc.sync.overview.queryOptions({ tenantSlug: tenant.slug }), refetchInterval: active ? 2000 : false });
+  const runStatus = run?.status;
+  useEffect(() => {
+    if (runStatus) void queryClient.invalidateQueries({ queryKey: trpc.sync.overview.queryKey() });
+  }, [runStatus, queryClient, trpc]);
+  const held = overview.data?.held ?? 0;
   return (
     <>
       <PageHeader title="Sync" description="Send Splynx customers to Zoho Books now. Unchanged customers cost no Zoho calls." />
       {formError(start.error ?? cancel.error) && <div className="mb-4"><Notice>{formError(start.error ?? cancel.error)}</Notice></div>}
+      {held > 0 && (
+        <div className="mb-4" data-testid="held-notice">
+          <Notice tone="info">
+            {held === 1 ? "1 customer needs review before it syncs" : `${held} customers need review before they sync`}: Zoho already holds a contact each would duplicate.{" "}
+            <Link href={`/t/${tenant.slug}/pairing?state=held`} className="font-medium underline">
+              Review them on Pairing
+            </Link>
+          </Notice>
+        </div>
+      )}
       <div className="grid gap-6 lg:grid-cols-[2fr_3fr]">
         <Card title="Start">
           {tenant.can("admin") ? (
@@ -45,6 +63,12 @@ export function SyncScreen() {
           {run ? (
             <>
               <RunSummary run={run} />
+              {(run.counts.held ?? 0) > 0 && (
+                <p className="mt-2 text-sm text-amber-800" data-testid="run-held">
+                  {run.counts.held} held for review (not created: Zoho already holds a matching contact).
+                </p>
+              )}
+              {run.status === "paused" && run.resumeAt && <p className="mt-2 text-sm text-slate-700">It goes on by itself at {formatDateTime(run.resumeAt)}.</p>}
               <Link href={`/t/${tenant.slug}/log?run=${run.id}`} className="mt-3 inline-block text-sm text-indigo-700 hover:underline">
                 See this run&apos;s entries
               </Link>

@@ -1,5 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { fieldError, formError, useTRPC } from "../../../../_components/trpc";
@@ -12,9 +13,12 @@ function OrganizationPicker() {
   const tenant = useTenant();
   const organizations = useQuery(trpc.zoho.organizations.queryOptions({ tenantSlug: tenant.slug }));
   const [chosen, setChosen] = useState("");
-  const choose = useMutation(trpc.zoho.chooseOrganization.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.zoho.connection.queryKey() }) }));
+  const choose = useMutation(trpc.zoho.chooseOrganization.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() }));
   if (organizations.error) return <Notice>{organizations.error.message}</Notice>;
   if (!organizations.data) return <EmptyState>Loading your Zoho organizations…</EmptyState>;
+  // Records linked into another organization: choosing this one erases their links, once the person confirms it.
+  const eraseWarning = fieldError(choose.error, "eraseLinks");
+  const chosenName = organizations.data.find((organization) => organization.organizationId === chosen)?.name;
   return (
     <form
       className="space-y-4"
@@ -27,7 +31,16 @@ function OrganizationPicker() {
       <fieldset className="space-y-2" aria-label="Zoho organizations">
         {organizations.data.map((organization) => (
           <label key={organization.organizationId} className="flex items-center gap-3 rounded-md border border-slate-200 px-3 py-2 text-sm hover:bg-slate-50">
-            <input type="radio" name="organization" value={organization.organizationId} checked={chosen === organization.organizationId} onChange={() => setChosen(organization.organizationId)} />
+            <input
+              type="radio"
+              name="organization"
+              value={organization.organizationId}
+              checked={chosen === organization.organizationId}
+              onChange={() => {
+                setChosen(organization.organizationId);
+                choose.reset();
+              }}
+            />
             <span className="flex-1 font-medium">{organization.name}</span>
             <span className="text-xs text-slate-500">
               {organization.currencyCode} · {organization.planName.toLowerCase()} plan · {organization.organizationId}
@@ -36,9 +49,24 @@ function OrganizationPicker() {
         ))}
       </fieldset>
       {(formError(choose.error) ?? fieldError(choose.error, "organizationId")) && <Notice>{formError(choose.error) ?? fieldError(choose.error, "organizationId")}</Notice>}
-      <Button type="submit" disabled={!chosen} busy={choose.isPending}>
-        Use this organization
-      </Button>
+      {eraseWarning ? (
+        <div className="space-y-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900" role="alert">
+          <p className="font-medium">{eraseWarning}</p>
+          <p>Their links are erased: Ledgerlink forgets which Zoho records they were. Customers that {chosenName ?? "this organization"} already holds are held for review on Pairing (or paired, if Settings say so), never created twice.</p>
+          <div className="flex gap-2">
+            <Button type="button" variant="danger" busy={choose.isPending} onClick={() => choose.mutate({ tenantSlug: tenant.slug, organizationId: chosen, eraseLinks: true })}>
+              Erase the links and use {chosenName ?? "this organization"}
+            </Button>
+            <Button type="button" variant="secondary" onClick={() => choose.reset()}>
+              Keep the links
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <Button type="submit" disabled={!chosen} busy={choose.isPending}>
+          Use this organization
+        </Button>
+      )}
     </form>
   );
 }
@@ -129,7 +157,28 @@ export function ZohoConnectionScreen() {
         <Card title={data.connected ? "Reconnect" : "Connect"}>{isAdmin ? <ConnectForm regions={data.regions} scopes={data.scopes} sharedAppAvailable={data.sharedAppAvailable} /> : <EmptyState>Zoho Books is not connected. An admin can connect it.</EmptyState>}</Card>
       ) : (
         <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
-          <Card title="Organization">{data.organizationId ? <p className="text-sm"><span className="font-medium" data-testid="zoho-organization">{data.organizationName}</span> <span className="text-slate-500">({data.organizationId})</span></p> : isAdmin ? <OrganizationPicker /> : <EmptyState>No organization chosen yet.</EmptyState>}</Card>
+          <Card title="Organization">
+            {data.organizationId ? (
+              <>
+                <p className="text-sm">
+                  <span className="font-medium" data-testid="zoho-organization">{data.organizationName}</span> <span className="text-slate-500">({data.organizationId})</span>
+                </p>
+                {isAdmin && (
+                  <p className="mt-2 text-xs text-slate-500">
+                    Every synced record is linked to a record of this organization. To use another one, reset the accounting data and forget the organization on{" "}
+                    <Link href={`/t/${tenant.slug}/mapping`} className="text-indigo-700 hover:underline">
+                      Data mapping
+                    </Link>
+                    , then choose it here.
+                  </p>
+                )}
+              </>
+            ) : isAdmin ? (
+              <OrganizationPicker />
+            ) : (
+              <EmptyState>No organization chosen yet.</EmptyState>
+            )}
+          </Card>
           <Card title="Connection">
             <dl className="space-y-2 text-sm">
               <div className="flex justify-between">
