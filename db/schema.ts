@@ -227,6 +227,8 @@ export type SyncEntity = (typeof SYNC_ENTITIES)[number];
 export const LINK_STATES = ["pending", "synced", "failed", "skipped", "held"] as const;
 export type LinkState = (typeof LINK_STATES)[number];
 
+export type LinkDetails = { number?: string; customerId?: string; date?: string; splynxTotal?: string; zohoTotal?: string; zohoStatus?: string };
+
 /** The source of truth for "is it synced" (SPEC §6): one row per Splynx record and its Zoho counterpart. */
 export const syncLinks = pgTable(
   "sync_links",
@@ -257,6 +259,8 @@ export const syncLinks = pgTable(
     /** Paired by a person rather than created by Ledgerlink. */
     manual: boolean("manual").notNull().default(false),
     label: text("label"),
+    /** What Records shows beside the ids: a document's number, customer, date, both totals and Zoho's status. */
+    details: jsonb("details").$type<LinkDetails>(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     syncedAt: timestamp("synced_at", { withTimezone: true }),
   },

@@ -1,7 +1,7 @@
 // Links (the source of truth for "is it synced"), the sync log's entries, and the tenant's settings row, always within one tenant.
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { syncLinks, syncRunEntries, tenantSettings, type LinkState, type SyncEntity } from "../schema";
+import { syncLinks, syncRunEntries, tenantSettings, type LinkDetails, type LinkState, type SyncEntity } from "../schema";
 
 export type Link = typeof syncLinks.$inferSelect;
 
@@ -26,12 +26,16 @@ export type LinkWrite = {
   candidateId?: string | null;
   failures?: number;
   retryAfter?: Date | null;
+  details?: LinkDetails | null;
+  /** The writing attempt goes on with the record (steps after a create), so its claim stays. */
+  keepClaim?: boolean;
 };
 
 /** Writes a link as a whole; a synced one clears its message, its intent, its held candidate and its failures. */
 export async function writeLink(db: Db, link: LinkWrite) {
   const synced = link.state === "synced" ? { syncedAt: new Date(), message: null, intentKey: null, candidateId: null, failures: 0, retryAfter: null } : {};
-  const values = { ...link, updatedAt: new Date(), claimId: null, claimedUntil: null, ...synced };
+  const { keepClaim, ...columns } = link;
+  const values = { ...columns, updatedAt: new Date(), ...(keepClaim ? {} : { claimId: null, claimedUntil: null }), ...synced };
   await db.insert(syncLinks).values(values).onConflictDoUpdate({ target: [syncLinks.tenantId, syncLinks.entity, syncLinks.splynxId], set: values });
 }
 

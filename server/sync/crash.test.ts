@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { openPostgres, type Database } from "@/db/client";
-import { createRun } from "@/db/queries/runs";
+import { createRun, finishRun } from "@/db/queries/runs";
 import { syncLinks, type SyncEntity } from "@/db/schema";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
 import { serveHttp } from "@/server/sandbox/http-adapter";
@@ -16,16 +16,51 @@ import { syncPage } from "./engine";
 import type { CrashPoint } from "./entity";
 import { ORGANIZATION } from "./testing/harness";
 import { httpSyncContext } from "./testing/http-context";
+import { mapSuggestions } from "./testing/mapping";
 
 const serverUrl = process.env.TEST_DATABASE_URL;
 const RECORDS = 30;
 const CRASH_AT_RECORD = 14;
 const POINTS: CrashPoint[] = ["before-intent", "after-intent", "after-send", "after-link"];
 
-/** One row per adapter: how to seed its Splynx records and count what Zoho holds of them. */
-const ADAPTERS: { entity: SyncEntity; splynx: () => SplynxSimulator; zohoCount: (zoho: ZohoSimulator) => number }[] = [
-  { entity: "customer", splynx: () => createSplynxSimulator({ seed: 9, customers: RECORDS, invoices: 0 }), zohoCount: (zoho) => zoho.store.organizations.get(ORGANIZATION)!.contacts.size },
+type Sims = Awaited<ReturnType<typeof simulators>>;
+const organization = (zoho: ZohoSimulator) => zoho.store.organizations.get(ORGANIZATION)!;
+
+/**
+ * One row per adapter: its Splynx records (RECORDS of them eligible), what it needs before the crash (mappings, its
+ * customers in Zoho), and how many Zoho records it has made.
+ */
+const ADAPTERS: { entity: SyncEntity; splynx: () => SplynxSimulator; before?: (tenantId: string, sims: Sims) => Promise<void>; zohoCount: (zoho: ZohoSimulator) => number; unfinished?: (zoho: ZohoSimulator) => number }[] = [
+  { entity: "customer", splynx: () => createSplynxSimulator({ seed: 9, customers: RECORDS, invoices: 0 }), zohoCount: (zoho) => organization(zoho).contacts.size },
+  {
+    entity: "invoice",
+    splynx: () => invoicesOnly(createSplynxSimulator({ seed: 9, customers: 10, invoices: 60 })),
+    async before(tenantId, sims) {
+      const setup = await createRun(database.db, { tenantId, trigger: "manual", requestedBy: null, entities: ["customer"] });
+      const context = httpSyncContext(database.db, { tenantId, runId: setup.id, ...sims });
+      await mapSuggestions(database.db, tenantId, context);
+      for (let after = 0; ; ) {
+        const page = await syncPage(context, "customer", { after, pageSize: 50 });
+        if (page.done) break;
+        after = page.lastId!;
+      }
+      await finishRun(database.db, { tenantId, runId: setup.id, status: "succeeded" });
+    },
+    zohoCount: (zoho) => organization(zoho).invoices.size,
+    // Created but never marked sent: the crash between the two steps must not leave one behind.
+    unfinished: (zoho) => [...organization(zoho).invoices.values()].filter((invoice) => invoice.status === "draft").length,
+  },
 ];
+
+/** Keeps RECORDS invoices that Zoho will take (not deleted, with items, not negative), so the counts compare. */
+function invoicesOnly(splynx: SplynxSimulator): SplynxSimulator {
+  const eligible = splynx.store.invoices.all().filter((invoice) => invoice.status !== "deleted" && (invoice.items as unknown[]).length > 0 && Number(invoice.total) >= 0);
+  const kept = new Set(eligible.slice(0, RECORDS).map((invoice) => Number(invoice.id)));
+  const removed = splynx.store.invoices.all().map((invoice) => Number(invoice.id)).filter((id) => !kept.has(id));
+  for (const id of removed) splynx.store.invoices.remove(id);
+  expect(splynx.store.invoices.all()).toHaveLength(RECORDS);
+  return splynx;
+}
 
 let database: Database;
 let databaseUrl: string;
@@ -60,10 +95,11 @@ async function simulators(splynx: SplynxSimulator) {
   return { zoho, splynxUrl: splynxServer.url, zohoUrl: zohoServer.url, token: grant.accessToken };
 }
 
-describe.skipIf(!serverUrl).each(ADAPTERS)("$entity: a worker killed dead mid-write", ({ entity, splynx, zohoCount }) => {
+describe.skipIf(!serverUrl).each(ADAPTERS)("$entity: a worker killed dead mid-write", ({ entity, splynx, before, zohoCount, unfinished }) => {
   it.each(POINTS)("at %s leaves nothing a second worker can't finish without a duplicate", async (point) => {
     const sims = await simulators(splynx());
     const tenant = await makeTenant(database.db, await makePerson(database.db, `crash-${point}`), `crash-${point}`);
+    await before?.(tenant.id, sims);
     const run = await createRun(database.db, { tenantId: tenant.id, trigger: "manual", requestedBy: null, entities: [entity] });
     const args = [databaseUrl, tenant.id, run.id, sims.splynxUrl, sims.zohoUrl, sims.token, entity, point, String(CRASH_AT_RECORD)];
     const worker = spawn("node", ["--import", "tsx", "server/sync/testing/crash-worker.ts", ...args], { stdio: "ignore" });
@@ -84,5 +120,6 @@ describe.skipIf(!serverUrl).each(ADAPTERS)("$entity: a worker killed dead mid-wr
     expect(links.filter((link) => link.state === "synced")).toHaveLength(RECORDS);
     expect(new Set(links.map((link) => link.zohoId)).size).toBe(RECORDS);
     expect(zohoCount(sims.zoho)).toBe(RECORDS);
+    expect(unfinished?.(sims.zoho) ?? 0).toBe(0);
   }, 60_000);
 });

@@ -7,6 +7,7 @@ import type { RunCounts, SyncEntity } from "@/db/schema";
 import type { Page, RejectedRecord } from "@/server/splynx/client";
 import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
 import { customersAdapter } from "./entities/customers";
+import { invoicesAdapter } from "./entities/invoices";
 import type { EntityAdapter, SyncContext } from "./entity";
 import { RunStop, syncRecord } from "./record";
 
@@ -16,7 +17,7 @@ export type { SyncContext } from "./entity";
 /** Entities in the order a run syncs them: what a record needs is synced before it. */
 export const SYNC_ORDER: readonly SyncEntity[] = ["customer", "invoice", "credit_note", "payment"];
 
-const ADAPTERS: { [E in SyncEntity]?: EntityAdapter } = { customer: customersAdapter as EntityAdapter };
+const ADAPTERS: { [E in SyncEntity]?: EntityAdapter } = { customer: customersAdapter as EntityAdapter, invoice: invoicesAdapter as EntityAdapter };
 
 /** The entity's adapter, or undefined while this version does not sync it yet. */
 export const adapterFor = (entity: SyncEntity): EntityAdapter | undefined => ADAPTERS[entity];
@@ -82,6 +83,22 @@ async function recordRejected(context: SyncContext, entity: SyncEntity, rejected
   }
 }
 
+/** Syncs first the records of another entity these need (an invoice's customer) that are not in Zoho yet. */
+async function syncDependencies(context: SyncContext, adapter: EntityAdapter, records: SplynxRecord<ResourceName>[], counts: RunCounts) {
+  if (!adapter.dependsOn) return;
+  const { entity, ids } = adapter.dependsOn;
+  const wanted = [...new Set(ids(records))];
+  const links = await linksFor(context.db, { tenantId: context.tenantId, entity, splynxIds: wanted });
+  const settled = (id: string) => {
+    const link = links.get(id);
+    return link?.state === "skipped" || link?.state === "held" || (link?.state === "synced" && link.organizationId === context.organizationId);
+  };
+  const missing = wanted.filter((id) => !settled(id));
+  if (missing.length === 0) return;
+  const done = await syncChosen(context, entity, missing);
+  for (const key of Object.keys(counts) as (keyof RunCounts)[]) counts[key] += done.counts[key];
+}
+
 /** Syncs these records one by one; each is written with its link and log entry as it is handled. */
 async function syncRecords(context: SyncContext, adapter: EntityAdapter, records: SplynxRecord<ResourceName>[], rejected: RejectedRecord[]) {
   const counts = emptyCounts();
@@ -91,6 +108,8 @@ async function syncRecords(context: SyncContext, adapter: EntityAdapter, records
   let handled = 0;
   try {
     await beat(context, true);
+    await syncDependencies(context, adapter, records, counts);
+    await adapter.beforePage?.(context, records);
     await recordRejected(context, adapter.entity, rejected);
     counts.failed += rejected.length;
     handled += rejected.length;

@@ -1,6 +1,6 @@
 // The entity adapter: everything that differs between customers, invoices, credit notes and payments; the engine does the rest.
 import type { Db } from "@/db/client";
-import type { SyncEntity } from "@/db/schema";
+import type { LinkDetails, SyncEntity } from "@/db/schema";
 import type { SplynxClient } from "@/server/splynx/client";
 import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
 import type { ZohoBooksClient, ZohoRecord } from "@/server/zoho/books";
@@ -27,13 +27,23 @@ export type SyncContext = {
   crashPoint?: (point: CrashPoint) => void | Promise<void>;
 };
 
-export type Eligibility = { eligible: true } | { eligible: false; rule: string };
+/** `retire`: the record is gone from Splynx's books (deleted), so its Zoho record is ended (voided) when it has one. */
+export type Eligibility = { eligible: true } | { eligible: false; rule: string; retire?: boolean };
+
+/** A record that cannot become a Zoho record as it is (an unmapped category, a customer not in Zoho): its message is shown as is. */
+export class RecordProblem extends Error {}
+
+/** A create's result; `adopted` says why an existing Zoho record was taken instead (its number was already there). */
+export type Created = { zohoId: string; adopted?: string; facts?: ZohoFacts };
 
 /** The natural key a create sends: what finds the record in Zoho again (name and e-mail, number, reference). */
 export type NaturalKey = Record<string, string>;
 
-/** What the record becomes in Zoho, the key that finds it, and notes on what was changed to suit Zoho. */
-export type Prepared = { payload: ZohoRecord; key: NaturalKey; notes: string[] };
+/** What the record becomes in Zoho, the key that finds it, notes on what was changed to suit Zoho, and what Records shows. */
+export type Prepared = { payload: ZohoRecord; key: NaturalKey; notes: string[]; details?: LinkDetails };
+
+/** What Zoho answered that Records shows (a document's total and status). */
+export type ZohoFacts = Pick<LinkDetails, "zohoTotal" | "zohoStatus">;
 
 /** Zoho records that carry a key; `strong` when the key identifies one record (an e-mail, a number). */
 export type Candidates = { ids: string[]; strong: boolean };
@@ -49,9 +59,17 @@ export type EntityAdapter<R extends ResourceName = ResourceName> = {
   findSent: (context: SyncContext, keys: NaturalKey[]) => Promise<Candidates>;
   /** Before a first create: Zoho records that this one would duplicate, with why they match. */
   findExisting: (context: SyncContext, key: NaturalKey) => Promise<Candidates & { reason: string }>;
-  create: (context: SyncContext, payload: ZohoRecord) => Promise<string>;
+  create: (context: SyncContext, payload: ZohoRecord) => Promise<Created>;
+  /** Steps after a create (mark sent, apply a credit); `resumed` when an interrupted attempt may have done some. */
+  finish?: (context: SyncContext, zohoId: string, resumed: boolean) => Promise<ZohoFacts | void>;
+  /** Ends the Zoho record of a record Splynx deleted (void). */
+  retire?: (context: SyncContext, zohoId: string) => Promise<void>;
+  /** Records of another entity that must be in Zoho first (an invoice's customer), by their Splynx ids. */
+  dependsOn?: { entity: SyncEntity; ids: (records: SplynxRecord<R>[]) => string[] };
+  /** Loads what `prepare` needs for a page of records (links, mappings, rates) before they are handled. */
+  beforePage?: (context: SyncContext, records: SplynxRecord<R>[]) => Promise<void>;
   /** `adopting`: the Zoho record was not made from this payload, so keep what it has besides (contact persons). */
-  update: (context: SyncContext, zohoId: string, payload: ZohoRecord, adopting: boolean) => Promise<void>;
+  update: (context: SyncContext, zohoId: string, payload: ZohoRecord, adopting: boolean) => Promise<ZohoFacts | void>;
   /** A hint for a person when Zoho refuses the record, or null. */
   hintFor?: (message: string) => string | null;
 };

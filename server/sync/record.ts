@@ -3,7 +3,7 @@ import { addEntries, claimLink, linkedZohoIds, recordIntent, writeLinkWithEntry,
 import type { EntryAction } from "@/db/schema";
 import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
 import { ZohoError } from "@/server/zoho/errors";
-import type { EntityAdapter, NaturalKey, Prepared, SyncContext } from "./entity";
+import { RecordProblem, type EntityAdapter, type NaturalKey, type Prepared, type SyncContext, type ZohoFacts } from "./entity";
 import { fingerprintOf } from "./fingerprint";
 
 /** Ends the run early and cleanly: the quota, the connection, a person's cancel, or a run ended elsewhere. */
@@ -21,6 +21,8 @@ export class RunStop extends Error {
 export type Outcome = { action: EntryAction | "busy"; message?: string };
 
 const DEFAULT_CLAIM_MS = 10 * 60_000;
+/** The fingerprint of a link whose Zoho record was ended because Splynx deleted the record. */
+const RETIRED = "retired";
 const BACKOFF_BASE_MS = 15 * 60_000;
 const BACKOFF_MAX_MS = 24 * 60 * 60_000;
 
@@ -55,12 +57,16 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
   let prepared: Prepared;
   try {
     const eligibility = adapter.eligibility(record, context, linkedIn(link, context.organizationId));
-    if (!eligibility.eligible) return finish({ ...kept(link), state: "skipped", fingerprint: link?.fingerprint ?? null, message: eligibility.rule }, { action: "skipped", message: eligibility.rule });
+    if (!eligibility.eligible) {
+      if (eligibility.retire && adapter.retire && linkedIn(link, context.organizationId) && link!.fingerprint !== RETIRED) return retire(step, eligibility.rule, finish, kept);
+      return finish({ ...kept(link), state: "skipped", fingerprint: link?.fingerprint ?? null, message: eligibility.rule }, { action: "skipped", message: eligibility.rule });
+    }
     prepared = adapter.prepare(record, context);
   } catch (error) {
-    const message = `Could not prepare the record: ${error instanceof Error ? error.message : String(error)}`;
+    const message = error instanceof RecordProblem ? error.message : `Could not prepare the record: ${error instanceof Error ? error.message : String(error)}`;
     return finish({ ...kept(link), state: "failed", message }, { action: "failed", message });
   }
+
   const fingerprint = fingerprintOf(prepared.payload);
   if (linkedIn(link, context.organizationId) && link!.state === "synced" && link!.fingerprint === fingerprint) return { action: "unchanged" };
   if (link?.state === "failed" && !context.retry && link.fingerprint === fingerprint && link.retryAfter && link.retryAfter.getTime() > Date.now()) {
@@ -71,11 +77,14 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
   const current = await claimLink(context.db, { ...base, claimId: step.attemptId, claimMs: context.claimMs ?? DEFAULT_CLAIM_MS });
   if (!current) return finish(null, { action: "busy", message: "Another attempt is writing this record right now; it finishes it." });
   const notes = prepared.notes.length ? ` ${prepared.notes.join(" ")}` : "";
+  // A Zoho record this attempt created stays linked whatever happens after its create.
+  const progress: { zohoId?: string } = {};
+  const linkedNow = () => ({ ...kept(current), ...(progress.zohoId ? { zohoId: progress.zohoId, organizationId: context.organizationId } : {}) });
   try {
-    return await writeToZoho(step, current, prepared, fingerprint, finish, notes);
+    return await writeToZoho(step, current, prepared, fingerprint, finish, notes, progress);
   } catch (error) {
     if (error instanceof ZohoError && (error.kind === "daily_quota" || error.kind === "unauthorized")) {
-      await finish({ ...kept(current), state: current.zohoId && current.state === "synced" ? "synced" : "pending", fingerprint: current.fingerprint, message: `Interrupted: ${error.message}` }, { action: "warning", message: `Interrupted: ${error.message}` });
+      await finish({ ...linkedNow(), state: "pending", fingerprint: null, message: `Interrupted: ${error.message}` }, { action: "warning", message: `Interrupted: ${error.message}` });
       const resumeAt = error.kind === "daily_quota" ? (context.books.quota?.resetsAt ?? new Date(Date.now() + 3_600_000)) : undefined;
       throw new RunStop(error.message, error.kind === "daily_quota" ? "paused" : "failed", resumeAt);
     }
@@ -86,19 +95,45 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
     const failures = current.failures + 1;
     // Zoho refused outright, so nothing was created: no lookup is needed next time.
     const refused = error instanceof ZohoError && error.kind === "rejected" ? { intentKey: null } : {};
-    return finish({ ...kept(current), ...refused, state: "failed", fingerprint, message, failures, retryAfter: retryAfterFailures(failures) }, { action: "failed", message });
+    return finish({ ...linkedNow(), ...refused, state: "failed", fingerprint, message, failures, retryAfter: retryAfterFailures(failures) }, { action: "failed", message });
   }
 }
 
 type Finish = (write: Omit<LinkWrite, "tenantId" | "entity" | "splynxId" | "label"> | null, outcome: Outcome) => Promise<Outcome>;
+type Kept = (current: Link | null | undefined) => { zohoId: string | null; organizationId: string | null; manual: boolean };
 
-async function writeToZoho<R extends ResourceName>(step: RecordStep<R>, current: Link, prepared: Prepared, fingerprint: string, finish: Finish, notes: string): Promise<Outcome> {
+/** Splynx deleted a record that is in Zoho: its Zoho record is ended (voided) once, and the link says so. */
+async function retire<R extends ResourceName>(step: RecordStep<R>, rule: string, finish: Finish, kept: Kept): Promise<Outcome> {
+  const { context, adapter } = step;
+  await step.beforeZoho();
+  const current = await claimLink(context.db, { tenantId: context.tenantId, entity: adapter.entity, splynxId: String((step.record as { id: number }).id), label: adapter.label(step.record), claimId: step.attemptId, claimMs: context.claimMs ?? DEFAULT_CLAIM_MS });
+  if (!current) return finish(null, { action: "busy", message: "Another attempt is writing this record right now; it finishes it." });
+  if (!linkedIn(current, context.organizationId) || current.fingerprint === RETIRED) return finish({ ...kept(current), state: "skipped", fingerprint: current.fingerprint, message: rule }, { action: "skipped", message: rule });
+  try {
+    await adapter.retire!(context, current.zohoId!);
+  } catch (error) {
+    const message = `${rule} Voiding it in Zoho failed: ${error instanceof Error ? error.message : String(error)}`;
+    return finish({ ...kept(current), state: "failed", fingerprint: current.fingerprint, message }, { action: "failed", message });
+  }
+  const message = `${rule} Voided in Zoho.`;
+  return finish({ ...kept(current), state: "skipped", fingerprint: RETIRED, message }, { action: "updated", message });
+}
+
+async function writeToZoho<R extends ResourceName>(step: RecordStep<R>, current: Link, prepared: Prepared, fingerprint: string, finish: Finish, notes: string, progress: { zohoId?: string }): Promise<Outcome> {
   const { context, adapter } = step;
   const organizationId = context.organizationId;
-  const synced = (zohoId: string, manual = false) => ({ state: "synced" as const, zohoId, organizationId, fingerprint, manual });
+  let facts: ZohoFacts = { ...(current.details ?? {}) };
+  const learn = (answer: ZohoFacts | void) => void (facts = { ...facts, ...answer });
+  const synced = (zohoId: string, manual = false) => ({ state: "synced" as const, zohoId, organizationId, fingerprint, manual, details: { ...prepared.details, ...facts } });
   if (linkedIn(current, organizationId)) {
     if (current.state === "synced" && current.fingerprint === fingerprint) return finish(synced(current.zohoId!, current.manual), { action: "unchanged" });
-    await adapter.update(context, current.zohoId!, prepared.payload, false);
+    // Created by an attempt that stopped or failed before finishing (marking it sent): finished now, not created again.
+    // Its intent stays until the link is first synced.
+    const unfinished = current.intentKey !== null && adapter.finish !== undefined;
+    // A person's pair has never been written by Ledgerlink: its first update keeps what the Zoho record has besides.
+    const adopting = current.manual && current.fingerprint === null;
+    if (!unfinished || current.fingerprint !== fingerprint) learn(await adapter.update(context, current.zohoId!, prepared.payload, adopting));
+    if (unfinished) learn(await adapter.finish!(context, current.zohoId!, true));
     return finish(synced(current.zohoId!, current.manual), { action: "updated", message: notes.trim() || undefined });
   }
 
@@ -110,14 +145,18 @@ async function writeToZoho<R extends ResourceName>(step: RecordStep<R>, current:
     const free = found.ids.filter((id) => !held.has(id));
     if (free.length > 1 && !found.strong) throw new Error(`${free.length} Zoho records carry what an interrupted create sent and nothing tells them apart; pair the right one by hand.`);
     if (free[0]) {
-      await adapter.update(context, free[0], prepared.payload, true);
+      progress.zohoId = free[0];
+      learn(await adapter.update(context, free[0], prepared.payload, true));
+      // What the interrupted attempt made may not be finished (marked sent): finish it, as a resumed attempt.
+      if (adapter.finish) learn(await adapter.finish(context, free[0], true));
       return finish(synced(free[0]), { action: "adopted", message: `Found in Zoho after an interrupted create.${notes}` });
     }
   } else if (!current.createConfirmed) {
     const existing = await adapter.findExisting(context, prepared.key);
     if (existing.ids.length === 1 && context.settings.general.existingMatch === "pair") {
-      await adapter.update(context, existing.ids[0]!, prepared.payload, true);
-      return finish(synced(existing.ids[0]!), { action: "adopted", message: `Paired with Zoho record ${existing.ids[0]} that Zoho already held (${existing.reason}).${notes}` });
+      learn(await adapter.update(context, existing.ids[0]!, prepared.payload, true));
+      // Paired, not created by Ledgerlink: shown and unpaired like a person's pair.
+      return finish(synced(existing.ids[0]!, true), { action: "adopted", message: `Paired with Zoho record ${existing.ids[0]} that Zoho already held (${existing.reason}).${notes}` });
     }
     if (existing.ids.length > 0) {
       const message = existing.ids.length === 1 ? `Zoho already holds record ${existing.ids[0]} with the ${existing.reason}: review it on Pairing before it syncs.` : `Zoho already holds ${existing.ids.length} records with the ${existing.reason}: pair the right one on Pairing before it syncs.`;
@@ -130,8 +169,19 @@ async function writeToZoho<R extends ResourceName>(step: RecordStep<R>, current:
     return finish(null, { action: "busy", message: "Another attempt took this record over; it finishes it." });
   }
   await context.crashPoint?.("after-intent");
-  const zohoId = await adapter.create(context, prepared.payload);
-  const outcome = await finish(synced(zohoId), { action: "created", message: notes.trim() || undefined });
+  const created = await adapter.create(context, prepared.payload);
+  progress.zohoId = created.zohoId;
+  learn(created.facts);
+  const action = created.adopted ? ("adopted" as const) : ("created" as const);
+  const message = [created.adopted, notes.trim()].filter(Boolean).join(" ") || undefined;
+  if (!adapter.finish) {
+    const outcome = await finish(synced(created.zohoId), { action, message });
+    await context.crashPoint?.("after-link");
+    return outcome;
+  }
+  // Linked before the steps that follow, so an interruption between them is finished, never created again.
+  await writeLinkWithEntry(context.db, { link: { tenantId: context.tenantId, entity: adapter.entity, splynxId: current.splynxId, label: current.label, state: "pending", zohoId: created.zohoId, organizationId, fingerprint, message: "Created in Zoho; not finished yet.", details: { ...prepared.details, ...facts }, keepClaim: true }, runId: context.runId, entry: null });
   await context.crashPoint?.("after-link");
-  return outcome;
+  learn(await adapter.finish(context, created.zohoId, Boolean(created.adopted)));
+  return finish(synced(created.zohoId), { action, message });
 }

@@ -37,6 +37,8 @@ export const settingsSchema = z.object({
       checkDataBeforeExport: z.boolean().default(false),
       ignoreInactive: z.boolean().default(false),
       roundingItemId: z.string().nullable().default(null),
+      // Invoices stay drafts in Zoho instead of being marked sent (payments can't be applied to drafts).
+      invoicesAsDrafts: z.boolean().default(false),
     })
     .prefault({}),
   paymentsExport: z

@@ -143,6 +143,10 @@ export class ZohoBooksClient {
   bankAccounts = () => this.all("/bankaccounts", "bankaccounts");
   taxes = () => this.all("/settings/taxes", "taxes");
 
+  organization = async (id: string) => this.single(await this.request({ method: "GET", path: `/organizations/${id}` }), "organization");
+  /** A currency's exchange rates from a date on (currency.yml). */
+  exchangeRates = async (currencyId: string, fromDate: string) => (await this.request({ method: "GET", path: `/settings/currencies/${currencyId}/exchangerates`, query: { from_date: fromDate } })).exchange_rates as ZohoRecord[];
+
   // ---- Contacts ----
   customers = (query: Record<string, string | undefined> = {}) => this.list("/contacts", "contacts", { contact_type: "customer", ...query });
   getContact = async (id: string) => this.single(await this.request({ method: "GET", path: `/contacts/${id}` }), "contact");

@@ -94,7 +94,7 @@ export const customersAdapter: EntityAdapter<"customers"> = {
     const matches = await unheldContactsMatching(context.db, { tenantId: context.tenantId, organizationId: context.organizationId, email: key.email ?? "", name: key.name ?? "" });
     return { ids: matches.map((contact) => contact.contactId), strong: Boolean(key.email), reason: key.email ? "same e-mail" : "same name" };
   },
-  create: async (context, payload) => String((await context.books.createContact(payload)).contact_id),
+  create: async (context, payload) => ({ zohoId: String((await context.books.createContact(payload)).contact_id) }),
   async update(context, zohoId, payload, adopting) {
     // Zoho refuses a currency change once a contact has transactions: the currency is only chosen at creation.
     const { currency_id: _currency, ...body } = payload;

@@ -1,6 +1,6 @@
 // A tenant's sync against in-process simulators on a scaled clock, for engine tests and benchmarks.
 import type { Db } from "@/db/client";
-import type { RunCounts } from "@/db/schema";
+import type { RunCounts, SyncEntity } from "@/db/schema";
 import { createRun, finishRun } from "@/db/queries/runs";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
 import { inProcessFetch } from "@/server/sandbox/http-adapter";
@@ -14,12 +14,13 @@ import { exchangeCode } from "@/server/zoho/oauth";
 import { PageStop, RunStop, syncPage, type SyncContext } from "../engine";
 import type { CrashPoint } from "../entity";
 import { readSettings, type Settings } from "../settings";
+import { mapSuggestions } from "./mapping";
 
 export const ORGANIZATION = "2646610000000000001";
 
-export async function syncHarness(db: Db, options: { customers: number; windowMs?: number; settings?: unknown; seed?: number }) {
+export async function syncHarness(db: Db, options: { customers: number; invoices?: number; windowMs?: number; settings?: unknown; seed?: number }) {
   const windowMs = options.windowMs ?? 200;
-  const splynx = createSplynxSimulator({ seed: options.seed ?? 5, customers: options.customers, invoices: 0 });
+  const splynx = createSplynxSimulator({ seed: options.seed ?? 5, customers: options.customers, invoices: options.invoices ?? 0 });
   const zoho = createZohoSimulator({ accountsServer: "http://zoho.test", apiDomain: "http://zoho.test", windowMs, clients: [{ clientId: "c", clientSecret: "s", redirectUris: [] }] });
   const simulatorFetch = inProcessFetch(zoho.handle);
   /** Zoho refusals a test sets for requests it picks (a record Zoho will not take), answered before the simulator. */
@@ -55,9 +56,11 @@ export async function syncHarness(db: Db, options: { customers: number; windowMs
     };
   }
 
-  /** A whole customer run, page after page, as the run function does it; returns the run's totals. */
-  async function runCustomers(pageSize = 200, options: ContextOptions = {}) {
-    const run = await createRun(db, { tenantId: tenant.id, trigger: options.retry ? "retry" : "manual", requestedBy: owner.id, entities: ["customer"] });
+  const mapAll = () => mapSuggestions(db, tenant.id, context("mapping"));
+
+  /** A whole run of one entity, page after page, as the run function does it; returns the run's totals. */
+  async function runEntity(entity: SyncEntity, pageSize = 200, options: ContextOptions = {}) {
+    const run = await createRun(db, { tenantId: tenant.id, trigger: options.retry ? "retry" : "manual", requestedBy: owner.id, entities: [entity] });
     const totals = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0, zohoCalls: 0, records: 0 };
     const add = (page: { counts: RunCounts; zohoCalls: number; records: number }) => {
       for (const key of Object.keys(page.counts) as (keyof RunCounts)[]) totals[key] += page.counts[key];
@@ -68,7 +71,7 @@ export async function syncHarness(db: Db, options: { customers: number; windowMs
     let stopped: RunStop | undefined;
     try {
       for (let after = 0; ; ) {
-        const page = await syncPage(ctx, "customer", { after, pageSize });
+        const page = await syncPage(ctx, entity, { after, pageSize });
         add(page);
         if (page.done) break;
         after = page.lastId!;
@@ -81,6 +84,7 @@ export async function syncHarness(db: Db, options: { customers: number; windowMs
     await finishRun(db, { tenantId: tenant.id, runId: run.id, status: stopped?.status ?? "succeeded", error: stopped?.message });
     return { ...totals, runId: run.id, stopped };
   }
+  const runCustomers = (pageSize = 200, options: ContextOptions = {}) => runEntity("customer", pageSize, options);
 
   const organization = zoho.store.organizations.get(ORGANIZATION)!;
   return {
@@ -89,6 +93,8 @@ export async function syncHarness(db: Db, options: { customers: number; windowMs
     zoho,
     context,
     runCustomers,
+    runEntity,
+    mapSuggestions: mapAll,
     refusals,
     setSettings: (values: unknown) => (settings = readSettings(values)),
     /** The Zoho contacts of an organization (the one the tenant uses unless named). */

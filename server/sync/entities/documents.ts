@@ -1,0 +1,155 @@
+// What invoices and credit notes share: the page's customers, mappings, arithmetic and rates, and Splynx lines as Zoho lines.
+import { listMappings, listReference } from "@/db/queries/mapping";
+import { linksFor, type Link } from "@/db/queries/sync";
+import { add, compare, negate } from "@/server/money";
+import { NO_TAX } from "@/server/mapping/screens";
+import type { CreditNote, Invoice } from "@/server/splynx/records";
+import type { ZohoRecord } from "@/server/zoho/books";
+import { RecordProblem, type Eligibility, type SyncContext } from "../entity";
+import { arithmeticOf, closeTheGap, type DocumentLine, type ZohoArithmetic } from "../totals";
+
+export type SplynxDocument = Invoice | CreditNote;
+type Item = SplynxDocument["items"][number] & { categoryIdForTransaction?: number | null };
+
+type PageState = {
+  customers: Map<string, Link>;
+  items: Map<string, string>;
+  taxes: Map<string, string>;
+  zohoTaxes: Map<string, string>;
+  categoryNames: Map<string, string>;
+  taxNames: Map<string, string>;
+  arithmetic: ZohoArithmetic;
+  /** Whether Zoho's answer is the only way to know its total (its arithmetic is not in the API). */
+  verifyTotals: boolean;
+  /** The document currency when it is not the organization's base currency, with its rate per document date. */
+  foreign: { currencyId: string; code: string; base: string; rates: Map<string, string | null> } | null;
+};
+
+const pageStates = new WeakMap<SyncContext, PageState>();
+const ORGANIZATION_TTL_MS = 10 * 60_000;
+const organizations = new Map<string, { at: number; organization: ZohoRecord }>();
+
+/** The organization's settings change rarely: read once per ten minutes per process, not once per page. */
+async function organizationOf(context: SyncContext): Promise<ZohoRecord> {
+  const cached = organizations.get(context.organizationId);
+  if (cached && Date.now() - cached.at < ORGANIZATION_TTL_MS) return cached.organization;
+  const organization = await context.books.organization(context.organizationId);
+  organizations.set(context.organizationId, { at: Date.now(), organization });
+  return organization;
+}
+
+/** The rate Zoho holds for the currency on the date (its closest earlier rate), or null when it holds none. */
+async function rateOn(context: SyncContext, currencyId: string, date: string): Promise<string | null> {
+  const rates = await context.books.exchangeRates(currencyId, date);
+  const effective = rates.filter((rate) => String(rate.effective_date ?? "") <= date).sort((a, b) => String(b.effective_date).localeCompare(String(a.effective_date)));
+  return effective[0] ? String(effective[0].rate) : null;
+}
+
+export async function loadDocumentPage(context: SyncContext, records: SplynxDocument[]): Promise<void> {
+  const tenantId = context.tenantId;
+  const [customers, mappings, reference, organization] = await Promise.all([
+    linksFor(context.db, { tenantId, entity: "customer", splynxIds: [...new Set(records.map((record) => String(record.customer_id)))] }),
+    listMappings(context.db, { tenantId }),
+    listReference(context.db, { tenantId, kinds: ["zoho_tax", "splynx_category", "splynx_tax"] }),
+    organizationOf(context),
+  ]);
+  const mapped = (kind: string) => new Map(mappings.filter((row) => row.kind === kind).map((row) => [row.splynxId, row.zohoValue]));
+  const named = (kind: string, value: (record: (typeof reference)[number]) => string) => new Map(reference.filter((record) => record.kind === kind).map((record) => [record.externalId, value(record)]));
+  const arithmetic = arithmeticOf(organization);
+  const base = String(organization.currency_code ?? "");
+  const code = context.settings.general.currencyCode;
+  let foreign: PageState["foreign"] = null;
+  if (code && context.currencyId && code !== base) {
+    const rates = new Map<string, string | null>();
+    for (const date of new Set(records.map((record) => record.date_created ?? ""))) rates.set(date, await rateOn(context, context.currencyId, date));
+    foreign = { currencyId: context.currencyId, code, base, rates };
+  }
+  pageStates.set(context, {
+    customers,
+    items: mapped("category_item"),
+    taxes: mapped("tax"),
+    zohoTaxes: named("zoho_tax", (record) => record.details.percentage ?? "0"),
+    categoryNames: named("splynx_category", (record) => record.name),
+    taxNames: named("splynx_tax", (record) => record.name),
+    arithmetic: arithmetic ?? { taxRounding: "item" },
+    verifyTotals: arithmetic === null,
+    foreign,
+  });
+}
+
+export function pageState(context: SyncContext): PageState {
+  const state = pageStates.get(context);
+  if (!state) throw new Error("The document page was not loaded before its records");
+  return state;
+}
+
+/** SPEC §6.2: what keeps a document out of Zoho, with the rule a person reads. */
+export function documentEligibility(record: SplynxDocument, context: SyncContext, what: "invoice" | "credit note"): Eligibility {
+  if (record.status === "deleted") return { eligible: false, rule: "Deleted in Splynx.", retire: true };
+  const customer = pageState(context).customers.get(String(record.customer_id));
+  if (customer?.state === "skipped") return { eligible: false, rule: `Customer ${record.customer_id} is not exported: ${customer.message ?? ""}`.trim() };
+  const from = context.settings.general.exportFromDate;
+  if (from && record.date_created && record.date_created < from) return { eligible: false, rule: `Dated ${record.date_created}, before the export-from date ${from}.` };
+  if (record.items.length === 0) return { eligible: false, rule: `The ${what} has no items.` };
+  if (compare(record.total, "0") < 0) return { eligible: false, rule: "A negative total is not an invoice in Zoho; Splynx credit notes carry refunds." };
+  return { eligible: true };
+}
+
+/** The Zoho contact of the document's customer, which must be in Zoho first. */
+export function zohoCustomerOf(record: SplynxDocument, context: SyncContext): string {
+  const link = pageState(context).customers.get(String(record.customer_id));
+  if (link?.zohoId && link.state === "synced" && link.organizationId === context.organizationId) return link.zohoId;
+  const why = link?.state === "held" ? "it is held for review on Pairing" : link?.state === "failed" ? `it failed: ${link.message ?? ""}` : "it has not been exported";
+  throw new RecordProblem(`Customer ${record.customer_id} is not in Zoho yet (${why.trim()}); this document waits for it.`);
+}
+
+const withPeriod = (item: Item) => (item.period_from && item.period_to && !item.description.includes(item.period_from) ? `${item.description} (${item.period_from} – ${item.period_to})` : item.description);
+
+/** The document's lines as Zoho lines; an unmapped category or tax fails the record, naming the mapping to fix. */
+export function zohoLines(record: SplynxDocument, context: SyncContext): DocumentLine[] {
+  const state = pageState(context);
+  return (record.items as Item[]).map((item) => {
+    const category = item.categoryIdForTransaction ? String(item.categoryIdForTransaction) : null;
+    const itemId = category ? state.items.get(category) : undefined;
+    if (category && !itemId) throw new RecordProblem(`Transaction category '${state.categoryNames.get(category) ?? category}' has no Zoho item: map it on Mapping → Accounting categories.`);
+    const taxKey = item.tax_id ? String(item.tax_id) : null;
+    const zohoTax = taxKey ? state.taxes.get(taxKey) : compare(item.tax, "0") === 0 ? NO_TAX : undefined;
+    if (!zohoTax) throw new RecordProblem(`Tax '${taxKey ? (state.taxNames.get(taxKey) ?? taxKey) : `${item.tax} %`}' has no Zoho tax: map it on Mapping → Tax rates.`);
+    const tax = zohoTax === NO_TAX ? null : { taxId: zohoTax, percentage: state.zohoTaxes.get(zohoTax) ?? item.tax };
+    return { itemId: itemId ?? null, description: withPeriod(item).slice(0, 2000), quantity: item.quantity, rate: item.price, tax };
+  });
+}
+
+/** Zoho's fields for the document's lines, totalled by Zoho to Splynx's total to the cent. */
+export function documentBody(record: SplynxDocument, context: SyncContext): ZohoRecord {
+  const state = pageState(context);
+  const roundingItemId = context.settings.customers.roundingItemId;
+  const { lines, adjustment } = closeTheGap(zohoLines(record, context), record.total, state.arithmetic, roundingItemId);
+  const body: ZohoRecord = {
+    customer_id: zohoCustomerOf(record, context),
+    date: record.date_created,
+    line_items: lines.map((line: DocumentLine) => ({ ...(line.itemId ? { item_id: line.itemId } : { name: line.description.slice(0, 100) }), description: line.description, quantity: Number(line.quantity), rate: Number(line.rate), ...(line.tax ? { tax_id: line.tax.taxId } : {}) })),
+    ...(adjustment !== null ? { adjustment: Number(adjustment), adjustment_description: "Rounding to the Splynx total" } : {}),
+  };
+  if (state.foreign) {
+    const rate = state.foreign.rates.get(record.date_created ?? "");
+    if (!rate) throw new RecordProblem(`Zoho holds no ${state.foreign.code} → ${state.foreign.base} exchange rate on or before ${record.date_created}: add one in Zoho Books (Settings → Currencies).`);
+    body.exchange_rate = Number(rate);
+  }
+  return body;
+}
+
+/** After a create whose arithmetic Zoho did not reveal: what Zoho's total lacks of Splynx's (target − answered), or null. */
+export function totalGap(target: string, answered: ZohoRecord, context: SyncContext): string | null {
+  if (!pageState(context).verifyTotals || answered.total === undefined) return null;
+  const gap = add([target, negate(String(answered.total))], 2);
+  return compare(gap, "0") === 0 ? null : gap;
+}
+
+/** The body with the gap absorbed where the rounding goes: the rounding item's line, else the adjustment. */
+export function closedBody(body: ZohoRecord, gap: string, roundingItemId: string | null): ZohoRecord {
+  const lines = body.line_items as ZohoRecord[];
+  const rounding = roundingItemId ? lines.findIndex((line) => line.item_id === roundingItemId && line.tax_id === undefined) : -1;
+  if (rounding >= 0) return { ...body, line_items: lines.map((line, index) => (index === rounding ? { ...line, rate: Number(add([String(line.rate), gap], 2)) } : line)) };
+  return { ...body, adjustment: Number(add([String(body.adjustment ?? 0), gap], 2)), adjustment_description: "Rounding to the Splynx total" };
+}
