@@ -159,6 +159,16 @@ export const paymentStatementRecordSchema = z.object({
   payment_id: optionalId,
 });
 
+/** What pays or credits an invoice: a payment or a credit note (`payer_id`) against `invoice_id`. */
+export const invoiceRelationSchema = z.object({
+  id: splynxId,
+  customer_id: splynxId,
+  payer_id: splynxId,
+  type: z.string(),
+  invoice_id: splynxId,
+  amount: decimal,
+});
+
 /** The collections the client reads, by name: where they live and how a record is read. */
 export const RESOURCES = {
   customers: { path: "admin/customers/customer", schema: customerSchema },
@@ -171,6 +181,7 @@ export const RESOURCES = {
   partners: { path: "admin/administration/partners", schema: partnerSchema },
   paymentStatements: { path: "admin/finance/bank-statements", schema: paymentStatementSchema },
   paymentStatementRecords: { path: "admin/finance/bank-statements-records", schema: paymentStatementRecordSchema },
+  invoiceRelations: { path: "admin/finance/invoice-relations", schema: invoiceRelationSchema },
 } as const;
 
 export type ResourceName = keyof typeof RESOURCES;

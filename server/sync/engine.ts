@@ -7,6 +7,7 @@ import type { RunCounts, SyncEntity } from "@/db/schema";
 import type { Page, RejectedRecord } from "@/server/splynx/client";
 import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
 import { customersAdapter } from "./entities/customers";
+import { creditNotesAdapter } from "./entities/credit-notes";
 import { invoicesAdapter } from "./entities/invoices";
 import type { EntityAdapter, SyncContext } from "./entity";
 import { RunStop, syncRecord } from "./record";
@@ -17,7 +18,11 @@ export type { SyncContext } from "./entity";
 /** Entities in the order a run syncs them: what a record needs is synced before it. */
 export const SYNC_ORDER: readonly SyncEntity[] = ["customer", "invoice", "credit_note", "payment"];
 
-const ADAPTERS: { [E in SyncEntity]?: EntityAdapter } = { customer: customersAdapter as EntityAdapter, invoice: invoicesAdapter as EntityAdapter };
+const ADAPTERS: { [E in SyncEntity]?: EntityAdapter } = {
+  customer: customersAdapter as EntityAdapter,
+  invoice: invoicesAdapter as EntityAdapter,
+  credit_note: creditNotesAdapter as EntityAdapter,
+};
 
 /** The entity's adapter, or undefined while this version does not sync it yet. */
 export const adapterFor = (entity: SyncEntity): EntityAdapter | undefined => ADAPTERS[entity];

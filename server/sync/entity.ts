@@ -61,7 +61,7 @@ export type EntityAdapter<R extends ResourceName = ResourceName> = {
   findExisting: (context: SyncContext, key: NaturalKey) => Promise<Candidates & { reason: string }>;
   create: (context: SyncContext, payload: ZohoRecord) => Promise<Created>;
   /** Steps after a create (mark sent, apply a credit); `resumed` when an interrupted attempt may have done some. */
-  finish?: (context: SyncContext, zohoId: string, resumed: boolean) => Promise<ZohoFacts | void>;
+  finish?: (context: SyncContext, written: { splynxId: string; zohoId: string; resumed: boolean }) => Promise<ZohoFacts | void>;
   /** Ends the Zoho record of a record Splynx deleted (void). */
   retire?: (context: SyncContext, zohoId: string) => Promise<void>;
   /** Records of another entity that must be in Zoho first (an invoice's customer), by their Splynx ids. */

@@ -133,7 +133,7 @@ async function writeToZoho<R extends ResourceName>(step: RecordStep<R>, current:
     // A person's pair has never been written by Ledgerlink: its first update keeps what the Zoho record has besides.
     const adopting = current.manual && current.fingerprint === null;
     if (!unfinished || current.fingerprint !== fingerprint) learn(await adapter.update(context, current.zohoId!, prepared.payload, adopting));
-    if (unfinished) learn(await adapter.finish!(context, current.zohoId!, true));
+    if (unfinished) learn(await adapter.finish!(context, { splynxId: current.splynxId, zohoId: current.zohoId!, resumed: true }));
     return finish(synced(current.zohoId!, current.manual), { action: "updated", message: notes.trim() || undefined });
   }
 
@@ -148,7 +148,7 @@ async function writeToZoho<R extends ResourceName>(step: RecordStep<R>, current:
       progress.zohoId = free[0];
       learn(await adapter.update(context, free[0], prepared.payload, true));
       // What the interrupted attempt made may not be finished (marked sent): finish it, as a resumed attempt.
-      if (adapter.finish) learn(await adapter.finish(context, free[0], true));
+      if (adapter.finish) learn(await adapter.finish(context, { splynxId: current.splynxId, zohoId: free[0], resumed: true }));
       return finish(synced(free[0]), { action: "adopted", message: `Found in Zoho after an interrupted create.${notes}` });
     }
   } else if (!current.createConfirmed) {
@@ -182,6 +182,6 @@ async function writeToZoho<R extends ResourceName>(step: RecordStep<R>, current:
   // Linked before the steps that follow, so an interruption between them is finished, never created again.
   await writeLinkWithEntry(context.db, { link: { tenantId: context.tenantId, entity: adapter.entity, splynxId: current.splynxId, label: current.label, state: "pending", zohoId: created.zohoId, organizationId, fingerprint, message: "Created in Zoho; not finished yet.", details: { ...prepared.details, ...facts }, keepClaim: true }, runId: context.runId, entry: null });
   await context.crashPoint?.("after-link");
-  learn(await adapter.finish(context, created.zohoId, Boolean(created.adopted)));
+  learn(await adapter.finish(context, { splynxId: current.splynxId, zohoId: created.zohoId, resumed: Boolean(created.adopted) }));
   return finish(synced(created.zohoId), { action, message });
 }

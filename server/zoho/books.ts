@@ -168,6 +168,9 @@ export class ZohoBooksClient {
   // ---- Credit notes ----
   createCreditNote = async (body: ZohoRecord) => this.single(await this.request({ method: "POST", path: "/creditnotes", query: { ignore_auto_number_generation: "true" }, body }), "creditnote");
   findCreditNoteByNumber = async (number: string) => ((await this.request({ method: "GET", path: "/creditnotes", query: { creditnote_number: number } })).creditnotes as ZohoRecord[]).find((note) => note.creditnote_number === number);
+  updateCreditNote = async (id: string, body: ZohoRecord) => this.single(await this.request({ method: "PUT", path: `/creditnotes/${id}`, query: { ignore_auto_number_generation: "true" }, body }), "creditnote");
+  getCreditNote = async (id: string) => this.single(await this.request({ method: "GET", path: `/creditnotes/${id}` }), "creditnote");
+  voidCreditNote = (id: string) => this.request({ method: "POST", path: `/creditnotes/${id}/status/void` });
   applyCreditNote = (id: string, invoices: { invoice_id: string; amount_applied: number }[]) => this.request({ method: "POST", path: `/creditnotes/${id}/invoices`, body: { invoices } });
 
   // ---- Customer payments ----
