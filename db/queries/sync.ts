@@ -1,5 +1,6 @@
 // Links (the source of truth for "is it synced"), the sync log's entries, and the tenant's settings row, always within one tenant.
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { syncLinks, syncRunEntries, tenantSettings, type LinkDetails, type LinkState, type SyncEntity } from "../schema";
 
@@ -117,21 +118,58 @@ export async function listEntries(db: Db, filter: EntryFilter) {
   return { entries: rows.slice(0, filter.limit), nextCursor: rows.length > filter.limit ? rows[filter.limit - 1]!.id : null };
 }
 
-export type LinkFilter = { tenantId: string; entity: SyncEntity; state?: LinkState; text?: string; after?: string; limit: number };
+export type LinkFilter = {
+  tenantId: string;
+  entity: SyncEntity;
+  state?: LinkState;
+  /** The record's own label, Splynx id or Zoho id. */
+  text?: string;
+  /** A document's customer: part of its name, or its Splynx id. */
+  customer?: string;
+  /** A document's date range, inclusive, as YYYY-MM-DD. */
+  dateFrom?: string;
+  dateTo?: string;
+  /** Only documents whose Splynx and Zoho totals are both known and differ. */
+  mismatch?: boolean;
+  after?: string;
+  limit: number;
+};
 
-/** Records of one entity with their state, keyset-paged by Splynx id (as text, in numeric order). */
+const customerLinks = alias(syncLinks, "customer_links");
+const contains = (text: string) => `%${text.replace(/[%_\\]/g, (char) => `\\${char}`)}%`;
+const DECIMAL = "^-?[0-9]+(\\.[0-9]+)?$";
+// The key is one of LinkDetails' own names, never input: inlined so Postgres sees a text key, not an untyped parameter.
+const detail = (key: keyof LinkDetails) => sql`(${syncLinks.details}->>${sql.raw(`'${key}'`)})`;
 
+/**
+ * Records of one entity with their state, keyset-paged by Splynx id (as text, in numeric order); a document carries its
+ * customer's name, from the customer's link.
+ */
 export async function listLinks(db: Db, filter: LinkFilter) {
   const conditions: SQL[] = [eq(syncLinks.tenantId, filter.tenantId), eq(syncLinks.entity, filter.entity)];
   if (filter.state) conditions.push(eq(syncLinks.state, filter.state));
-  if (filter.text) conditions.push(sql`(${syncLinks.label} ilike ${`%${filter.text}%`} or ${syncLinks.splynxId} = ${filter.text} or ${syncLinks.zohoId} = ${filter.text})`);
+  if (filter.text) conditions.push(sql`(${syncLinks.label} ilike ${contains(filter.text)} or ${syncLinks.splynxId} = ${filter.text} or ${syncLinks.zohoId} = ${filter.text})`);
+  if (filter.customer) conditions.push(sql`(${customerLinks.label} ilike ${contains(filter.customer)} or ${detail("customerId")} = ${filter.customer})`);
+  if (filter.dateFrom) conditions.push(sql`${detail("date")} >= ${filter.dateFrom}`);
+  if (filter.dateTo) conditions.push(sql`${detail("date")} <= ${filter.dateTo}`);
+  // Cast only what is a decimal: a total Zoho did not answer is unknown, not a mismatch.
+  if (filter.mismatch) conditions.push(sql`(case when ${detail("splynxTotal")} ~ ${DECIMAL} and ${detail("zohoTotal")} ~ ${DECIMAL} then ${detail("splynxTotal")}::numeric <> ${detail("zohoTotal")}::numeric else false end)`);
   if (filter.after) conditions.push(sql`lpad(${syncLinks.splynxId}, 20, '0') > lpad(${filter.after}, 20, '0')`);
-  const rows = await db.select().from(syncLinks).where(and(...conditions)).orderBy(sql`lpad(${syncLinks.splynxId}, 20, '0')`).limit(filter.limit + 1);
-  return { links: rows.slice(0, filter.limit), nextCursor: rows.length > filter.limit ? rows[filter.limit - 1]!.splynxId : null };
+  const rows = await db
+    .select({ link: syncLinks, customerName: customerLinks.label })
+    .from(syncLinks)
+    .leftJoin(customerLinks, and(eq(customerLinks.tenantId, syncLinks.tenantId), eq(customerLinks.entity, "customer"), eq(customerLinks.splynxId, detail("customerId"))))
+    .where(and(...conditions))
+    .orderBy(sql`lpad(${syncLinks.splynxId}, 20, '0')`)
+    .limit(filter.limit + 1);
+  const links = rows.slice(0, filter.limit).map((row) => ({ ...row.link, customerName: row.customerName }));
+  return { links, nextCursor: rows.length > filter.limit ? links[filter.limit - 1]!.splynxId : null };
 }
 
-export async function countLinks(db: Db, input: { tenantId: string; entity: SyncEntity; state: LinkState }) {
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), eq(syncLinks.state, input.state)));
+/** Records in a state, of one entity or of every entity. */
+export async function countLinks(db: Db, input: { tenantId: string; entity?: SyncEntity; state: LinkState }) {
+  const entity = input.entity ? eq(syncLinks.entity, input.entity) : undefined;
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), entity, eq(syncLinks.state, input.state)));
   return row?.count ?? 0;
 }
 
@@ -143,4 +181,15 @@ export async function confirmCreate(db: Db, input: { tenantId: string; entity: S
     .where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), eq(syncLinks.splynxId, input.splynxId), eq(syncLinks.state, "held")))
     .returning({ splynxId: syncLinks.splynxId });
   return Boolean(row);
+}
+
+/** Splynx ids of the entity's records that have a live Zoho record in the organization, in batches after `after`. */
+export async function linkedSplynxIds(db: Db, input: { tenantId: string; entity: SyncEntity; organizationId: string; after: string; limit: number }) {
+  const rows = await db
+    .select({ splynxId: syncLinks.splynxId })
+    .from(syncLinks)
+    .where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), eq(syncLinks.organizationId, input.organizationId), sql`${syncLinks.zohoId} is not null`, sql`${syncLinks.fingerprint} is distinct from 'retired'`, sql`${syncLinks.splynxId} > ${input.after}`))
+    .orderBy(syncLinks.splynxId)
+    .limit(input.limit);
+  return rows.map((row) => row.splynxId);
 }

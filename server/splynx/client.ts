@@ -227,6 +227,25 @@ export class SplynxClient {
     }
   }
 
+  /**
+   * Which of these ids Splynx still has. A short answer may be a server's page cap, so the ids it left out are asked
+   * again until an answer is empty: only then are they gone.
+   */
+  async existingIds(resource: ResourceName, ids: number[]): Promise<Set<number>> {
+    const found = new Set<number>();
+    let asking = ids;
+    while (asking.length > 0) {
+      const query: ListQuery = { main_attributes: { id: ["IN", asking] }, limit: asking.length };
+      const body = await this.request({ method: "GET", path: RESOURCES[resource].path, query: encodeListQuery(query), idempotent: true });
+      if (!Array.isArray(body)) throw new SplynxError("bad_response", `Splynx sent ${typeof body} instead of a list for ${RESOURCES[resource].path}`);
+      const answered = body.map((raw) => Number((raw as { id?: unknown } | null)?.id)).filter((id) => asking.includes(id) && !found.has(id));
+      if (answered.length === 0) break;
+      for (const id of answered) found.add(id);
+      asking = asking.filter((id) => !found.has(id));
+    }
+    return found;
+  }
+
   async get<R extends ResourceName>(resource: R, id: number): Promise<SplynxRecord<R>> {
     const { path, schema } = RESOURCES[resource];
     const body = await this.request({ method: "GET", path: `${path}/${id}`, idempotent: true });

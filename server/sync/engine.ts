@@ -1,7 +1,7 @@
 // The sync engine for any entity: one page of Splynx records through its adapter, every record accounted for (SPEC §6).
 import { randomUUID } from "node:crypto";
 import { heartbeat } from "@/db/queries/runs";
-import { addEntries, linksFor, writeLinkWithEntry, type EntryInput } from "@/db/queries/sync";
+import { addEntries, linkedSplynxIds, linksFor, writeLinkWithEntry, type EntryInput } from "@/db/queries/sync";
 import { zohoUsage } from "@/db/queries/zoho-limits";
 import type { RunCounts, SyncEntity } from "@/db/schema";
 import type { Page, RejectedRecord } from "@/server/splynx/client";
@@ -10,7 +10,7 @@ import { customersAdapter } from "./entities/customers";
 import { creditNotesAdapter } from "./entities/credit-notes";
 import { invoicesAdapter } from "./entities/invoices";
 import type { EntityAdapter, SyncContext } from "./entity";
-import { RunStop, syncRecord } from "./record";
+import { retire, RunStop, syncRecord } from "./record";
 
 export { RunStop } from "./record";
 export type { SyncContext } from "./entity";
@@ -165,8 +165,30 @@ export async function countRecords(context: SyncContext, entity: SyncEntity): Pr
   return context.splynx.count(requireAdapter(entity).resource);
 }
 
-/** After an entity's last page: a warning in the log when the run handled a different number than Splynx counts. */
+const SWEEP_BATCH = 100;
+
+/** Keyset paging never revisits a record Splynx removed: the links of such records are found here, and voided in Zoho. */
+async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<void> {
+  if (!adapter.retire) return;
+  const attemptId = randomUUID();
+  for (let after = ""; ; ) {
+    const ids = await linkedSplynxIds(context.db, { tenantId: context.tenantId, entity: adapter.entity, organizationId: context.organizationId, after, limit: SWEEP_BATCH });
+    if (ids.length === 0) return;
+    const present = await context.splynx.existingIds(adapter.resource, ids.map(Number));
+    for (const splynxId of ids.filter((id) => !present.has(Number(id)))) {
+      await beat(context);
+      await retire({ context, adapter, attemptId, beforeZoho: () => keepQuotaReserve(context) }, { splynxId, label: `Splynx ${adapter.entity.replace("_", " ")} ${splynxId}` }, "Gone from Splynx.");
+    }
+    after = ids.at(-1)!;
+  }
+}
+
+/**
+ * After an entity's last page: Zoho records of Splynx records that are gone are voided, and a warning is logged when
+ * the run handled a different number than Splynx counts.
+ */
 export async function finishEntity(context: SyncContext, entity: SyncEntity, handled: number): Promise<void> {
+  await sweepGone(context, requireAdapter(entity));
   const expected = await countRecords(context, entity);
   if (expected === handled) return;
   const message = `Splynx counts ${expected} ${entity.replace("_", " ")} records, and this run handled ${handled}: records added or removed during the run, or a listing Splynx cut short.`;

@@ -4,6 +4,8 @@ import { and, eq } from "drizzle-orm";
 import { syncLinks } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing/test-database";
 import { compare } from "@/server/money";
+import { finishRun } from "@/db/queries/runs";
+import { finishEntity } from "./engine";
 import { ORGANIZATION, syncHarness } from "./testing/harness";
 
 const database = useTestDatabase();
@@ -107,7 +109,16 @@ describe("invoices to Zoho", () => {
     expect(after.get(String(toDelete!.id))).toMatchObject({ state: "skipped", message: "Deleted in Splynx. Voided in Zoho." });
     expect(after.get(String(toPay!.id))).toMatchObject({ state: "failed", message: "You cannot edit an invoice that is paid." });
     expect(run).toMatchObject({ updated: 1, failed: 1 });
-    // The voided one costs nothing again; the refused one is tried once more on the next run, then backs off.
+    // An invoice removed from Splynx altogether is found by the sweep after the last page, and voided too.
+    const gone = splynxInvoices.filter(live)[2]!;
+    harness.splynx.store.invoices.remove(Number(gone.id));
+    const { createRun } = await import("@/db/queries/runs");
+    const sweepRun = await createRun(database.db, { tenantId: harness.tenant.id, trigger: "manual", requestedBy: null, entities: ["invoice"] });
+    await finishEntity(harness.context(sweepRun.id), "invoice", 0);
+    expect(org.invoices.get(links.get(String(gone.id))!.zohoId!)!.status).toBe("void");
+    expect((await invoiceLinks(harness.tenant.id)).get(String(gone.id))).toMatchObject({ state: "skipped", message: "Gone from Splynx. Voided in Zoho.", label: `Invoice ${String(gone.number)}` });
+    await finishRun(database.db, { tenantId: harness.tenant.id, runId: sweepRun.id, status: "succeeded" });
+    // The voided ones cost nothing again; the refused one is tried once more on the next run, then backs off.
     expect(await harness.runEntity("invoice")).toMatchObject({ zohoCalls: 1, failed: 1 });
     expect(await harness.runEntity("invoice")).toMatchObject({ zohoCalls: 0, failed: 1 });
   });

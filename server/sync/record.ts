@@ -1,6 +1,6 @@
 // One Splynx record through the engine: decide, claim, look before creating, write to Zoho, link, and log (SPEC §6).
 import { addEntries, claimLink, linkedZohoIds, recordIntent, writeLinkWithEntry, type EntryInput, type Link, type LinkWrite } from "@/db/queries/sync";
-import type { EntryAction } from "@/db/schema";
+import type { EntryAction, SyncEntity } from "@/db/schema";
 import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
 import { ZohoError } from "@/server/zoho/errors";
 import { RecordProblem, type EntityAdapter, type NaturalKey, type Prepared, type SyncContext, type ZohoFacts } from "./entity";
@@ -42,23 +42,33 @@ export type RecordStep<R extends ResourceName> = {
 
 const linkedIn = (link: Link | null | undefined, organizationId: string) => Boolean(link?.zohoId) && link!.organizationId === organizationId;
 
-export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): Promise<Outcome> {
-  const { context, adapter, record, link } = step;
-  const splynxId = String((record as { id: number | string }).id);
-  const base = { tenantId: context.tenantId, entity: adapter.entity, splynxId, label: adapter.label(record) };
-  const finish = async (write: Omit<LinkWrite, keyof typeof base> | null, outcome: Outcome): Promise<Outcome> => {
-    const entry: EntryInput | null = outcome.action === "unchanged" ? null : { entity: adapter.entity, splynxId, action: outcome.action === "busy" ? "warning" : outcome.action, message: outcome.message };
+type Target = { splynxId: string; label: string };
+type Finish = (write: Omit<LinkWrite, "tenantId" | "entity" | "splynxId" | "label"> | null, outcome: Outcome) => Promise<Outcome>;
+
+/** Ends a record's handling: its link and its log entry written together (unchanged records write neither). */
+function finisher(context: SyncContext, entity: SyncEntity, target: Target): Finish {
+  const base = { tenantId: context.tenantId, entity, ...target };
+  return async (write, outcome) => {
+    const entry: EntryInput | null = outcome.action === "unchanged" ? null : { entity, splynxId: target.splynxId, action: outcome.action === "busy" ? "warning" : outcome.action, message: outcome.message };
     if (write) await writeLinkWithEntry(context.db, { link: { ...base, ...write }, runId: context.runId, entry });
     else if (entry) await addEntries(context.db, { tenantId: context.tenantId, runId: context.runId, entries: [entry] });
     return outcome;
   };
-  const kept = (current: Link | null | undefined) => ({ zohoId: current?.zohoId ?? null, organizationId: current?.organizationId ?? null, manual: current?.manual ?? false });
+}
+
+/** What a link keeps through any write: where its Zoho record is, and whether a person paired it. */
+const kept = (current: Link | null | undefined) => ({ zohoId: current?.zohoId ?? null, organizationId: current?.organizationId ?? null, manual: current?.manual ?? false });
+
+export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): Promise<Outcome> {
+  const { context, adapter, record, link } = step;
+  const target = { splynxId: String((record as { id: number | string }).id), label: adapter.label(record) };
+  const finish = finisher(context, adapter.entity, target);
 
   let prepared: Prepared;
   try {
     const eligibility = adapter.eligibility(record, context, linkedIn(link, context.organizationId));
     if (!eligibility.eligible) {
-      if (eligibility.retire && adapter.retire && linkedIn(link, context.organizationId) && link!.fingerprint !== RETIRED) return retire(step, eligibility.rule, finish, kept);
+      if (eligibility.retire && adapter.retire && linkedIn(link, context.organizationId) && link!.fingerprint !== RETIRED) return retire(step, target, eligibility.rule);
       return finish({ ...kept(link), state: "skipped", fingerprint: link?.fingerprint ?? null, message: eligibility.rule }, { action: "skipped", message: eligibility.rule });
     }
     prepared = adapter.prepare(record, context);
@@ -74,7 +84,7 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
   }
 
   await step.beforeZoho();
-  const current = await claimLink(context.db, { ...base, claimId: step.attemptId, claimMs: context.claimMs ?? DEFAULT_CLAIM_MS });
+  const current = await claimLink(context.db, { tenantId: context.tenantId, entity: adapter.entity, ...target, claimId: step.attemptId, claimMs: context.claimMs ?? DEFAULT_CLAIM_MS });
   if (!current) return finish(null, { action: "busy", message: "Another attempt is writing this record right now; it finishes it." });
   const notes = prepared.notes.length ? ` ${prepared.notes.join(" ")}` : "";
   // A Zoho record this attempt created stays linked whatever happens after its create.
@@ -99,14 +109,12 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
   }
 }
 
-type Finish = (write: Omit<LinkWrite, "tenantId" | "entity" | "splynxId" | "label"> | null, outcome: Outcome) => Promise<Outcome>;
-type Kept = (current: Link | null | undefined) => { zohoId: string | null; organizationId: string | null; manual: boolean };
-
-/** Splynx deleted a record that is in Zoho: its Zoho record is ended (voided) once, and the link says so. */
-async function retire<R extends ResourceName>(step: RecordStep<R>, rule: string, finish: Finish, kept: Kept): Promise<Outcome> {
+/** The Zoho record of a record Splynx deleted, or no longer has, is ended (voided) once, and the link says so. */
+export async function retire<R extends ResourceName>(step: Omit<RecordStep<R>, "record" | "link">, target: Target, rule: string): Promise<Outcome> {
   const { context, adapter } = step;
   await step.beforeZoho();
-  const current = await claimLink(context.db, { tenantId: context.tenantId, entity: adapter.entity, splynxId: String((step.record as { id: number }).id), label: adapter.label(step.record), claimId: step.attemptId, claimMs: context.claimMs ?? DEFAULT_CLAIM_MS });
+  const current = await claimLink(context.db, { tenantId: context.tenantId, entity: adapter.entity, ...target, claimId: step.attemptId, claimMs: context.claimMs ?? DEFAULT_CLAIM_MS });
+  const finish = finisher(context, adapter.entity, { splynxId: target.splynxId, label: current?.label ?? target.label });
   if (!current) return finish(null, { action: "busy", message: "Another attempt is writing this record right now; it finishes it." });
   if (!linkedIn(current, context.organizationId) || current.fingerprint === RETIRED) return finish({ ...kept(current), state: "skipped", fingerprint: current.fingerprint, message: rule }, { action: "skipped", message: rule });
   try {
