@@ -79,21 +79,18 @@ describe("sync-run function", () => {
     });
   }, 60_000);
 
-  it("syncs only the entities it was started for: a payments run syncs no customer, claims no success", async () => {
+  it("syncs only the entities it was started for: a payments run with export off exports nothing, customers included", async () => {
     const { tenantId, newRun } = await tenantWith({});
     const run = await newRun(["payment"], "schedule");
     const contactsBefore = zohoContacts();
+    const payments = sandboxSplynx().store.payments.all().length;
 
-    const { result, ctx } = await execute(run);
-    expect(result).toEqual({ status: "failed" });
-    expect(stepIds(ctx)).toEqual(["claim", "count", "payment-page-0"]);
-    expect(await getRun(database.db, { tenantId, runId: run.id })).toMatchObject({
-      status: "failed",
-      error: "This version of Ledgerlink does not sync payments yet.",
-      zohoCalls: 0,
-      progress: { done: 0, total: 0, step: "failed" },
-    });
-    expect(await database.db.select().from(syncLinks).where(eq(syncLinks.tenantId, tenantId))).toEqual([]);
+    const { result } = await execute(run);
+    expect(result).toEqual({ status: "succeeded" });
+    expect(await getRun(database.db, { tenantId, runId: run.id })).toMatchObject({ status: "succeeded", zohoCalls: 0, counts: { skipped: payments, created: 0, failed: 0 } });
+    const links = await database.db.select().from(syncLinks).where(eq(syncLinks.tenantId, tenantId));
+    expect(links).toHaveLength(payments);
+    for (const link of links) expect(link).toMatchObject({ entity: "payment", state: "skipped", message: "Payments export is off in Settings." });
     expect(zohoContacts()).toBe(contactsBefore);
   });
 

@@ -53,19 +53,26 @@ export const SANDBOX_ZOHO = {
 
 type ZohoHolder = { ledgerlinkSandboxZoho?: ZohoSimulator };
 
-/** The process's sandbox Zoho Books; some of its contacts match sandbox Splynx customers, to pair. */
+/**
+ * The process's sandbox Zoho Books; some of its contacts match sandbox Splynx customers, to pair. Splynx's API has no
+ * currency per customer, so the customer billed in another currency is a Zoho contact: the first of the Norwegian
+ * partner's (partner 3) is kept in euros, and its documents need Zoho's exchange rates.
+ */
 export function sandboxZoho(): ZohoSimulator {
   const splynx = sandboxSplynx();
   const holder = globalThis as ZohoHolder;
+  const matching = splynx.store.customers.all().slice(0, 30).filter((customer) => customer.email);
+  const inEuros = matching.find((customer) => String(customer.partner_id) === "3");
   holder.ledgerlinkSandboxZoho ??= createZohoSimulator({
     windowMs: env().sandboxMinuteMs,
     accountsServer: SANDBOX_ZOHO.accountsServer,
     apiDomain: SANDBOX_ZOHO.apiDomain,
-    contacts: splynx.store.customers
-      .all()
-      .slice(0, 30)
-      .filter((customer) => customer.email)
-      .map((customer) => ({ name: String(customer.name), email: String(customer.email), company: customer.category === "company" ? String(customer.name) : undefined })),
+    contacts: matching.map((customer) => ({
+      name: String(customer.name),
+      email: String(customer.email),
+      company: customer.category === "company" ? String(customer.name) : undefined,
+      currencyCode: customer === inEuros ? "EUR" : undefined,
+    })),
     // Any redirect URI: the sandbox serves whatever origin the app runs on.
     clients: [{ ...SANDBOX_ZOHO.app, redirectUris: [] }],
   });

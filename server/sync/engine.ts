@@ -9,6 +9,7 @@ import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
 import { customersAdapter } from "./entities/customers";
 import { creditNotesAdapter } from "./entities/credit-notes";
 import { invoicesAdapter } from "./entities/invoices";
+import { paymentsExportAdapter } from "./entities/payments-export";
 import type { EntityAdapter, SyncContext } from "./entity";
 import { retire, RunStop, syncRecord } from "./record";
 
@@ -22,6 +23,7 @@ const ADAPTERS: { [E in SyncEntity]?: EntityAdapter } = {
   customer: customersAdapter as EntityAdapter,
   invoice: invoicesAdapter as EntityAdapter,
   credit_note: creditNotesAdapter as EntityAdapter,
+  payment: paymentsExportAdapter as EntityAdapter,
 };
 
 /** The entity's adapter, or undefined while this version does not sync it yet. */
@@ -90,9 +92,11 @@ async function recordRejected(context: SyncContext, entity: SyncEntity, rejected
 
 /** Syncs first the records of another entity these need (an invoice's customer) that are not in Zoho yet. */
 async function syncDependencies(context: SyncContext, adapter: EntityAdapter, records: SplynxRecord<ResourceName>[], counts: RunCounts) {
-  if (!adapter.dependsOn) return;
-  const { entity, ids } = adapter.dependsOn;
-  const wanted = [...new Set(ids(records))];
+  for (const { entity, ids } of adapter.dependsOn ?? []) await syncDependency(context, entity, [...new Set(ids(records, context))], counts);
+}
+
+async function syncDependency(context: SyncContext, entity: SyncEntity, wanted: string[], counts: RunCounts) {
+  if (wanted.length === 0) return;
   const links = await linksFor(context.db, { tenantId: context.tenantId, entity, splynxIds: wanted });
   const settled = (id: string) => {
     const link = links.get(id);

@@ -62,10 +62,13 @@ export type EntityAdapter<R extends ResourceName = ResourceName> = {
   create: (context: SyncContext, payload: ZohoRecord) => Promise<Created>;
   /** Steps after a create (mark sent, apply a credit); `resumed` when an interrupted attempt may have done some. */
   finish?: (context: SyncContext, written: { splynxId: string; zohoId: string; resumed: boolean }) => Promise<ZohoFacts | void>;
-  /** Ends the Zoho record of a record Splynx deleted (void). */
-  retire?: (context: SyncContext, zohoId: string) => Promise<void>;
-  /** Records of another entity that must be in Zoho first (an invoice's customer), by their Splynx ids. */
-  dependsOn?: { entity: SyncEntity; ids: (records: SplynxRecord<R>[]) => string[] };
+  /** Ends the Zoho record of a record Splynx deleted (void), and says what it did ("Voided in Zoho."). */
+  retire?: (context: SyncContext, zohoId: string) => Promise<string>;
+  /**
+   * Records of other entities that must be in Zoho first (an invoice's customer), by their Splynx ids, in order; only
+   * for records the settings let through, so a payment that is never exported never exports its customer.
+   */
+  dependsOn?: { entity: SyncEntity; ids: (records: SplynxRecord<R>[], context: SyncContext) => string[] }[];
   /** Loads what `prepare` needs for a page of records (links, mappings, rates) before they are handled. */
   beforePage?: (context: SyncContext, records: SplynxRecord<R>[]) => Promise<void>;
   /** `adopting`: the Zoho record was not made from this payload, so keep what it has besides (contact persons). */

@@ -117,13 +117,14 @@ export async function retire<R extends ResourceName>(step: Omit<RecordStep<R>, "
   const finish = finisher(context, adapter.entity, { splynxId: target.splynxId, label: current?.label ?? target.label });
   if (!current) return finish(null, { action: "busy", message: "Another attempt is writing this record right now; it finishes it." });
   if (!linkedIn(current, context.organizationId) || current.fingerprint === RETIRED) return finish({ ...kept(current), state: "skipped", fingerprint: current.fingerprint, message: rule }, { action: "skipped", message: rule });
+  let done: string;
   try {
-    await adapter.retire!(context, current.zohoId!);
+    done = await adapter.retire!(context, current.zohoId!);
   } catch (error) {
-    const message = `${rule} Voiding it in Zoho failed: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `${rule} Zoho refused to end its record: ${error instanceof Error ? error.message : String(error)}`;
     return finish({ ...kept(current), state: "failed", fingerprint: current.fingerprint, message }, { action: "failed", message });
   }
-  const message = `${rule} Voided in Zoho.`;
+  const message = `${rule} ${done}`;
   return finish({ ...kept(current), state: "skipped", fingerprint: RETIRED, message }, { action: "updated", message });
 }
 

@@ -176,5 +176,7 @@ export class ZohoBooksClient {
   // ---- Customer payments ----
   createPayment = async (body: ZohoRecord) => this.single(await this.request({ method: "POST", path: "/customerpayments", body }), "payment");
   payments = (query: Record<string, string | undefined> = {}) => this.list("/customerpayments", "customerpayments", query);
+  getPayment = async (id: string) => this.single(await this.request({ method: "GET", path: `/customerpayments/${id}` }), "payment");
+  updatePayment = async (id: string, body: ZohoRecord) => this.single(await this.request({ method: "PUT", path: `/customerpayments/${id}`, body }), "payment");
   deletePayment = (id: string) => this.request({ method: "DELETE", path: `/customerpayments/${id}` });
 }

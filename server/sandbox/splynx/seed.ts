@@ -32,6 +32,10 @@ const TAXES = [
   { id: 3, name: "Zero rated", rate: "0.0000" },
   { id: 4, name: "VAT 7.5%", rate: "7.5000" },
 ] as const;
+/** Standard VAT plus a 5 % telecoms levy on voice: an item carries the group's id and its summed rate. */
+const LEVY_GROUP = { id: 5, name: "Telecoms levy group", rate: "25.0000" } as const;
+type SeedTax = (typeof TAXES)[number] | typeof LEVY_GROUP;
+const VOICE = 8;
 
 const pad = (value: number, width: number) => String(value).padStart(width, "0");
 
@@ -73,7 +77,7 @@ function seedReference(store: SplynxStore) {
     store.transactionCategories.insert({ id: index + 1, name, is_base: index < 5 ? "1" : "0", accounting_category_id: null, einvoicing_category_id: 0, einvoicing_private_person_category_id: 0, einvoicing_type_id: 0, einvoicing_private_person_type_id: 0 }),
   );
   for (const tax of TAXES) store.taxes.insert({ ...tax, rate: Number(tax.rate), type: "single", archived: 0, accounting_tax_rates_id: 0, einvoicing_tax_rates_id: 0 });
-  store.taxes.insert({ id: 5, name: "Telecoms levy group", rate: 25, type: "group", archived: 0, accounting_tax_rates_id: 0, einvoicing_tax_rates_id: 0, items: [{ id: 1, type: "tax", apply_to_all_previous: 0, position: 1 }, { id: 2, type: "tax", apply_to_all_previous: 0, position: 2 }] });
+  store.taxes.insert({ id: LEVY_GROUP.id, name: LEVY_GROUP.name, rate: Number(LEVY_GROUP.rate), type: "group", archived: 0, accounting_tax_rates_id: 0, einvoicing_tax_rates_id: 0, items: [{ id: 1, type: "tax", apply_to_all_previous: 0, position: 1 }, { id: 2, type: "tax", apply_to_all_previous: 0, position: 2 }] });
 }
 
 function seedCustomers(store: SplynxStore, random: Random, count: number, today: string) {
@@ -117,7 +121,7 @@ function seedCustomers(store: SplynxStore, random: Random, count: number, today:
   }
 }
 
-type Line = { category: number; description: string; quantity: string; price: string; tax: (typeof TAXES)[number]; periodFrom: string; periodTo: string };
+type Line = { category: number; description: string; quantity: string; price: string; tax: SeedTax; periodFrom: string; periodTo: string };
 
 function itemsWire(lines: Line[], firstItemId: number) {
   return lines.map((line, index) => ({
@@ -193,7 +197,8 @@ function seedDocuments(store: SplynxStore, random: Random, count: number, today:
     const taxFor = () => random.weighted<(typeof TAXES)[number]>([[TAXES[0], 8], [TAXES[1], 1], [TAXES[2], 1], [TAXES[3], 1]]);
     const lines: Line[] = Array.from({ length: random.int(1, 4) }, () => {
       const product = recurring ? random.pick(PLANS) : random.pick(ONE_TIME);
-      const tax = taxFor();
+      const standard = taxFor();
+      const tax = product.category === VOICE && standard === TAXES[0] ? LEVY_GROUP : standard;
       const quantity = product.category === 9 && random.chance(0.3) ? String(random.int(2, 3)) : "1";
       return { category: product.category, description: recurring ? `${product.name} ${periodFrom} – ${periodTo}` : product.name, quantity, price: netOf(product.gross, tax.rate), tax, periodFrom, periodTo };
     });

@@ -45,7 +45,7 @@ describe("Zoho contacts: the currency of a contact with transactions", () => {
     expect(contact.has_transaction).toBe(false);
     const moved = await call("PUT", `/contacts/${contact.contact_id}`, { contact_name: "Ann Lee", currency_id: euro });
     expect(moved.body.contact).toMatchObject({ currency_code: "EUR", has_transaction: false });
-    await call("POST", "/invoices", { customer_id: contact.contact_id, line_items: [{ item_id: item!.item_id, rate: 10, quantity: 1 }] });
+    await call("POST", "/invoices", { customer_id: contact.contact_id, exchange_rate: 0.85, line_items: [{ item_id: item!.item_id, rate: 10, quantity: 1 }] });
     const base = org.baseCurrency.currency_id;
     expect(await call("PUT", `/contacts/${contact.contact_id}`, { contact_name: "Ann Lee", currency_id: base })).toEqual({
       status: 400,

@@ -66,14 +66,14 @@ function contactFields({ org, body, now }: BooksCall, existing?: BooksRecord): B
   };
 }
 
-function createContact(call: BooksCall): Response {
+function createContact(call: BooksCall, status = 201): Response {
   const contact = contactFields(call);
   if (contact instanceof Response) return contact;
   const contactId = call.org.newId();
   const defaults = { contact_type: "customer", status: "active", outstanding_receivable_amount: 0, unused_credits_receivable_amount: 0 };
   const created = { ...defaults, ...contact, contact_id: contactId, created_time: contact.last_modified_time };
   call.org.contacts.set(contactId, created);
-  return envelope(201, { code: 0, message: "The contact has been created", contact: withTransactionFlag(call.org, created) });
+  return envelope(status, { code: 0, message: "The contact has been created", contact: withTransactionFlag(call.org, created) });
 }
 
 function updateContact(call: BooksCall): Response {
@@ -94,7 +94,8 @@ function upsertContact(call: BooksCall): Response {
   const holdsValue = (record: BooksRecord) => ((record.custom_fields as BooksRecord[] | undefined) ?? []).some((field) => field.api_name === key && String(field.value) === value);
   const target = [...org.contacts.values()].find(holdsValue);
   if (!target && request.headers.get("X-Upsert") !== "true") return zohoError(404, 1002, "Contact does not exist.");
-  if (!target) return createContact(call);
+  // contacts.yml documents only a 200 answer for this operation, a create included.
+  if (!target) return createContact(call, 200);
   return updateContact({ ...call, id: String(target.contact_id) });
 }
 

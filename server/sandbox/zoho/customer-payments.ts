@@ -5,7 +5,11 @@ import { settle } from "./invoices";
 import type { BooksRecord } from "./store";
 import { asNumber, subtract } from "./totals";
 
-function createPayment(call: BooksCall): Response {
+/** What a payment has on each invoice, so an update can count it back as owed before it applies again. */
+const appliedBy = (payment: BooksRecord | undefined, invoiceId: string) => String(((payment?.invoices as BooksRecord[] | undefined) ?? []).find((entry) => String(entry.invoice_id) === invoiceId)?.amount_applied ?? 0);
+
+/** Records a payment, or (with `existing`) replaces one: its applications are taken back and the new ones made. */
+function writePayment(call: BooksCall, existing?: BooksRecord): Response {
   const { org, body, now } = call;
   const customer = org.contacts.get(String(body.customer_id));
   if (!customer) return zohoError(400, 1002, "Contact does not exist.");
@@ -17,18 +21,23 @@ function createPayment(call: BooksCall): Response {
     const invoice = org.invoices.get(String(entry.invoice_id));
     if (!invoice || invoice.customer_id !== customer.contact_id) return zohoError(400, 1002, "Invoice does not exist.");
     if (invoice.status === "draft" || invoice.status === "void") return zohoError(400, 4, `Payments cannot be applied to ${String(invoice.status)} invoices.`);
-    if (compare(String(entry.amount_applied), String(invoice.balance)) > 0) return zohoError(400, 4, "The amount applied exceeds the balance due on the invoice.");
+    const owed = add([String(invoice.balance), appliedBy(existing, String(invoice.invoice_id))], 2);
+    if (compare(String(entry.amount_applied), owed) > 0) return zohoError(400, 4, "The amount applied exceeds the balance due on the invoice.");
     applied = add([applied, String(entry.amount_applied)], 2);
     entries.push({ invoice_id: invoice.invoice_id, invoice_number: invoice.invoice_number, date: invoice.date, invoice_amount: invoice.total, amount_applied: Number(entry.amount_applied) });
   }
   if (compare(applied, amount) > 0) return zohoError(400, 4, "The amount applied to invoices exceeds the payment amount.");
+  for (const entry of (existing?.invoices as BooksRecord[] | undefined) ?? []) {
+    const invoice = org.invoices.get(String(entry.invoice_id));
+    if (invoice) settle(call, invoice, negate(String(entry.amount_applied)), "payment_made");
+  }
   for (const entry of entries) settle(call, org.invoices.get(String(entry.invoice_id))!, String(entry.amount_applied), "payment_made");
-  const paymentId = org.newId();
+  const paymentId = existing ? String(existing.payment_id) : org.newId();
   const account = body.account_id ? org.accounts.get(String(body.account_id)) : [...org.accounts.values()].find((candidate) => candidate.account_name === "Undeposited Funds");
   const stamp = zohoTimestamp(now, org.details.timeZone);
   const payment = {
     payment_id: paymentId,
-    payment_number: org.nextPaymentNumber(),
+    payment_number: existing?.payment_number ?? org.nextPaymentNumber(),
     customer_id: customer.contact_id,
     customer_name: customer.contact_name,
     payment_mode: body.payment_mode,
@@ -45,11 +54,11 @@ function createPayment(call: BooksCall): Response {
     invoices: entries.map((entry) => ({ ...entry, balance_amount: org.invoices.get(String(entry.invoice_id))!.balance })),
     invoice_numbers: entries.map((entry) => entry.invoice_number).join(","),
     currency_code: customer.currency_code,
-    created_time: stamp,
+    created_time: existing?.created_time ?? stamp,
     last_modified_time: stamp,
   };
   org.payments.set(paymentId, payment);
-  return envelope(201, { code: 0, message: "The payment has been created.", payment });
+  return existing ? envelope(200, { code: 0, message: "The payment has been updated.", payment }) : envelope(201, { code: 0, message: "The payment has been created.", payment });
 }
 
 function listPayments({ org, params }: BooksCall): Response {
@@ -69,7 +78,11 @@ function listPayments({ org, params }: BooksCall): Response {
 
 export const customerPaymentRoutes: BooksRoutes = {
   "GET /customerpayments": listPayments,
-  "POST /customerpayments": createPayment,
+  "POST /customerpayments": (call) => writePayment(call),
+  "PUT /customerpayments/{payment_id}": (call) => {
+    const existing = call.org.payments.get(call.id);
+    return existing ? writePayment(call, existing) : zohoError(404, 1002, "Payment does not exist.");
+  },
   "GET /customerpayments/{payment_id}": ({ org, id }) => {
     const payment = org.payments.get(id);
     return payment ? envelope(200, { code: 0, message: "success", payment }) : zohoError(404, 1002, "Payment does not exist.");

@@ -1,7 +1,7 @@
 // Invoices (invoices.yml): create with Zoho's numbering and totals, list, read, update, mark sent, void.
 import { add, compare } from "@/server/money";
 import { envelope, invalidValue, matchesTextFilters, page, parseZohoTimestamp, zohoError, zohoTimestamp, type BooksCall, type BooksRoutes } from "./api";
-import { documentSummary, draftDocument, priceLines, today, withTotals, type DocumentKind } from "./documents";
+import { documentSummary, draftDocument, exchangeRateRefusal, priceLines, storeDocument, today, withTotals, type DocumentKind } from "./documents";
 import type { BooksRecord, Organization } from "./store";
 import { asNumber, isZero, subtract } from "./totals";
 
@@ -48,7 +48,7 @@ function createInvoice(call: BooksCall): Response {
   const invoiceId = call.org.newId();
   const invoice = { ...base, invoice_id: invoiceId, due_date: call.body.due_date ?? base.date, payment_made: 0, credits_applied: 0, balance: base.total, status: call.params.get("send") === "true" ? "sent" : "draft" };
   invoice.status = invoiceStatus(invoice, call.now);
-  call.org.invoices.set(invoiceId, invoice);
+  storeDocument(call.org, INVOICE, invoiceId, invoice);
   return envelope(201, { code: 0, message: "The invoice has been created.", invoice });
 }
 
@@ -60,17 +60,27 @@ function updateInvoice({ org, id, params, body, now }: BooksCall): Response {
   if (status === "paid" || status === "void") return zohoError(400, 1067, `You cannot edit an invoice that is ${status}.`);
   if (body.invoice_number && body.invoice_number !== invoice.invoice_number) {
     if (params.get("ignore_auto_number_generation") !== "true") return zohoError(400, 4, "Invalid value passed for invoice_number: pass ignore_auto_number_generation=true to change it.");
-    if ([...org.invoices.values()].some((other) => other.invoice_number === body.invoice_number)) return zohoError(400, 1001, `Invoice number ${String(body.invoice_number)} already exists. Please enter a different one.`);
+    if (org.numbers.invoice_number.has(String(body.invoice_number))) return zohoError(400, 1001, `Invoice number ${String(body.invoice_number)} already exists. Please enter a different one.`);
   }
   // Line items are replaced as a whole: a line left out is deleted.
   const priced = priceLines(org, (body.line_items as BooksRecord[] | undefined) ?? (invoice.line_items as BooksRecord[]));
   if (priced.error) return priced.error;
-  const updated = withTotals({ ...invoice, ...body, last_modified_time: zohoTimestamp(now, org.details.timeZone) }, priced.lines);
+  const currency = org.currencies.get(String(body.currency_id ?? invoice.currency_id));
+  if (!currency) return zohoError(400, 1002, "Currency does not exist.");
+  const exchangeRate = currency.is_base_currency ? 1 : (body.exchange_rate ?? (currency.currency_id === invoice.currency_id ? invoice.exchange_rate : undefined));
+  const foreignRefusal = exchangeRateRefusal(currency, exchangeRate);
+  if (foreignRefusal) return foreignRefusal;
+  // The document keeps the tax rounding it was created with (UNVERIFIED; Zoho FSM's help says a clone keeps its
+  // parent's rounding preference, the nearest documented behaviour).
+  const changes = { ...body, currency_id: currency.currency_id, currency_code: currency.currency_code, exchange_rate: exchangeRate, tax_rounding: invoice.tax_rounding };
+  const updated = withTotals(org, { ...invoice, ...changes, last_modified_time: zohoTimestamp(now, org.details.timeZone) }, priced.lines);
   const paid = subtract(String(invoice.total), String(invoice.balance));
   updated.balance = asNumber(subtract(String(updated.total), paid));
   if (compare(String(updated.balance), "0") < 0) return zohoError(400, 4, "The invoice total cannot be less than the amount already paid or credited.");
   updated.status = invoiceStatus(updated, now);
   org.invoices.set(id, updated);
+  org.numbers.invoice_number.delete(String(invoice.invoice_number));
+  org.numbers.invoice_number.set(String(updated.invoice_number), id);
   return envelope(200, { code: 0, message: "Invoice information has been updated.", invoice: updated });
 }
 

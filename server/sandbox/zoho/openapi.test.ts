@@ -47,4 +47,23 @@ describe("Zoho's OpenAPI contract", () => {
     expect(["ann@example.net", "ann.o'brien+isp@mail.example.co.uk", ""].map(isZohoEmail)).toEqual([true, true, true]);
     expect(["ann@example.net,bob@example.net", "ann @example.net", "ann@example", "Ann <ann@example.net>", "ann@@example.net"].map(isZohoEmail)).toEqual([false, false, false, false, false]);
   });
+
+  it("checks answers against the operation's response schema, with the files' known defects mended", () => {
+    const get = contract.operation("GET", "/invoices/2646610000000114330")!;
+    expect(contract.checkResponse(get, 200, { code: 0, message: "success", invoice: { invoice_id: "1", total: 12.5, balance: 12.5, taxes: [{ tax_name: "VAT 20%", tax_amount: 2.08 }] } })).toEqual([]);
+    expect(contract.checkResponse(get, 200, { code: 0, invoice: { invoice_id: 1, date: "01/11/2026" } })).toEqual([
+      { path: "/invoice/invoice_id", message: "must be string" },
+      { path: "/invoice/date", message: 'must match format "zoho-date"' },
+    ]);
+    // Error answers have no schema in the files; a status the operation does not document is a problem of its own.
+    expect(contract.checkResponse(get, 404, { code: 1002, message: "Invoice does not exist." })).toEqual([]);
+    expect(contract.checkResponse(contract.operation("PUT", "/contacts")!, 201, { code: 0 })).toEqual([{ path: "(status)", message: "update_contact_using_custom_field documents no 201 answer (documented: 200)" }]);
+    // A percentage discount is written "10.00%"; the payments list key is customerpayments and its rows are checked.
+    expect(contract.checkResponse(get, 200, { invoice: { discount: "10.00%", line_items: [{ discount: 2.5 }] } })).toEqual([]);
+    expect(contract.checkResponse(get, 200, { invoice: { discount: "ten" } })).not.toEqual([]);
+    const payments = contract.operation("GET", "/customerpayments")!;
+    expect(contract.checkResponse(payments, 200, { customerpayments: [{ payment_id: 5 }], page_context: { page: 1 } })).toEqual([{ path: "/customerpayments/0/payment_id", message: "must be string" }]);
+    const notes = contract.operation("GET", "/creditnotes")!;
+    expect(contract.checkResponse(notes, 200, { creditnotes: [{ creditnote_id: "1", total: 10 }], page_context: { page: 1, has_more_page: false } })).toEqual([]);
+  });
 });

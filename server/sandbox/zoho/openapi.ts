@@ -4,11 +4,24 @@ import path from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parse } from "yaml";
 
-/** A documented operation, its body's schema and the longest value each of its query parameters takes. */
-export type Operation = { method: string; pattern: RegExp; template: string; operationId: string; body?: string; queryLimits: Record<string, number> };
+/** A documented operation: its body's schema, its answers' schemas by status, and its query parameters' longest values. */
+export type Operation = {
+  /** The spec file it is documented in (`invoices`, `contacts`, …). */
+  file: string;
+  method: string;
+  pattern: RegExp;
+  template: string;
+  operationId: string;
+  body?: string;
+  responses: Record<string, string>;
+  queryLimits: Record<string, number>;
+};
 
 /** What is wrong with a request; `rule` names the limits the files state in prose rather than as schema keywords. */
 export type RequestProblem = { path: string; message: string; rule?: "max-length" | "email" | "date"; field?: string };
+
+/** What in an answer its operation's response schema does not describe. */
+export type ResponseProblem = { path: string; message: string };
 
 type SchemaNode = {
   $ref?: string;
@@ -22,9 +35,11 @@ type SchemaNode = {
   allOf?: SchemaNode[];
   anyOf?: SchemaNode[];
   oneOf?: SchemaNode[];
+  pattern?: string;
 };
 type Parameter = { $ref?: string; name?: string; in?: string; description?: string };
-type OperationObject = { operationId?: string; parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } };
+type Content = { content?: Record<string, { schema?: { $ref?: string } }> };
+type OperationObject = { operationId?: string; parameters?: Parameter[]; requestBody?: Content; responses?: Record<string, Content> };
 type SpecDocument = {
   paths: Record<string, Record<string, OperationObject> & { parameters?: Parameter[] }>;
   components: { schemas: Record<string, SchemaNode>; parameters?: Record<string, Parameter> };
@@ -33,8 +48,40 @@ type SpecDocument = {
 // Reference §10: top-level `invoice_id`/`amount_applied` are listed as required but belong inside `invoices[]`.
 const MISPLACED_REQUIRED = new Set(["invoice_id", "amount_applied"]);
 
-function mendDefects(schema: SchemaNode, name: string) {
+// Reference §10 and §3.9: amounts typed string in places; Zoho sends numbers (books-java-wrappers parses them as
+// doubles; public payloads of real invoice answers carry `"total": 1.08`, `"tax_amount": 0.08`). credit-notes.yml's
+// `tax_amount` ("applied to the subscription", a Zoho Billing description) is read as invoices.yml types it: UNVERIFIED.
+const AMOUNTS_TYPED_STRING = new Set(["total", "balance", "tax_amount"]);
+
+// Reference §10: `page_context` is typed as an array in invoices.yml; every answer, and the other files, make it an object.
+const PAGE_CONTEXT = { type: "object" } as const;
+
+// invoices.yml types `discount` as a number yet describes "a percentage (e.g., 12.5 for 12.5%) … or a fixed amount";
+// Books writes a percentage as a string, `"discount": "10.00%"` (the sales order sample of Zoho's webhook docs and
+// estimates in public fixtures), so a number is an amount and "N%" a percentage.
+const PERCENT_OR_AMOUNT: SchemaNode = { anyOf: [{ type: "number" }, { type: "string", pattern: "^-?\\d+(\\.\\d+)?%$" }] };
+
+function mendDefects(schema: SchemaNode, name: string, file: string) {
+  if (name === "discount" && (file === "invoices" || file === "credit-notes") && schema.type === "number") {
+    delete schema.type;
+    delete schema.format;
+    Object.assign(schema, PERCENT_OR_AMOUNT);
+  }
   if (schema.required && /payment|credit-to-an-invoice/.test(name)) schema.required = schema.required.filter((field) => !MISPLACED_REQUIRED.has(field));
+  if (AMOUNTS_TYPED_STRING.has(name) && schema.type === "string") schema.type = "number";
+  if (name === "page_context" && schema.type === "array") {
+    delete schema.items;
+    Object.assign(schema, PAGE_CONTEXT);
+  }
+  const properties = schema.properties ?? {};
+  if (properties.page_context?.type === "array") properties.page_context = { ...PAGE_CONTEXT };
+  // Reference §3.11: the payments list key is `customerpayments` in every real answer, `customer_payments` in the file.
+  if (file === "customer-payments" && properties.customer_payments) {
+    properties.customerpayments = properties.customer_payments;
+    delete properties.customer_payments;
+  }
+  // credit-notes.yml types the list's `creditnotes` as one object; the answer (and the key's plural) is an array of them.
+  if (name === "list-all-credit-notes-response" && properties.creditnotes?.type === "object") properties.creditnotes = { type: "array", items: properties.creditnotes };
 }
 
 // Limits Zoho's API pages state that this copy of the files leaves out: "contact_name … Display Name of the contact.
@@ -115,21 +162,27 @@ export class OpenApiContract {
       const { schemas } = document.components;
       for (const [field, limit] of Object.entries(OMITTED_LIMITS[id] ?? {})) if (schemas[field]) schemas[field].maxLength = limit;
       for (const [name, schema] of Object.entries(schemas)) {
-        mendDefects(schema, name);
+        mendDefects(schema, name, id);
         applyDescribedRules(schema, name);
       }
       ajv.addSchema({ components: document.components }, id);
       for (const [template, methods] of Object.entries(document.paths)) {
         for (const [method, operation] of Object.entries(methods)) {
           if (method === "parameters" || !(operation as OperationObject).operationId) continue;
-          const { operationId, requestBody, parameters = [] } = operation as OperationObject;
+          const { operationId, requestBody, responses = {}, parameters = [] } = operation as OperationObject;
           const reference = requestBody?.content?.["application/json"]?.schema?.$ref;
+          const answers = Object.entries(responses).flatMap(([status, answer]) => {
+            const schema = answer.content?.["application/json"]?.schema?.$ref;
+            return schema ? [[status, `${id}${schema}`] as const] : [];
+          });
           this.operations.push({
+            file: id,
             method: method.toUpperCase(),
             template,
             operationId: operationId!,
             pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`),
             body: reference ? `${id}${reference}` : undefined,
+            responses: Object.fromEntries(answers),
             queryLimits: queryLimits([...(methods.parameters ?? []), ...parameters], document.components),
           });
         }
@@ -144,11 +197,16 @@ export class OpenApiContract {
     return candidates.sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0))[0];
   }
 
+  private validator(reference: string): ValidateFunction {
+    let validate = this.validators.get(reference);
+    if (!validate) this.validators.set(reference, (validate = this.ajv.compile({ $ref: reference })));
+    return validate;
+  }
+
   /** What is wrong with a body for this operation, by Zoho's schema and the limits its descriptions state. */
   check(operation: Operation, body: unknown): RequestProblem[] {
     if (!operation.body) return [];
-    let validate = this.validators.get(operation.body);
-    if (!validate) this.validators.set(operation.body, (validate = this.ajv.compile({ $ref: operation.body })));
+    const validate = this.validator(operation.body);
     if (validate(body)) return [];
     return (validate.errors ?? []).map((error): RequestProblem => {
       const field = error.instancePath.split("/").filter((segment) => segment && !/^\d+$/.test(segment)).pop() ?? "";
@@ -156,6 +214,20 @@ export class OpenApiContract {
       const missing = "missingProperty" in error.params ? ` (${String(error.params.missingProperty)})` : "";
       return { path: error.instancePath || "(body)", message: `${error.message ?? "is invalid"}${missing}`, ...(rule ? { rule, field } : {}) };
     });
+  }
+
+  /**
+   * What a successful answer carries that the operation's response schema does not describe (types, formats and the
+   * limits in descriptions); fields the schema leaves out are allowed, as the files declare no `additionalProperties`.
+   * An error answer has no schema in the files (reference §10), so only 2xx answers are checked.
+   */
+  checkResponse(operation: Operation, status: number, body: unknown): ResponseProblem[] {
+    if (status < 200 || status > 299) return [];
+    const reference = operation.responses[String(status)];
+    if (!reference) return [{ path: "(status)", message: `${operation.operationId} documents no ${status} answer (documented: ${Object.keys(operation.responses).join(", ") || "none"})` }];
+    const validate = this.validator(reference);
+    if (validate(body)) return [];
+    return (validate.errors ?? []).map((error) => ({ path: error.instancePath || "(body)", message: error.message ?? "is invalid" }));
   }
 
   /** Query parameters longer than the operation's documented Max-length. */

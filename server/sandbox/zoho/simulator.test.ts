@@ -10,7 +10,7 @@ let zoho: ZohoSimulator;
 
 beforeEach(() => {
   clock = Date.UTC(2026, 10, 2, 9);
-  zoho = createZohoSimulator({ accountsServer: ACCOUNTS, apiDomain: API, now: () => clock, windowMs: 1000, contacts: [{ name: "Zoë O'Brien", email: "zoe@example.net" }], clients: [{ clientId: "client-1", clientSecret: "secret-1", redirectUris: ["https://app.test/callback"] }] });
+  zoho = createZohoSimulator({ accountsServer: ACCOUNTS, apiDomain: API, now: () => clock, windowMs: 1000, checkResponses: true, contacts: [{ name: "Zoë O'Brien", email: "zoe@example.net" }], clients: [{ clientId: "client-1", clientSecret: "secret-1", redirectUris: ["https://app.test/callback"] }] });
 });
 
 const form = (values: Record<string, string>) => new URLSearchParams(values).toString();

@@ -8,7 +8,8 @@ import { customerPaymentRoutes } from "./customer-payments";
 import { invoiceRoutes } from "./invoices";
 import { createLimits } from "./limits";
 import { createAccountsServer } from "./oauth";
-import { OpenApiContract, type RequestProblem } from "./openapi";
+import { OpenApiContract, type Operation, type RequestProblem } from "./openapi";
+import { organizationRoutes, organizationSummary } from "./organizations";
 import { settingsRoutes } from "./settings";
 import { createZohoStore, seedZoho, type BooksRecord, type OrganizationPreferences, type ZohoSeed } from "./store";
 import { recordPage } from "./web";
@@ -38,10 +39,19 @@ export type ZohoSimulatorOptions = ZohoSeed & {
   tokenThrottle?: { max: number; windowMs: number };
   /** Preferences every seeded organization starts with (each can be changed later with `setPreferences`). */
   preferences?: Partial<OrganizationPreferences>;
+  /**
+   * Tests: throw when a successful answer of the sync's resources (RESPONSE_CHECKED) does not match its operation's
+   * response schema in Zoho's files, so clients are tested against what Zoho documents, not what the simulator sends.
+   */
+  checkResponses?: boolean;
 };
 
-const ROUTES: BooksRoutes = { ...settingsRoutes, ...contactRoutes, ...invoiceRoutes, ...creditNoteRoutes, ...customerPaymentRoutes };
+const ROUTES: BooksRoutes = { ...organizationRoutes, ...settingsRoutes, ...contactRoutes, ...invoiceRoutes, ...creditNoteRoutes, ...customerPaymentRoutes };
 const NOT_AUTHORIZED = "You are not authorized to perform this operation";
+
+// Items, accounts and bank accounts are left out: items.yml types `tax_percentage` as a string ("70%") where the
+// simulator sends the tax's number, and which one Books sends is UNVERIFIED.
+const RESPONSE_CHECKED = new Set(["organizations", "contacts", "invoices", "credit-notes", "customer-payments", "currency", "taxes"]);
 
 /**
  * Refuses a request its operation's schema or stated limits reject. Zoho's wording for schema failures is not
@@ -74,6 +84,13 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
     tokenThrottle: options.tokenThrottle ?? { max: 10, windowMs: 600_000 },
   });
 
+  async function answer(operation: Operation, response: Response): Promise<Response> {
+    if (!options.checkResponses || !RESPONSE_CHECKED.has(operation.file)) return response;
+    const problems = contract.checkResponse(operation, response.status, await response.clone().json());
+    if (problems.length > 0) throw new Error(`${operation.method} ${operation.template} answered outside ${operation.responses[String(response.status)] ?? "its documented statuses"}: ${problems.map((problem) => `${problem.path} ${problem.message}`).join("; ")}`);
+    return response;
+  }
+
   async function books(request: Request, url: URL, apiPath: string): Promise<Response> {
     const tokenValue = /^Zoho-oauthtoken (\S+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
     if (!tokenValue) return zohoError(401, 14, "The request could not be authenticated as the authentication value you entered is invalid. Enter a valid authentication value and try again.");
@@ -85,7 +102,7 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
 
     if (apiPath === "/organizations" && method === "GET") {
       count("GET /organizations");
-      return envelope(200, { code: 0, message: "success", organizations: userOrgs.map((id) => store.organizations.get(id)!.summary()) });
+      return answer(contract.operation(method, apiPath)!, envelope(200, { code: 0, message: "success", organizations: userOrgs.map((id) => organizationSummary(store.organizations.get(id)!)) }));
     }
     const org = store.organizations.get(params.get("organization_id") ?? "");
     // A missing or foreign organization surfaces as 57, like a missing scope or a wrong data centre.
@@ -118,7 +135,7 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
         ? route({ org, request, id, params, body, now: now() })
         : zohoError(405, 37, "The HTTP method is not allowed for the requested resource");
       for (const [name, value] of Object.entries(gate.headers)) response.headers.set(name, value);
-      return response;
+      return answer(operation, response);
     } finally {
       gate.release();
     }

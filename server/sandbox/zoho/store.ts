@@ -13,9 +13,15 @@ export type BooksRecord = Record<string, unknown>;
 export type OrganizationPreferences = {
   /** Settings → Customers and Vendors: "Allow duplicates for customer and vendor display name" (Zoho's default: on). */
   allowDuplicateDisplayNames: boolean;
+  /**
+   * Where tax is rounded: per line (`item_level`) or once per tax on the whole document (`entity_level`). Real answers
+   * carry it on each invoice as `tax_rounding` ("entity_level" and "item_level" both seen in public payloads of Books
+   * answers); which screen sets it, and Zoho's default, are UNVERIFIED. The simulator's default keeps its line rounding.
+   */
+  taxRounding: "item_level" | "entity_level";
 };
 
-const DEFAULT_PREFERENCES: OrganizationPreferences = { allowDuplicateDisplayNames: true };
+const DEFAULT_PREFERENCES: OrganizationPreferences = { allowDuplicateDisplayNames: true, taxRounding: "item_level" };
 
 /** One organization's Books data; ids are 19-digit strings, as Zoho's are. */
 export class Organization {
@@ -27,6 +33,12 @@ export class Organization {
   readonly invoices = new Map<string, BooksRecord>();
   readonly creditNotes = new Map<string, BooksRecord>();
   readonly payments = new Map<string, BooksRecord>();
+  /** Document numbers in use, to the id of the document holding each, so a duplicate is found without a scan. */
+  readonly numbers = { invoice_number: new Map<string, string>(), creditnote_number: new Map<string, string>() };
+  /** The taxes each tax group adds up, by group id (taxes.yml: a group's `taxes`, read with GET /settings/taxgroups/{id}). */
+  readonly taxGroups = new Map<string, string[]>();
+  /** Exchange rates by currency id, oldest first (currency.yml: `exchange_rate_id`, `effective_date`, `rate`). */
+  readonly exchangeRates = new Map<string, BooksRecord[]>();
   /** Request start times inside the current rate window, and the day's count. */
   readonly limits = { recent: [] as number[], inFlight: 0, day: "", usedToday: 0 };
   readonly preferences: OrganizationPreferences = { ...DEFAULT_PREFERENCES };
@@ -48,31 +60,6 @@ export class Organization {
 
   get baseCurrency(): BooksRecord {
     return [...this.currencies.values()].find((currency) => currency.is_base_currency)!;
-  }
-
-  summary(): BooksRecord {
-    const base = this.baseCurrency;
-    return {
-      organization_id: this.id,
-      name: this.details.name,
-      contact_name: "Finance Team",
-      email: "finance@sandbox.example",
-      is_default_org: false,
-      plan_type: Object.keys(PLAN_LIMITS).indexOf(this.details.plan),
-      plan_name: this.details.plan.toUpperCase(),
-      plan_period: "yearly",
-      language_code: "en",
-      fiscal_year_start_month: 0,
-      account_created_date: "2024-01-15",
-      time_zone: this.details.timeZone,
-      is_org_active: true,
-      currency_id: base.currency_id,
-      currency_code: base.currency_code,
-      currency_symbol: base.currency_symbol,
-      currency_format: "###,##0.00",
-      price_precision: 2,
-      tax_group_enabled: true,
-    };
   }
 }
 
@@ -113,7 +100,8 @@ const TAXES: [string, number][] = [
   ["VAT 7.5%", 7.5],
 ];
 
-export type SeedContact = { name: string; email: string; company?: string };
+/** A contact an organization starts with; `currencyCode` for a customer billed in another currency than the base. */
+export type SeedContact = { name: string; email: string; company?: string; currencyCode?: string };
 
 function seedOrganization(org: Organization, contacts: SeedContact[]) {
   for (const [code, name, symbol, base] of [[org.details.currencyCode, "Pound Sterling", "£", true], ["EUR", "Euro", "€", false], ["USD", "US Dollar", "$", false]] as const) {
@@ -133,11 +121,17 @@ function seedOrganization(org: Organization, contacts: SeedContact[]) {
     org.taxes.set(id, { tax_id: id, tax_name: name, tax_percentage: percentage, tax_type: "tax", is_value_added: true, is_default_tax: name === "VAT 20%", is_editable: true });
   }
   const groupId = org.newId();
-  org.taxes.set(groupId, { tax_id: groupId, tax_name: "VAT + telecoms levy", tax_percentage: 25, tax_type: "tax_group", is_value_added: true, is_default_tax: false, is_editable: true, taxes: [org.taxes.get(taxIds[0]!), org.taxes.get(taxIds[1]!)] });
+  // Listed among the taxes as real answers list groups (`"tax_type": "tax_group"` with the summed percentage, as public
+  // payloads of GET /settings/taxes show); its members only through GET /settings/taxgroups/{id} (taxes.yml).
+  org.taxes.set(groupId, { tax_id: groupId, tax_name: "VAT + telecoms levy", tax_percentage: 25, tax_type: "tax_group", is_value_added: true, is_default_tax: false, is_editable: true });
+  org.taxGroups.set(groupId, [taxIds[0]!, taxIds[1]!]);
   for (const name of ITEMS) {
     const id = org.newId();
-    org.items.set(id, { item_id: id, name, status: "active", description: "", rate: 0, unit: "", tax_id: taxIds[0], tax_name: "VAT 20%", tax_percentage: 20, tax_type: "tax", sku: "", product_type: "service", item_type: "sales", account_id: accountIds.get("Sales"), account_name: "Sales" });
+    // The rounding item carries no tax, so the difference it absorbs adds no tax of its own.
+    const tax = name === "Rounding" ? { tax_id: "", tax_name: "", tax_percentage: 0 } : { tax_id: taxIds[0], tax_name: "VAT 20%", tax_percentage: 20 };
+    org.items.set(id, { item_id: id, name, status: "active", description: "", rate: 0, unit: "", ...tax, tax_type: "tax", sku: "", product_type: "service", item_type: "sales", account_id: accountIds.get("Sales"), account_name: "Sales" });
   }
+  const currencyOf = (contact: SeedContact) => [...org.currencies.values()].find((currency) => currency.currency_code === (contact.currencyCode ?? org.details.currencyCode))!;
   for (const contact of contacts) {
     const id = org.newId();
     const [first, ...rest] = contact.name.split(" ");
@@ -149,8 +143,8 @@ function seedOrganization(org: Organization, contacts: SeedContact[]) {
       contact_type: "customer",
       customer_sub_type: contact.company ? "business" : "individual",
       status: "active",
-      currency_id: org.baseCurrency.currency_id,
-      currency_code: org.details.currencyCode,
+      currency_id: currencyOf(contact).currency_id,
+      currency_code: currencyOf(contact).currency_code,
       billing_address: { attention: "", address: "", street2: "", city: "", state: "", zip: "", country: "", phone: "", fax: "" },
       contact_persons: [{ contact_person_id: personId, first_name: first ?? "", last_name: rest.join(" "), email: contact.email, phone: "", mobile: "", is_primary_contact: true }],
       primary_contact_id: personId,
@@ -159,6 +153,28 @@ function seedOrganization(org: Organization, contacts: SeedContact[]) {
       created_time: "2025-03-01T10:00:00+0000",
       last_modified_time: "2025-03-01T10:00:00+0000",
     });
+  }
+  seedExchangeRates(org);
+}
+
+// Rates on the first of each month from January 2024 to November 2026, as a person keeping them by hand (or Zoho's feed)
+// would: what 1 EUR and 1 USD are worth in pounds.
+const RATE_MONTHS = 35;
+const RATE_SERIES: Record<string, (month: number) => number> = {
+  EUR: (month) => 840_000 + ((month * 7) % 13) * 1_200,
+  USD: (month) => 760_000 + ((month * 5) % 11) * 1_500,
+};
+
+function seedExchangeRates(org: Organization) {
+  for (const currency of org.currencies.values()) {
+    const series = RATE_SERIES[String(currency.currency_code)];
+    if (currency.is_base_currency || !series) continue;
+    const rates = Array.from({ length: RATE_MONTHS }, (_, month): BooksRecord => {
+      const effectiveDate = new Date(Date.UTC(2024, month, 1)).toISOString().slice(0, 10);
+      return { exchange_rate_id: org.newId(), currency_id: currency.currency_id, currency_code: currency.currency_code, effective_date: effectiveDate, rate: series(month) / 1_000_000 };
+    });
+    org.exchangeRates.set(String(currency.currency_id), rates);
+    Object.assign(currency, { exchange_rate: rates.at(-1)!.rate, effective_date: rates.at(-1)!.effective_date });
   }
 }
 

@@ -85,9 +85,14 @@ export function pageState(context: SyncContext): PageState {
 
 /** SPEC §6.2: what keeps a document out of Zoho, with the rule a person reads. */
 export function documentEligibility(record: SplynxDocument, context: SyncContext, what: "invoice" | "credit note"): Eligibility {
-  if (record.status === "deleted") return { eligible: false, rule: "Deleted in Splynx.", retire: true };
   const customer = pageState(context).customers.get(String(record.customer_id));
-  if (customer?.state === "skipped") return { eligible: false, rule: `Customer ${record.customer_id} is not exported: ${customer.message ?? ""}`.trim() };
+  if (record.status !== "deleted" && customer?.state === "skipped") return { eligible: false, rule: `Customer ${record.customer_id} is not exported: ${customer.message ?? ""}`.trim() };
+  return ownEligibility(record, context, what);
+}
+
+/** The rules a document meets on its own, before its customer is known: these decide whether the customer is needed. */
+export function ownEligibility(record: SplynxDocument, context: SyncContext, what: "invoice" | "credit note"): Eligibility {
+  if (record.status === "deleted") return { eligible: false, rule: "Deleted in Splynx.", retire: true };
   const from = context.settings.general.exportFromDate;
   if (from && record.date_created && record.date_created < from) return { eligible: false, rule: `Dated ${record.date_created}, before the export-from date ${from}.` };
   if (record.items.length === 0) return { eligible: false, rule: `The ${what} has no items.` };

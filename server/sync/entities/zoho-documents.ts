@@ -5,7 +5,7 @@ import { compare } from "@/server/money";
 import type { ZohoBooksClient, ZohoRecord } from "@/server/zoho/books";
 import { ZohoError } from "@/server/zoho/errors";
 import { RecordProblem, type EntityAdapter, type SyncContext, type ZohoFacts } from "../entity";
-import { closedBody, documentBody, documentEligibility, loadDocumentPage, totalGap, type SplynxDocument } from "./documents";
+import { closedBody, documentBody, documentEligibility, loadDocumentPage, ownEligibility, totalGap, type SplynxDocument } from "./documents";
 
 /** How one kind of Zoho document is written and found. */
 export type ZohoDocumentApi = {
@@ -62,7 +62,7 @@ export function zohoDocumentAdapter<R extends "invoices" | "creditNotes">(
     entity: api.entity,
     resource,
     label: (record) => `${api.noun[0]!.toUpperCase()}${api.noun.slice(1)} ${(record as SplynxDocument).number}`,
-    dependsOn: { entity: "customer", ids: (records) => (records as SplynxDocument[]).map((record) => String(record.customer_id)) },
+    dependsOn: [{ entity: "customer", ids: (records, context) => (records as SplynxDocument[]).filter((record) => ownEligibility(record, context, api.noun).eligible).map((record) => String(record.customer_id)) }],
     async beforePage(context, records) {
       await loadDocumentPage(context, records as SplynxDocument[]);
       await options.beforePage?.(context, records);
@@ -97,6 +97,9 @@ export function zohoDocumentAdapter<R extends "invoices" | "creditNotes">(
     },
     update: async (context, zohoId, payload) => correctTotal(api, context, zohoId, payload, await api.update(context.books, zohoId, forZoho(payload))),
     finish: options.finish,
-    retire: async (context, zohoId) => void (await api.void(context.books, zohoId)),
+    async retire(context, zohoId) {
+      await api.void(context.books, zohoId);
+      return "Voided in Zoho.";
+    },
   };
 }

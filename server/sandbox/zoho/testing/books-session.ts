@@ -10,9 +10,12 @@ const CLIENT = { clientId: "client-1", clientSecret: "secret-1", redirectUris: [
 // any: tests read Zoho's JSON by path, the way assertions on a wire format do.
 export type BooksAnswer = { status: number; body: Record<string, any> };
 
-/** A simulator and an access token obtained through its consent page and token endpoint. */
+/**
+ * A simulator and an access token obtained through its consent page and token endpoint; every successful answer is
+ * checked against its operation's response schema in Zoho's files.
+ */
 export async function booksSession(options: Partial<ZohoSimulatorOptions> = {}) {
-  const zoho = createZohoSimulator({ accountsServer: ACCOUNTS, apiDomain: API, clients: [CLIENT], ...options });
+  const zoho = createZohoSimulator({ accountsServer: ACCOUNTS, apiDomain: API, clients: [CLIENT], checkResponses: true, ...options });
   const form = (values: Record<string, string>) => new URLSearchParams(values).toString();
   const authorize = `${ACCOUNTS}/oauth/v2/auth?${form({ client_id: CLIENT.clientId, redirect_uri: CLIENT.redirectUris[0]!, scope: "ZohoBooks.fullaccess.all", response_type: "code", access_type: "offline" })}`;
   const consent = await zoho.handle(new Request(authorize, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form({ decision: "accept", user: "books-admin@sandbox.example" }) }));
