@@ -199,7 +199,7 @@ export const referenceRecords = pgTable(
     kind: text("kind").$type<ReferenceKind>().notNull(),
     externalId: text("external_id").notNull(),
     name: text("name").notNull(),
-    details: jsonb("details").$type<{ percentage?: string; accountType?: string; currencyCode?: string; active?: boolean; used?: boolean }>().notNull().default({}),
+    details: jsonb("details").$type<{ percentage?: string; taxType?: string; accountType?: string; currencyCode?: string; active?: boolean; used?: boolean }>().notNull().default({}),
     loadedAt: timestamp("loaded_at", { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.kind, t.externalId] })],

@@ -31,7 +31,7 @@ export async function loadReferenceData(sources: { splynx: SplynxClient; books: 
   return [
     ...items.map((item) => ({ kind: "zoho_item" as const, externalId: String(item.item_id), name: String(item.name), details: { active: item.status !== "inactive" } })),
     ...accounts.map((account) => ({ kind: "zoho_account" as const, externalId: String(account.account_id), name: String(account.account_name), details: { accountType: String(account.account_type), active: account.is_active !== false } })),
-    ...taxes.map((tax) => ({ kind: "zoho_tax" as const, externalId: String(tax.tax_id), name: String(tax.tax_name), details: { percentage: String(tax.tax_percentage ?? 0) } })),
+    ...taxes.map((tax) => ({ kind: "zoho_tax" as const, externalId: String(tax.tax_id), name: String(tax.tax_name), details: { percentage: String(tax.tax_percentage ?? 0), taxType: String(tax.tax_type ?? "tax") } })),
     ...currencies.map((currency) => ({ kind: "zoho_currency" as const, externalId: String(currency.currency_id), name: String(currency.currency_code), details: { currencyCode: String(currency.currency_code) } })),
     ...categories.map((category) => ({ kind: "splynx_category" as const, externalId: String(category.id), name: category.name, details: { used: used.categories.has(String(category.id)) } })),
     ...methods.map((method) => ({ kind: "splynx_payment_method" as const, externalId: String(method.id), name: method.name, details: { active: method.is_active, used: used.methods.has(String(method.id)) } })),

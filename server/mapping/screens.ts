@@ -4,7 +4,7 @@ import type { MappingKind, ReferenceKind } from "@/db/schema";
 /** Case, spaces and punctuation don't make two names different. */
 export const normaliseName = (name: string) => name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
 
-export type Reference = { kind: ReferenceKind; externalId: string; name: string; details: { percentage?: string; accountType?: string; currencyCode?: string; active?: boolean; used?: boolean } };
+export type Reference = { kind: ReferenceKind; externalId: string; name: string; details: { percentage?: string; taxType?: string; accountType?: string; currencyCode?: string; active?: boolean; used?: boolean } };
 export type Target = { value: string; label: string; percentage?: string };
 export type MappingRow = { splynxId: string; name: string; used: boolean; percentage?: string; current: string | null; currentMissing: boolean; suggestion: Target | null };
 export type MappingScreen = { kind: MappingKind; rows: MappingRow[]; targets: Target[]; unmapped: number; unmappedUsed: number; hasDefault: boolean };

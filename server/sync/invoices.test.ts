@@ -43,6 +43,22 @@ describe("invoices to Zoho", () => {
     expect(await harness.runEntity("invoice")).toMatchObject({ zohoCalls: 0, created: 0, updated: 0 });
   });
 
+  it.each(["item_level", "entity_level"] as const)("totals to the cent with Zoho's tax rounding %s, tax groups included, learning it from Zoho's first answer", async (taxRounding) => {
+    const { harness, org, splynxInvoices } = await exported({ invoices: 150 });
+    harness.zoho.setPreferences(ORGANIZATION, { taxRounding });
+    await harness.runCustomers();
+    const run = await harness.runEntity("invoice");
+    const eligible = splynxInvoices.filter(live);
+    expect(run).toMatchObject({ created: eligible.length, failed: 0 });
+    const grouped = eligible.filter((invoice) => (invoice.items as { tax_id: number }[]).some((item) => item.tax_id === 5));
+    expect(grouped.length).toBeGreaterThan(0);
+    const zohoByNumber = new Map([...org.invoices.values()].map((invoice) => [String(invoice.invoice_number), invoice]));
+    for (const invoice of eligible) expect(compare(String(zohoByNumber.get(String(invoice.number))!.total), String(invoice.total)), String(invoice.number)).toBe(0);
+    // Two calls an invoice (create, mark sent), the organization and the tax group read once, and at most one
+    // correction: the first answer tells the tax rounding, so later invoices are computed right the first time.
+    expect(run.zohoCalls).toBeLessThanOrEqual(2 * eligible.length + 3);
+  });
+
   it("fails an invoice whose category has no Zoho item, naming the mapping to fix, and exports it once mapped", async () => {
     const { harness, org, splynxInvoices } = await exported({ invoices: 20 });
     const { saveMappings, listMappings } = await import("@/db/queries/mapping");

@@ -142,6 +142,7 @@ export class ZohoBooksClient {
   chartOfAccounts = () => this.all("/chartofaccounts", "chartofaccounts");
   bankAccounts = () => this.all("/bankaccounts", "bankaccounts");
   taxes = () => this.all("/settings/taxes", "taxes");
+  taxGroup = async (id: string) => this.single(await this.request({ method: "GET", path: `/settings/taxgroups/${id}` }), "tax_group");
 
   organization = async (id: string) => this.single(await this.request({ method: "GET", path: `/organizations/${id}` }), "organization");
   /** A currency's exchange rates from a date on (currency.yml). */

@@ -6,7 +6,7 @@ import { NO_TAX } from "@/server/mapping/screens";
 import type { CreditNote, Invoice } from "@/server/splynx/records";
 import type { ZohoRecord } from "@/server/zoho/books";
 import { RecordProblem, type Eligibility, type SyncContext } from "../entity";
-import { arithmeticOf, closeTheGap, type DocumentLine, type ZohoArithmetic } from "../totals";
+import { arithmeticOf, closeTheGap, type DocumentLine, type TaxSpec, type ZohoArithmetic } from "../totals";
 
 export type SplynxDocument = Invoice | CreditNote;
 type Item = SplynxDocument["items"][number] & { categoryIdForTransaction?: number | null };
@@ -15,27 +15,42 @@ type PageState = {
   customers: Map<string, Link>;
   items: Map<string, string>;
   taxes: Map<string, string>;
-  zohoTaxes: Map<string, string>;
+  zohoTaxes: Map<string, TaxSpec>;
   categoryNames: Map<string, string>;
   taxNames: Map<string, string>;
   arithmetic: ZohoArithmetic;
-  /** Whether Zoho's answer is the only way to know its total (its arithmetic is not in the API). */
-  verifyTotals: boolean;
   /** The document currency when it is not the organization's base currency, with its rate per document date. */
   foreign: { currencyId: string; code: string; base: string; rates: Map<string, string | null> } | null;
 };
 
 const pageStates = new WeakMap<SyncContext, PageState>();
-const ORGANIZATION_TTL_MS = 10 * 60_000;
-const organizations = new Map<string, { at: number; organization: ZohoRecord }>();
+const SETTINGS_TTL_MS = 10 * 60_000;
+const remembered = new Map<string, { at: number; value: unknown }>();
 
-/** The organization's settings change rarely: read once per ten minutes per process, not once per page. */
-async function organizationOf(context: SyncContext): Promise<ZohoRecord> {
-  const cached = organizations.get(context.organizationId);
-  if (cached && Date.now() - cached.at < ORGANIZATION_TTL_MS) return cached.organization;
-  const organization = await context.books.organization(context.organizationId);
-  organizations.set(context.organizationId, { at: Date.now(), organization });
-  return organization;
+/** Zoho settings change rarely: each is read once per ten minutes per process and organization, not once per page. */
+async function rememberedFor<T>(context: SyncContext, key: string, read: () => Promise<T>): Promise<T> {
+  const name = `${context.organizationId}:${key}`;
+  const cached = remembered.get(name);
+  if (cached && Date.now() - cached.at < SETTINGS_TTL_MS) return cached.value as T;
+  const value = await read();
+  remembered.set(name, { at: Date.now(), value });
+  return value;
+}
+
+// Zoho's tax rounding is not in its organization answer but in every document's; the first answer teaches it.
+const learnedArithmetic = new Map<string, ZohoArithmetic>();
+
+/** Remembers the arithmetic a document's answer reveals, so later documents need no total check. */
+export function learnArithmetic(context: SyncContext, answered: ZohoRecord) {
+  const arithmetic = arithmeticOf(answered);
+  if (arithmetic) learnedArithmetic.set(context.organizationId, arithmetic);
+}
+
+/** A tax group's members, so its tax is computed member by member as Zoho does. */
+async function groupMembers(context: SyncContext, groupId: string): Promise<Pick<TaxSpec, "components" | "componentIds">> {
+  const group = await rememberedFor(context, `taxgroup:${groupId}`, () => context.books.taxGroup(groupId));
+  const taxes = (group.taxes as ZohoRecord[] | undefined) ?? [];
+  return { components: taxes.map((tax) => String(tax.tax_percentage)), componentIds: taxes.map((tax) => String(tax.tax_id)) };
 }
 
 /** The rate Zoho holds for the currency on the date (its closest earlier rate), or null when it holds none. */
@@ -51,11 +66,16 @@ export async function loadDocumentPage(context: SyncContext, records: SplynxDocu
     linksFor(context.db, { tenantId, entity: "customer", splynxIds: [...new Set(records.map((record) => String(record.customer_id)))] }),
     listMappings(context.db, { tenantId }),
     listReference(context.db, { tenantId, kinds: ["zoho_tax", "splynx_category", "splynx_tax"] }),
-    organizationOf(context),
+    rememberedFor(context, "organization", () => context.books.organization(context.organizationId)),
   ]);
   const mapped = (kind: string) => new Map(mappings.filter((row) => row.kind === kind).map((row) => [row.splynxId, row.zohoValue]));
   const named = (kind: string, value: (record: (typeof reference)[number]) => string) => new Map(reference.filter((record) => record.kind === kind).map((record) => [record.externalId, value(record)]));
-  const arithmetic = arithmeticOf(organization);
+  const arithmetic = arithmeticOf(organization) ?? learnedArithmetic.get(context.organizationId) ?? null;
+  const zohoTaxes = new Map<string, TaxSpec>();
+  for (const tax of reference.filter((record) => record.kind === "zoho_tax")) {
+    const members = tax.details.taxType === "tax_group" ? await groupMembers(context, tax.externalId) : {};
+    zohoTaxes.set(tax.externalId, { taxId: tax.externalId, percentage: tax.details.percentage ?? "0", ...members });
+  }
   const base = String(organization.currency_code ?? "");
   const code = context.settings.general.currencyCode;
   let foreign: PageState["foreign"] = null;
@@ -68,11 +88,10 @@ export async function loadDocumentPage(context: SyncContext, records: SplynxDocu
     customers,
     items: mapped("category_item"),
     taxes: mapped("tax"),
-    zohoTaxes: named("zoho_tax", (record) => record.details.percentage ?? "0"),
+    zohoTaxes,
     categoryNames: named("splynx_category", (record) => record.name),
     taxNames: named("splynx_tax", (record) => record.name),
     arithmetic: arithmetic ?? { taxRounding: "item" },
-    verifyTotals: arithmetic === null,
     foreign,
   });
 }
@@ -120,7 +139,7 @@ export function zohoLines(record: SplynxDocument, context: SyncContext): Documen
     const taxKey = item.tax_id ? String(item.tax_id) : null;
     const zohoTax = taxKey ? state.taxes.get(taxKey) : compare(item.tax, "0") === 0 ? NO_TAX : undefined;
     if (!zohoTax) throw new RecordProblem(`Tax '${taxKey ? (state.taxNames.get(taxKey) ?? taxKey) : `${item.tax} %`}' has no Zoho tax: map it on Mapping → Tax rates.`);
-    const tax = zohoTax === NO_TAX ? null : { taxId: zohoTax, percentage: state.zohoTaxes.get(zohoTax) ?? item.tax };
+    const tax = zohoTax === NO_TAX ? null : (state.zohoTaxes.get(zohoTax) ?? { taxId: zohoTax, percentage: item.tax });
     return { itemId: itemId ?? null, description: withPeriod(item).slice(0, 2000), quantity: item.quantity, rate: item.price, tax };
   });
 }
@@ -129,7 +148,9 @@ export function zohoLines(record: SplynxDocument, context: SyncContext): Documen
 export function documentBody(record: SplynxDocument, context: SyncContext): ZohoRecord {
   const state = pageState(context);
   const roundingItemId = context.settings.customers.roundingItemId;
-  const { lines, adjustment } = closeTheGap(zohoLines(record, context), record.total, state.arithmetic, roundingItemId);
+  // What Zoho's latest answer taught beats what the page started with.
+  const arithmetic = learnedArithmetic.get(context.organizationId) ?? state.arithmetic;
+  const { lines, adjustment } = closeTheGap(zohoLines(record, context), record.total, arithmetic, roundingItemId);
   const body: ZohoRecord = {
     customer_id: zohoCustomerOf(record, context),
     date: record.date_created,
@@ -144,9 +165,12 @@ export function documentBody(record: SplynxDocument, context: SyncContext): Zoho
   return body;
 }
 
-/** After a create whose arithmetic Zoho did not reveal: what Zoho's total lacks of Splynx's (target − answered), or null. */
-export function totalGap(target: string, answered: ZohoRecord, context: SyncContext): string | null {
-  if (!pageState(context).verifyTotals || answered.total === undefined) return null;
+/**
+ * What Zoho's answered total lacks of Splynx's (target − answered), or null when equal. Checked on every answer (it
+ * costs nothing): the arithmetic may be unknown, or changed in Zoho since it was learned.
+ */
+export function totalGap(target: string, answered: ZohoRecord): string | null {
+  if (answered.total === undefined) return null;
   const gap = add([target, negate(String(answered.total))], 2);
   return compare(gap, "0") === 0 ? null : gap;
 }

@@ -5,7 +5,7 @@ import { compare } from "@/server/money";
 import type { ZohoBooksClient, ZohoRecord } from "@/server/zoho/books";
 import { ZohoError } from "@/server/zoho/errors";
 import { RecordProblem, type EntityAdapter, type SyncContext, type ZohoFacts } from "../entity";
-import { closedBody, documentBody, documentEligibility, loadDocumentPage, ownEligibility, totalGap, type SplynxDocument } from "./documents";
+import { closedBody, documentBody, documentEligibility, learnArithmetic, loadDocumentPage, ownEligibility, totalGap, type SplynxDocument } from "./documents";
 
 /** How one kind of Zoho document is written and found. */
 export type ZohoDocumentApi = {
@@ -41,11 +41,12 @@ async function adoptByNumber(api: ZohoDocumentApi, context: SyncContext, payload
 }
 
 /**
- * Where Zoho's arithmetic could not be known in advance, its answer is checked and the gap closed with one more call.
- * Returns Zoho's total and status as it last answered.
+ * Zoho's answer is checked against Splynx's total, and a gap (arithmetic not known yet, or changed) closed with one
+ * more call; the answer also teaches the arithmetic. Returns Zoho's total and status as it last answered.
  */
 async function correctTotal(api: ZohoDocumentApi, context: SyncContext, zohoId: string, payload: ZohoRecord, answered: ZohoRecord): Promise<ZohoFacts> {
-  const gap = totalGap(String(payload.splynx_total), answered, context);
+  const gap = totalGap(String(payload.splynx_total), answered);
+  learnArithmetic(context, answered);
   const final = gap ? await api.update(context.books, zohoId, forZoho(closedBody(payload, gap, context.settings.customers.roundingItemId))) : answered;
   return { zohoTotal: String(final.total), zohoStatus: String(final.status) };
 }
