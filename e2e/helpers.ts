@@ -148,3 +148,17 @@ export async function sandboxZohoApi(page: Page, organizationName: string) {
     },
   };
 }
+
+/** As an admin: loads the mapping data and accepts the suggestions on every mapping screen, as the demo setup does. */
+export async function mapBySuggestions(page: Page, slug: string) {
+  await page.goto(`/t/${slug}/mapping`);
+  await page.getByRole("button", { name: "Load mapping data" }).click();
+  await expect(page.getByText(/^Loaded \d+ records\.$/)).toBeVisible();
+  for (const screen of ["Accounting categories", "Bank accounts", "Tax rates", "Payment modes"]) {
+    await page.getByRole("navigation", { name: "Mapping screens" }).getByRole("link", { name: screen }).click();
+    await expect(page.getByRole("link", { name: screen })).toHaveAttribute("aria-current", "page");
+    await page.getByRole("button", { name: "Accept suggestions" }).click();
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Saved.", { exact: true })).toBeVisible();
+  }
+}

@@ -5,9 +5,13 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
+import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/trpc/root";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+
+/** What each procedure answers, for components that take a row of it. */
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
 export function TrpcProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(

@@ -14,6 +14,9 @@ export function Dashboard() {
   const recent = useQuery({ ...trpc.audit.list.queryOptions({ tenantSlug: tenant.slug, limit: 8 }), enabled: tenant.can("admin") });
   const checklist = useQuery(trpc.mapping.checklist.queryOptions({ tenantSlug: tenant.slug }));
   const overview = useQuery(trpc.sync.overview.queryOptions({ tenantSlug: tenant.slug }));
+  // To the first kind of record with failures, filtered on them; to Records when none failed.
+  const failing = overview.data?.entities.find((entity) => (overview.data?.failedByEntity[entity] ?? 0) > 0);
+  const failedHref = failing ? `/t/${tenant.slug}/records?entity=${failing}&state=failed` : `/t/${tenant.slug}/records`;
   return (
     <>
       <PageHeader title={tenant.name} description="Overview of this tenant." />
@@ -57,7 +60,7 @@ export function Dashboard() {
             <p className="text-sm text-slate-500">No sync yet.</p>
           )}
           <p className="mt-2 text-sm">
-            <Link href={`/t/${tenant.slug}/records`} className={overview.data?.failed ? "font-medium text-red-700 hover:underline" : "text-indigo-700 hover:underline"} data-testid="failed-count">
+            <Link href={failedHref} className={overview.data?.failed ? "font-medium text-red-700 hover:underline" : "text-indigo-700 hover:underline"} data-testid="failed-count">
               {overview.data?.failed ?? 0} failed records
             </Link>
           </p>

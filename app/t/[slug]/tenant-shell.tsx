@@ -17,7 +17,7 @@ const NAVIGATION: { label: string; path: string; minRole: Role }[] = [
   { label: "Data mapping", path: "/mapping", minRole: "viewer" },
   { label: "Customer pairing", path: "/pairing", minRole: "viewer" },
   { label: "Sync", path: "/sync", minRole: "viewer" },
-  { label: "Records · Customers", path: "/records", minRole: "viewer" },
+  { label: "Records", path: "/records", minRole: "viewer" },
   { label: "Sync log", path: "/log", minRole: "viewer" },
   { label: "Members", path: "/members", minRole: "viewer" },
   { label: "Audit log", path: "/audit", minRole: "admin" },

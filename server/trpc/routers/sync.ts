@@ -1,5 +1,6 @@
 // Running syncs and reading their results: start, progress, cancel, the sync log, and the records with their state.
 import { z } from "zod";
+import type { Db } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
 import { activeRun, getRun, lastRun, listRuns, requestCancel } from "@/db/queries/runs";
 import { countLinks, getSettingsRow, listEntries, listLinks } from "@/db/queries/sync";
@@ -7,30 +8,69 @@ import { nextScheduledRun } from "@/server/sync/schedule";
 import { readSettings } from "@/server/sync/settings";
 import { getZohoConnection } from "@/db/queries/zoho";
 import { countHeldCustomers } from "@/db/queries/pairing";
-import { LINK_STATES } from "@/db/schema";
+import { LINK_STATES, SYNC_ENTITIES, type SyncEntity } from "@/db/schema";
 import { DomainError } from "@/server/errors";
+import { compare } from "@/server/money";
+import { adapterFor, SYNC_ORDER } from "@/server/sync/engine";
 import { requestSync } from "@/server/jobs/dispatcher";
 import { SANDBOX_REGION } from "@/server/zoho/connection";
 import { zohoRecordUrl, type ZohoRegion } from "@/server/zoho/regions";
 import { router, tenantProcedure } from "../init";
 
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use the format YYYY-MM-DD");
+
+/** What the sync log lists: every action but "unchanged", which is not written. */
+const LOGGED_ACTIONS = ["created", "updated", "adopted", "skipped", "failed", "held", "warning"] as const;
+
+const ZOHO_KIND = { customer: "contacts", invoice: "invoices", credit_note: "creditnotes", payment: "paymentsreceived" } as const satisfies Record<SyncEntity, string>;
+
+/** The entities this version syncs, in the order a run syncs them. */
+const syncedEntities = () => SYNC_ORDER.filter((entity) => adapterFor(entity) !== undefined);
+
+const entityName = (entity: SyncEntity) => `${entity.replace("_", " ")}s`;
+
+async function failedCounts(db: Db, tenantId: string, entities: SyncEntity[]): Promise<Partial<Record<SyncEntity, number>>> {
+  const counts = await Promise.all(entities.map((entity) => countLinks(db, { tenantId, entity, state: "failed" })));
+  return Object.fromEntries(entities.map((entity, index) => [entity, counts[index]!]));
+}
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** Both totals known and not equal to the cent; an unknown one is not a mismatch. */
+function totalsDiffer(splynxTotal: string | number | undefined, zohoTotal: string | number | undefined): boolean {
+  if (splynxTotal === undefined || zohoTotal === undefined) return false;
+  const [splynx, zoho] = [String(splynxTotal), String(zohoTotal)];
+  return DECIMAL.test(splynx) && DECIMAL.test(zoho) && compare(splynx, zoho) !== 0;
+}
+
 export const syncRouter = router({
-  /** For the dashboard and the Sync page: the last run, the failed and held records, the next scheduled run. */
+  /**
+   * For the dashboard and the Sync page: the last run, the failed and held records, the next scheduled run, and the
+   * entities this version syncs (each with an adapter), in the order a run syncs them.
+   */
   overview: tenantProcedure("viewer").query(async ({ ctx }) => {
-    const [run, failed, stored, zoho] = await Promise.all([lastRun(ctx.db, ctx.tenant.id), countLinks(ctx.db, { tenantId: ctx.tenant.id, entity: "customer", state: "failed" }), getSettingsRow(ctx.db, ctx.tenant.id), getZohoConnection(ctx.db, { tenantId: ctx.tenant.id })]);
+    const entities = syncedEntities();
+    const [run, failedByEntity, stored, zoho] = await Promise.all([lastRun(ctx.db, ctx.tenant.id), failedCounts(ctx.db, ctx.tenant.id, entities), getSettingsRow(ctx.db, ctx.tenant.id), getZohoConnection(ctx.db, { tenantId: ctx.tenant.id })]);
     const paused = zoho?.state === "needs_reconnect";
     // Held in the organization chosen now: held links of another one are looked at again by its next run.
     const held = zoho?.organizationId ? await countHeldCustomers(ctx.db, { tenantId: ctx.tenant.id, organizationId: zoho.organizationId }) : 0;
-    return { lastRun: run ?? null, failed, held, nextRun: paused ? null : nextScheduledRun(readSettings(stored), new Date()), paused };
+    const failed = Object.values(failedByEntity).reduce((total, count) => total + count, 0);
+    return { lastRun: run ?? null, failed, failedByEntity, held, nextRun: paused ? null : nextScheduledRun(readSettings(stored), new Date()), paused, entities };
   }),
 
   start: tenantProcedure("admin")
-    .input(z.object({ entities: z.array(z.enum(["customer"])).min(1), retry: z.boolean().default(false) }))
+    .input(z.object({ entities: z.array(z.enum(SYNC_ENTITIES)).min(1).max(SYNC_ENTITIES.length), retry: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
+      const unsynced = input.entities.filter((entity) => !adapterFor(entity));
+      if (unsynced.length > 0) {
+        const offered = syncedEntities().map(entityName).join(", ");
+        throw new DomainError("BAD_REQUEST", `This version of Ledgerlink does not sync ${unsynced.map(entityName).join(" or ")} yet; it syncs ${offered}.`);
+      }
+      const entities = SYNC_ORDER.filter((entity) => input.entities.includes(entity));
       const zoho = await getZohoConnection(ctx.db, { tenantId: ctx.tenant.id });
       if (zoho?.state === "needs_reconnect") throw new DomainError("BAD_REQUEST", "Zoho Books needs reconnecting before a sync can run.");
-      const run = await requestSync(ctx.db, { tenantId: ctx.tenant.id, trigger: input.retry ? "retry" : "manual", requestedBy: ctx.person.id, entities: input.entities });
-      await ctx.db.transaction((tx) => recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: input.retry ? "sync.retry_failed" : "sync.start", details: { entities: input.entities.join(", "), runId: run.id } }));
+      const run = await requestSync(ctx.db, { tenantId: ctx.tenant.id, trigger: input.retry ? "retry" : "manual", requestedBy: ctx.person.id, entities });
+      await ctx.db.transaction((tx) => recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: input.retry ? "sync.retry_failed" : "sync.start", details: { entities: entities.join(", "), runId: run.id } }));
       return { runId: run.id };
     }),
 
@@ -72,17 +112,33 @@ export const syncRouter = router({
     }),
 
   entries: tenantProcedure("viewer")
-    .input(z.object({ runId: z.uuid(), action: z.enum(["created", "updated", "skipped", "failed", "adopted"]).optional(), cursor: z.number().int().nullish(), limit: z.number().int().min(1).max(500).default(100) }))
+    .input(z.object({ runId: z.uuid(), action: z.enum(LOGGED_ACTIONS).optional(), cursor: z.number().int().nullish(), limit: z.number().int().min(1).max(500).default(100) }))
     .query(({ ctx, input }) => listEntries(ctx.db, { tenantId: ctx.tenant.id, runId: input.runId, action: input.action, after: input.cursor ?? undefined, limit: input.limit })),
 
+  /** One entity's records; a document with its customer, both totals and whether they differ. */
   records: tenantProcedure("viewer")
-    .input(z.object({ state: z.enum(LINK_STATES).optional(), text: z.string().trim().max(100).optional(), cursor: z.string().max(40).nullish(), limit: z.number().int().min(1).max(200).default(50) }))
+    .input(
+      z.object({
+        entity: z.enum(SYNC_ENTITIES).default("customer"),
+        state: z.enum(LINK_STATES).optional(),
+        text: z.string().trim().max(100).optional(),
+        customer: z.string().trim().max(100).optional(),
+        dateFrom: day.optional(),
+        dateTo: day.optional(),
+        mismatch: z.boolean().optional(),
+        cursor: z.string().max(40).nullish(),
+        limit: z.number().int().min(1).max(200).default(50),
+      }),
+    )
     .query(async ({ ctx, input }) => {
-      const page = await listLinks(ctx.db, { tenantId: ctx.tenant.id, entity: "customer", state: input.state, text: input.text || undefined, after: input.cursor ?? undefined, limit: input.limit });
-      const zoho = await getZohoConnection(ctx.db, { tenantId: ctx.tenant.id });
+      const tenantId = ctx.tenant.id;
+      const filter = { tenantId, entity: input.entity, state: input.state, text: input.text || undefined, customer: input.customer || undefined, dateFrom: input.dateFrom, dateTo: input.dateTo, mismatch: input.mismatch };
+      const [page, failed, zoho] = await Promise.all([listLinks(ctx.db, { ...filter, after: input.cursor ?? undefined, limit: input.limit }), countLinks(ctx.db, { tenantId, entity: input.entity, state: "failed" }), getZohoConnection(ctx.db, { tenantId })]);
       const organizationId = zoho?.organizationId;
-      // Where each contact opens in Zoho's web app (the simulator's page in the sandbox).
-      const zohoLinkPrefix = !zoho || !organizationId ? null : zoho.region === SANDBOX_REGION ? `/sandbox/zoho/app/${organizationId}/contacts/` : zohoRecordUrl(zoho.region as ZohoRegion, organizationId, "contacts", "");
-      return { ...page, failed: await countLinks(ctx.db, { tenantId: ctx.tenant.id, entity: "customer", state: "failed" }), zohoLinkPrefix };
+      const kind = ZOHO_KIND[input.entity];
+      // Where each record opens in Zoho's web app (the simulator's page in the sandbox).
+      const zohoLinkPrefix = !zoho || !organizationId ? null : zoho.region === SANDBOX_REGION ? `/sandbox/zoho/app/${organizationId}/${kind}/` : zohoRecordUrl(zoho.region as ZohoRegion, organizationId, kind, "");
+      const links = page.links.map((link) => ({ ...link, mismatch: totalsDiffer(link.details?.splynxTotal, link.details?.zohoTotal) }));
+      return { ...page, links, failed, zohoLinkPrefix };
     }),
 });

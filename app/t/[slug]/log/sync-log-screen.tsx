@@ -3,12 +3,13 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
+import { ENTITY_NAMES } from "../../../_components/entities";
 import { RunSummary, statusTone } from "../../../_components/run-summary";
 import { useTRPC } from "../../../_components/trpc";
 import { Badge, Button, Card, EmptyState, Field, formatDateTime, PageHeader, Select, Table } from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
 
-const ACTIONS = ["created", "updated", "skipped", "failed", "adopted"] as const;
+const ACTIONS = ["created", "updated", "adopted", "skipped", "failed", "held", "warning"] as const;
 
 function RunEntries({ runId }: { runId: string }) {
   const trpc = useTRPC();
@@ -45,7 +46,7 @@ function RunEntries({ runId }: { runId: string }) {
               <td className="px-4 py-2">{entry.entity}</td>
               <td className="px-4 py-2 font-mono text-xs">{entry.splynxId}</td>
               <td className="px-4 py-2">{entry.action}</td>
-              <td className="px-4 py-2 text-slate-600">{entry.message}</td>
+              <td className="min-w-64 px-4 py-2 text-slate-600">{entry.message}</td>
             </tr>
           ))}
         </Table>
@@ -71,7 +72,7 @@ export function SyncLogScreen() {
   return (
     <>
       <PageHeader title="Sync log" description="Every run, who or what started it, what it did, and the Zoho calls it spent." />
-      <div className="grid gap-6 xl:grid-cols-[2fr_3fr]">
+      <div className="grid gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <div>
           {list.length === 0 ? (
             <EmptyState>{runs.isLoading ? "Loading…" : "No runs yet."}</EmptyState>
@@ -86,6 +87,7 @@ export function SyncLogScreen() {
                   </td>
                   <td className="px-4 py-2">
                     {run.trigger}
+                    <span className="block text-xs text-slate-500">{run.entities.map((entity) => ENTITY_NAMES[entity].plural).join(" → ")}</span>
                     {run.requestedByEmail && <span className="block text-xs text-slate-500">{run.requestedByEmail}</span>}
                   </td>
                   <td className="px-4 py-2">

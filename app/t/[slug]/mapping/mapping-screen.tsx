@@ -91,20 +91,32 @@ function ResetCard() {
   const tenant = useTenant();
   const [confirmation, setConfirmation] = useState("");
   const [forgetOrganization, setForgetOrganization] = useState(false);
+  const [eraseLinks, setEraseLinks] = useState(false);
+  const linked = useQuery(trpc.mapping.linkedRecords.queryOptions({ tenantSlug: tenant.slug }));
   const reset = useMutation(trpc.mapping.reset.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }));
+  const records = linked.data?.records ?? 0;
+  const linksLine = records === 1 ? "1 record linked to Zoho" : `${records} records linked to Zoho`;
   return (
     <Card title="Reset accounting data" className="mt-8 border-red-200">
-      <p className="mb-3 text-sm text-slate-700">Erases every mapping and the loaded reference data. Type RESET to confirm.</p>
+      <p className="mb-3 text-sm text-slate-700" data-testid="reset-explains">
+        Erases every mapping and the loaded reference data
+        {eraseLinks && (records > 0 && linked.data?.description ? `, and every link: ${linked.data.description}; they sync again as new records (a record Zoho already holds is then held for review or paired, never created twice)` : ", and every link (no record is linked to Zoho yet)")}
+        . Type RESET to confirm.
+      </p>
       <form
         className="space-y-3"
         onSubmit={(event) => {
           event.preventDefault();
-          reset.mutate({ tenantSlug: tenant.slug, confirmation, forgetOrganization });
+          reset.mutate({ tenantSlug: tenant.slug, confirmation, forgetOrganization, eraseLinks });
         }}
       >
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={forgetOrganization} onChange={(event) => setForgetOrganization(event.target.checked)} />
           Also forget the chosen Zoho organization (needed before switching to another one)
+        </label>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={eraseLinks} onChange={(event) => setEraseLinks(event.target.checked)} />
+          Also erase all links ({linked.isLoading ? "counting…" : linksLine})
         </label>
         <div className="flex items-start gap-3">
           <div className="w-48">
@@ -116,7 +128,12 @@ function ResetCard() {
             Reset
           </Button>
         </div>
-        {reset.isSuccess && <Notice tone="success">Reset done: {reset.data.mappings} mappings erased.</Notice>}
+        {formError(reset.error) && <Notice>{formError(reset.error)}</Notice>}
+        {reset.isSuccess && (
+          <Notice tone="success">
+            Reset done: {reset.data.mappings} mappings erased{reset.variables.eraseLinks && `, ${reset.data.linksErased} links erased`}.
+          </Notice>
+        )}
       </form>
     </Card>
   );

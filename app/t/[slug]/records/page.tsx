@@ -1,8 +1,13 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { RecordsScreen } from "./records-screen";
 
-export const metadata: Metadata = { title: "Records · Customers" };
+export const metadata: Metadata = { title: "Records" };
 
 export default function RecordsPage() {
-  return <RecordsScreen />;
+  return (
+    <Suspense>
+      <RecordsScreen />
+    </Suspense>
+  );
 }

@@ -1,22 +1,127 @@
 "use client";
 import { skipToken, useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
+import Link from "next/link";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
-import { LINK_STATES, type LinkState } from "@/db/schema";
-import { formError, useTRPC } from "../../../_components/trpc";
+import { LINK_STATES, type LinkState, type SyncEntity } from "@/db/schema";
+import { ENTITY_NAMES, isSyncEntity } from "../../../_components/entities";
+import { formError, useTRPC, type RouterOutputs } from "../../../_components/trpc";
 import { Badge, Button, EmptyState, Field, formatDateTime, Input, Notice, PageHeader, Select, Table } from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
 
+type RecordRow = RouterOutputs["sync"]["records"]["links"][number];
+
 const ended = (run: { status: string } | undefined) => Boolean(run && !["queued", "running"].includes(run.status));
 const stateTone = { synced: "emerald", failed: "red", skipped: "slate", pending: "amber", held: "amber" } as const;
+const cell = "px-4 py-2";
 
-export function RecordsScreen() {
+/** A decimal string with at least two places, never rounded, so a difference in a third place stays visible. */
+function amount(value: string | number | undefined): string {
+  if (value === undefined) return "";
+  const text = String(value);
+  const match = /^(-?\d+)(?:\.(\d*))?$/.exec(text);
+  return match ? `${match[1]}.${(match[2] ?? "").padEnd(2, "0")}` : text;
+}
+
+function ZohoLink({ link, prefix, name }: { link: RecordRow; prefix: string | null | undefined; name?: string }) {
+  if (!link.zohoId) return null;
+  if (!prefix) return <>{link.zohoId}</>;
+  return (
+    <a href={`${prefix}${link.zohoId}`} target="_blank" rel="noreferrer" aria-label={name} className="text-indigo-700 hover:underline">
+      {link.zohoId}
+    </a>
+  );
+}
+
+function StateBadge({ state }: { state: LinkState }) {
+  return <Badge tone={stateTone[state]}>{state}</Badge>;
+}
+
+function CustomerRows({ rows, prefix, retryOne }: { rows: RecordRow[]; prefix: string | null | undefined; retryOne: { start: (splynxId: string) => void; busyFor: string | null } | null }) {
+  return (
+    <Table head={["Splynx", "Customer", "State", "Zoho contact", "Last sync", "Message", ""]}>
+      {rows.map((link) => (
+        <tr key={link.splynxId}>
+          <td className={`${cell} font-mono text-xs`}>{link.splynxId}</td>
+          <td className={cell}>
+            {link.label}
+            {link.manual && <Badge>paired</Badge>}
+          </td>
+          <td className={cell}>
+            <StateBadge state={link.state} />
+          </td>
+          <td className={`${cell} font-mono text-xs`}>
+            <ZohoLink link={link} prefix={prefix} />
+          </td>
+          <td className={`${cell} text-slate-600`}>{link.syncedAt ? formatDateTime(link.syncedAt) : ""}</td>
+          <td className={`${cell} max-w-md text-slate-600`}>{link.message}</td>
+          <td className={`${cell} text-right`}>
+            {retryOne && link.state === "failed" && (
+              <Button variant="secondary" busy={retryOne.busyFor === link.splynxId} onClick={() => retryOne.start(link.splynxId)}>
+                Retry
+              </Button>
+            )}
+          </td>
+        </tr>
+      ))}
+    </Table>
+  );
+}
+
+/** Invoices, credit notes and payments: both totals (a payment's amount) side by side, a difference marked, Zoho's status. */
+function DocumentRows({ rows, prefix, noun, total }: { rows: RecordRow[]; prefix: string | null | undefined; noun: string; total: string }) {
+  return (
+    <Table head={["Number", "Customer", "Date", `Splynx ${total}`, `Zoho ${total}`, "Zoho status", "State", "Zoho", "Last sync", "Message"]}>
+      {rows.map((link) => {
+        const details = link.details ?? {};
+        const number = details.number ?? link.label ?? link.splynxId;
+        return (
+          <tr key={link.splynxId} data-testid="document-row">
+            <td className={`${cell} whitespace-nowrap font-mono text-xs`}>{number}</td>
+            <td className={cell}>
+              {link.customerName ?? (details.customerId ? `Customer ${details.customerId}` : "")}
+              {details.customerId && <span className="block font-mono text-xs text-slate-500">{details.customerId}</span>}
+            </td>
+            <td className={`${cell} whitespace-nowrap`}>{details.date}</td>
+            <td className={`${cell} text-right tabular-nums`} data-testid="splynx-total">
+              {amount(details.splynxTotal)}
+            </td>
+            <td className={`${cell} text-right tabular-nums ${link.mismatch ? "font-semibold text-red-700" : ""}`} data-testid="zoho-total">
+              {amount(details.zohoTotal)}
+              {link.mismatch && <span className="block text-xs font-normal">differs from Splynx</span>}
+            </td>
+            <td className={cell}>{details.zohoStatus}</td>
+            <td className={cell}>
+              <StateBadge state={link.state} />
+            </td>
+            <td className={`${cell} font-mono text-xs`}>
+              <ZohoLink link={link} prefix={prefix} name={`Open ${noun} ${number} in Zoho Books`} />
+            </td>
+            <td className={`${cell} whitespace-nowrap text-slate-600`}>{link.syncedAt ? formatDateTime(link.syncedAt) : ""}</td>
+            <td className={`${cell} min-w-64 max-w-md text-slate-600`}>{link.message}</td>
+          </tr>
+        );
+      })}
+    </Table>
+  );
+}
+
+const NOUN: Record<SyncEntity, string> = { customer: "customer", invoice: "invoice", credit_note: "credit note", payment: "payment" };
+
+function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialState: LinkState | "" }) {
   const trpc = useTRPC();
   const router = useRouter();
   const tenant = useTenant();
-  const [state, setState] = useState<LinkState | "">("");
+  // Every entity but customers is a document of a customer, with a number, a date and a total.
+  const document = entity !== "customer";
+  const [state, setState] = useState<LinkState | "">(initialState);
   const [text, setText] = useState("");
-  const records = useInfiniteQuery(trpc.sync.records.infiniteQueryOptions({ tenantSlug: tenant.slug, state: state || undefined, text: text || undefined, limit: 50 }, { getNextPageParam: (page) => page.nextCursor }));
+  const [customer, setCustomer] = useState("");
+  const [dateFrom, setDateFrom] = useState("");
+  const [dateTo, setDateTo] = useState("");
+  const [mismatch, setMismatch] = useState(false);
+  const filters = { entity, state: state || undefined, text: text || undefined, ...(document ? { customer: customer || undefined, dateFrom: dateFrom || undefined, dateTo: dateTo || undefined, mismatch: mismatch || undefined } : {}) };
+  const records = useInfiniteQuery(trpc.sync.records.infiniteQueryOptions({ tenantSlug: tenant.slug, ...filters, limit: 50 }, { getNextPageParam: (page) => page.nextCursor }));
   const retry = useMutation(trpc.sync.start.mutationOptions({ onSuccess: () => router.push(`/t/${tenant.slug}/sync`) }));
   const retryOne = useMutation(trpc.sync.retryOne.mutationOptions());
   // The retry is a run of its own: follow it, and refresh the list when it ends.
@@ -30,28 +135,28 @@ export function RecordsScreen() {
   }, [retryEnded, records.refetch]);
   const first = records.data?.pages[0];
   const rows = records.data?.pages.flatMap((page) => page.links) ?? [];
+  const names = ENTITY_NAMES[entity];
+  const failed = first?.failed ?? 0;
+  // Retrying one record is a run of its own, offered for customers; other entities retry all their failed records.
+  const canRetryOne = tenant.can("admin") && entity === "customer";
   return (
     <>
-      <PageHeader
-        title="Records · Customers"
-        description="Every Splynx customer a sync has handled, with its Zoho contact (the Accounting ID) and its state."
-        actions={
-          tenant.can("admin") &&
-          (first?.failed ?? 0) > 0 && (
-            <Button variant="secondary" busy={retry.isPending} onClick={() => retry.mutate({ tenantSlug: tenant.slug, entities: ["customer"], retry: true })}>
-              Retry all failed ({first!.failed})
-            </Button>
-          )
-        }
-      />
+      <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
+        <p className="text-sm text-slate-600">
+          {document
+            ? `Every Splynx ${NOUN[entity]} a sync has handled: its Zoho record, both ${entity === "payment" ? "amounts" : "totals"} side by side, Zoho's status and its state.`
+            : "Every Splynx customer a sync has handled, with its Zoho contact (the Accounting ID) and its state."}
+        </p>
+        {tenant.can("admin") && failed > 0 && (
+          <Button variant="secondary" busy={retry.isPending} onClick={() => retry.mutate({ tenantSlug: tenant.slug, entities: [entity], retry: true })}>
+            Retry all failed {names.plural} ({failed})
+          </Button>
+        )}
+      </div>
       {formError(retry.error ?? retryOne.error) && <Notice>{formError(retry.error ?? retryOne.error)}</Notice>}
-      {retryOne.data && !retryEnded && (
-        <Notice tone="info">
-          Retry started for Splynx customer {retryOne.variables.splynxId}; this list refreshes when it ends.
-        </Notice>
-      )}
+      {retryOne.data && !retryEnded && <Notice tone="info">Retry started for Splynx customer {retryOne.variables.splynxId}; this list refreshes when it ends.</Notice>}
       {retryRun.data?.status === "failed" && <Notice>The retry failed: {retryRun.data.error}</Notice>}
-      <div className="mb-4 grid gap-3 md:grid-cols-3">
+      <div className={`mb-4 grid gap-3 ${document ? "md:grid-cols-3 xl:grid-cols-6" : "md:grid-cols-3"}`}>
         <Field label="State">
           <Select value={state} onChange={(event) => setState(event.target.value as LinkState | "")}>
             <option value="">Any state</option>
@@ -60,45 +165,40 @@ export function RecordsScreen() {
             ))}
           </Select>
         </Field>
-        <Field label="Search" hint="Name, Splynx id or Zoho id">
+        <Field label="Search" hint={document ? "Number, Splynx id or Zoho id" : "Name, Splynx id or Zoho id"}>
           <Input value={text} onChange={(event) => setText(event.target.value)} />
         </Field>
+        {document && (
+          <>
+            <Field label="Customer" hint="Name or Splynx id">
+              <Input value={customer} onChange={(event) => setCustomer(event.target.value)} />
+            </Field>
+            <Field label="From date">
+              <Input type="date" value={dateFrom} max={dateTo || undefined} onChange={(event) => setDateFrom(event.target.value)} />
+            </Field>
+            <Field label="To date">
+              <Input type="date" value={dateTo} min={dateFrom || undefined} onChange={(event) => setDateTo(event.target.value)} />
+            </Field>
+            <div className="flex items-end pb-2">
+              <label className="flex items-center gap-2 text-sm">
+                <input type="checkbox" checked={mismatch} onChange={(event) => setMismatch(event.target.checked)} />
+                Only where the {entity === "payment" ? "amounts" : "totals"} differ
+              </label>
+            </div>
+          </>
+        )}
       </div>
+      {records.error && <Notice>{formError(records.error) ?? "Some filters need attention: dates are YYYY-MM-DD."}</Notice>}
       {rows.length === 0 ? (
-        <EmptyState>{records.isLoading ? "Loading…" : "No records match. Run a sync to fill this list."}</EmptyState>
+        <EmptyState>{records.isLoading ? "Loading…" : `No records match. Run a sync of ${names.plural} to fill this list.`}</EmptyState>
+      ) : document ? (
+        <DocumentRows rows={rows} prefix={first?.zohoLinkPrefix} noun={NOUN[entity]} total={entity === "payment" ? "amount" : "total"} />
       ) : (
-        <Table head={["Splynx", "Customer", "State", "Zoho contact", "Last sync", "Message", ""]}>
-          {rows.map((link) => (
-            <tr key={link.splynxId}>
-              <td className="px-4 py-2 font-mono text-xs">{link.splynxId}</td>
-              <td className="px-4 py-2">
-                {link.label}
-                {link.manual && <Badge>paired</Badge>}
-              </td>
-              <td className="px-4 py-2">
-                <Badge tone={stateTone[link.state]}>{link.state}</Badge>
-              </td>
-              <td className="px-4 py-2 font-mono text-xs">
-                {link.zohoId && first?.zohoLinkPrefix ? (
-                  <a href={`${first.zohoLinkPrefix}${link.zohoId}`} target="_blank" rel="noreferrer" className="text-indigo-700 hover:underline">
-                    {link.zohoId}
-                  </a>
-                ) : (
-                  link.zohoId
-                )}
-              </td>
-              <td className="px-4 py-2 text-slate-600">{link.syncedAt ? formatDateTime(link.syncedAt) : ""}</td>
-              <td className="max-w-md px-4 py-2 text-slate-600">{link.message}</td>
-              <td className="px-4 py-2 text-right">
-                {tenant.can("admin") && link.state === "failed" && (
-                  <Button variant="secondary" busy={retryOne.isPending && retryOne.variables?.splynxId === link.splynxId} onClick={() => retryOne.mutate({ tenantSlug: tenant.slug, splynxId: link.splynxId })}>
-                    Retry
-                  </Button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </Table>
+        <CustomerRows
+          rows={rows}
+          prefix={first?.zohoLinkPrefix}
+          retryOne={canRetryOne ? { start: (splynxId) => retryOne.mutate({ tenantSlug: tenant.slug, splynxId }), busyFor: retryOne.isPending ? (retryOne.variables?.splynxId ?? null) : null } : null}
+        />
       )}
       {records.hasNextPage && (
         <div className="mt-4 text-center">
@@ -107,6 +207,33 @@ export function RecordsScreen() {
           </Button>
         </div>
       )}
+    </>
+  );
+}
+
+export function RecordsScreen() {
+  const trpc = useTRPC();
+  const tenant = useTenant();
+  const search = useSearchParams();
+  const overview = useQuery(trpc.sync.overview.queryOptions({ tenantSlug: tenant.slug }));
+  const wanted = search.get("entity");
+  const entity: SyncEntity = isSyncEntity(wanted) ? wanted : "customer";
+  // The entities this version syncs, from the server; the one asked for is shown even before that answer comes.
+  const tabs = overview.data?.entities ?? [entity];
+  const initialState = LINK_STATES.find((option) => option === search.get("state")) ?? "";
+  const base = `/t/${tenant.slug}/records`;
+  return (
+    <>
+      <PageHeader title={`Records · ${ENTITY_NAMES[entity].title}`} />
+      <nav aria-label="Record kinds" className="mb-4 flex gap-1 border-b border-slate-200">
+        {tabs.map((tab) => (
+          <Link key={tab} href={`${base}?entity=${tab}`} aria-current={tab === entity ? "page" : undefined} className={`-mb-px border-b-2 px-3 py-2 text-sm ${tab === entity ? "border-indigo-600 font-medium text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}>
+            {ENTITY_NAMES[tab].title}
+            {(overview.data?.failedByEntity[tab] ?? 0) > 0 && <span className="ml-1 text-xs text-red-700">({overview.data!.failedByEntity[tab]} failed)</span>}
+          </Link>
+        ))}
+      </nav>
+      <EntityRecords key={`${entity}-${initialState}`} entity={entity} initialState={initialState} />
     </>
   );
 }

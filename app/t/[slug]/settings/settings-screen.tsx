@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useId, useState, type ReactNode } from "react";
 import type { Settings } from "@/server/sync/settings";
 import { fieldError, formError, useTRPC } from "../../../_components/trpc";
 import { Button, Card, EmptyState, Field, Input, Notice, PageHeader, Select } from "../../../_components/ui";
@@ -8,12 +8,20 @@ import { useTenant } from "../tenant-context";
 
 type Option = { value: string; label: string };
 
-function Check({ label, checked, onChange, disabled }: { label: ReactNode; checked: boolean; onChange: (checked: boolean) => void; disabled?: boolean }) {
+function Check({ label, hint, checked, onChange, disabled }: { label: ReactNode; hint?: ReactNode; checked: boolean; onChange: (checked: boolean) => void; disabled?: boolean }) {
+  const hintId = useId();
   return (
-    <label className="flex items-center gap-2 text-sm">
-      <input type="checkbox" checked={checked} disabled={disabled} onChange={(event) => onChange(event.target.checked)} />
-      {label}
-    </label>
+    <div className="text-sm">
+      <label className="flex items-center gap-2">
+        <input type="checkbox" checked={checked} disabled={disabled} aria-describedby={hint ? hintId : undefined} onChange={(event) => onChange(event.target.checked)} />
+        {label}
+      </label>
+      {hint && (
+        <span id={hintId} className="ml-6 block text-xs text-slate-500">
+          {hint}
+        </span>
+      )}
+    </div>
   );
 }
 
@@ -132,6 +140,12 @@ export function SettingsScreen() {
             <div className="mt-4 space-y-2">
               <Check label="Check data before export (read the Zoho contact before updating it, so its other contact persons are kept)" checked={draft.customers.checkDataBeforeExport} onChange={(on) => set("customers", "checkDataBeforeExport", on)} />
               <Check label="Ignore inactive customers (customers already synced or paired keep syncing)" checked={draft.customers.ignoreInactive} onChange={(on) => set("customers", "ignoreInactive", on)} />
+              <Check
+                label="Keep invoices as drafts in Zoho"
+                hint="Payments can't be applied to drafts: leave it off to have each invoice marked sent once it is created."
+                checked={draft.customers.invoicesAsDrafts}
+                onChange={(on) => set("customers", "invoicesAsDrafts", on)}
+              />
             </div>
           </Card>
 

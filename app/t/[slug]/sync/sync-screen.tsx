@@ -2,9 +2,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect } from "react";
+import { ENTITY_NAMES } from "../../../_components/entities";
 import { RunSummary } from "../../../_components/run-summary";
 import { formError, useTRPC } from "../../../_components/trpc";
-import { Button, Card, EmptyState, formatDateTime, Notice, PageHeader } from "../../../_components/ui";
+import { Button, Card, EmptyState, Notice, PageHeader } from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
 
 export function SyncScreen() {
@@ -28,9 +29,12 @@ export function SyncScreen() {
     if (runStatus) void queryClient.invalidateQueries({ queryKey: trpc.sync.overview.queryKey() });
   }, [runStatus, queryClient, trpc]);
   const held = overview.data?.held ?? 0;
+  // The entities this version syncs, from the server: an entity shows here once it has an adapter.
+  const entities = overview.data?.entities ?? [];
+  const startFor = (chosen: typeof entities) => start.mutate({ tenantSlug: tenant.slug, entities: chosen });
   return (
     <>
-      <PageHeader title="Sync" description="Send Splynx customers to Zoho Books now. Unchanged customers cost no Zoho calls." />
+      <PageHeader title="Sync" description="Send Splynx records to Zoho Books now: one kind, or everything in order (customers first, so each document finds its customer). Unchanged records cost no Zoho calls." />
       {formError(start.error ?? cancel.error) && <div className="mb-4"><Notice>{formError(start.error ?? cancel.error)}</Notice></div>}
       {held > 0 && (
         <div className="mb-4" data-testid="held-notice">
@@ -42,18 +46,28 @@ export function SyncScreen() {
           </Notice>
         </div>
       )}
-      <div className="grid gap-6 lg:grid-cols-[2fr_3fr]">
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card title="Start">
           {tenant.can("admin") ? (
-            <div className="flex gap-2">
-              <Button busy={start.isPending} disabled={Boolean(active)} onClick={() => start.mutate({ tenantSlug: tenant.slug, entities: ["customer"] })}>
-                Sync customers
-              </Button>
-              {active && (
-                <Button variant="secondary" busy={cancel.isPending || run.cancelRequested} onClick={() => cancel.mutate({ tenantSlug: tenant.slug, runId: run.id })}>
-                  Cancel
+            <div className="space-y-3">
+              <div className="flex flex-wrap gap-2">
+                {entities.map((entity) => (
+                  <Button key={entity} variant="secondary" disabled={Boolean(active) || start.isPending} onClick={() => startFor([entity])}>
+                    Sync {ENTITY_NAMES[entity].plural}
+                  </Button>
+                ))}
+              </div>
+              <div className="flex flex-wrap items-center gap-2">
+                <Button busy={start.isPending && start.variables?.entities.length === entities.length} disabled={Boolean(active) || start.isPending || entities.length === 0} onClick={() => startFor(entities)}>
+                  Everything in order
                 </Button>
-              )}
+                {entities.length > 0 && <span className="text-xs text-slate-500">{entities.map((entity) => ENTITY_NAMES[entity].plural).join(" → ")}</span>}
+                {active && (
+                  <Button variant="secondary" busy={cancel.isPending || run.cancelRequested} onClick={() => cancel.mutate({ tenantSlug: tenant.slug, runId: run.id })}>
+                    Cancel
+                  </Button>
+                )}
+              </div>
             </div>
           ) : (
             <EmptyState>Admins start and cancel syncs.</EmptyState>
@@ -68,7 +82,6 @@ export function SyncScreen() {
                   {run.counts.held} held for review (not created: Zoho already holds a matching contact).
                 </p>
               )}
-              {run.status === "paused" && run.resumeAt && <p className="mt-2 text-sm text-slate-700">It goes on by itself at {formatDateTime(run.resumeAt)}.</p>}
               <Link href={`/t/${tenant.slug}/log?run=${run.id}`} className="mt-3 inline-block text-sm text-indigo-700 hover:underline">
                 See this run&apos;s entries
               </Link>
