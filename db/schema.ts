@@ -267,6 +267,8 @@ export const syncLinks = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.entity, t.splynxId] }),
     index("sync_links_state_idx").on(t.tenantId, t.entity, t.state),
+    // Records pages in numeric Splynx id order (keyset on the padded id).
+    index("sync_links_keyset_idx").on(t.tenantId, t.entity, sql`lpad(${t.splynxId}, 20, '0')`),
     // One Splynx record per Zoho record: two links can never hold the same contact, invoice or payment.
     uniqueIndex("sync_links_zoho_key").on(t.tenantId, t.organizationId, t.entity, t.zohoId).where(sql`zoho_id is not null`),
   ],

@@ -54,6 +54,8 @@ const lastBeat = new WeakMap<SyncContext, number>();
 
 /** Renews the run's lease every few seconds, and stops the worker when a person cancelled or the run ended elsewhere. */
 async function beat(context: SyncContext, force = false) {
+  // On the embedded database and in-process simulators nothing else would get a turn of the event loop during a run.
+  await new Promise((resolve) => setImmediate(resolve));
   if (!force && Date.now() - (lastBeat.get(context) ?? 0) < HEARTBEAT_MS) return;
   lastBeat.set(context, Date.now());
   const run = await heartbeat(context.db, { tenantId: context.tenantId, runId: context.runId });

@@ -39,8 +39,8 @@ export type Created = { zohoId: string; adopted?: string; facts?: ZohoFacts };
 /** The natural key a create sends: what finds the record in Zoho again (name and e-mail, number, reference). */
 export type NaturalKey = Record<string, string>;
 
-/** What the record becomes in Zoho, the key that finds it, notes on what was changed to suit Zoho, and what Records shows. */
-export type Prepared = { payload: ZohoRecord; key: NaturalKey; notes: string[]; details?: LinkDetails };
+/** What the record becomes in Zoho, the key that finds it, and notes on what was changed to suit Zoho. */
+export type Prepared = { payload: ZohoRecord; key: NaturalKey; notes: string[] };
 
 /** What Zoho answered that Records shows (a document's total and status). */
 export type ZohoFacts = Pick<LinkDetails, "zohoTotal" | "zohoStatus">;
@@ -53,6 +53,8 @@ export type EntityAdapter<R extends ResourceName = ResourceName> = {
   resource: R;
   /** What a person recognises the record by in Records and the log. */
   label: (record: SplynxRecord<R>) => string;
+  /** What Records shows of the Splynx record beside the ids, whatever the outcome (a document's number, date, total). */
+  details?: (record: SplynxRecord<R>) => LinkDetails;
   eligibility: (record: SplynxRecord<R>, context: SyncContext, linked: boolean) => Eligibility;
   prepare: (record: SplynxRecord<R>, context: SyncContext) => Prepared;
   /** After an interrupted create: the Zoho records that exactly carry one of these keys (the key sent, the key now). */

@@ -59,6 +59,43 @@ describe("invoices to Zoho", () => {
     expect(run.zohoCalls).toBeLessThanOrEqual(2 * eligible.length + 3);
   });
 
+  it("sends an invoice in another currency with Zoho's exchange rate for its date, and fails one dated before any rate", async () => {
+    const { harness, org, splynxInvoices } = await exported({ invoices: 30, settings: { general: { currencyCode: "EUR" } } });
+    await harness.runCustomers();
+    const euro = [...org.currencies.values()].find((currency) => currency.currency_code === "EUR")!;
+    const rates = org.exchangeRates.get(String(euro.currency_id))!;
+    const early = splynxInvoices.filter(live)[0]!;
+    early.date_created = "2001-01-01";
+    const run = await harness.runEntity("invoice");
+    expect(run).toMatchObject({ created: splynxInvoices.filter(live).length - 1, failed: 1 });
+    for (const invoice of org.invoices.values()) {
+      const effective = rates.filter((rate) => String(rate.effective_date) <= String(invoice.date)).at(-1)!;
+      expect(invoice.exchange_rate, String(invoice.invoice_number)).toBe(effective.rate);
+      expect(invoice.currency_code).toBe("EUR");
+    }
+    const failed = (await invoiceLinks(harness.tenant.id)).get(String(early.id))!;
+    expect(failed.message).toBe("Zoho holds no EUR → GBP exchange rate on or before 2001-01-01: add one in Zoho Books (Settings → Currencies).");
+  });
+
+  it("never duplicates under lost answers after the create and 5xx answers, over 2,000 invoices", async () => {
+    const { harness, org, splynxInvoices } = await exported({ customers: 200, invoices: 2000 });
+    // Two runs of 2,000 invoices with retries need more than the professional plan's 5,000 calls a day.
+    Object.assign(org.details, { plan: "premium" });
+    await harness.runCustomers();
+    Object.assign(harness.zoho.faults, { dropRate: 0.04, dropPhase: "after", serverErrorRate: 0.04 });
+    const first = await harness.runEntity("invoice");
+    expect(first.failed).toBeGreaterThan(0);
+    harness.zoho.resetFaults();
+    const second = await harness.runEntity("invoice", 200, { retry: true });
+    expect(second.failed).toBe(0);
+    expect(second.stopped).toBeUndefined();
+    const eligible = splynxInvoices.filter(live);
+    expect(org.invoices.size).toBe(eligible.length);
+    expect([...org.invoices.values()].filter((invoice) => invoice.status === "draft")).toEqual([]);
+    const links = [...(await invoiceLinks(harness.tenant.id)).values()].filter((link) => link.state === "synced");
+    expect(new Set(links.map((link) => link.zohoId)).size).toBe(eligible.length);
+  }, 180_000);
+
   it("fails an invoice whose category has no Zoho item, naming the mapping to fix, and exports it once mapped", async () => {
     const { harness, org, splynxInvoices } = await exported({ invoices: 20 });
     const { saveMappings, listMappings } = await import("@/db/queries/mapping");

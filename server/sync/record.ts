@@ -62,7 +62,10 @@ const kept = (current: Link | null | undefined) => ({ zohoId: current?.zohoId ??
 export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): Promise<Outcome> {
   const { context, adapter, record, link } = step;
   const target = { splynxId: String((record as { id: number | string }).id), label: adapter.label(record) };
-  const finish = finisher(context, adapter.entity, target);
+  const splynxDetails = adapter.details?.(record);
+  const written = finisher(context, adapter.entity, target);
+  // Every write of the link carries what Records shows of the Splynx record, whatever the outcome.
+  const finish: Finish = (write, outcome) => written(write && splynxDetails ? { ...write, details: { ...link?.details, ...write.details, ...splynxDetails } } : write, outcome);
 
   let prepared: Prepared;
   try {
@@ -133,7 +136,7 @@ async function writeToZoho<R extends ResourceName>(step: RecordStep<R>, current:
   const organizationId = context.organizationId;
   let facts: ZohoFacts = { ...(current.details ?? {}) };
   const learn = (answer: ZohoFacts | void) => void (facts = { ...facts, ...answer });
-  const synced = (zohoId: string, manual = false) => ({ state: "synced" as const, zohoId, organizationId, fingerprint, manual, details: { ...prepared.details, ...facts } });
+  const synced = (zohoId: string, manual = false) => ({ state: "synced" as const, zohoId, organizationId, fingerprint, manual, details: { ...facts } });
   if (linkedIn(current, organizationId)) {
     if (current.state === "synced" && current.fingerprint === fingerprint) return finish(synced(current.zohoId!, current.manual), { action: "unchanged" });
     // Created by an attempt that stopped or failed before finishing (marking it sent): finished now, not created again.
@@ -189,7 +192,7 @@ async function writeToZoho<R extends ResourceName>(step: RecordStep<R>, current:
     return outcome;
   }
   // Linked before the steps that follow, so an interruption between them is finished, never created again.
-  await writeLinkWithEntry(context.db, { link: { tenantId: context.tenantId, entity: adapter.entity, splynxId: current.splynxId, label: current.label, state: "pending", zohoId: created.zohoId, organizationId, fingerprint, message: "Created in Zoho; not finished yet.", details: { ...prepared.details, ...facts }, keepClaim: true }, runId: context.runId, entry: null });
+  await writeLinkWithEntry(context.db, { link: { tenantId: context.tenantId, entity: adapter.entity, splynxId: current.splynxId, label: current.label, state: "pending", zohoId: created.zohoId, organizationId, fingerprint, message: "Created in Zoho; not finished yet.", details: { ...facts, ...adapter.details?.(step.record) }, keepClaim: true }, runId: context.runId, entry: null });
   await context.crashPoint?.("after-link");
   learn(await adapter.finish(context, { splynxId: current.splynxId, zohoId: created.zohoId, resumed: Boolean(created.adopted) }));
   return finish(synced(created.zohoId), { action, message });

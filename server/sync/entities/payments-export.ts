@@ -104,8 +104,9 @@ export const paymentsExportAdapter: EntityAdapter<"payments"> = {
     const payload = paymentBody(payment, context);
     // Zoho chooses payment numbers, so what was sent (customer, reference, amount, date) is what finds it again.
     const key = { reference: String(payload.reference_number), customer: String(payload.customer_id), amount: payment.amount, date: payment.date ?? "" };
-    return { payload, key, notes: [], details: { number: payment.receipt_number, customerId: String(payment.customer_id), date: payment.date ?? "", splynxTotal: payment.amount } };
+    return { payload, key, notes: [] };
   },
+  details: (payment) => ({ number: payment.receipt_number, customerId: String(payment.customer_id), date: payment.date ?? "", splynxTotal: payment.amount }),
   async findSent(context, keys) {
     const ids = new Set<string>();
     for (const key of keys) {

@@ -37,7 +37,8 @@ async function adoptByNumber(api: ZohoDocumentApi, context: SyncContext, payload
   if (held.has(id) || !sameCustomer || !sameTotal) {
     throw new RecordProblem(`Zoho ${api.noun} ${id} already holds number ${number} (customer ${String(found.customer_name ?? found.customer_id)}, total ${String(found.total)}), and it is not this ${api.noun}: renumber one of them.`);
   }
-  return { zohoId: id, adopted: `${api.noun[0]!.toUpperCase()}${api.noun.slice(1)} number ${number} was already in Zoho with the same customer and total: linked to it.` };
+  const adopted = `${api.noun[0]!.toUpperCase()}${api.noun.slice(1)} number ${number} was already in Zoho with the same customer and total: linked to it.`;
+  return { zohoId: id, adopted, facts: { zohoTotal: String(found.total), zohoStatus: String(found.status ?? "") } };
 }
 
 /**
@@ -72,8 +73,11 @@ export function zohoDocumentAdapter<R extends "invoices" | "creditNotes">(
     prepare(record, context) {
       const document = record as SplynxDocument;
       const body = { ...documentBody(document, context), ...options.fields?.(document), [api.numberField]: document.number, reference_number: `Splynx ${document.id}`, splynx_total: document.total };
-      const details = { number: document.number, customerId: String(document.customer_id), date: document.date_created ?? "", splynxTotal: document.total };
-      return { payload: body, key: { number: document.number }, notes: [], details };
+      return { payload: body, key: { number: document.number }, notes: [] };
+    },
+    details: (record) => {
+      const document = record as SplynxDocument;
+      return { number: document.number, customerId: String(document.customer_id), date: document.date_created ?? "", splynxTotal: document.total };
     },
     async findSent(context, keys) {
       const ids = new Set<string>();

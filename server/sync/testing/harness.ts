@@ -21,7 +21,8 @@ export const ORGANIZATION = "2646610000000000001";
 export async function syncHarness(db: Db, options: { customers: number; invoices?: number; windowMs?: number; settings?: unknown; seed?: number }) {
   const windowMs = options.windowMs ?? 200;
   const splynx = createSplynxSimulator({ seed: options.seed ?? 5, customers: options.customers, invoices: options.invoices ?? 0 });
-  const zoho = createZohoSimulator({ accountsServer: "http://zoho.test", apiDomain: "http://zoho.test", windowMs, clients: [{ clientId: "c", clientSecret: "s", redirectUris: [] }] });
+  // Every answer the engine reads is checked against the response schemas of Zoho's OpenAPI files.
+  const zoho = createZohoSimulator({ accountsServer: "http://zoho.test", apiDomain: "http://zoho.test", windowMs, clients: [{ clientId: "c", clientSecret: "s", redirectUris: [] }], checkResponses: true });
   const simulatorFetch = inProcessFetch(zoho.handle);
   /** Zoho refusals a test sets for requests it picks (a record Zoho will not take), answered before the simulator. */
   const refusals: ((request: Request) => Promise<Response | null>)[] = [];
@@ -38,6 +39,8 @@ export async function syncHarness(db: Db, options: { customers: number; invoices
   const tenant = await makeTenant(db, owner, "sync");
   let settings: Settings = readSettings(options.settings);
 
+  // The currency new contacts and documents get, as syncContextFor finds it in the loaded reference data.
+  const currencyIdOf = (code: string | null, organizationId: string) => (code ? String([...zoho.store.organizations.get(organizationId)!.currencies.values()].find((currency) => currency.currency_code === code)!.currency_id) : null);
   type ContextOptions = { retry?: boolean; crashPoint?: (point: CrashPoint) => void; organizationId?: string; claimMs?: number };
   function context(runId: string, options: ContextOptions = {}): SyncContext {
     const limiter = new ZohoLimiter(db, { ...ZOHO_LIMITS, windowMs, marginMs: windowMs / 20, concurrency: 10 });
@@ -49,7 +52,7 @@ export async function syncHarness(db: Db, options: { customers: number; invoices
       books: new ZohoBooksClient({ apiDomain: "http://zoho.test", organizationId: options.organizationId ?? ORGANIZATION, accessToken: async () => grant.accessToken, limiter, fetch: zohoFetch, backoffMs: 2, rateLimitPauseMs: windowMs, timeoutMs: 2_000 }),
       settings,
       organizationId: options.organizationId ?? ORGANIZATION,
-      currencyId: null,
+      currencyId: currencyIdOf(settings.general.currencyCode, options.organizationId ?? ORGANIZATION),
       claimMs: options.claimMs,
       retry: options.retry ?? false,
       crashPoint: options.crashPoint,

@@ -1,0 +1,1 @@
+CREATE INDEX "sync_links_keyset_idx" ON "sync_links" USING btree ("tenant_id","entity",lpad("splynx_id", 20, '0'));
