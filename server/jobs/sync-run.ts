@@ -43,6 +43,8 @@ async function syncOnePage(db: Db, data: SyncRequested, plan: Plan, cursor: RunC
   const progress = ({ counts, zohoCalls, records }: Omit<PageResult, "lastId" | "done">) =>
     recordProgress(db, { tenantId, runId, counts, zohoCalls, done: done + records, total, step: entity });
   try {
+    // The page's entity shows as the current step while the page runs, not only once it is done.
+    await progress({ counts: emptyCounts(), zohoCalls: 0, records: 0 });
     const context = await syncContextFor(db, { tenantId, runId, retry: plan.retry });
     const page = plan.onlySplynxIds
       ? await syncChosen(context, entity, plan.onlySplynxIds)

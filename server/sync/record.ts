@@ -72,6 +72,8 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
     const eligibility = adapter.eligibility(record, context, linkedIn(link, context.organizationId));
     if (!eligibility.eligible) {
       if (eligibility.retire && adapter.retire && linkedIn(link, context.organizationId) && link!.fingerprint !== RETIRED) return retire(step, target, eligibility.rule);
+      // Skipped by the same rule last time: counted, but nothing is written again.
+      if (link?.state === "skipped" && link.message === eligibility.rule) return { action: "skipped", message: eligibility.rule };
       return finish({ ...kept(link), state: "skipped", fingerprint: link?.fingerprint ?? null, message: eligibility.rule }, { action: "skipped", message: eligibility.rule });
     }
     prepared = adapter.prepare(record, context);
