@@ -221,7 +221,7 @@ export const mappings = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.kind, t.splynxId] })],
 );
 
-export const SYNC_ENTITIES = ["customer", "invoice", "credit_note", "payment"] as const;
+export const SYNC_ENTITIES = ["customer", "invoice", "credit_note", "payment", "payment_import"] as const;
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];
 /** `held`: a first create would duplicate a Zoho record no link holds, so it waits for a person on Pairing. */
 export const LINK_STATES = ["pending", "synced", "failed", "skipped", "held"] as const;

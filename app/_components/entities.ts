@@ -6,6 +6,7 @@ export const ENTITY_NAMES: Record<SyncEntity, { plural: string; title: string }>
   invoice: { plural: "invoices", title: "Invoices" },
   credit_note: { plural: "credit notes", title: "Credit notes" },
   payment: { plural: "payments", title: "Payments" },
+  payment_import: { plural: "imported payments", title: "Payments import" },
 };
 
 export const isSyncEntity = (value: string | null | undefined): value is SyncEntity => value !== null && value !== undefined && Object.hasOwn(ENTITY_NAMES, value);

@@ -6,7 +6,6 @@ import { claimRun, finishRun, recordProgress } from "@/db/queries/runs";
 import type { SyncEntity } from "@/db/schema";
 import { syncContextFor } from "@/server/sync/context";
 import {
-  adapterFor,
   countRecords,
   emptyCounts,
   finishEntity,
@@ -15,6 +14,7 @@ import {
   SYNC_ORDER,
   syncChosen,
   syncPage,
+  syncsEntity,
   type PageResult,
 } from "@/server/sync/engine";
 import { continueEvent, inngest, SYNC_REQUESTED, type RunCursor, type SyncRequested } from "./client";
@@ -69,7 +69,7 @@ async function countAll(db: Db, data: SyncRequested, plan: Plan): Promise<RunCur
   let total = plan.onlySplynxIds?.length ?? 0;
   if (!plan.onlySplynxIds) {
     const context = await syncContextFor(db, { tenantId, runId, retry: plan.retry });
-    for (const entity of plan.entities) total += adapterFor(entity) ? await countRecords(context, entity) : 0;
+    for (const entity of plan.entities) total += syncsEntity(entity) ? await countRecords(context, entity) : 0;
   }
   const step = plan.entities[0]!;
   await recordProgress(db, { tenantId, runId, counts: emptyCounts(), zohoCalls: 0, done: 0, total, step });

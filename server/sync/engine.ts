@@ -11,13 +11,14 @@ import { creditNotesAdapter } from "./entities/credit-notes";
 import { invoicesAdapter } from "./entities/invoices";
 import { paymentsExportAdapter } from "./entities/payments-export";
 import type { EntityAdapter, SyncContext } from "./entity";
+import { importChosen, IMPORT_ENTITY, syncImportPage, type ImportMode } from "./payments-import";
 import { retire, RunStop, syncRecord } from "./record";
 
 export { RunStop } from "./record";
 export type { SyncContext } from "./entity";
 
 /** Entities in the order a run syncs them: what a record needs is synced before it. */
-export const SYNC_ORDER: readonly SyncEntity[] = ["customer", "invoice", "credit_note", "payment"];
+export const SYNC_ORDER: readonly SyncEntity[] = ["customer", "invoice", "credit_note", "payment", "payment_import"];
 
 const ADAPTERS: { [E in SyncEntity]?: EntityAdapter } = {
   customer: customersAdapter as EntityAdapter,
@@ -28,6 +29,9 @@ const ADAPTERS: { [E in SyncEntity]?: EntityAdapter } = {
 
 /** The entity's adapter, or undefined while this version does not sync it yet. */
 export const adapterFor = (entity: SyncEntity): EntityAdapter | undefined => ADAPTERS[entity];
+
+/** Whether a run can sync the entity: an adapter's Splynx → Zoho export, or the payments import from Zoho. */
+export const syncsEntity = (entity: SyncEntity): boolean => entity === IMPORT_ENTITY || adapterFor(entity) !== undefined;
 
 function requireAdapter(entity: SyncEntity): EntityAdapter {
   const adapter = adapterFor(entity);
@@ -140,8 +144,22 @@ async function syncRecords(context: SyncContext, adapter: EntityAdapter, records
   return partial();
 }
 
-/** One page of the entity's records after `after`: a durable step of a run. */
-export async function syncPage(context: SyncContext, entity: SyncEntity, input: { after: number; pageSize: number }): Promise<PageResult> {
+/**
+ * One page of the entity's records after `after`: a durable step of a run. The payments import reads Zoho, not
+ * Splynx: its `after` is the last Zoho page read, and `importMode` says "New payments" (the default) or "All payments".
+ */
+export async function syncPage(context: SyncContext, entity: SyncEntity, input: { after: number; pageSize: number; importMode?: ImportMode }): Promise<PageResult> {
+  if (entity === IMPORT_ENTITY) {
+    // A stop part-way through keeps what the page had counted, as for any entity.
+    const counts = emptyCounts();
+    const callsBefore = context.books.calls;
+    try {
+      return await syncImportPage(context, { after: input.after, mode: input.importMode }, counts);
+    } catch (error) {
+      if (error instanceof RunStop && !(error instanceof PageStop)) throw new PageStop(error, { records: Object.values(counts).reduce((sum, count) => sum + count, 0), counts, zohoCalls: context.books.calls - callsBefore });
+      throw error;
+    }
+  }
   const adapter = requireAdapter(entity);
   const pages = context.splynx.pages(adapter.resource, { after: input.after, pageSize: input.pageSize });
   const first = await pages.next();
@@ -154,6 +172,8 @@ export async function syncPage(context: SyncContext, entity: SyncEntity, input: 
 
 /** Chosen records of one entity (a person's "retry"), read one by one from Splynx. */
 export async function syncChosen(context: SyncContext, entity: SyncEntity, splynxIds: string[]): Promise<PageResult> {
+  // Import links are keyed by the Zoho payment id.
+  if (entity === IMPORT_ENTITY) return importChosen(context, splynxIds);
   const adapter = requireAdapter(entity);
   const records: SplynxRecord<ResourceName>[] = [];
   const rejected: RejectedRecord[] = [];
@@ -168,6 +188,8 @@ export async function syncChosen(context: SyncContext, entity: SyncEntity, splyn
 }
 
 export async function countRecords(context: SyncContext, entity: SyncEntity): Promise<number> {
+  // Zoho's payments are not counted in advance (it would spend Zoho calls).
+  if (entity === IMPORT_ENTITY) return 0;
   return context.splynx.count(requireAdapter(entity).resource);
 }
 
@@ -194,6 +216,8 @@ async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<
  * the run handled a different number than Splynx counts.
  */
 export async function finishEntity(context: SyncContext, entity: SyncEntity, handled: number): Promise<void> {
+  // Imported payments stay in Splynx whatever Zoho does later; nothing is swept or counted.
+  if (entity === IMPORT_ENTITY) return;
   await sweepGone(context, requireAdapter(entity));
   const expected = await countRecords(context, entity);
   if (expected === handled) return;

@@ -55,6 +55,8 @@ export function dueRuns(candidates: ScheduleCandidate[], tick: Date, tickMinutes
       ["invoice", schedule.invoices],
       ["credit_note", schedule.creditNotes],
       ["payment", schedule.payments],
+      // The add-on's one payments toggle covers both directions; each runs only when its own setting is on.
+      ["payment_import", schedule.payments],
     ] as const;
     const entities = toggles.filter(([, on]) => on).map(([entity]) => entity);
     if (entities.length === 0 || !connectionsHealthy) continue;

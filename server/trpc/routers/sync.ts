@@ -11,7 +11,7 @@ import { countHeldCustomers } from "@/db/queries/pairing";
 import { LINK_STATES, SYNC_ENTITIES, type SyncEntity } from "@/db/schema";
 import { DomainError } from "@/server/errors";
 import { compare } from "@/server/money";
-import { adapterFor, SYNC_ORDER } from "@/server/sync/engine";
+import { SYNC_ORDER, syncsEntity } from "@/server/sync/engine";
 import { requestSync } from "@/server/jobs/dispatcher";
 import { SANDBOX_REGION } from "@/server/zoho/connection";
 import { zohoRecordUrl, type ZohoRegion } from "@/server/zoho/regions";
@@ -22,10 +22,10 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use the format YYYY-MM-DD")
 /** What the sync log lists: every action but "unchanged", which is not written. */
 const LOGGED_ACTIONS = ["created", "updated", "adopted", "skipped", "failed", "held", "warning"] as const;
 
-const ZOHO_KIND = { customer: "contacts", invoice: "invoices", credit_note: "creditnotes", payment: "paymentsreceived" } as const satisfies Record<SyncEntity, string>;
+const ZOHO_KIND = { customer: "contacts", invoice: "invoices", credit_note: "creditnotes", payment: "paymentsreceived", payment_import: "paymentsreceived" } as const satisfies Record<SyncEntity, string>;
 
 /** The entities this version syncs, in the order a run syncs them. */
-const syncedEntities = () => SYNC_ORDER.filter((entity) => adapterFor(entity) !== undefined);
+const syncedEntities = () => SYNC_ORDER.filter(syncsEntity);
 
 const entityName = (entity: SyncEntity) => `${entity.replace("_", " ")}s`;
 
@@ -61,7 +61,7 @@ export const syncRouter = router({
   start: tenantProcedure("admin")
     .input(z.object({ entities: z.array(z.enum(SYNC_ENTITIES)).min(1).max(SYNC_ENTITIES.length), retry: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
-      const unsynced = input.entities.filter((entity) => !adapterFor(entity));
+      const unsynced = input.entities.filter((entity) => !syncsEntity(entity));
       if (unsynced.length > 0) {
         const offered = syncedEntities().map(entityName).join(", ");
         throw new DomainError("BAD_REQUEST", `This version of Ledgerlink does not sync ${unsynced.map(entityName).join(" or ")} yet; it syncs ${offered}.`);

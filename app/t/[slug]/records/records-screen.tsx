@@ -106,7 +106,7 @@ function DocumentRows({ rows, prefix, noun, total }: { rows: RecordRow[]; prefix
   );
 }
 
-const NOUN: Record<SyncEntity, string> = { customer: "customer", invoice: "invoice", credit_note: "credit note", payment: "payment" };
+const NOUN: Record<SyncEntity, string> = { customer: "customer", invoice: "invoice", credit_note: "credit note", payment: "payment", payment_import: "imported payment" };
 
 function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialState: LinkState | "" }) {
   const trpc = useTRPC();
