@@ -1,4 +1,6 @@
-// `npm test`: type-check, unit and integration tests, production build, end-to-end tests; then "N passed, N failed".
+// `npm test`: type-check, unit and integration tests, production build, end-to-end tests; then
+// "N passed, N failed, N skipped". Where PostgreSQL is available (or installed but failed to start), a skipped test
+// counts as failed: every skip in this suite is a PostgreSQL-only test, and a green run must have run them.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -8,7 +10,7 @@ const resultsDir = path.resolve(".data/test-results");
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 const bin = (name) => path.resolve("node_modules/.bin", name);
-const tally = { passed: 0, failed: 0 };
+const tally = { passed: 0, failed: 0, skipped: 0 };
 
 function step(title, command, args, env = {}) {
   console.log(`\n=== ${title}: ${[path.basename(command), ...args].join(" ")}`);
@@ -27,12 +29,17 @@ function readJson(file) {
 // 1. Type-check: one test.
 step("type-check", bin("tsc"), ["--noEmit"]) ? tally.passed++ : tally.failed++;
 
-// 2. Unit and integration tests, against a throwaway PostgreSQL when the binaries are present.
-const postgres = await startThrowawayPostgres().catch((error) => {
-  console.warn(`Could not start a throwaway PostgreSQL (${error.message}); integration tests use PGlite.`);
-  return null;
-});
-console.log(postgres ? `Integration tests run against PostgreSQL at ${postgres.url}` : "No PostgreSQL binaries: integration tests run on PGlite.");
+// 2. Unit and integration tests, against TEST_DATABASE_URL's server if given, else a throwaway PostgreSQL when the
+// binaries are present, else PGlite (and the PostgreSQL-only tests are skipped).
+let postgresProblem = null;
+const postgres = process.env.TEST_DATABASE_URL
+  ? { url: process.env.TEST_DATABASE_URL, stop() {} }
+  : await startThrowawayPostgres().catch((error) => {
+      postgresProblem = `PostgreSQL is installed but did not start (${error.message})`;
+      console.warn(`${postgresProblem}; integration tests use PGlite.`);
+      return null;
+    });
+console.log(postgres ? `Integration tests run against PostgreSQL at ${postgres.url}` : "No PostgreSQL: integration tests run on PGlite.");
 const vitestReport = path.join(resultsDir, "vitest.json");
 try {
   step("unit and integration tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`], postgres ? { TEST_DATABASE_URL: postgres.url } : {});
@@ -42,7 +49,24 @@ try {
 const vitest = readJson(vitestReport);
 if (vitest) {
   tally.passed += vitest.numPassedTests;
-  tally.failed += vitest.numFailedTests + (vitest.numFailedTestSuites ?? 0);
+  const failed = vitest.numFailedTests + (vitest.numFailedTestSuites ?? 0);
+  tally.failed += failed;
+  // Errors outside any test (an unhandled rejection, a worker that died) fail the run without failing a test.
+  if (!vitest.success && failed === 0) {
+    console.log("\nFAILED: vitest reported errors outside the tests (see above).");
+    tally.failed++;
+  }
+  const skipped = vitest.testResults.flatMap((file) =>
+    file.assertionResults.filter((test) => ["skipped", "pending", "todo"].includes(test.status)).map((test) => `${path.relative(process.cwd(), file.name)} > ${test.fullName}`),
+  );
+  if (skipped.length > 0 && (postgres || postgresProblem)) {
+    console.log(`\nFAILED: ${skipped.length} test(s) skipped although ${postgres ? "PostgreSQL was available" : postgresProblem}:`);
+    for (const name of skipped) console.log(`  ${name}`);
+    tally.failed += skipped.length;
+  } else if (skipped.length > 0) {
+    console.log(`\n${skipped.length} PostgreSQL-only test(s) skipped: install PostgreSQL (or set TEST_DATABASE_URL) to run them.`);
+    tally.skipped += skipped.length;
+  }
 } else tally.failed++;
 
 // 3. Production build: one test; the end-to-end tests need it.
@@ -58,8 +82,9 @@ if (built) {
   if (playwright?.stats) {
     tally.passed += playwright.stats.expected + playwright.stats.flaky;
     tally.failed += playwright.stats.unexpected + (playwright.errors?.length ?? 0);
+    tally.skipped += playwright.stats.skipped ?? 0;
   } else tally.failed++;
 }
 
-console.log(`\n${tally.passed} passed, ${tally.failed} failed`);
+console.log(`\n${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);
 process.exit(tally.failed === 0 ? 0 : 1);

@@ -1,5 +1,7 @@
+// Splynx signature nonces shared through the database: unique, growing, per key, and never behind the clock.
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/db/testing/test-database";
+import { clockNonce } from "@/server/splynx/nonces";
 import { databaseNonceSource } from "./splynx";
 
 const database = useTestDatabase();
@@ -12,7 +14,11 @@ describe("databaseNonceSource", () => {
     expect(new Set(nonces).size).toBe(200);
     const later = await first.next("key-a");
     expect(nonces.every((nonce) => nonce < later)).toBe(true);
+    // Another key starts from the clock, not after key-a's nonces.
+    const clockBefore = clockNonce();
     const otherKey = await first.next("key-b");
-    expect(otherKey).toBeGreaterThan(0n);
+    expect(otherKey).toBeGreaterThanOrEqual(clockBefore);
+    expect(otherKey).toBeLessThanOrEqual(clockNonce());
+    expect(await second.next("key-b")).toBe(otherKey + 1n);
   });
 });

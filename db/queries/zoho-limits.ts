@@ -17,11 +17,13 @@ export type SlotDecision = { kind: "granted"; leaseId: string } | { kind: "wait"
 
 const utcDay = (time: number) => new Date(time).toISOString().slice(0, 10);
 
-export async function takeCallSlot(db: Db, input: { organizationId: string; policy: LimitPolicy; now: number }): Promise<SlotDecision> {
-  const { organizationId, policy, now } = input;
+export async function takeCallSlot(db: Db, input: { organizationId: string; policy: LimitPolicy; now: () => number }): Promise<SlotDecision> {
+  const { organizationId, policy } = input;
   return db.transaction(async (tx) => {
     await tx.insert(zohoRateLimits).values({ organizationId }).onConflictDoNothing();
     const [row] = await tx.select().from(zohoRateLimits).where(eq(zohoRateLimits.organizationId, organizationId)).for("update");
+    // The clock is read holding the lock: a time read before the wait would date the call too early by that wait.
+    const now = input.now();
     if (row!.dailyRemaining !== null && row!.dailyRemaining <= 0 && row!.dailyResetsAt && row!.dailyResetsAt.getTime() > now) return { kind: "quota", resetsAt: row!.dailyResetsAt };
     const recent = row!.recentCalls.filter((time) => time > now - policy.windowMs - policy.marginMs);
     if (recent.length >= policy.perWindow) return { kind: "wait", waitMs: Math.min(...recent) + policy.windowMs + policy.marginMs - now + 1 };

@@ -24,7 +24,7 @@ export class ZohoLimiter {
   /** Runs `work` holding one call slot of the organization. */
   async run<T>(organizationId: string, work: () => Promise<T>): Promise<T> {
     for (;;) {
-      const decision = await takeCallSlot(this.db, { organizationId, policy: this.policy, now: this.clock.now() });
+      const decision = await takeCallSlot(this.db, { organizationId, policy: this.policy, now: this.clock.now });
       if (decision.kind === "quota") {
         throw new ZohoError("daily_quota", `Zoho's daily API quota for this organization is spent; calls resume ${decision.resetsAt ? `after ${decision.resetsAt.toISOString()}` : "tomorrow"}.`);
       }
