@@ -22,7 +22,7 @@ describe("secrets at rest", () => {
   it("refuses a tampered value", () => {
     const parts = encryptSecret("secret", [k1]).split(".");
     parts[4] = Buffer.from("SECRET").toString("base64url");
-    expect(() => decryptSecret(parts.join("."), [k1])).toThrow();
+    expect(() => decryptSecret(parts.join("."), [k1])).toThrow("unable to authenticate data");
   });
 
   it("masks all but the last four characters", () => {

@@ -137,7 +137,9 @@ describe("links belong to one organization", () => {
     const switched = await harness.runCustomers(200, { organizationId: OTHER_ORGANIZATION });
     expect(switched).toMatchObject({ created: 12, unchanged: 0 });
     expect(harness.contacts(OTHER_ORGANIZATION)).toHaveLength(12);
-    for (const link of (await links(harness.tenant.id)).values()) expect(link.organizationId).toBe(OTHER_ORGANIZATION);
+    const switchedLinks = [...(await links(harness.tenant.id)).values()];
+    expect(switchedLinks).toHaveLength(12);
+    for (const link of switchedLinks) expect(link.organizationId).toBe(OTHER_ORGANIZATION);
   });
 });
 

@@ -57,7 +57,7 @@ describe("Zoho accounts server", () => {
     const throttled = await refresh();
     expect([throttled.status, await throttled.json()]).toEqual([400, { error_description: "You have made too many requests continuously. Please try again after some time.", error: "Access Denied", status: "failure" }]);
     clock += 600_001;
-    expect((await (await refresh()).json()).access_token).toBeDefined();
+    expect((await (await refresh()).json()).access_token).toMatch(/^\S{20,}$/);
     await zoho.handle(new Request(`${ACCOUNTS}/oauth/v2/token/revoke?token=${refresh_token}`, { method: "POST" }));
     expect(await (await refresh()).json()).toEqual({ error: "invalid_code" });
   });
