@@ -77,15 +77,26 @@ describe("invoices to Zoho", () => {
     expect(failed.message).toBe("Zoho holds no EUR → GBP exchange rate on or before 2001-01-01: add one in Zoho Books (Settings → Currencies).");
   });
 
-  it("never duplicates under lost answers after the create and 5xx answers, over 2,000 invoices", async () => {
+  it("never duplicates under lost answers after the create, 5xx answers and timeouts, over 2,000 invoices", async () => {
     const { harness, org, splynxInvoices } = await exported({ customers: 200, invoices: 2000 });
     // Two runs of 2,000 invoices with retries need more than the professional plan's 5,000 calls a day.
     Object.assign(org.details, { plan: "premium" });
     await harness.runCustomers();
     Object.assign(harness.zoho.faults, { dropRate: 0.04, dropPhase: "after", serverErrorRate: 0.04 });
+    // Every 300th create: Zoho takes it, and the answer comes only after the client has given up (its 2 s timeout).
+    let creates = 0;
+    let timedOut = 0;
+    harness.refusals.push(async (request) => {
+      if (request.method !== "POST" || !request.url.includes("/invoices?") || ++creates % 300 !== 0) return null;
+      await harness.zoho.handle(request.clone());
+      timedOut++;
+      return new Promise<never>((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason)));
+    });
     const first = await harness.runEntity("invoice");
     expect(first.failed).toBeGreaterThan(0);
+    expect(timedOut).toBeGreaterThanOrEqual(5);
     harness.zoho.resetFaults();
+    harness.refusals.length = 0;
     const second = await harness.runEntity("invoice", 200, { retry: true });
     expect(second.failed).toBe(0);
     expect(second.stopped).toBeUndefined();

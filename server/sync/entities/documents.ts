@@ -69,7 +69,7 @@ export async function loadDocumentPage(context: SyncContext, records: SplynxDocu
     rememberedFor(context, "organization", () => context.books.organization(context.organizationId)),
   ]);
   const mapped = (kind: string) => new Map(mappings.filter((row) => row.kind === kind).map((row) => [row.splynxId, row.zohoValue]));
-  const named = (kind: string, value: (record: (typeof reference)[number]) => string) => new Map(reference.filter((record) => record.kind === kind).map((record) => [record.externalId, value(record)]));
+  const names = (kind: string) => new Map(reference.filter((record) => record.kind === kind).map((record) => [record.externalId, record.name]));
   const arithmetic = arithmeticOf(organization) ?? learnedArithmetic.get(context.organizationId) ?? null;
   const zohoTaxes = new Map<string, TaxSpec>();
   for (const tax of reference.filter((record) => record.kind === "zoho_tax")) {
@@ -89,14 +89,14 @@ export async function loadDocumentPage(context: SyncContext, records: SplynxDocu
     items: mapped("category_item"),
     taxes: mapped("tax"),
     zohoTaxes,
-    categoryNames: named("splynx_category", (record) => record.name),
-    taxNames: named("splynx_tax", (record) => record.name),
+    categoryNames: names("splynx_category"),
+    taxNames: names("splynx_tax"),
     arithmetic: arithmetic ?? { taxRounding: "item" },
     foreign,
   });
 }
 
-export function pageState(context: SyncContext): PageState {
+function pageState(context: SyncContext): PageState {
   const state = pageStates.get(context);
   if (!state) throw new Error("The document page was not loaded before its records");
   return state;

@@ -89,7 +89,6 @@ export async function syncHarness(db: Db, options: { customers: number; invoices
   }
   const runCustomers = (pageSize = 200, options: ContextOptions = {}) => runEntity("customer", pageSize, options);
 
-  const organization = zoho.store.organizations.get(ORGANIZATION)!;
   return {
     tenant,
     splynx,
@@ -102,7 +101,5 @@ export async function syncHarness(db: Db, options: { customers: number; invoices
     setSettings: (values: unknown) => (settings = readSettings(values)),
     /** The Zoho contacts of an organization (the one the tenant uses unless named). */
     contacts: (organizationId = ORGANIZATION) => [...zoho.store.organizations.get(organizationId)!.contacts.values()],
-    /** How many Zoho contacts carry each name, to count duplicates. */
-    contactsByName: () => [...organization.contacts.values()].reduce((counts, contact) => counts.set(String(contact.contact_name), (counts.get(String(contact.contact_name)) ?? 0) + 1), new Map<string, number>()),
   };
 }
