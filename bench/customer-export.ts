@@ -26,11 +26,20 @@ try {
   const second = await harness.runCustomers();
   const secondSeconds = (performance.now() - started) / 1000;
   const contacts = [...harness.zoho.store.organizations.values()][0]!.contacts.size;
-  console.log(`database: ${postgres ? "PostgreSQL (throwaway cluster)" : "PGlite"}; Zoho window ${windowMs} ms (100 calls per window)`);
-  console.log(`initial export: ${first.created} created, ${first.failed} failed, ${contacts} Zoho contacts; ${first.zohoCalls} Zoho calls = ${(first.zohoCalls / customers).toFixed(3)} per customer`);
-  console.log(`  wall ${firstSeconds.toFixed(1)} s vs theoretical minimum ${minimumSeconds.toFixed(1)} s = ${(minimumSeconds / firstSeconds).toFixed(2)} of the limit's rate; 429s seen by Zoho: ${harness.zoho.peaks.rejected429}`);
-  console.log(`unchanged re-run: ${second.unchanged} unchanged, ${second.zohoCalls} Zoho calls, wall ${secondSeconds.toFixed(1)} s`);
-  for (const run of [first, second]) if (run.stopped) console.log(`STOPPED part-way (${run.stopped.status}): ${run.stopped.message}`);
+  console.log(
+    `database: ${postgres ? "PostgreSQL (throwaway cluster)" : "PGlite"}; Zoho window ${windowMs} ms (100 calls per window)`,
+  );
+  console.log(
+    `initial export: ${first.created} created, ${first.failed} failed, ${contacts} Zoho contacts; ${first.zohoCalls} Zoho calls = ${(first.zohoCalls / customers).toFixed(3)} per customer`,
+  );
+  console.log(
+    `  wall ${firstSeconds.toFixed(1)} s vs theoretical minimum ${minimumSeconds.toFixed(1)} s = ${(minimumSeconds / firstSeconds).toFixed(2)} of the limit's rate; 429s seen by Zoho: ${harness.zoho.peaks.rejected429}`,
+  );
+  console.log(
+    `unchanged re-run: ${second.unchanged} unchanged, ${second.zohoCalls} Zoho calls, wall ${secondSeconds.toFixed(1)} s`,
+  );
+  for (const run of [first, second])
+    if (run.stopped) console.log(`STOPPED part-way (${run.stopped.status}): ${run.stopped.message}`);
   console.log(`peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
 } finally {
   clearInterval(sampler);

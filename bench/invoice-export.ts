@@ -32,7 +32,10 @@ const diff = (after: Counts, before: Counts): Counts =>
   new Map([...after].map(([key, value]) => [key, value - (before.get(key) ?? 0)] as const).filter(([, n]) => n > 0));
 const sum = (counts: Counts) => [...counts.values()].reduce((total, value) => total + value, 0);
 const listed = (counts: Counts) =>
-  [...counts].sort((a, b) => b[1] - a[1]).map(([key, value]) => `${key} ${value}`).join(", ") || "none";
+  [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, value]) => `${key} ${value}`)
+    .join(", ") || "none";
 
 /** SQL statements sent, by verb and first table named: the database round trips. */
 const statements: Counts = new Map();
@@ -134,7 +137,9 @@ try {
   console.log(`Zoho tax rounding: ${taxRounding}`);
 
   const mapping = await measured(() => harness.mapSuggestions());
-  console.log(`mappings accepted: ${mapping.zohoCalls} Zoho calls (${listed(mapping.zoho)}), ${mapping.seconds.toFixed(1)} s`);
+  console.log(
+    `mappings accepted: ${mapping.zohoCalls} Zoho calls (${listed(mapping.zoho)}), ${mapping.seconds.toFixed(1)} s`,
+  );
   const customerRun = await measured(() => runEntity("customer"));
   report("customer", "customers", "customer", customers, customerRun);
 
@@ -143,7 +148,9 @@ try {
   const created = invoiceRun.result.created;
   report("invoice", "invoices, initial export", "created invoice", created, invoiceRun);
   const drafts = [...org.invoices.values()].filter((invoice) => invoice.status === "draft").length;
-  console.log(`  Zoho holds ${org.invoices.size} invoices (${drafts} drafts); create + mark sent = ${2 * created} calls`);
+  console.log(
+    `  Zoho holds ${org.invoices.size} invoices (${drafts} drafts); create + mark sent = ${2 * created} calls`,
+  );
   const invoiceRerun = await measured(() => runEntity("invoice"));
   report("invoice", "invoices, unchanged re-run", "invoice", splynxInvoices.length, invoiceRerun);
 
@@ -155,8 +162,12 @@ try {
   report("credit_note", "credit notes, unchanged re-run", "credit note", splynxNotes.length, noteRerun);
 
   const meanLoad = loads.reduce((total, load) => total + load, 0) / Math.max(loads.length, 1);
-  console.log(`load average (1 min) through the run: mean ${meanLoad.toFixed(1)}, max ${Math.max(...loads, 0).toFixed(1)}`);
-  console.log(`peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MiB (both simulators and their stores run in this process)`);
+  console.log(
+    `load average (1 min) through the run: mean ${meanLoad.toFixed(1)}, max ${Math.max(...loads, 0).toFixed(1)}`,
+  );
+  console.log(
+    `peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MiB (both simulators and their stores run in this process)`,
+  );
 } finally {
   clearInterval(sampler);
   clearInterval(loadSampler);

@@ -17,7 +17,21 @@ function settledHeap(): number {
   return process.memoryUsage().heapUsed;
 }
 
-const simulator = spawn("node", ["--import", "tsx", "scripts/sim-splynx.ts", "--port", "0", "--invoices", String(invoices), "--customers", String(Math.ceil(invoices / 5))], { stdio: ["ignore", "pipe", "inherit"] });
+const simulator = spawn(
+  "node",
+  [
+    "--import",
+    "tsx",
+    "scripts/sim-splynx.ts",
+    "--port",
+    "0",
+    "--invoices",
+    String(invoices),
+    "--customers",
+    String(Math.ceil(invoices / 5)),
+  ],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
 const lines = createInterface({ input: simulator.stdout! });
 let baseUrl = "";
 for await (const line of lines) {
@@ -28,7 +42,13 @@ for await (const line of lines) {
   }
 }
 
-const client = new SplynxClient({ baseUrl, apiKey: "sim-key", apiSecret: "sim-secret", authMode: "signature", nonces: processNonceSource() });
+const client = new SplynxClient({
+  baseUrl,
+  apiKey: "sim-key",
+  apiSecret: "sim-secret",
+  authMode: "signature",
+  nonces: processNonceSource(),
+});
 const baseline = settledHeap();
 const samples: { records: number; heap: number }[] = [];
 let records = 0;
@@ -48,6 +68,12 @@ simulator.kill("SIGTERM");
 await once(simulator, "exit");
 
 console.log(`invoices streamed: ${records} (${items} items) in ${pages} pages of ${pageSize}`);
-console.log(`wall time: ${seconds.toFixed(1)} s, ${Math.round(records / seconds)} invoices/s, ${client.calls} Splynx calls`);
-console.log(`heap after GC: baseline ${mib(baseline)} MiB; ${samples.map((sample) => `${sample.records}: ${mib(sample.heap)}`).join(", ")} MiB`);
-console.log(`heap growth from baseline to end: ${mib(samples.at(-1)!.heap - baseline)} MiB; peak RSS ${mib(peakRss)} MiB`);
+console.log(
+  `wall time: ${seconds.toFixed(1)} s, ${Math.round(records / seconds)} invoices/s, ${client.calls} Splynx calls`,
+);
+console.log(
+  `heap after GC: baseline ${mib(baseline)} MiB; ${samples.map((sample) => `${sample.records}: ${mib(sample.heap)}`).join(", ")} MiB`,
+);
+console.log(
+  `heap growth from baseline to end: ${mib(samples.at(-1)!.heap - baseline)} MiB; peak RSS ${mib(peakRss)} MiB`,
+);

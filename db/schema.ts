@@ -188,7 +188,16 @@ export const zohoCallLeases = pgTable(
   (t) => [index("zoho_call_leases_org_idx").on(t.organizationId)],
 );
 
-export const REFERENCE_KINDS = ["zoho_item", "zoho_account", "zoho_tax", "zoho_currency", "splynx_category", "splynx_payment_method", "splynx_tax", "splynx_partner"] as const;
+export const REFERENCE_KINDS = [
+  "zoho_item",
+  "zoho_account",
+  "zoho_tax",
+  "zoho_currency",
+  "splynx_category",
+  "splynx_payment_method",
+  "splynx_tax",
+  "splynx_partner",
+] as const;
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 
 /** Reference data loaded from both sides for mapping (SPEC §4.1); replaced as a whole on each load. */
@@ -199,7 +208,17 @@ export const referenceRecords = pgTable(
     kind: text("kind").$type<ReferenceKind>().notNull(),
     externalId: text("external_id").notNull(),
     name: text("name").notNull(),
-    details: jsonb("details").$type<{ percentage?: string; taxType?: string; accountType?: string; currencyCode?: string; active?: boolean; used?: boolean }>().notNull().default({}),
+    details: jsonb("details")
+      .$type<{
+        percentage?: string;
+        taxType?: string;
+        accountType?: string;
+        currencyCode?: string;
+        active?: boolean;
+        used?: boolean;
+      }>()
+      .notNull()
+      .default({}),
     loadedAt: timestamp("loaded_at", { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.kind, t.externalId] })],
@@ -227,7 +246,14 @@ export type SyncEntity = (typeof SYNC_ENTITIES)[number];
 export const LINK_STATES = ["pending", "synced", "failed", "skipped", "held"] as const;
 export type LinkState = (typeof LINK_STATES)[number];
 
-export type LinkDetails = { number?: string; customerId?: string; date?: string; splynxTotal?: string; zohoTotal?: string; zohoStatus?: string };
+export type LinkDetails = {
+  number?: string;
+  customerId?: string;
+  date?: string;
+  splynxTotal?: string;
+  zohoTotal?: string;
+  zohoStatus?: string;
+};
 
 /** The source of truth for "is it synced" (SPEC §6): one row per Splynx record and its Zoho counterpart. */
 export const syncLinks = pgTable(
@@ -270,14 +296,23 @@ export const syncLinks = pgTable(
     // Records pages in numeric Splynx id order (keyset on the padded id).
     index("sync_links_keyset_idx").on(t.tenantId, t.entity, sql`lpad(${t.splynxId}, 20, '0')`),
     // One Splynx record per Zoho record: two links can never hold the same contact, invoice or payment.
-    uniqueIndex("sync_links_zoho_key").on(t.tenantId, t.organizationId, t.entity, t.zohoId).where(sql`zoho_id is not null`),
+    uniqueIndex("sync_links_zoho_key")
+      .on(t.tenantId, t.organizationId, t.entity, t.zohoId)
+      .where(sql`zoho_id is not null`),
   ],
 );
 
 export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled", "paused"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type RunTrigger = "manual" | "schedule" | "retry" | "resume";
-export type RunCounts = { created: number; updated: number; unchanged: number; skipped: number; failed: number; held: number };
+export type RunCounts = {
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  held: number;
+};
 
 export const syncRuns = pgTable(
   "sync_runs",
@@ -290,8 +325,14 @@ export const syncRuns = pgTable(
     /** A retry of chosen records (one entity), instead of every record of the entities. */
     onlySplynxIds: text("only_splynx_ids").array(),
     status: text("status").$type<RunStatus>().notNull().default("queued"),
-    counts: jsonb("counts").$type<RunCounts>().notNull().default({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0 }),
-    progress: jsonb("progress").$type<{ done: number; total: number | null; step: string }>().notNull().default({ done: 0, total: null, step: "queued" }),
+    counts: jsonb("counts")
+      .$type<RunCounts>()
+      .notNull()
+      .default({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0 }),
+    progress: jsonb("progress")
+      .$type<{ done: number; total: number | null; step: string }>()
+      .notNull()
+      .default({ done: 0, total: null, step: "queued" }),
     zohoCalls: integer("zoho_calls").notNull().default(0),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
     /** A worker renews this while it works; a run whose lease lapsed is ended as "worker lost" by the sweep. */
@@ -314,7 +355,16 @@ export const syncRuns = pgTable(
   ],
 );
 
-export const ENTRY_ACTIONS = ["created", "updated", "unchanged", "skipped", "failed", "adopted", "held", "warning"] as const;
+export const ENTRY_ACTIONS = [
+  "created",
+  "updated",
+  "unchanged",
+  "skipped",
+  "failed",
+  "adopted",
+  "held",
+  "warning",
+] as const;
 export type EntryAction = (typeof ENTRY_ACTIONS)[number];
 
 /** The sync log's per-record lines. */

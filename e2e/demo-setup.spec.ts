@@ -36,7 +36,10 @@ test("the demo tenant connects Zoho, maps, and completes its setup checklist", a
     await expect(page.getByText("Saved.", { exact: true })).toBeVisible();
   }
   await expect(page.getByRole("combobox", { name: "Zoho for Internet 100M" })).toHaveCount(0);
-  await page.getByRole("navigation", { name: "Mapping screens" }).getByRole("link", { name: "Accounting categories" }).click();
+  await page
+    .getByRole("navigation", { name: "Mapping screens" })
+    .getByRole("link", { name: "Accounting categories" })
+    .click();
   await expect(page.getByRole("combobox", { name: "Zoho for Internet 100M" })).toHaveValue(/^\d{19}$/);
 
   await nav.getByRole("link", { name: "Dashboard" }).click();

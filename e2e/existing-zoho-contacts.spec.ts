@@ -1,14 +1,24 @@
 // An ISP whose Zoho already holds customers typed by hand: the first sync holds them for review instead of duplicating
 // them, the person pairs them on Pairing, the next sync creates nothing more, and Zoho ends with one contact per customer.
 import { expect, test } from "@playwright/test";
-import { callApi, connectSandboxSplynx, connectSandboxZoho, createTenant, sandboxZohoApi, signUp, uniqueEmail } from "./helpers";
+import {
+  callApi,
+  connectSandboxSplynx,
+  connectSandboxZoho,
+  createTenant,
+  sandboxZohoApi,
+  signUp,
+  uniqueEmail,
+} from "./helpers";
 
 type PairingRow = { splynxId: string; name: string; email: string };
 
 // One address Zoho takes as it is, so the customer's key is exactly this e-mail.
 const PLAIN_EMAIL = /^[a-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i;
 
-test("customers Zoho already holds are held for review, paired on Pairing, and never created twice", async ({ page }) => {
+test("customers Zoho already holds are held for review, paired on Pairing, and never created twice", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   await signUp(page, { name: "Hana Held", email: uniqueEmail("hana") });
   const slug = await createTenant(page, "Typed By Hand ISP");
@@ -26,12 +36,17 @@ test("customers Zoho already holds are held for review, paired on Pairing, and n
   const typedByHand: PairingRow[] = [];
   for (const customer of await customersMatching()) {
     // An e-mail no other customer has, so the contact typed by hand matches this customer only.
-    if (PLAIN_EMAIL.test(customer.email) && (await customersMatching(customer.email)).length === 1) typedByHand.push(customer);
+    if (PLAIN_EMAIL.test(customer.email) && (await customersMatching(customer.email)).length === 1)
+      typedByHand.push(customer);
     if (typedByHand.length === 5) break;
   }
   expect(typedByHand).toHaveLength(5);
   const zoho = await sandboxZohoApi(page, "Demo ISP Holdings");
-  for (const customer of typedByHand) await zoho.createContact({ name: `${customer.name.split(" ")[0]} (typed by hand)`, email: customer.email.toUpperCase() });
+  for (const customer of typedByHand)
+    await zoho.createContact({
+      name: `${customer.name.split(" ")[0]} (typed by hand)`,
+      email: customer.email.toUpperCase(),
+    });
   expect(await zoho.contacts()).toHaveLength(5);
 
   await nav.getByRole("link", { name: "Settings", exact: true }).click();
@@ -45,7 +60,9 @@ test("customers Zoho already holds are held for review, paired on Pairing, and n
   const counts = page.getByTestId("run-counts");
   await expect(counts).toContainText("created245");
   await expect(counts).toContainText("failed0");
-  await expect(page.getByTestId("run-held")).toHaveText("5 held for review (not created: Zoho already holds a matching contact).");
+  await expect(page.getByTestId("run-held")).toHaveText(
+    "5 held for review (not created: Zoho already holds a matching contact).",
+  );
   await expect(page.getByTestId("held-notice")).toContainText("5 customers need review before they sync");
   expect(await zoho.contacts()).toHaveLength(250);
 
@@ -59,8 +76,11 @@ test("customers Zoho already holds are held for review, paired on Pairing, and n
   await expect(page.getByLabel("State")).toHaveValue("held");
   const candidates = page.getByTestId("held-candidate");
   await expect(candidates).toHaveCount(5);
-  for (const customer of typedByHand) await expect(candidates.filter({ hasText: customer.email.toUpperCase() })).toHaveCount(1);
-  await expect(page.getByText(/^Zoho already holds record \d+ with the same e-mail: review it on Pairing before it syncs\.$/)).toHaveCount(5);
+  for (const customer of typedByHand)
+    await expect(candidates.filter({ hasText: customer.email.toUpperCase() })).toHaveCount(1);
+  await expect(
+    page.getByText(/^Zoho already holds record \d+ with the same e-mail: review it on Pairing before it syncs\.$/),
+  ).toHaveCount(5);
 
   // One paired from its row, the other four by accepting the suggestions.
   await page.getByRole("button", { name: "Pair with this contact" }).first().click();
@@ -86,5 +106,6 @@ test("customers Zoho already holds are held for review, paired on Pairing, and n
   // Zoho: the 245 customers Ledgerlink created plus the 5 typed by hand that were paired, each e-mail once.
   const contacts = await zoho.contacts();
   expect(contacts).toHaveLength(245 + 5);
-  for (const customer of typedByHand) expect(contacts.filter((contact) => contact.email.toLowerCase() === customer.email.toLowerCase())).toHaveLength(1);
+  for (const customer of typedByHand)
+    expect(contacts.filter((contact) => contact.email.toLowerCase() === customer.email.toLowerCase())).toHaveLength(1);
 });

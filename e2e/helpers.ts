@@ -39,7 +39,11 @@ export function callApi(page: Page, path: string, type: "query" | "mutation", in
       const response =
         type === "query"
           ? await fetch(`/api/trpc/${path}?input=${encodeURIComponent(payload)}`)
-          : await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: payload });
+          : await fetch(`/api/trpc/${path}`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: payload,
+            });
       return { status: response.status, body: await response.text() };
     },
     { path, type, input },
@@ -52,7 +56,12 @@ export async function expectStatus(result: ApiResult, status: number, code: stri
 }
 
 /** As the signed-in owner: creates an invite link for `email` with `role` on the members page. */
-export async function inviteLink(page: Page, slug: string, email: string, role: "viewer" | "admin" | "owner"): Promise<string> {
+export async function inviteLink(
+  page: Page,
+  slug: string,
+  email: string,
+  role: "viewer" | "admin" | "owner",
+): Promise<string> {
   await page.goto(`/t/${slug}/members`);
   await page.locator("form").getByLabel("E-mail").fill(email);
   await page.locator("form").getByLabel("Role").selectOption(role);
@@ -84,7 +93,8 @@ export async function signIn(page: Page, email: string) {
 export async function connectSandboxSplynx(page: Page, slug: string) {
   await page.goto(`/t/${slug}/connections/splynx`);
   const details = page.getByTestId("sandbox-details");
-  const detail = async (label: string) => ((await details.getByText(`${label}:`).textContent()) ?? "").split(": ")[1]!.trim();
+  const detail = async (label: string) =>
+    ((await details.getByText(`${label}:`).textContent()) ?? "").split(": ")[1]!.trim();
   await page.getByLabel("Splynx URL").fill(await detail("URL"));
   await page.getByLabel("API key").fill(await detail("Full key"));
   await page.getByLabel("API secret").fill(await detail("Full secret"));
@@ -106,7 +116,11 @@ export async function connectSandboxZoho(page: Page, slug: string, organization:
 }
 
 // The sandbox app the tenant's connection uses (server/sandbox/index.ts): a test may act as another integration with it.
-const SANDBOX_ZOHO_APP = { clientId: "ledgerlink-sandbox-app", clientSecret: "sandbox-app-secret-91f3", user: "books-admin@sandbox.example" };
+const SANDBOX_ZOHO_APP = {
+  clientId: "ledgerlink-sandbox-app",
+  clientSecret: "sandbox-app-secret-91f3",
+  user: "books-admin@sandbox.example",
+};
 
 export type ZohoContact = { contact_id: string; contact_name: string; email: string };
 
@@ -117,20 +131,45 @@ export type ZohoContact = { contact_id: string; contact_name: string; email: str
 export async function sandboxZohoApi(page: Page, organizationName: string) {
   const redirectUri = "http://localhost/e2e-callback";
   const consent = await page.request.post("/sandbox/zoho/oauth/v2/auth", {
-    form: { client_id: SANDBOX_ZOHO_APP.clientId, redirect_uri: redirectUri, scope: "ZohoBooks.contacts.ALL,ZohoBooks.settings.READ", access_type: "offline", decision: "accept", user: SANDBOX_ZOHO_APP.user },
+    form: {
+      client_id: SANDBOX_ZOHO_APP.clientId,
+      redirect_uri: redirectUri,
+      scope: "ZohoBooks.contacts.ALL,ZohoBooks.settings.READ",
+      access_type: "offline",
+      decision: "accept",
+      user: SANDBOX_ZOHO_APP.user,
+    },
     maxRedirects: 0,
   });
   const code = new URL(consent.headers()["location"]!).searchParams.get("code")!;
-  const token = await page.request.post("/sandbox/zoho/oauth/v2/token", { form: { grant_type: "authorization_code", code, client_id: SANDBOX_ZOHO_APP.clientId, client_secret: SANDBOX_ZOHO_APP.clientSecret, redirect_uri: redirectUri } });
-  const headers = { authorization: `Zoho-oauthtoken ${((await token.json()) as { access_token: string }).access_token}` };
-  const organizations = (await (await page.request.get("/sandbox/zoho/books/v3/organizations", { headers })).json()) as { organizations: { organization_id: string; name: string }[] };
-  const organizationId = organizations.organizations.find((organization) => organization.name === organizationName)!.organization_id;
+  const token = await page.request.post("/sandbox/zoho/oauth/v2/token", {
+    form: {
+      grant_type: "authorization_code",
+      code,
+      client_id: SANDBOX_ZOHO_APP.clientId,
+      client_secret: SANDBOX_ZOHO_APP.clientSecret,
+      redirect_uri: redirectUri,
+    },
+  });
+  const headers = {
+    authorization: `Zoho-oauthtoken ${((await token.json()) as { access_token: string }).access_token}`,
+  };
+  const organizations = (await (
+    await page.request.get("/sandbox/zoho/books/v3/organizations", { headers })
+  ).json()) as { organizations: { organization_id: string; name: string }[] };
+  const organizationId = organizations.organizations.find(
+    (organization) => organization.name === organizationName,
+  )!.organization_id;
   return {
     organizationId,
     async createContact(contact: { name: string; email: string }): Promise<string> {
       const response = await page.request.post(`/sandbox/zoho/books/v3/contacts?organization_id=${organizationId}`, {
         headers,
-        data: { contact_name: contact.name, contact_type: "customer", contact_persons: [{ first_name: contact.name.split(" ")[0], email: contact.email, is_primary_contact: true }] },
+        data: {
+          contact_name: contact.name,
+          contact_type: "customer",
+          contact_persons: [{ first_name: contact.name.split(" ")[0], email: contact.email, is_primary_contact: true }],
+        },
       });
       expect(response.status(), await response.text()).toBe(201);
       return ((await response.json()) as { contact: { contact_id: string } }).contact.contact_id;
@@ -139,7 +178,10 @@ export async function sandboxZohoApi(page: Page, organizationName: string) {
     async contacts(): Promise<ZohoContact[]> {
       const all: ZohoContact[] = [];
       for (let number = 1; ; number++) {
-        const response = await page.request.get(`/sandbox/zoho/books/v3/contacts?organization_id=${organizationId}&per_page=200&page=${number}`, { headers });
+        const response = await page.request.get(
+          `/sandbox/zoho/books/v3/contacts?organization_id=${organizationId}&per_page=200&page=${number}`,
+          { headers },
+        );
         expect(response.status(), await response.text()).toBe(200);
         const body = (await response.json()) as { contacts: ZohoContact[]; page_context: { has_more_page: boolean } };
         all.push(...body.contacts);

@@ -1,6 +1,16 @@
 // A newcomer creates a tenant and invites a viewer, who joins and is refused every admin action, in the UI and at the API.
 import { expect, test } from "@playwright/test";
-import { callApi, createTenant, expectStatus, inviteLink, joinByInvite, signIn, signOut, signUp, uniqueEmail } from "./helpers";
+import {
+  callApi,
+  createTenant,
+  expectStatus,
+  inviteLink,
+  joinByInvite,
+  signIn,
+  signOut,
+  signUp,
+  uniqueEmail,
+} from "./helpers";
 
 test("a viewer joins by invitation and can't act as an admin", async ({ page }) => {
   const owner = { name: "Olivia Owner", email: uniqueEmail("olivia") };
@@ -38,14 +48,39 @@ test("a viewer joins by invitation and can't act as an admin", async ({ page }) 
   await expect(page.getByText("Only owners can rename or delete the tenant; you are a viewer.")).toBeVisible();
 
   // The API refuses the same actions from the viewer's own session.
-  const members = JSON.parse((await callApi(page, "members.list", "query", { tenantSlug: slug })).body).result.data.json as { membershipId: string; email: string }[];
+  const members = JSON.parse((await callApi(page, "members.list", "query", { tenantSlug: slug })).body).result.data
+    .json as { membershipId: string; email: string }[];
   const ownerMembership = members.find((member) => member.email === owner.email)!.membershipId;
-  await expectStatus(await callApi(page, "members.invite", "mutation", { tenantSlug: slug, email: "x@example.test", role: "owner" }), 403, "FORBIDDEN");
-  await expectStatus(await callApi(page, "members.changeRole", "mutation", { tenantSlug: slug, membershipId: ownerMembership, role: "viewer" }), 403, "FORBIDDEN");
-  await expectStatus(await callApi(page, "members.remove", "mutation", { tenantSlug: slug, membershipId: ownerMembership }), 403, "FORBIDDEN");
+  await expectStatus(
+    await callApi(page, "members.invite", "mutation", { tenantSlug: slug, email: "x@example.test", role: "owner" }),
+    403,
+    "FORBIDDEN",
+  );
+  await expectStatus(
+    await callApi(page, "members.changeRole", "mutation", {
+      tenantSlug: slug,
+      membershipId: ownerMembership,
+      role: "viewer",
+    }),
+    403,
+    "FORBIDDEN",
+  );
+  await expectStatus(
+    await callApi(page, "members.remove", "mutation", { tenantSlug: slug, membershipId: ownerMembership }),
+    403,
+    "FORBIDDEN",
+  );
   await expectStatus(await callApi(page, "members.invitations", "query", { tenantSlug: slug }), 403, "FORBIDDEN");
-  await expectStatus(await callApi(page, "tenants.rename", "mutation", { tenantSlug: slug, name: "Taken over" }), 403, "FORBIDDEN");
-  await expectStatus(await callApi(page, "tenants.delete", "mutation", { tenantSlug: slug, confirmation: slug }), 403, "FORBIDDEN");
+  await expectStatus(
+    await callApi(page, "tenants.rename", "mutation", { tenantSlug: slug, name: "Taken over" }),
+    403,
+    "FORBIDDEN",
+  );
+  await expectStatus(
+    await callApi(page, "tenants.delete", "mutation", { tenantSlug: slug, confirmation: slug }),
+    403,
+    "FORBIDDEN",
+  );
   await expectStatus(await callApi(page, "audit.list", "query", { tenantSlug: slug }), 403, "FORBIDDEN");
 
   // Nothing changed: the owner still owns the tenant under its name.

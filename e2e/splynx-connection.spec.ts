@@ -2,7 +2,9 @@
 import { expect, test } from "@playwright/test";
 import { callApi, createTenant, expectStatus, inviteLink, joinByInvite, signOut, signUp, uniqueEmail } from "./helpers";
 
-test("connect Splynx, test it, and keep its secret from viewers and its requests off private addresses", async ({ page }) => {
+test("connect Splynx, test it, and keep its secret from viewers and its requests off private addresses", async ({
+  page,
+}) => {
   await signUp(page, { name: "Ada Admin", email: uniqueEmail("ada") });
   const slug = await createTenant(page, "Splynx Test ISP");
   await page.getByRole("navigation", { name: "Tenant" }).getByRole("link", { name: "Splynx connection" }).click();
@@ -19,7 +21,8 @@ test("connect Splynx, test it, and keep its secret from viewers and its requests
 
   // The sandbox's details, as the screen offers them.
   const details = page.getByTestId("sandbox-details");
-  const detail = async (label: string) => ((await details.getByText(`${label}:`).textContent()) ?? "").split(": ")[1]!.trim();
+  const detail = async (label: string) =>
+    ((await details.getByText(`${label}:`).textContent()) ?? "").split(": ")[1]!.trim();
   const sandboxUrl = await detail("URL");
   await page.getByLabel("Splynx URL").fill(sandboxUrl);
   await page.getByLabel("API key").fill(await detail("Read-only key"));
@@ -29,7 +32,9 @@ test("connect Splynx, test it, and keep its secret from viewers and its requests
   await page.getByRole("button", { name: "Test connection" }).click();
   const report = page.getByRole("list", { name: "Connection checks" });
   await expect(page.getByText("Something is missing")).toBeVisible();
-  await expect(report.getByRole("listitem").filter({ hasText: "Create payments" })).toContainText("The API key lacks this permission.");
+  await expect(report.getByRole("listitem").filter({ hasText: "Create payments" })).toContainText(
+    "The API key lacks this permission.",
+  );
   await expect(report.getByRole("listitem").filter({ hasText: "Read invoices" })).toContainText("yes");
 
   await page.getByLabel("API key").fill(await detail("Full key"));
@@ -53,7 +58,16 @@ test("connect Splynx, test it, and keep its secret from viewers and its requests
   const seen = await callApi(page, "splynx.connection", "query", { tenantSlug: slug });
   expect(seen.body).not.toContain(fullSecret.slice(-4));
   expect(JSON.parse(seen.body).result.data.json).toMatchObject({ apiKey: null, apiSecret: null });
-  await expectStatus(await callApi(page, "splynx.save", "mutation", { tenantSlug: slug, baseUrl: "https://evil.example.com", authMode: "signature", apiSecret: "x" }), 403, "FORBIDDEN");
+  await expectStatus(
+    await callApi(page, "splynx.save", "mutation", {
+      tenantSlug: slug,
+      baseUrl: "https://evil.example.com",
+      authMode: "signature",
+      apiSecret: "x",
+    }),
+    403,
+    "FORBIDDEN",
+  );
   await expectStatus(await callApi(page, "splynx.sandbox", "query", { tenantSlug: slug }), 403, "FORBIDDEN");
   await expectStatus(await callApi(page, "splynx.test", "mutation", { tenantSlug: slug }), 403, "FORBIDDEN");
 });

@@ -3,7 +3,9 @@
 import { expect, test } from "@playwright/test";
 import { connectSandboxSplynx, connectSandboxZoho, createTenant, signUp, uniqueEmail } from "./helpers";
 
-test("switching the Zoho organization erases the links only after a confirmation that says what it means", async ({ page }) => {
+test("switching the Zoho organization erases the links only after a confirmation that says what it means", async ({
+  page,
+}) => {
   test.setTimeout(90_000);
   await signUp(page, { name: "Otto Org", email: uniqueEmail("otto") });
   const slug = await createTenant(page, "Switching ISP");
@@ -33,7 +35,9 @@ test("switching the Zoho organization erases the links only after a confirmation
   await nav.getByRole("link", { name: "Zoho Books connection" }).click();
   await page.getByRole("radio", { name: /Demo ISP Holdings/ }).check();
   await page.getByRole("button", { name: "Use this organization" }).click();
-  await expect(page.getByText("1 record is linked to Demo ISP Ltd; it will be synced again as a new record in Demo ISP Holdings.")).toBeVisible();
+  await expect(
+    page.getByText("1 record is linked to Demo ISP Ltd; it will be synced again as a new record in Demo ISP Holdings."),
+  ).toBeVisible();
   await page.getByRole("button", { name: "Keep the links" }).click();
   await expect(page.getByTestId("zoho-organization")).toHaveCount(0);
 
@@ -42,7 +46,9 @@ test("switching the Zoho organization erases the links only after a confirmation
   await expect(page.getByTestId("zoho-organization")).toHaveText("Demo ISP Holdings");
 
   await nav.getByRole("link", { name: "Customer pairing" }).click();
-  await expect(page.getByText("Load the Zoho customers to pair existing contacts with Splynx customers.")).toBeVisible();
+  await expect(
+    page.getByText("Load the Zoho customers to pair existing contacts with Splynx customers."),
+  ).toBeVisible();
   await page.getByLabel("State").selectOption("paired");
   await expect(page.getByText("No customers match.")).toBeVisible();
 

@@ -31,7 +31,9 @@ test("sync customers, follow the progress, and find every result in records and 
   await page.getByRole("button", { name: "Sync customers" }).click();
   await expect(page.getByRole("button", { name: "Sync customers" })).toBeDisabled();
   // Long waits: on the embedded database an in-process run can hold the server's event loop until it ends.
-  await expect(page.getByText("running", { exact: true }).or(page.getByText("succeeded", { exact: true }))).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByText("running", { exact: true }).or(page.getByText("succeeded", { exact: true }))).toBeVisible(
+    { timeout: 90_000 },
+  );
   await expect(page.getByText("succeeded", { exact: true })).toBeVisible({ timeout: 90_000 });
   await expect(page.getByTestId("run-progress")).toHaveText("250 of 250 records");
   // Held: the customers whose e-mail a contact in the sandbox's Zoho already has, as the Sync page counts them.
@@ -44,7 +46,9 @@ test("sync customers, follow the progress, and find every result in records and 
   await expect(counts).toHaveText(`created${249 - held}updated1unchanged0skipped0held${held}failed0`);
 
   await nav.getByRole("link", { name: "Records", exact: true }).click();
-  await expect(page.getByRole("navigation", { name: "Record kinds" }).getByRole("link", { name: "Customers" })).toHaveAttribute("aria-current", "page");
+  await expect(
+    page.getByRole("navigation", { name: "Record kinds" }).getByRole("link", { name: "Customers" }),
+  ).toHaveAttribute("aria-current", "page");
   const firstZohoLink = page.getByRole("link", { name: /^\d{19}$/ }).first();
   await expect(firstZohoLink).toBeVisible();
   await page.getByLabel("State").selectOption("failed");
@@ -76,7 +80,9 @@ test("sync customers, follow the progress, and find every result in records and 
   await expect(page.getByText(`Paired ${held} customers.`)).toBeVisible();
   await nav.getByRole("link", { name: "Sync", exact: true }).click();
   await page.getByRole("button", { name: "Sync customers" }).click();
-  await expect(counts).toHaveText(`created0updated${held}unchanged${250 - held}skipped0held0failed0`, { timeout: 90_000 });
+  await expect(counts).toHaveText(`created0updated${held}unchanged${250 - held}skipped0held0failed0`, {
+    timeout: 90_000,
+  });
   await expect(page.getByText("succeeded", { exact: true })).toBeVisible();
 
   // Nothing changed: a third run creates nothing and spends no Zoho call.

@@ -1,9 +1,18 @@
 // Everything in order on the sandbox: customers, then their invoices, in one run; Records → Invoices shows each
 // invoice's Splynx and Zoho totals side by side, equal to the cent, and opens the invoice in the simulated Zoho Books.
 import { expect, test } from "@playwright/test";
-import { connectSandboxSplynx, connectSandboxZoho, createTenant, mapBySuggestions, signUp, uniqueEmail } from "./helpers";
+import {
+  connectSandboxSplynx,
+  connectSandboxZoho,
+  createTenant,
+  mapBySuggestions,
+  signUp,
+  uniqueEmail,
+} from "./helpers";
 
-test("everything in order sends customers then invoices, and Records shows equal totals and opens the invoice in Zoho", async ({ page }) => {
+test("everything in order sends customers then invoices, and Records shows equal totals and opens the invoice in Zoho", async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await signUp(page, { name: "Ines Invoice", email: uniqueEmail("ines") });
   const slug = await createTenant(page, "Invoicing ISP");
@@ -62,7 +71,8 @@ test("everything in order sends customers then invoices, and Records shows equal
   const customerId = (await invoice.getByRole("cell").nth(1).locator("span").textContent())!.trim();
   await page.getByLabel("Customer", { exact: true }).fill(customerId);
   await expect(page.getByTestId("document-row").first()).toContainText(customer.replace(customerId, "").trim());
-  for (const row of await page.getByTestId("document-row").all()) await expect(row.getByRole("cell").nth(1)).toHaveText(customer);
+  for (const row of await page.getByTestId("document-row").all())
+    await expect(row.getByRole("cell").nth(1)).toHaveText(customer);
 
   // Resetting the accounting data with its links says how many records are linked, and empties Records.
   await nav.getByRole("link", { name: "Data mapping" }).click();
@@ -72,7 +82,9 @@ test("everything in order sends customers then invoices, and Records shows equal
   await expect(eraseLabel).toHaveText(/\((2[5-9]\d|[3-9]\d\d|\d{4,}) records linked to Zoho\)$/);
   const linked = Number(/\((\d+) records/.exec((await eraseLabel.textContent())!)![1]);
   await eraseLinks.check();
-  await expect(page.getByTestId("reset-explains")).toContainText(`and every link: ${linked} records are linked to Demo ISP Ltd; they sync again as new records`);
+  await expect(page.getByTestId("reset-explains")).toContainText(
+    `and every link: ${linked} records are linked to Demo ISP Ltd; they sync again as new records`,
+  );
   await page.getByLabel("Confirmation").fill("RESET");
   await page.getByRole("button", { name: "Reset", exact: true }).click();
   await expect(page.getByText(/^Reset done: \d+ mappings erased, \d+ links erased\.$/)).toBeVisible();

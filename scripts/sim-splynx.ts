@@ -20,12 +20,22 @@ const simulator = createSplynxSimulator({
   seed: Number(values.seed),
   customers: Number(values.customers),
   invoices: Number(values.invoices),
-  apiKeys: [{ key: values.key, secret: values.secret, title: "Simulator", checkNonce: values["check-nonce"], unsecureAccess: true }],
+  apiKeys: [
+    {
+      key: values.key,
+      secret: values.secret,
+      title: "Simulator",
+      checkNonce: values["check-nonce"],
+      unsecureAccess: true,
+    },
+  ],
 });
 const server = await serveHttp(simulator.handle, { port: Number(values.port) });
 const { store } = simulator;
 console.log(`Splynx simulator at ${server.url}/api/2.0/ (seeded in ${Math.round(performance.now() - started)} ms)`);
-console.log(`  ${store.customers.size} customers, ${store.invoices.size} invoices, ${store.creditNotes.size} credit notes, ${store.payments.size} payments`);
+console.log(
+  `  ${store.customers.size} customers, ${store.invoices.size} invoices, ${store.creditNotes.size} credit notes, ${store.payments.size} payments`,
+);
 console.log(`  API key ${values.key}, secret ${values.secret} (signature, token or Basic auth)`);
 process.on("SIGINT", () => void server.close().then(() => process.exit(0)));
 process.on("SIGTERM", () => void server.close().then(() => process.exit(0)));

@@ -14,8 +14,17 @@ const { values } = parseArgs({
 
 let simulator!: ZohoSimulator;
 const server = await serveHttp((request) => simulator.handle(request), { port: Number(values.port) });
-simulator = createZohoSimulator({ accountsServer: server.url, apiDomain: server.url, windowMs: Number(values["window-ms"]), clients: [{ clientId: values["client-id"], clientSecret: values["client-secret"], redirectUris: [] }] });
-console.log(`Zoho simulator at ${server.url}: consent ${server.url}/oauth/v2/auth, tokens ${server.url}/oauth/v2/token, Books ${server.url}/books/v3/`);
-console.log(`  OAuth client ${values["client-id"]} / ${values["client-secret"]}; organizations ${[...simulator.store.organizations.values()].map((org) => `${org.details.name} (${org.id}, ${org.details.plan})`).join(", ")}`);
+simulator = createZohoSimulator({
+  accountsServer: server.url,
+  apiDomain: server.url,
+  windowMs: Number(values["window-ms"]),
+  clients: [{ clientId: values["client-id"], clientSecret: values["client-secret"], redirectUris: [] }],
+});
+console.log(
+  `Zoho simulator at ${server.url}: consent ${server.url}/oauth/v2/auth, tokens ${server.url}/oauth/v2/token, Books ${server.url}/books/v3/`,
+);
+console.log(
+  `  OAuth client ${values["client-id"]} / ${values["client-secret"]}; organizations ${[...simulator.store.organizations.values()].map((org) => `${org.details.name} (${org.id}, ${org.details.plan})`).join(", ")}`,
+);
 process.on("SIGINT", () => void server.close().then(() => process.exit(0)));
 process.on("SIGTERM", () => void server.close().then(() => process.exit(0)));

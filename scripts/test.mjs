@@ -39,10 +39,19 @@ const postgres = process.env.TEST_DATABASE_URL
       console.warn(`${postgresProblem}; integration tests use PGlite.`);
       return null;
     });
-console.log(postgres ? `Integration tests run against PostgreSQL at ${postgres.url}` : "No PostgreSQL: integration tests run on PGlite.");
+console.log(
+  postgres
+    ? `Integration tests run against PostgreSQL at ${postgres.url}`
+    : "No PostgreSQL: integration tests run on PGlite.",
+);
 const vitestReport = path.join(resultsDir, "vitest.json");
 try {
-  step("unit and integration tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`], postgres ? { TEST_DATABASE_URL: postgres.url } : {});
+  step(
+    "unit and integration tests",
+    bin("vitest"),
+    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`],
+    postgres ? { TEST_DATABASE_URL: postgres.url } : {},
+  );
 } finally {
   postgres?.stop();
 }
@@ -57,14 +66,20 @@ if (vitest) {
     tally.failed++;
   }
   const skipped = vitest.testResults.flatMap((file) =>
-    file.assertionResults.filter((test) => ["skipped", "pending", "todo"].includes(test.status)).map((test) => `${path.relative(process.cwd(), file.name)} > ${test.fullName}`),
+    file.assertionResults
+      .filter((test) => ["skipped", "pending", "todo"].includes(test.status))
+      .map((test) => `${path.relative(process.cwd(), file.name)} > ${test.fullName}`),
   );
   if (skipped.length > 0 && (postgres || postgresProblem)) {
-    console.log(`\nFAILED: ${skipped.length} test(s) skipped although ${postgres ? "PostgreSQL was available" : postgresProblem}:`);
+    console.log(
+      `\nFAILED: ${skipped.length} test(s) skipped although ${postgres ? "PostgreSQL was available" : postgresProblem}:`,
+    );
     for (const name of skipped) console.log(`  ${name}`);
     tally.failed += skipped.length;
   } else if (skipped.length > 0) {
-    console.log(`\n${skipped.length} PostgreSQL-only test(s) skipped: install PostgreSQL (or set TEST_DATABASE_URL) to run them.`);
+    console.log(
+      `\n${skipped.length} PostgreSQL-only test(s) skipped: install PostgreSQL (or set TEST_DATABASE_URL) to run them.`,
+    );
     tally.skipped += skipped.length;
   }
 } else tally.failed++;
@@ -76,8 +91,14 @@ built ? tally.passed++ : tally.failed++;
 // 4. End-to-end tests in Chromium against `next start` on the embedded default.
 if (built) {
   const e2eReport = path.join(resultsDir, "playwright.json");
-  if (!existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) console.warn("No Chromium at /usr/bin/chromium: run `apt-get install -y chromium` (the end-to-end tests will fail).");
-  step("end-to-end tests", bin("playwright"), ["test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport, CI: "1" });
+  if (!existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"))
+    console.warn(
+      "No Chromium at /usr/bin/chromium: run `apt-get install -y chromium` (the end-to-end tests will fail).",
+    );
+  step("end-to-end tests", bin("playwright"), ["test", "--reporter=list,json"], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport,
+    CI: "1",
+  });
   const playwright = readJson(e2eReport);
   if (playwright?.stats) {
     tally.passed += playwright.stats.expected + playwright.stats.flaky;

@@ -27,7 +27,9 @@ export async function startThrowawayPostgres() {
   const isRoot = process.getuid?.() === 0;
   // initdb refuses to run as root: run the cluster as the postgres system user then.
   const run = (command, args) =>
-    isRoot ? execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, command), ...args], { stdio: "pipe" }) : execFileSync(path.join(bin, command), args, { stdio: "pipe" });
+    isRoot
+      ? execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, command), ...args], { stdio: "pipe" })
+      : execFileSync(path.join(bin, command), args, { stdio: "pipe" });
   const dataDir = mkdtempSync(path.join(tmpdir(), "ledgerlink-pg-"));
   if (isRoot) execFileSync("chown", ["postgres:postgres", dataDir]);
   run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
@@ -38,7 +40,8 @@ export async function startThrowawayPostgres() {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop() {
       const args = ["-D", dataDir, "-m", "immediate", "stop"];
-      if (isRoot) spawnSync("runuser", ["-u", "postgres", "--", path.join(bin, "pg_ctl"), ...args], { stdio: "ignore" });
+      if (isRoot)
+        spawnSync("runuser", ["-u", "postgres", "--", path.join(bin, "pg_ctl"), ...args], { stdio: "ignore" });
       else spawnSync(path.join(bin, "pg_ctl"), args, { stdio: "ignore" });
       rmSync(dataDir, { recursive: true, force: true });
     },

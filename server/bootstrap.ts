@@ -7,7 +7,9 @@ import { env } from "@/server/env";
 export async function bootstrap(): Promise<void> {
   const { embedded, pgliteDir } = env();
   const db = await getDb();
-  console.log(`Ledgerlink database ready (${embedded ? `embedded PGlite at ${pgliteDir}` : "PostgreSQL"}; migrations applied).`);
+  console.log(
+    `Ledgerlink database ready (${embedded ? `embedded PGlite at ${pgliteDir}` : "PostgreSQL"}; migrations applied).`,
+  );
   startInProcessScheduler(db);
   const demo = await seedDemo(db);
   if (demo) {

@@ -20,11 +20,15 @@ describe("parseEnv", () => {
 
   it("requires the auth secret and encryption keys with a real database, naming both", () => {
     expect(() => parseEnv({ DATABASE_URL: "postgres://db/ledgerlink" })).toThrow(EnvError);
-    expect(() => parseEnv({ DATABASE_URL: "postgres://db/ledgerlink" })).toThrow(/AUTH_SECRET[\s\S]*LEDGERLINK_ENCRYPTION_KEYS/);
+    expect(() => parseEnv({ DATABASE_URL: "postgres://db/ledgerlink" })).toThrow(
+      /AUTH_SECRET[\s\S]*LEDGERLINK_ENCRYPTION_KEYS/,
+    );
   });
 
   it("explains malformed values", () => {
-    expect(() => parseEnv({ DATABASE_URL: "mysql://db" })).toThrow("DATABASE_URL: must be a postgres:// or postgresql:// URL");
+    expect(() => parseEnv({ DATABASE_URL: "mysql://db" })).toThrow(
+      "DATABASE_URL: must be a postgres:// or postgresql:// URL",
+    );
     expect(() => parseEnv({ LEDGERLINK_ENCRYPTION_KEYS: "k1:short" })).toThrow('entry "k1" is not');
   });
 
@@ -41,8 +45,18 @@ describe("parseEnv", () => {
   });
 
   it("guards tenant URLs in production unless told otherwise, and offers the sandbox on the embedded default", () => {
-    expect(parseEnv({ NODE_ENV: "production", PGLITE_DIR: "memory://" })).toMatchObject({ urlGuard: true, sandbox: true });
+    expect(parseEnv({ NODE_ENV: "production", PGLITE_DIR: "memory://" })).toMatchObject({
+      urlGuard: true,
+      sandbox: true,
+    });
     expect(parseEnv({ NODE_ENV: "development", PGLITE_DIR: "memory://" })).toMatchObject({ urlGuard: false });
-    expect(parseEnv({ NODE_ENV: "production", PGLITE_DIR: "memory://", LEDGERLINK_URL_GUARD: "off", LEDGERLINK_SANDBOX: "off" })).toMatchObject({ urlGuard: false, sandbox: false });
+    expect(
+      parseEnv({
+        NODE_ENV: "production",
+        PGLITE_DIR: "memory://",
+        LEDGERLINK_URL_GUARD: "off",
+        LEDGERLINK_SANDBOX: "off",
+      }),
+    ).toMatchObject({ urlGuard: false, sandbox: false });
   });
 });

@@ -4,22 +4,20 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
-const keyring = z
-  .string()
-  .transform((value, ctx) => {
-    const keys = value.split(",").map((entry) => {
-      const [id, material] = entry.trim().split(":");
-      const bytes = Buffer.from(material ?? "", "base64");
-      if (!id || bytes.length !== 32) {
-        ctx.addIssue({
-          code: "custom",
-          message: `each entry must be "<key id>:<32 bytes in base64>" (entry "${id ?? ""}" is not)`,
-        });
-      }
-      return { id: id ?? "", key: bytes };
-    });
-    return keys;
+const keyring = z.string().transform((value, ctx) => {
+  const keys = value.split(",").map((entry) => {
+    const [id, material] = entry.trim().split(":");
+    const bytes = Buffer.from(material ?? "", "base64");
+    if (!id || bytes.length !== 32) {
+      ctx.addIssue({
+        code: "custom",
+        message: `each entry must be "<key id>:<32 bytes in base64>" (entry "${id ?? ""}" is not)`,
+      });
+    }
+    return { id: id ?? "", key: bytes };
   });
+  return keys;
+});
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -106,13 +104,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const raw = parsed.data;
   const embedded = raw.DATABASE_URL === undefined;
   const missing: string[] = [];
-  if (!embedded && !raw.AUTH_SECRET) missing.push("  AUTH_SECRET: required when DATABASE_URL is set (generate one with `openssl rand -base64 32`)");
+  if (!embedded && !raw.AUTH_SECRET)
+    missing.push("  AUTH_SECRET: required when DATABASE_URL is set (generate one with `openssl rand -base64 32`)");
   if (!embedded && !raw.LEDGERLINK_ENCRYPTION_KEYS) {
-    missing.push('  LEDGERLINK_ENCRYPTION_KEYS: required when DATABASE_URL is set, as "k1:<`openssl rand -base64 32`>"');
+    missing.push(
+      '  LEDGERLINK_ENCRYPTION_KEYS: required when DATABASE_URL is set, as "k1:<`openssl rand -base64 32`>"',
+    );
   }
   if (missing.length > 0) throw new EnvError(`Invalid environment:\n${missing.join("\n")}`);
 
-  const generated = embedded && (!raw.AUTH_SECRET || !raw.LEDGERLINK_ENCRYPTION_KEYS) ? embeddedSecrets(raw.PGLITE_DIR) : undefined;
+  const generated =
+    embedded && (!raw.AUTH_SECRET || !raw.LEDGERLINK_ENCRYPTION_KEYS) ? embeddedSecrets(raw.PGLITE_DIR) : undefined;
   return {
     nodeEnv: raw.NODE_ENV,
     databaseUrl: raw.DATABASE_URL,
@@ -127,7 +129,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     urlGuard: raw.LEDGERLINK_URL_GUARD ? raw.LEDGERLINK_URL_GUARD === "on" : raw.NODE_ENV === "production",
     appUrl: raw.APP_URL,
     sandboxMinuteMs: raw.LEDGERLINK_SANDBOX_MINUTE_MS ?? 60_000,
-    zohoApp: raw.ZOHO_CLIENT_ID && raw.ZOHO_CLIENT_SECRET ? { clientId: raw.ZOHO_CLIENT_ID, clientSecret: raw.ZOHO_CLIENT_SECRET } : null,
+    zohoApp:
+      raw.ZOHO_CLIENT_ID && raw.ZOHO_CLIENT_SECRET
+        ? { clientId: raw.ZOHO_CLIENT_ID, clientSecret: raw.ZOHO_CLIENT_SECRET }
+        : null,
   };
 }
 

@@ -5,7 +5,10 @@ export function toUnits(value: string, scale = 4): bigint {
   const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(value.trim());
   if (!match) throw new Error(`Not a decimal amount: "${value}"`);
   const [, sign, whole, fraction = ""] = match;
-  const digits = fraction.length > scale ? roundDigits(whole! + fraction, fraction.length - scale) : BigInt(whole! + fraction.padEnd(scale, "0"));
+  const digits =
+    fraction.length > scale
+      ? roundDigits(whole! + fraction, fraction.length - scale)
+      : BigInt(whole! + fraction.padEnd(scale, "0"));
   return sign ? -digits : digits;
 }
 
@@ -37,7 +40,10 @@ export function multiply(a: string, b: string, scale = 4): string {
 }
 
 export function add(values: string[], scale = 4): string {
-  return fromUnits(values.reduce((sum, value) => sum + toUnits(value, scale), 0n), scale);
+  return fromUnits(
+    values.reduce((sum, value) => sum + toUnits(value, scale), 0n),
+    scale,
+  );
 }
 
 export function round(value: string, places: number): string {

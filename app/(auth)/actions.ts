@@ -5,7 +5,11 @@ import { getDb } from "@/db/client";
 import { signIn, signOut } from "@/server/auth";
 import { safeCallbackPath, signUp } from "@/server/auth/sign-up";
 
-export type FormState = { error?: string; fieldErrors?: Partial<Record<string, string>>; values?: Record<string, string> };
+export type FormState = {
+  error?: string;
+  fieldErrors?: Partial<Record<string, string>>;
+  values?: Record<string, string>;
+};
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "");
 
@@ -18,7 +22,9 @@ async function signInOrExplain(email: string, password: string, callback: string
     if (!(error instanceof AuthError)) throw error;
     const throttled = (error as AuthError & { code?: string }).code === "throttled";
     return {
-      error: throttled ? "Too many failed sign-ins. Wait 15 minutes and try again." : "That e-mail and password don't match an account.",
+      error: throttled
+        ? "Too many failed sign-ins. Wait 15 minutes and try again."
+        : "That e-mail and password don't match an account.",
       values: { email },
     };
   }

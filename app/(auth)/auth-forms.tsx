@@ -5,7 +5,8 @@ import { useActionState } from "react";
 import { Button, Card, Field, Input, Notice } from "../_components/ui";
 import { signInAction, signUpAction, type FormState } from "./actions";
 
-const withCallback = (path: string, callbackUrl: string) => (callbackUrl === "/" ? path : `${path}?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+const withCallback = (path: string, callbackUrl: string) =>
+  callbackUrl === "/" ? path : `${path}?callbackUrl=${encodeURIComponent(callbackUrl)}`;
 
 export function SignInForm({ callbackUrl, email }: { callbackUrl: string; email?: string }) {
   const [state, action, pending] = useActionState<FormState, FormData>(signInAction, {});

@@ -9,4 +9,5 @@ export const ENTITY_NAMES: Record<SyncEntity, { plural: string; title: string }>
   payment_import: { plural: "imported payments", title: "Payments import" },
 };
 
-export const isSyncEntity = (value: string | null | undefined): value is SyncEntity => value !== null && value !== undefined && Object.hasOwn(ENTITY_NAMES, value);
+export const isSyncEntity = (value: string | null | undefined): value is SyncEntity =>
+  value !== null && value !== undefined && Object.hasOwn(ENTITY_NAMES, value);

@@ -21,29 +21,53 @@ const run = (overrides: Partial<RunView>): RunView => ({
   finishedAt: at,
   ...overrides,
 });
-const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 
 describe("RunSummary", () => {
   it("counts held records beside the others", () => {
-    expect(text(renderToStaticMarkup(createElement(RunSummary, { run: run({}) })))).toContain("created 3 updated 1 unchanged 5 skipped 2 held 4 failed 0");
+    expect(text(renderToStaticMarkup(createElement(RunSummary, { run: run({}) })))).toContain(
+      "created 3 updated 1 unchanged 5 skipped 2 held 4 failed 0",
+    );
   });
 
   it("shows a paused run's reason as a notice, not an error, with when it goes on", () => {
-    const reason = "Paused: 900 of Zoho's 5000 calls for today are left, and 20 % (1000) is kept for the ISP's other integrations.";
-    const html = renderToStaticMarkup(createElement(RunSummary, { run: run({ status: "paused", progress: { done: 7, total: 15, step: "paused" }, error: reason, resumeAt: new Date("2026-11-02T00:00:00Z") }) }));
+    const reason =
+      "Paused: 900 of Zoho's 5000 calls for today are left, and 20 % (1000) is kept for the ISP's other integrations.";
+    const html = renderToStaticMarkup(
+      createElement(RunSummary, {
+        run: run({
+          status: "paused",
+          progress: { done: 7, total: 15, step: "paused" },
+          error: reason,
+          resumeAt: new Date("2026-11-02T00:00:00Z"),
+        }),
+      }),
+    );
     expect(html).toContain('role="status"');
     expect(html).not.toContain('role="alert"');
     expect(html).not.toContain("text-red-700");
-    expect(text(html)).toMatch(/Paused: 900 of Zoho.+s 5000 calls .* It goes on by itself at \d+ Nov 2026, \d\d:\d\d\.$/);
+    expect(text(html)).toMatch(
+      /Paused: 900 of Zoho.+s 5000 calls .* It goes on by itself at \d+ Nov 2026, \d\d:\d\d\.$/,
+    );
   });
 
   it("shows a failed run's error as an error", () => {
-    const html = renderToStaticMarkup(createElement(RunSummary, { run: run({ status: "failed", error: "Zoho Books needs reconnecting." }) }));
+    const html = renderToStaticMarkup(
+      createElement(RunSummary, { run: run({ status: "failed", error: "Zoho Books needs reconnecting." }) }),
+    );
     expect(html).toContain('<p class="text-red-700">Zoho Books needs reconnecting.</p>');
   });
 
   it("marks the entity a running run is on", () => {
-    const html = renderToStaticMarkup(createElement(RunSummary, { run: run({ status: "running", progress: { done: 7, total: 15, step: "invoice" }, finishedAt: null }) }));
+    const html = renderToStaticMarkup(
+      createElement(RunSummary, {
+        run: run({ status: "running", progress: { done: 7, total: 15, step: "invoice" }, finishedAt: null }),
+      }),
+    );
     expect(html).toMatch(/<li[^>]*aria-current="step"[^>]*>.*invoices/);
     expect(text(html)).toContain("now on invoices");
     expect(renderToStaticMarkup(createElement(RunSummary, { run: run({}) }))).not.toContain("aria-current");

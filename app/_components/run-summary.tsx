@@ -18,7 +18,14 @@ export type RunView = {
   finishedAt: Date | null;
 };
 
-export const statusTone = { queued: "slate", running: "indigo", succeeded: "emerald", failed: "red", cancelled: "amber", paused: "amber" } as const;
+export const statusTone = {
+  queued: "slate",
+  running: "indigo",
+  succeeded: "emerald",
+  failed: "red",
+  cancelled: "amber",
+  paused: "amber",
+} as const;
 
 const COUNTS = ["created", "updated", "unchanged", "skipped", "held", "failed"] as const;
 
@@ -27,11 +34,21 @@ function EntitySteps({ run }: { run: RunView }) {
   const step = run.progress.step;
   const current = isSyncEntity(step) && (run.status === "running" || run.status === "queued") ? step : null;
   return (
-    <ol className="flex flex-wrap items-center gap-1 text-xs text-slate-600" aria-label="Entities of this run" data-testid="run-entities">
+    <ol
+      className="flex flex-wrap items-center gap-1 text-xs text-slate-600"
+      aria-label="Entities of this run"
+      data-testid="run-entities"
+    >
       {run.entities.map((entity, index) => (
         <li key={entity} className="flex items-center gap-1" aria-current={entity === current ? "step" : undefined}>
           {index > 0 && <span aria-hidden>→</span>}
-          <span className={entity === current ? "rounded bg-indigo-100 px-1.5 py-0.5 font-medium text-indigo-800" : "px-1.5 py-0.5"}>{ENTITY_NAMES[entity].plural}</span>
+          <span
+            className={
+              entity === current ? "rounded bg-indigo-100 px-1.5 py-0.5 font-medium text-indigo-800" : "px-1.5 py-0.5"
+            }
+          >
+            {ENTITY_NAMES[entity].plural}
+          </span>
         </li>
       ))}
       {current && (
@@ -49,7 +66,11 @@ export function RunSummary({ run }: { run: RunView }) {
   return (
     <div className="space-y-3 text-sm">
       <p>
-        <Badge tone={statusTone[run.status]}>{run.status}</Badge> <span className="text-slate-500">{run.trigger} · started {formatDateTime(run.startedAt ?? run.createdAt)}{run.finishedAt && ` · finished ${formatDateTime(run.finishedAt)}`}</span>
+        <Badge tone={statusTone[run.status]}>{run.status}</Badge>{" "}
+        <span className="text-slate-500">
+          {run.trigger} · started {formatDateTime(run.startedAt ?? run.createdAt)}
+          {run.finishedAt && ` · finished ${formatDateTime(run.finishedAt)}`}
+        </span>
       </p>
       {run.entities.length > 0 && <EntitySteps run={run} />}
       <div>
@@ -59,14 +80,22 @@ export function RunSummary({ run }: { run: RunView }) {
           </span>
           <span>{run.zohoCalls} Zoho calls</span>
         </div>
-        <div className="h-2 overflow-hidden rounded bg-slate-100" role="progressbar" aria-label="Records handled" aria-valuenow={percent ?? undefined} aria-valuemin={0} aria-valuemax={100}>
+        <div
+          className="h-2 overflow-hidden rounded bg-slate-100"
+          role="progressbar"
+          aria-label="Records handled"
+          aria-valuenow={percent ?? undefined}
+          aria-valuemin={0}
+          aria-valuemax={100}
+        >
           <div className="h-full bg-indigo-500 transition-all" style={{ width: `${percent ?? 0}%` }} />
         </div>
       </div>
       <dl className="grid grid-cols-3 gap-2 text-center sm:grid-cols-6" data-testid="run-counts">
         {COUNTS.map((key) => {
           const count = run.counts[key] ?? 0;
-          const tone = count > 0 && key === "failed" ? "text-red-700" : count > 0 && key === "held" ? "text-amber-800" : "";
+          const tone =
+            count > 0 && key === "failed" ? "text-red-700" : count > 0 && key === "held" ? "text-amber-800" : "";
           return (
             <div key={key} className="rounded border border-slate-200 px-2 py-1">
               <dt className="text-xs text-slate-500">{key}</dt>
@@ -79,7 +108,9 @@ export function RunSummary({ run }: { run: RunView }) {
         <div data-testid="run-paused">
           <Notice tone="info">
             {run.error ?? "Paused."}
-            {run.resumeAt && <span className="mt-1 block font-medium">It goes on by itself at {formatDateTime(run.resumeAt)}.</span>}
+            {run.resumeAt && (
+              <span className="mt-1 block font-medium">It goes on by itself at {formatDateTime(run.resumeAt)}.</span>
+            )}
           </Notice>
         </div>
       ) : (

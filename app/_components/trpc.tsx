@@ -21,12 +21,18 @@ export function TrpcProvider({ children }: { children: ReactNode }) {
           queries: {
             staleTime: 5_000,
             // Authorisation failures won't heal by retrying.
-            retry: (count, error) => !(error instanceof TRPCClientError && ["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND"].includes(error.data?.code)) && count < 2,
+            retry: (count, error) =>
+              !(
+                error instanceof TRPCClientError &&
+                ["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND"].includes(error.data?.code)
+              ) && count < 2,
           },
         },
       }),
   );
-  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }));
+  const [trpcClient] = useState(() =>
+    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }),
+  );
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>

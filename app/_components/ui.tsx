@@ -1,9 +1,25 @@
 // The handful of shared building blocks every screen uses, so pages look and behave alike.
-import { cloneElement, useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactElement, type ReactNode, type SelectHTMLAttributes } from "react";
+import {
+  cloneElement,
+  useId,
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactElement,
+  type ReactNode,
+  type SelectHTMLAttributes,
+} from "react";
 
 const cx = (...classes: (string | false | null | undefined)[]) => classes.filter(Boolean).join(" ");
 
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4 border-b border-slate-200 pb-4">
       <div>
@@ -24,7 +40,10 @@ export function Card({ title, children, className }: { title?: string; children:
   );
 }
 
-type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & { variant?: "primary" | "secondary" | "danger"; busy?: boolean };
+type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
+  variant?: "primary" | "secondary" | "danger";
+  busy?: boolean;
+};
 
 export function Button({ variant = "primary", busy, className, disabled, children, ...props }: ButtonProps) {
   const styles = {
@@ -34,7 +53,11 @@ export function Button({ variant = "primary", busy, className, disabled, childre
   }[variant];
   return (
     <button
-      className={cx("inline-flex items-center justify-center rounded-md px-3 py-2 text-sm font-medium transition-colors disabled:cursor-not-allowed", styles, className)}
+      className={cx(
+        "inline-flex items-center justify-center rounded-md px-3 py-2 text-sm font-medium transition-colors disabled:cursor-not-allowed",
+        styles,
+        className,
+      )}
       disabled={disabled || busy}
       {...props}
     >
@@ -46,7 +69,17 @@ export function Button({ variant = "primary", busy, className, disabled, childre
 type ControlProps = { id?: string; "aria-describedby"?: string; "aria-invalid"?: boolean };
 
 /** A labelled control: the label names it exactly, and the hint or error describes it. */
-export function Field({ label, error, hint, children }: { label: string; error?: string; hint?: ReactNode; children: ReactElement<ControlProps> }) {
+export function Field({
+  label,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  children: ReactElement<ControlProps>;
+}) {
   const id = useId();
   const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
@@ -69,7 +102,8 @@ export function Field({ label, error, hint, children }: { label: string; error?:
   );
 }
 
-const inputStyle = "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 disabled:bg-slate-100";
+const inputStyle =
+  "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 disabled:bg-slate-100";
 
 export function Input({ className, ...props }: InputHTMLAttributes<HTMLInputElement>) {
   return <input className={cx(inputStyle, className)} {...props} />;
@@ -80,7 +114,11 @@ export function Select({ className, ...props }: SelectHTMLAttributes<HTMLSelectE
 }
 
 export function Notice({ tone = "error", children }: { tone?: "error" | "success" | "info"; children: ReactNode }) {
-  const styles = { error: "border-red-200 bg-red-50 text-red-800", success: "border-emerald-200 bg-emerald-50 text-emerald-800", info: "border-sky-200 bg-sky-50 text-sky-800" }[tone];
+  const styles = {
+    error: "border-red-200 bg-red-50 text-red-800",
+    success: "border-emerald-200 bg-emerald-50 text-emerald-800",
+    info: "border-sky-200 bg-sky-50 text-sky-800",
+  }[tone];
   return (
     <div role={tone === "error" ? "alert" : "status"} className={cx("rounded-md border px-3 py-2 text-sm", styles)}>
       {children}
@@ -88,8 +126,20 @@ export function Notice({ tone = "error", children }: { tone?: "error" | "success
   );
 }
 
-export function Badge({ children, tone = "slate" }: { children: ReactNode; tone?: "slate" | "indigo" | "amber" | "emerald" | "red" }) {
-  const styles = { slate: "bg-slate-100 text-slate-700", indigo: "bg-indigo-100 text-indigo-800", amber: "bg-amber-100 text-amber-800", emerald: "bg-emerald-100 text-emerald-800", red: "bg-red-100 text-red-800" }[tone];
+export function Badge({
+  children,
+  tone = "slate",
+}: {
+  children: ReactNode;
+  tone?: "slate" | "indigo" | "amber" | "emerald" | "red";
+}) {
+  const styles = {
+    slate: "bg-slate-100 text-slate-700",
+    indigo: "bg-indigo-100 text-indigo-800",
+    amber: "bg-amber-100 text-amber-800",
+    emerald: "bg-emerald-100 text-emerald-800",
+    red: "bg-red-100 text-red-800",
+  }[tone];
   return <span className={cx("inline-flex rounded-full px-2 py-0.5 text-xs font-medium", styles)}>{children}</span>;
 }
 
@@ -100,7 +150,11 @@ export function Table({ head, children, empty }: { head: string[]; children: Rea
         <thead className="bg-slate-50">
           <tr>
             {head.map((column) => (
-              <th key={column} scope="col" className="px-4 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <th
+                key={column}
+                scope="col"
+                className="px-4 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500"
+              >
                 {column}
               </th>
             ))}

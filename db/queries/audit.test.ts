@@ -39,8 +39,17 @@ describe("listAudit", () => {
     expect(seen).toHaveLength(20);
     expect([...seen].sort((a, b) => b - a)).toEqual(seen);
 
-    const filtered = await listAudit(db, { tenantId: tenant.id, actorId: alice.id, action: "member.invite", from: day(5), to: day(20), limit: 50 });
-    expect(filtered.entries.map((entry) => entry.createdAt.toISOString())).toEqual([day(19), day(13), day(7)].map((date) => date.toISOString()));
+    const filtered = await listAudit(db, {
+      tenantId: tenant.id,
+      actorId: alice.id,
+      action: "member.invite",
+      from: day(5),
+      to: day(20),
+      limit: 50,
+    });
+    expect(filtered.entries.map((entry) => entry.createdAt.toISOString())).toEqual(
+      [day(19), day(13), day(7)].map((date) => date.toISOString()),
+    );
 
     const options = await auditFilterOptions(db, tenant.id);
     expect(options.actions).toEqual(["auth.sign_in", "member.invite"]);

@@ -57,7 +57,11 @@ export async function listAudit(db: Db, filter: AuditFilter) {
 
 /** The distinct actions and actors seen in a tenant's log, for the filter menus. */
 export async function auditFilterOptions(db: Db, tenantId: string) {
-  const actions = await db.selectDistinct({ action: auditLog.action }).from(auditLog).where(eq(auditLog.tenantId, tenantId)).orderBy(auditLog.action);
+  const actions = await db
+    .selectDistinct({ action: auditLog.action })
+    .from(auditLog)
+    .where(eq(auditLog.tenantId, tenantId))
+    .orderBy(auditLog.action);
   const actors = await db
     .selectDistinct({ id: auditLog.actorId, email: auditLog.actorEmail })
     .from(auditLog)

@@ -42,7 +42,13 @@ export async function createInvitation(
 
 export async function listOpenInvitations(db: Db, input: { tenantId: string; now?: Date }) {
   return db
-    .select({ id: invitations.id, email: invitations.email, role: invitations.role, createdAt: invitations.createdAt, expiresAt: invitations.expiresAt })
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      createdAt: invitations.createdAt,
+      expiresAt: invitations.expiresAt,
+    })
     .from(invitations)
     .where(
       and(
@@ -59,7 +65,14 @@ export async function revokeInvitation(db: Db, input: { tenantId: string; invita
   const [revoked] = await db
     .update(invitations)
     .set({ revokedAt: new Date() })
-    .where(and(eq(invitations.tenantId, input.tenantId), eq(invitations.id, input.invitationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+    .where(
+      and(
+        eq(invitations.tenantId, input.tenantId),
+        eq(invitations.id, input.invitationId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+      ),
+    )
     .returning({ id: invitations.id, email: invitations.email });
   if (!revoked) throw new DomainError("NOT_FOUND", "No open invitation with this id in this tenant.");
   return revoked;
@@ -96,7 +109,10 @@ export async function describeInvitation(db: Db, input: { token: string; now?: D
  * Uses the invitation: one conditional update claims it, so it can be used once however many requests race.
  * Call inside a transaction; returns the tenant joined.
  */
-export async function acceptInvitation(tx: Db, input: { token: string; person: { id: string; email: string }; now?: Date }) {
+export async function acceptInvitation(
+  tx: Db,
+  input: { token: string; person: { id: string; email: string }; now?: Date },
+) {
   const now = input.now ?? new Date();
   const tokenHash = hashToken(input.token);
   const [claimed] = await tx
@@ -123,6 +139,9 @@ export async function acceptInvitation(tx: Db, input: { token: string; person: {
     .insert(memberships)
     .values({ tenantId: claimed.tenantId, personId: input.person.id, role: claimed.role })
     .onConflictDoNothing();
-  const [tenant] = await tx.select({ id: tenants.id, slug: tenants.slug, name: tenants.name }).from(tenants).where(eq(tenants.id, claimed.tenantId));
+  const [tenant] = await tx
+    .select({ id: tenants.id, slug: tenants.slug, name: tenants.name })
+    .from(tenants)
+    .where(eq(tenants.id, claimed.tenantId));
   return { tenant: tenant!, role: claimed.role };
 }

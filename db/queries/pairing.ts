@@ -5,29 +5,61 @@ import { syncLinks, zohoContactsCache } from "../schema";
 
 export type CachedContact = { contactId: string; name: string; email: string; companyName: string };
 
-export async function replaceContactsCache(tx: Db, input: { tenantId: string; contacts: CachedContact[]; loadedAt: Date }) {
+export async function replaceContactsCache(
+  tx: Db,
+  input: { tenantId: string; contacts: CachedContact[]; loadedAt: Date },
+) {
   await tx.delete(zohoContactsCache).where(eq(zohoContactsCache.tenantId, input.tenantId));
   for (let start = 0; start < input.contacts.length; start += 500) {
-    await tx.insert(zohoContactsCache).values(input.contacts.slice(start, start + 500).map((contact) => ({ ...contact, tenantId: input.tenantId, loadedAt: input.loadedAt })));
+    await tx
+      .insert(zohoContactsCache)
+      .values(
+        input.contacts
+          .slice(start, start + 500)
+          .map((contact) => ({ ...contact, tenantId: input.tenantId, loadedAt: input.loadedAt })),
+      );
   }
 }
 
 /** Adds or refreshes the contacts Zoho changed since the cache was last brought up to date. */
-export async function upsertCachedContacts(db: Db, input: { tenantId: string; contacts: CachedContact[]; loadedAt: Date }) {
+export async function upsertCachedContacts(
+  db: Db,
+  input: { tenantId: string; contacts: CachedContact[]; loadedAt: Date },
+) {
   for (let start = 0; start < input.contacts.length; start += 500) {
-    const rows = input.contacts.slice(start, start + 500).map((contact) => ({ ...contact, tenantId: input.tenantId, loadedAt: input.loadedAt }));
+    const rows = input.contacts
+      .slice(start, start + 500)
+      .map((contact) => ({ ...contact, tenantId: input.tenantId, loadedAt: input.loadedAt }));
     await db
       .insert(zohoContactsCache)
       .values(rows)
-      .onConflictDoUpdate({ target: [zohoContactsCache.tenantId, zohoContactsCache.contactId], set: { name: sql`excluded.name`, email: sql`excluded.email`, companyName: sql`excluded.company_name`, loadedAt: sql`excluded.loaded_at` } });
+      .onConflictDoUpdate({
+        target: [zohoContactsCache.tenantId, zohoContactsCache.contactId],
+        set: {
+          name: sql`excluded.name`,
+          email: sql`excluded.email`,
+          companyName: sql`excluded.company_name`,
+          loadedAt: sql`excluded.loaded_at`,
+        },
+      });
   }
 }
 
 /** Cached contacts with this e-mail (else this name), case aside, that no customer link of the organization holds. */
-export async function unheldContactsMatching(db: Db, input: { tenantId: string; organizationId: string; email: string; name: string }) {
-  const match = input.email ? sql`lower(${zohoContactsCache.email}) = lower(${input.email})` : sql`lower(${zohoContactsCache.name}) = lower(${input.name})`;
+export async function unheldContactsMatching(
+  db: Db,
+  input: { tenantId: string; organizationId: string; email: string; name: string },
+) {
+  const match = input.email
+    ? sql`lower(${zohoContactsCache.email}) = lower(${input.email})`
+    : sql`lower(${zohoContactsCache.name}) = lower(${input.name})`;
   const held = sql`exists (select 1 from ${syncLinks} where ${syncLinks.tenantId} = ${input.tenantId} and ${syncLinks.entity} = 'customer' and ${syncLinks.organizationId} = ${input.organizationId} and ${syncLinks.zohoId} = ${zohoContactsCache.contactId})`;
-  return db.select().from(zohoContactsCache).where(and(eq(zohoContactsCache.tenantId, input.tenantId), match, sql`not ${held}`)).orderBy(zohoContactsCache.contactId).limit(5);
+  return db
+    .select()
+    .from(zohoContactsCache)
+    .where(and(eq(zohoContactsCache.tenantId, input.tenantId), match, sql`not ${held}`))
+    .orderBy(zohoContactsCache.contactId)
+    .limit(5);
 }
 
 export async function cachedContacts(db: Db, tenantId: string) {
@@ -35,7 +67,10 @@ export async function cachedContacts(db: Db, tenantId: string) {
 }
 
 export async function cacheSummary(db: Db, tenantId: string) {
-  const [row] = await db.select({ contacts: count(), loadedAt: max(zohoContactsCache.loadedAt) }).from(zohoContactsCache).where(eq(zohoContactsCache.tenantId, tenantId));
+  const [row] = await db
+    .select({ contacts: count(), loadedAt: max(zohoContactsCache.loadedAt) })
+    .from(zohoContactsCache)
+    .where(eq(zohoContactsCache.tenantId, tenantId));
   return { contacts: row?.contacts ?? 0, loadedAt: row?.loadedAt ?? null };
 }
 
@@ -44,26 +79,52 @@ export async function searchContacts(db: Db, input: { tenantId: string; text: st
   return db
     .select()
     .from(zohoContactsCache)
-    .where(and(eq(zohoContactsCache.tenantId, input.tenantId), or(ilike(zohoContactsCache.name, pattern), ilike(zohoContactsCache.email, pattern), ilike(zohoContactsCache.companyName, pattern))))
+    .where(
+      and(
+        eq(zohoContactsCache.tenantId, input.tenantId),
+        or(
+          ilike(zohoContactsCache.name, pattern),
+          ilike(zohoContactsCache.email, pattern),
+          ilike(zohoContactsCache.companyName, pattern),
+        ),
+      ),
+    )
     .orderBy(zohoContactsCache.name)
     .limit(input.limit);
 }
 
 export async function findCachedContact(db: Db, input: { tenantId: string; contactId: string }) {
-  const [row] = await db.select().from(zohoContactsCache).where(and(eq(zohoContactsCache.tenantId, input.tenantId), eq(zohoContactsCache.contactId, input.contactId)));
+  const [row] = await db
+    .select()
+    .from(zohoContactsCache)
+    .where(and(eq(zohoContactsCache.tenantId, input.tenantId), eq(zohoContactsCache.contactId, input.contactId)));
   return row;
 }
 
 /** Customer links that hold any of these Zoho contacts; of one organization when it is named. */
 export async function linksHolding(db: Db, input: { tenantId: string; contactIds: string[]; organizationId?: string }) {
   if (input.contactIds.length === 0) return [];
-  const organization = input.organizationId === undefined ? undefined : eq(syncLinks.organizationId, input.organizationId);
-  return db.select().from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, "customer"), inArray(syncLinks.zohoId, input.contactIds), organization));
+  const organization =
+    input.organizationId === undefined ? undefined : eq(syncLinks.organizationId, input.organizationId);
+  return db
+    .select()
+    .from(syncLinks)
+    .where(
+      and(
+        eq(syncLinks.tenantId, input.tenantId),
+        eq(syncLinks.entity, "customer"),
+        inArray(syncLinks.zohoId, input.contactIds),
+        organization,
+      ),
+    );
 }
 
 export async function cachedContactsByIds(db: Db, input: { tenantId: string; contactIds: string[] }) {
   if (input.contactIds.length === 0) return [];
-  return db.select().from(zohoContactsCache).where(and(eq(zohoContactsCache.tenantId, input.tenantId), inArray(zohoContactsCache.contactId, input.contactIds)));
+  return db
+    .select()
+    .from(zohoContactsCache)
+    .where(and(eq(zohoContactsCache.tenantId, input.tenantId), inArray(zohoContactsCache.contactId, input.contactIds)));
 }
 
 /** The cached contacts belong to one Zoho organization: another one starts from an empty cache. */
@@ -73,17 +134,47 @@ export async function clearContactsCache(tx: Db, input: { tenantId: string }) {
 
 /** Reads a customer's link and holds its row until the transaction ends, so no sync attempt claims it meanwhile. */
 export async function lockCustomerLink(tx: Db, input: { tenantId: string; splynxId: string }) {
-  const [row] = await tx.select().from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, "customer"), eq(syncLinks.splynxId, input.splynxId))).for("update");
+  const [row] = await tx
+    .select()
+    .from(syncLinks)
+    .where(
+      and(
+        eq(syncLinks.tenantId, input.tenantId),
+        eq(syncLinks.entity, "customer"),
+        eq(syncLinks.splynxId, input.splynxId),
+      ),
+    )
+    .for("update");
   return row;
 }
 
 /** Customers held for review in this organization: a first create would duplicate a Zoho contact. */
 export async function countHeldCustomers(db: Db, input: { tenantId: string; organizationId: string }) {
-  const [row] = await db.select({ count: count() }).from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, "customer"), eq(syncLinks.state, "held"), eq(syncLinks.organizationId, input.organizationId)));
+  const [row] = await db
+    .select({ count: count() })
+    .from(syncLinks)
+    .where(
+      and(
+        eq(syncLinks.tenantId, input.tenantId),
+        eq(syncLinks.entity, "customer"),
+        eq(syncLinks.state, "held"),
+        eq(syncLinks.organizationId, input.organizationId),
+      ),
+    );
   return row?.count ?? 0;
 }
 
 export async function deleteManualLink(tx: Db, input: { tenantId: string; splynxId: string }) {
-  const [removed] = await tx.delete(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, "customer"), eq(syncLinks.splynxId, input.splynxId), eq(syncLinks.manual, true))).returning();
+  const [removed] = await tx
+    .delete(syncLinks)
+    .where(
+      and(
+        eq(syncLinks.tenantId, input.tenantId),
+        eq(syncLinks.entity, "customer"),
+        eq(syncLinks.splynxId, input.splynxId),
+        eq(syncLinks.manual, true),
+      ),
+    )
+    .returning();
   return removed;
 }

@@ -15,7 +15,10 @@ export async function findPersonByEmail(db: Db, email: string) {
 }
 
 export async function getPerson(db: Db, id: string) {
-  const [person] = await db.select({ id: people.id, email: people.email, name: people.name }).from(people).where(eq(people.id, id));
+  const [person] = await db
+    .select({ id: people.id, email: people.email, name: people.name })
+    .from(people)
+    .where(eq(people.id, id));
   return person;
 }
 
@@ -25,6 +28,7 @@ export async function createPerson(db: Db, input: { email: string; name: string;
     .values({ ...input, email: normaliseEmail(input.email) })
     .onConflictDoNothing()
     .returning({ id: people.id, email: people.email, name: people.name });
-  if (!person) throw new DomainError("CONFLICT", "An account with this e-mail already exists. Sign in instead.", "email");
+  if (!person)
+    throw new DomainError("CONFLICT", "An account with this e-mail already exists. Sign in instead.", "email");
   return person;
 }

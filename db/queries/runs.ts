@@ -41,7 +41,11 @@ export type NewRun = {
 export async function createRun(db: Db, input: NewRun) {
   const insert = async () => {
     const leaseUntil = sql`now() + ${interval(RUN_PICKUP_MS)}`;
-    const [run] = await db.insert(syncRuns).values({ ...input, leaseUntil }).onConflictDoNothing().returning();
+    const [run] = await db
+      .insert(syncRuns)
+      .values({ ...input, leaseUntil })
+      .onConflictDoNothing()
+      .returning();
     return run ?? (input.slot ? await runOfSlot(db, { tenantId: input.tenantId, slot: input.slot }) : undefined);
   };
   const run = (await insert()) ?? ((await sweepLapsedRuns(db, input)).length > 0 ? await insert() : undefined);
@@ -63,7 +67,10 @@ export async function getRun(db: Db, input: { tenantId: string; runId: string })
 }
 
 export async function activeRun(db: Db, tenantId: string) {
-  const [run] = await db.select().from(syncRuns).where(and(eq(syncRuns.tenantId, tenantId), isActive));
+  const [run] = await db
+    .select()
+    .from(syncRuns)
+    .where(and(eq(syncRuns.tenantId, tenantId), isActive));
   return run;
 }
 
@@ -85,8 +92,20 @@ export async function claimRun(db: Db, input: { tenantId: string; runId: string 
 }
 
 /** Adds a page's counts and calls (kept even when the run ended meanwhile) and, while it runs, its progress. */
-export async function recordProgress(db: Db, input: { tenantId: string; runId: string; counts: RunCounts; zohoCalls: number; done: number; total: number | null; step: string }) {
-  const add = (field: keyof RunCounts) => sql`coalesce((${syncRuns.counts}->>${field})::int, 0) + ${input.counts[field]}`;
+export async function recordProgress(
+  db: Db,
+  input: {
+    tenantId: string;
+    runId: string;
+    counts: RunCounts;
+    zohoCalls: number;
+    done: number;
+    total: number | null;
+    step: string;
+  },
+) {
+  const add = (field: keyof RunCounts) =>
+    sql`coalesce((${syncRuns.counts}->>${field})::int, 0) + ${input.counts[field]}`;
   const progress = { done: input.done, total: input.total, step: input.step };
   await db
     .update(syncRuns)
@@ -179,7 +198,10 @@ export async function pausedRunsDue(db: Db, now: Date) {
 
 /** A paused run whose continuation started is resumed once: it no longer has a resume time. */
 export async function markResumed(db: Db, input: { tenantId: string; runId: string }) {
-  await db.update(syncRuns).set({ resumeAt: null }).where(and(ofRun(input), eq(syncRuns.status, "paused")));
+  await db
+    .update(syncRuns)
+    .set({ resumeAt: null })
+    .where(and(ofRun(input), eq(syncRuns.status, "paused")));
 }
 
 export async function listRuns(db: Db, input: { tenantId: string; before?: Date; limit: number }) {
@@ -198,17 +220,32 @@ export async function listRuns(db: Db, input: { tenantId: string; before?: Date;
 
 export async function scheduleCandidates(db: Db) {
   const rows = await db
-    .select({ tenantId: tenants.id, values: tenantSettings.values, splynx: splynxConnections.tenantId, zohoState: zohoConnections.state, organizationId: zohoConnections.organizationId })
+    .select({
+      tenantId: tenants.id,
+      values: tenantSettings.values,
+      splynx: splynxConnections.tenantId,
+      zohoState: zohoConnections.state,
+      organizationId: zohoConnections.organizationId,
+    })
     .from(tenants)
     .leftJoin(tenantSettings, eq(tenantSettings.tenantId, tenants.id))
     .leftJoin(splynxConnections, eq(splynxConnections.tenantId, tenants.id))
     .leftJoin(zohoConnections, eq(zohoConnections.tenantId, tenants.id));
   // A tenant whose Zoho needs reconnecting is paused until someone reconnects.
-  return rows.map((row) => ({ tenantId: row.tenantId, stored: row.values, connectionsHealthy: row.splynx !== null && row.zohoState === "connected" && row.organizationId !== null }));
+  return rows.map((row) => ({
+    tenantId: row.tenantId,
+    stored: row.values,
+    connectionsHealthy: row.splynx !== null && row.zohoState === "connected" && row.organizationId !== null,
+  }));
 }
 
 export async function lastRun(db: Db, tenantId: string) {
-  const [run] = await db.select().from(syncRuns).where(eq(syncRuns.tenantId, tenantId)).orderBy(desc(syncRuns.createdAt)).limit(1);
+  const [run] = await db
+    .select()
+    .from(syncRuns)
+    .where(eq(syncRuns.tenantId, tenantId))
+    .orderBy(desc(syncRuns.createdAt))
+    .limit(1);
   return run;
 }
 
@@ -218,7 +255,10 @@ export const RUN_LEASE_MS = 3 * 60_000;
  * The worker's heartbeat: starts a queued run or renews a running run's lease, and says whether a person asked to
  * cancel it; null when the run is no longer active (the sweep or a cancel ended it), so the worker must stop.
  */
-export async function heartbeat(db: Db, input: { tenantId: string; runId: string }): Promise<{ cancelRequested: boolean } | null> {
+export async function heartbeat(
+  db: Db,
+  input: { tenantId: string; runId: string },
+): Promise<{ cancelRequested: boolean } | null> {
   const run = await claimRun(db, input);
   return run && { cancelRequested: run.cancelRequested };
 }

@@ -7,7 +7,10 @@ export type ThrottlePolicy = { maxFailures: number; windowMs: number; lockMs: nu
 
 /** The latest lock end among these keys, if any is still locked. */
 export async function lockedUntil(db: Db, keys: string[], now = new Date()): Promise<Date | undefined> {
-  const rows = await db.select({ lockedUntil: signInThrottle.lockedUntil }).from(signInThrottle).where(inArray(signInThrottle.key, keys));
+  const rows = await db
+    .select({ lockedUntil: signInThrottle.lockedUntil })
+    .from(signInThrottle)
+    .where(inArray(signInThrottle.key, keys));
   const ends = rows.map((row) => row.lockedUntil).filter((end): end is Date => end !== null && end > now);
   return ends.sort((a, b) => b.getTime() - a.getTime())[0];
 }

@@ -10,7 +10,9 @@ describe("databaseNonceSource", () => {
   it("hands concurrent callers unique nonces that only grow, per key", async () => {
     const first = databaseNonceSource(database.db);
     const second = databaseNonceSource(database.db);
-    const nonces = await Promise.all(Array.from({ length: 200 }, (_, index) => (index % 2 ? first : second).next("key-a")));
+    const nonces = await Promise.all(
+      Array.from({ length: 200 }, (_, index) => (index % 2 ? first : second).next("key-a")),
+    );
     expect(new Set(nonces).size).toBe(200);
     const later = await first.next("key-a");
     expect(nonces.every((nonce) => nonce < later)).toBe(true);

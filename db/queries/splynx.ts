@@ -11,14 +11,26 @@ export async function getSplynxConnection(db: Db, input: { tenantId: string }) {
 
 export async function saveSplynxConnection(
   db: Db,
-  input: { tenantId: string; baseUrl: string; authMode: "signature" | "token"; apiKeySealed: string; apiSecretSealed: string },
+  input: {
+    tenantId: string;
+    baseUrl: string;
+    authMode: "signature" | "token";
+    apiKeySealed: string;
+    apiSecretSealed: string;
+  },
 ) {
   const values = { ...input, lastTest: null, updatedAt: new Date() };
-  await db.insert(splynxConnections).values(values).onConflictDoUpdate({ target: splynxConnections.tenantId, set: values });
+  await db
+    .insert(splynxConnections)
+    .values(values)
+    .onConflictDoUpdate({ target: splynxConnections.tenantId, set: values });
 }
 
 export async function recordSplynxTest(db: Db, input: { tenantId: string; result: SplynxTestResult }) {
-  await db.update(splynxConnections).set({ lastTest: input.result }).where(eq(splynxConnections.tenantId, input.tenantId));
+  await db
+    .update(splynxConnections)
+    .set({ lastTest: input.result })
+    .where(eq(splynxConnections.tenantId, input.tenantId));
 }
 
 /** Nonces from one row per key: an atomic `max(last + 1, clock)`, strictly increasing for every process sharing the database. */
@@ -29,7 +41,10 @@ export function databaseNonceSource(db: Db): NonceSource {
       const [row] = await db
         .insert(splynxNonces)
         .values({ keyFingerprint, lastNonce: clock })
-        .onConflictDoUpdate({ target: splynxNonces.keyFingerprint, set: { lastNonce: sql`greatest(${splynxNonces.lastNonce} + 1, excluded.last_nonce)` } })
+        .onConflictDoUpdate({
+          target: splynxNonces.keyFingerprint,
+          set: { lastNonce: sql`greatest(${splynxNonces.lastNonce} + 1, excluded.last_nonce)` },
+        })
         .returning({ lastNonce: splynxNonces.lastNonce });
       return row!.lastNonce;
     },

@@ -2,13 +2,32 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
-import { syncLinks, syncRunEntries, tenantSettings, type LinkDetails, type LinkState, type SyncEntity } from "../schema";
+import {
+  syncLinks,
+  syncRunEntries,
+  tenantSettings,
+  type LinkDetails,
+  type LinkState,
+  type SyncEntity,
+} from "../schema";
 
 export type Link = typeof syncLinks.$inferSelect;
 
-export async function linksFor(db: Db, input: { tenantId: string; entity: SyncEntity; splynxIds: string[] }): Promise<Map<string, Link>> {
+export async function linksFor(
+  db: Db,
+  input: { tenantId: string; entity: SyncEntity; splynxIds: string[] },
+): Promise<Map<string, Link>> {
   if (input.splynxIds.length === 0) return new Map();
-  const rows = await db.select().from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), inArray(syncLinks.splynxId, input.splynxIds)));
+  const rows = await db
+    .select()
+    .from(syncLinks)
+    .where(
+      and(
+        eq(syncLinks.tenantId, input.tenantId),
+        eq(syncLinks.entity, input.entity),
+        inArray(syncLinks.splynxId, input.splynxIds),
+      ),
+    );
   return new Map(rows.map((row) => [row.splynxId, row]));
 }
 
@@ -34,21 +53,43 @@ export type LinkWrite = {
 
 /** Writes a link as a whole; a synced one clears its message, its intent, its held candidate and its failures. */
 export async function writeLink(db: Db, link: LinkWrite) {
-  const synced = link.state === "synced" ? { syncedAt: new Date(), message: null, intentKey: null, candidateId: null, failures: 0, retryAfter: null } : {};
+  const synced =
+    link.state === "synced"
+      ? { syncedAt: new Date(), message: null, intentKey: null, candidateId: null, failures: 0, retryAfter: null }
+      : {};
   const { keepClaim, ...columns } = link;
-  const values = { ...columns, updatedAt: new Date(), ...(keepClaim ? {} : { claimId: null, claimedUntil: null }), ...synced };
-  await db.insert(syncLinks).values(values).onConflictDoUpdate({ target: [syncLinks.tenantId, syncLinks.entity, syncLinks.splynxId], set: values });
+  const values = {
+    ...columns,
+    updatedAt: new Date(),
+    ...(keepClaim ? {} : { claimId: null, claimedUntil: null }),
+    ...synced,
+  };
+  await db
+    .insert(syncLinks)
+    .values(values)
+    .onConflictDoUpdate({ target: [syncLinks.tenantId, syncLinks.entity, syncLinks.splynxId], set: values });
 }
 
 /**
  * Claims one record for one attempt (compare-and-set): granted when no other live attempt holds it. Returns the link as
  * it is now, so the attempt decides on what another attempt may just have written, or null when another attempt holds it.
  */
-export async function claimLink(db: Db, input: { tenantId: string; entity: SyncEntity; splynxId: string; label: string; claimId: string; claimMs: number }): Promise<Link | null> {
+export async function claimLink(
+  db: Db,
+  input: { tenantId: string; entity: SyncEntity; splynxId: string; label: string; claimId: string; claimMs: number },
+): Promise<Link | null> {
   const until = sql`now() + ${`${input.claimMs} milliseconds`}::interval`;
   const [row] = await db
     .insert(syncLinks)
-    .values({ tenantId: input.tenantId, entity: input.entity, splynxId: input.splynxId, state: "pending", label: input.label, claimId: input.claimId, claimedUntil: until })
+    .values({
+      tenantId: input.tenantId,
+      entity: input.entity,
+      splynxId: input.splynxId,
+      state: "pending",
+      label: input.label,
+      claimId: input.claimId,
+      claimedUntil: until,
+    })
     .onConflictDoUpdate({
       target: [syncLinks.tenantId, syncLinks.entity, syncLinks.splynxId],
       set: { claimId: input.claimId, claimedUntil: until },
@@ -59,11 +100,21 @@ export async function claimLink(db: Db, input: { tenantId: string; entity: SyncE
 }
 
 /** Stores the natural key a create is about to send, before it is sent, while this attempt holds the claim. */
-export async function recordIntent(db: Db, input: { tenantId: string; entity: SyncEntity; splynxId: string; claimId: string; intentKey: Record<string, string> }) {
+export async function recordIntent(
+  db: Db,
+  input: { tenantId: string; entity: SyncEntity; splynxId: string; claimId: string; intentKey: Record<string, string> },
+) {
   const [row] = await db
     .update(syncLinks)
     .set({ state: "pending", intentKey: input.intentKey, updatedAt: new Date() })
-    .where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), eq(syncLinks.splynxId, input.splynxId), eq(syncLinks.claimId, input.claimId)))
+    .where(
+      and(
+        eq(syncLinks.tenantId, input.tenantId),
+        eq(syncLinks.entity, input.entity),
+        eq(syncLinks.splynxId, input.splynxId),
+        eq(syncLinks.claimId, input.claimId),
+      ),
+    )
     .returning({ splynxId: syncLinks.splynxId });
   return Boolean(row);
 }
@@ -72,17 +123,25 @@ export async function recordIntent(db: Db, input: { tenantId: string; entity: Sy
 export async function writeLinkWithEntry(db: Db, input: { link: LinkWrite; runId: string; entry: EntryInput | null }) {
   await db.transaction(async (tx) => {
     await writeLink(tx, input.link);
-    if (input.entry) await addEntries(tx, { tenantId: input.link.tenantId, runId: input.runId, entries: [input.entry] });
+    if (input.entry)
+      await addEntries(tx, { tenantId: input.link.tenantId, runId: input.runId, entries: [input.entry] });
   });
 }
 
 /** Adds a page's counts and Zoho calls to the run and moves its progress on. */
 
-export type EntryInput = { entity: SyncEntity; splynxId: string; action: (typeof syncRunEntries.$inferInsert)["action"]; message?: string | null };
+export type EntryInput = {
+  entity: SyncEntity;
+  splynxId: string;
+  action: (typeof syncRunEntries.$inferInsert)["action"];
+  message?: string | null;
+};
 
 export async function addEntries(db: Db, input: { tenantId: string; runId: string; entries: EntryInput[] }) {
   if (input.entries.length === 0) return;
-  await db.insert(syncRunEntries).values(input.entries.map((entry) => ({ ...entry, tenantId: input.tenantId, runId: input.runId })));
+  await db
+    .insert(syncRunEntries)
+    .values(input.entries.map((entry) => ({ ...entry, tenantId: input.tenantId, runId: input.runId })));
 }
 
 export async function getSettingsRow(db: Db, tenantId: string) {
@@ -91,17 +150,30 @@ export async function getSettingsRow(db: Db, tenantId: string) {
 }
 
 /** Which of these Zoho ids of the organization some link of the tenant already holds. */
-export async function linkedZohoIds(db: Db, input: { tenantId: string; organizationId: string; entity: SyncEntity; zohoIds: string[] }): Promise<Set<string>> {
+export async function linkedZohoIds(
+  db: Db,
+  input: { tenantId: string; organizationId: string; entity: SyncEntity; zohoIds: string[] },
+): Promise<Set<string>> {
   if (input.zohoIds.length === 0) return new Set();
   const rows = await db
     .select({ zohoId: syncLinks.zohoId })
     .from(syncLinks)
-    .where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.organizationId, input.organizationId), eq(syncLinks.entity, input.entity), inArray(syncLinks.zohoId, input.zohoIds)));
+    .where(
+      and(
+        eq(syncLinks.tenantId, input.tenantId),
+        eq(syncLinks.organizationId, input.organizationId),
+        eq(syncLinks.entity, input.entity),
+        inArray(syncLinks.zohoId, input.zohoIds),
+      ),
+    );
   return new Set(rows.map((row) => row.zohoId!));
 }
 
 export async function saveSettingsRow(db: Db, input: { tenantId: string; values: Record<string, unknown> }) {
-  await db.insert(tenantSettings).values({ ...input, updatedAt: new Date() }).onConflictDoUpdate({ target: tenantSettings.tenantId, set: { values: input.values, updatedAt: new Date() } });
+  await db
+    .insert(tenantSettings)
+    .values({ ...input, updatedAt: new Date() })
+    .onConflictDoUpdate({ target: tenantSettings.tenantId, set: { values: input.values, updatedAt: new Date() } });
 }
 
 /** Every tenant with its settings and whether both connections can run a sync now. */
@@ -114,8 +186,16 @@ export async function listEntries(db: Db, filter: EntryFilter) {
   const conditions: SQL[] = [eq(syncRunEntries.tenantId, filter.tenantId), eq(syncRunEntries.runId, filter.runId)];
   if (filter.action) conditions.push(eq(syncRunEntries.action, filter.action as never));
   if (filter.after !== undefined) conditions.push(sql`${syncRunEntries.id} > ${filter.after}`);
-  const rows = await db.select().from(syncRunEntries).where(and(...conditions)).orderBy(syncRunEntries.id).limit(filter.limit + 1);
-  return { entries: rows.slice(0, filter.limit), nextCursor: rows.length > filter.limit ? rows[filter.limit - 1]!.id : null };
+  const rows = await db
+    .select()
+    .from(syncRunEntries)
+    .where(and(...conditions))
+    .orderBy(syncRunEntries.id)
+    .limit(filter.limit + 1);
+  return {
+    entries: rows.slice(0, filter.limit),
+    nextCursor: rows.length > filter.limit ? rows[filter.limit - 1]!.id : null,
+  };
 }
 
 export type LinkFilter = {
@@ -148,17 +228,33 @@ const detail = (key: keyof LinkDetails) => sql`(${syncLinks.details}->>${sql.raw
 export async function listLinks(db: Db, filter: LinkFilter) {
   const conditions: SQL[] = [eq(syncLinks.tenantId, filter.tenantId), eq(syncLinks.entity, filter.entity)];
   if (filter.state) conditions.push(eq(syncLinks.state, filter.state));
-  if (filter.text) conditions.push(sql`(${syncLinks.label} ilike ${contains(filter.text)} or ${syncLinks.splynxId} = ${filter.text} or ${syncLinks.zohoId} = ${filter.text})`);
-  if (filter.customer) conditions.push(sql`(${customerLinks.label} ilike ${contains(filter.customer)} or ${detail("customerId")} = ${filter.customer})`);
+  if (filter.text)
+    conditions.push(
+      sql`(${syncLinks.label} ilike ${contains(filter.text)} or ${syncLinks.splynxId} = ${filter.text} or ${syncLinks.zohoId} = ${filter.text})`,
+    );
+  if (filter.customer)
+    conditions.push(
+      sql`(${customerLinks.label} ilike ${contains(filter.customer)} or ${detail("customerId")} = ${filter.customer})`,
+    );
   if (filter.dateFrom) conditions.push(sql`${detail("date")} >= ${filter.dateFrom}`);
   if (filter.dateTo) conditions.push(sql`${detail("date")} <= ${filter.dateTo}`);
   // Cast only what is a decimal: a total Zoho did not answer is unknown, not a mismatch.
-  if (filter.mismatch) conditions.push(sql`(case when ${detail("splynxTotal")} ~ ${DECIMAL} and ${detail("zohoTotal")} ~ ${DECIMAL} then ${detail("splynxTotal")}::numeric <> ${detail("zohoTotal")}::numeric else false end)`);
+  if (filter.mismatch)
+    conditions.push(
+      sql`(case when ${detail("splynxTotal")} ~ ${DECIMAL} and ${detail("zohoTotal")} ~ ${DECIMAL} then ${detail("splynxTotal")}::numeric <> ${detail("zohoTotal")}::numeric else false end)`,
+    );
   if (filter.after) conditions.push(sql`lpad(${syncLinks.splynxId}, 20, '0') > lpad(${filter.after}, 20, '0')`);
   const rows = await db
     .select({ link: syncLinks, customerName: customerLinks.label })
     .from(syncLinks)
-    .leftJoin(customerLinks, and(eq(customerLinks.tenantId, syncLinks.tenantId), eq(customerLinks.entity, "customer"), eq(customerLinks.splynxId, detail("customerId"))))
+    .leftJoin(
+      customerLinks,
+      and(
+        eq(customerLinks.tenantId, syncLinks.tenantId),
+        eq(customerLinks.entity, "customer"),
+        eq(customerLinks.splynxId, detail("customerId")),
+      ),
+    )
     .where(and(...conditions))
     .orderBy(sql`lpad(${syncLinks.splynxId}, 20, '0')`)
     .limit(filter.limit + 1);
@@ -169,7 +265,10 @@ export async function listLinks(db: Db, filter: LinkFilter) {
 /** Records in a state, of one entity or of every entity. */
 export async function countLinks(db: Db, input: { tenantId: string; entity?: SyncEntity; state: LinkState }) {
   const entity = input.entity ? eq(syncLinks.entity, input.entity) : undefined;
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(syncLinks).where(and(eq(syncLinks.tenantId, input.tenantId), entity, eq(syncLinks.state, input.state)));
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(syncLinks)
+    .where(and(eq(syncLinks.tenantId, input.tenantId), entity, eq(syncLinks.state, input.state)));
   return row?.count ?? 0;
 }
 
@@ -177,18 +276,43 @@ export async function countLinks(db: Db, input: { tenantId: string; entity?: Syn
 export async function confirmCreate(db: Db, input: { tenantId: string; entity: SyncEntity; splynxId: string }) {
   const [row] = await db
     .update(syncLinks)
-    .set({ createConfirmed: true, state: "pending", candidateId: null, message: "A person chose to create it in Zoho; the next run does.", updatedAt: new Date() })
-    .where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), eq(syncLinks.splynxId, input.splynxId), eq(syncLinks.state, "held")))
+    .set({
+      createConfirmed: true,
+      state: "pending",
+      candidateId: null,
+      message: "A person chose to create it in Zoho; the next run does.",
+      updatedAt: new Date(),
+    })
+    .where(
+      and(
+        eq(syncLinks.tenantId, input.tenantId),
+        eq(syncLinks.entity, input.entity),
+        eq(syncLinks.splynxId, input.splynxId),
+        eq(syncLinks.state, "held"),
+      ),
+    )
     .returning({ splynxId: syncLinks.splynxId });
   return Boolean(row);
 }
 
 /** Splynx ids of the entity's records that have a live Zoho record in the organization, in batches after `after`. */
-export async function linkedSplynxIds(db: Db, input: { tenantId: string; entity: SyncEntity; organizationId: string; after: string; limit: number }) {
+export async function linkedSplynxIds(
+  db: Db,
+  input: { tenantId: string; entity: SyncEntity; organizationId: string; after: string; limit: number },
+) {
   const rows = await db
     .select({ splynxId: syncLinks.splynxId })
     .from(syncLinks)
-    .where(and(eq(syncLinks.tenantId, input.tenantId), eq(syncLinks.entity, input.entity), eq(syncLinks.organizationId, input.organizationId), sql`${syncLinks.zohoId} is not null`, sql`${syncLinks.fingerprint} is distinct from 'retired'`, sql`${syncLinks.splynxId} > ${input.after}`))
+    .where(
+      and(
+        eq(syncLinks.tenantId, input.tenantId),
+        eq(syncLinks.entity, input.entity),
+        eq(syncLinks.organizationId, input.organizationId),
+        sql`${syncLinks.zohoId} is not null`,
+        sql`${syncLinks.fingerprint} is distinct from 'retired'`,
+        sql`${syncLinks.splynxId} > ${input.after}`,
+      ),
+    )
     .orderBy(syncLinks.splynxId)
     .limit(input.limit);
   return rows.map((row) => row.splynxId);

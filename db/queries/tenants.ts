@@ -5,7 +5,11 @@ import { memberships, people, tenants, type Role } from "../schema";
 import { DomainError } from "@/server/errors";
 
 export async function createTenant(db: Db, input: { name: string; slug: string; ownerId: string }) {
-  const [tenant] = await db.insert(tenants).values({ name: input.name, slug: input.slug }).onConflictDoNothing().returning();
+  const [tenant] = await db
+    .insert(tenants)
+    .values({ name: input.name, slug: input.slug })
+    .onConflictDoNothing()
+    .returning();
   if (!tenant) throw new DomainError("CONFLICT", `The address "${input.slug}" is taken; choose another.`, "slug");
   await db.insert(memberships).values({ tenantId: tenant.id, personId: input.ownerId, role: "owner" });
   return tenant;
@@ -23,7 +27,13 @@ export async function listTenantsForPerson(db: Db, personId: string) {
 /** The person's membership in the tenant with this slug; undefined when there is none (or no such tenant). */
 export async function findMembership(db: Db, input: { slug: string; personId: string }) {
   const [row] = await db
-    .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, role: memberships.role, membershipId: memberships.id })
+    .select({
+      id: tenants.id,
+      slug: tenants.slug,
+      name: tenants.name,
+      role: memberships.role,
+      membershipId: memberships.id,
+    })
     .from(tenants)
     .innerJoin(memberships, and(eq(memberships.tenantId, tenants.id), eq(memberships.personId, input.personId)))
     .where(eq(tenants.slug, input.slug));
@@ -40,7 +50,14 @@ export async function deleteTenant(db: Db, input: { tenantId: string }) {
 
 export async function listMembers(db: Db, input: { tenantId: string }) {
   return db
-    .select({ membershipId: memberships.id, personId: people.id, email: people.email, name: people.name, role: memberships.role, joinedAt: memberships.createdAt })
+    .select({
+      membershipId: memberships.id,
+      personId: people.id,
+      email: people.email,
+      name: people.name,
+      role: memberships.role,
+      joinedAt: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(people, eq(people.id, memberships.personId))
     .where(eq(memberships.tenantId, input.tenantId))
@@ -54,7 +71,12 @@ export async function countMembers(db: Db, input: { tenantId: string }): Promise
 
 export async function findMember(db: Db, input: { tenantId: string; membershipId: string }) {
   const [row] = await db
-    .select({ membershipId: memberships.id, personId: memberships.personId, role: memberships.role, email: people.email })
+    .select({
+      membershipId: memberships.id,
+      personId: memberships.personId,
+      role: memberships.role,
+      email: people.email,
+    })
     .from(memberships)
     .innerJoin(people, eq(people.id, memberships.personId))
     .where(and(eq(memberships.tenantId, input.tenantId), eq(memberships.id, input.membershipId)));
@@ -77,8 +99,12 @@ async function assertAnotherOwnerRemains(tx: Db, tenantId: string, leavingPerson
 /** Changes a role; call inside a transaction. Returns the member before the change. */
 export async function changeMemberRole(tx: Db, input: { tenantId: string; membershipId: string; role: Role }) {
   const member = await findMember(tx, input);
-  if (member.role === "owner" && input.role !== "owner") await assertAnotherOwnerRemains(tx, input.tenantId, member.personId);
-  await tx.update(memberships).set({ role: input.role }).where(and(eq(memberships.tenantId, input.tenantId), eq(memberships.id, input.membershipId)));
+  if (member.role === "owner" && input.role !== "owner")
+    await assertAnotherOwnerRemains(tx, input.tenantId, member.personId);
+  await tx
+    .update(memberships)
+    .set({ role: input.role })
+    .where(and(eq(memberships.tenantId, input.tenantId), eq(memberships.id, input.membershipId)));
   return member;
 }
 
@@ -86,6 +112,8 @@ export async function changeMemberRole(tx: Db, input: { tenantId: string; member
 export async function removeMember(tx: Db, input: { tenantId: string; membershipId: string }) {
   const member = await findMember(tx, input);
   if (member.role === "owner") await assertAnotherOwnerRemains(tx, input.tenantId, member.personId);
-  await tx.delete(memberships).where(and(eq(memberships.tenantId, input.tenantId), eq(memberships.id, input.membershipId)));
+  await tx
+    .delete(memberships)
+    .where(and(eq(memberships.tenantId, input.tenantId), eq(memberships.id, input.membershipId)));
   return member;
 }

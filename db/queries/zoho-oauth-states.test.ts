@@ -11,7 +11,13 @@ async function started(ownApp = false) {
   const { db } = database;
   const person = await makePerson(db, "connector");
   const tenant = await makeTenant(db, person);
-  const id = await createOAuthState(db, { tenantId: tenant.id, personId: person.id, region: "EU", now: CREATED, ...(ownApp ? { ownClientId: "own-client", ownClientSecretSealed: "sealed-secret" } : {}) });
+  const id = await createOAuthState(db, {
+    tenantId: tenant.id,
+    personId: person.id,
+    region: "EU",
+    now: CREATED,
+    ...(ownApp ? { ownClientId: "own-client", ownClientSecretSealed: "sealed-secret" } : {}),
+  });
   return { db, person, tenant, id };
 }
 
@@ -20,7 +26,17 @@ describe("OAuth states", () => {
     const { db, person, tenant, id } = await started(true);
     vi.resetModules();
     expect((await import("./zoho-oauth-states")).OAUTH_STATE_TTL_MS).toBe(600_000);
-    expect(await findOAuthState(db, id)).toEqual({ id, tenantId: tenant.id, personId: person.id, region: "EU", ownClientId: "own-client", ownClientSecretSealed: "sealed-secret", createdAt: CREATED, expiresAt: new Date(CREATED.getTime() + 600_000), usedAt: null });
+    expect(await findOAuthState(db, id)).toEqual({
+      id,
+      tenantId: tenant.id,
+      personId: person.id,
+      region: "EU",
+      ownClientId: "own-client",
+      ownClientSecretSealed: "sealed-secret",
+      createdAt: CREATED,
+      expiresAt: new Date(CREATED.getTime() + 600_000),
+      usedAt: null,
+    });
     const plain = await started();
     expect(await findOAuthState(plain.db, plain.id)).toMatchObject({ ownClientId: null, ownClientSecretSealed: null });
   });
@@ -30,7 +46,10 @@ describe("OAuth states", () => {
     const stranger = await makePerson(db, "stranger");
     const lastMoment = new Date(CREATED.getTime() + OAUTH_STATE_TTL_MS - 1);
     expect(await claimOAuthState(db, { id, personId: stranger.id, now: lastMoment })).toBeUndefined();
-    expect(await claimOAuthState(db, { id, personId: person.id, now: lastMoment })).toMatchObject({ id, usedAt: lastMoment });
+    expect(await claimOAuthState(db, { id, personId: person.id, now: lastMoment })).toMatchObject({
+      id,
+      usedAt: lastMoment,
+    });
     expect(await claimOAuthState(db, { id, personId: person.id, now: lastMoment })).toBeUndefined();
     expect(await findOAuthState(db, id)).toMatchObject({ usedAt: lastMoment });
   });

@@ -5,11 +5,29 @@ import { zohoOAuthStates } from "../schema";
 
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
 
-export async function createOAuthState(db: Db, input: { tenantId: string; personId: string; region: string; ownClientId?: string; ownClientSecretSealed?: string; now?: Date }) {
+export async function createOAuthState(
+  db: Db,
+  input: {
+    tenantId: string;
+    personId: string;
+    region: string;
+    ownClientId?: string;
+    ownClientSecretSealed?: string;
+    now?: Date;
+  },
+) {
   const now = input.now ?? new Date();
   const [row] = await db
     .insert(zohoOAuthStates)
-    .values({ tenantId: input.tenantId, personId: input.personId, region: input.region, ownClientId: input.ownClientId ?? null, ownClientSecretSealed: input.ownClientSecretSealed ?? null, createdAt: now, expiresAt: new Date(now.getTime() + OAUTH_STATE_TTL_MS) })
+    .values({
+      tenantId: input.tenantId,
+      personId: input.personId,
+      region: input.region,
+      ownClientId: input.ownClientId ?? null,
+      ownClientSecretSealed: input.ownClientSecretSealed ?? null,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + OAUTH_STATE_TTL_MS),
+    })
     .returning({ id: zohoOAuthStates.id });
   return row!.id;
 }
@@ -19,7 +37,14 @@ export async function claimOAuthState(db: Db, input: { id: string; personId: str
   const [row] = await db
     .update(zohoOAuthStates)
     .set({ usedAt: input.now ?? new Date() })
-    .where(and(eq(zohoOAuthStates.id, input.id), eq(zohoOAuthStates.personId, input.personId), isNull(zohoOAuthStates.usedAt), gt(zohoOAuthStates.expiresAt, input.now ?? new Date())))
+    .where(
+      and(
+        eq(zohoOAuthStates.id, input.id),
+        eq(zohoOAuthStates.personId, input.personId),
+        isNull(zohoOAuthStates.usedAt),
+        gt(zohoOAuthStates.expiresAt, input.now ?? new Date()),
+      ),
+    )
     .returning();
   return row;
 }

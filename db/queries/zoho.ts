@@ -12,24 +12,51 @@ export async function getZohoConnection(db: Db, input: { tenantId: string }) {
 
 /** Reads the connection and holds its row until the transaction ends: one token refresh at a time, across processes. */
 export async function lockZohoConnection(tx: Db, input: { tenantId: string }) {
-  const [row] = await tx.select().from(zohoConnections).where(eq(zohoConnections.tenantId, input.tenantId)).for("update");
+  const [row] = await tx
+    .select()
+    .from(zohoConnections)
+    .where(eq(zohoConnections.tenantId, input.tenantId))
+    .for("update");
   return row;
 }
 
 export async function saveZohoConnection(db: Db, input: typeof zohoConnections.$inferInsert) {
-  await db.insert(zohoConnections).values(input).onConflictDoUpdate({ target: zohoConnections.tenantId, set: { ...input, connectedAt: new Date() } });
+  await db
+    .insert(zohoConnections)
+    .values(input)
+    .onConflictDoUpdate({ target: zohoConnections.tenantId, set: { ...input, connectedAt: new Date() } });
 }
 
-export async function storeAccessToken(db: Db, input: { tenantId: string; accessTokenSealed: string; expiresAt: Date }) {
-  await db.update(zohoConnections).set({ accessTokenSealed: input.accessTokenSealed, accessTokenExpiresAt: input.expiresAt, state: "connected", stateReason: null }).where(eq(zohoConnections.tenantId, input.tenantId));
+export async function storeAccessToken(
+  db: Db,
+  input: { tenantId: string; accessTokenSealed: string; expiresAt: Date },
+) {
+  await db
+    .update(zohoConnections)
+    .set({
+      accessTokenSealed: input.accessTokenSealed,
+      accessTokenExpiresAt: input.expiresAt,
+      state: "connected",
+      stateReason: null,
+    })
+    .where(eq(zohoConnections.tenantId, input.tenantId));
 }
 
 export async function markNeedsReconnect(db: Db, input: { tenantId: string; reason: string }) {
-  await db.update(zohoConnections).set({ state: "needs_reconnect", stateReason: input.reason, accessTokenSealed: null, accessTokenExpiresAt: null }).where(eq(zohoConnections.tenantId, input.tenantId));
+  await db
+    .update(zohoConnections)
+    .set({ state: "needs_reconnect", stateReason: input.reason, accessTokenSealed: null, accessTokenExpiresAt: null })
+    .where(eq(zohoConnections.tenantId, input.tenantId));
 }
 
-export async function chooseOrganization(db: Db, input: { tenantId: string; organizationId: string | null; organizationName: string | null }) {
-  await db.update(zohoConnections).set({ organizationId: input.organizationId, organizationName: input.organizationName }).where(eq(zohoConnections.tenantId, input.tenantId));
+export async function chooseOrganization(
+  db: Db,
+  input: { tenantId: string; organizationId: string | null; organizationName: string | null },
+) {
+  await db
+    .update(zohoConnections)
+    .set({ organizationId: input.organizationId, organizationName: input.organizationName })
+    .where(eq(zohoConnections.tenantId, input.tenantId));
 }
 
 export async function deleteZohoConnection(db: Db, input: { tenantId: string }) {

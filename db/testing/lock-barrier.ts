@@ -23,13 +23,20 @@ export function tracked<T>(promise: Promise<T>): { promise: Promise<T>; settled:
  * Waits until a session of this database waits for a lock ("blocked"), or until `settled` says the racing work
  * finished without ever waiting ("settled": nothing held it back, which is what a missing lock looks like).
  */
-export async function blockedOnLock(db: Db, settled: () => boolean, timeoutMs = 10_000): Promise<"blocked" | "settled"> {
+export async function blockedOnLock(
+  db: Db,
+  settled: () => boolean,
+  timeoutMs = 10_000,
+): Promise<"blocked" | "settled"> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [row] = (await db.execute(sql`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)) as unknown as { waiting: number }[];
+    const [row] = (await db.execute(
+      sql`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    )) as unknown as { waiting: number }[];
     if (row!.waiting > 0) return "blocked";
     if (settled()) return "settled";
-    if (Date.now() > deadline) throw new Error(`Nothing waited for a lock within ${timeoutMs} ms, and the racing work had not finished either.`);
+    if (Date.now() > deadline)
+      throw new Error(`Nothing waited for a lock within ${timeoutMs} ms, and the racing work had not finished either.`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

@@ -27,7 +27,9 @@ export async function authenticate(
   if (retryAt) return { ok: false, reason: "throttled", retryAt };
 
   const person = await findPersonByEmail(db, input.email);
-  const valid = person ? await verifyPassword(input.password, person.passwordHash) : (await burnPasswordCheck(input.password), false);
+  const valid = person
+    ? await verifyPassword(input.password, person.passwordHash)
+    : (await burnPasswordCheck(input.password), false);
   if (!person || !valid) {
     await recordFailure(db, emailKey, EMAIL_POLICY, now);
     if (input.ip) await recordFailure(db, `ip:${input.ip}`, ADDRESS_POLICY, now);
@@ -37,7 +39,11 @@ export async function authenticate(
   await db.transaction(async (tx) => {
     await clearFailures(tx, [emailKey]);
     for (const tenant of await listTenantsForPerson(tx, person.id)) {
-      await recordAudit(tx, { tenantId: tenant.id, actor: { id: person.id, email: person.email, ip: input.ip }, action: "auth.sign_in" });
+      await recordAudit(tx, {
+        tenantId: tenant.id,
+        actor: { id: person.id, email: person.email, ip: input.ip },
+        action: "auth.sign_in",
+      });
     }
   });
   return { ok: true, person: { id: person.id, email: person.email, name: person.name } };

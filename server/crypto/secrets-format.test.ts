@@ -26,9 +26,21 @@ describe("sealed secrets", () => {
   });
 
   it("refuses a value missing any part, or of another version", () => {
-    const [, keyId, iv, tag, ciphertext] = encryptSecret("secret", [k1]).split(".") as [string, string, string, string, string];
+    const [, keyId, iv, tag, ciphertext] = encryptSecret("secret", [k1]).split(".") as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const malformed = new Error("Encrypted value is malformed");
-    for (const parts of [["v2", keyId, iv, tag, ciphertext], ["v1", "", iv, tag, ciphertext], ["v1", keyId, "", tag, ciphertext], ["v1", keyId, iv, "", ciphertext], ["v1", keyId, iv, tag]]) {
+    for (const parts of [
+      ["v2", keyId, iv, tag, ciphertext],
+      ["v1", "", iv, tag, ciphertext],
+      ["v1", keyId, "", tag, ciphertext],
+      ["v1", keyId, iv, "", ciphertext],
+      ["v1", keyId, iv, tag],
+    ]) {
       expect(() => decryptSecret(parts.join("."), [k1]), parts.join(".")).toThrow(malformed);
     }
     expect(() => decryptSecret("", [k1])).toThrow(malformed);
@@ -37,7 +49,9 @@ describe("sealed secrets", () => {
   it("binds the key id to the ciphertext: the same key under another id does not open it", () => {
     const sealed = encryptSecret("secret", [k1]).split(".");
     sealed[1] = "k9";
-    expect(() => decryptSecret(sealed.join("."), [k1, { id: "k9", key: k1.key }])).toThrow("Unsupported state or unable to authenticate data");
+    expect(() => decryptSecret(sealed.join("."), [k1, { id: "k9", key: k1.key }])).toThrow(
+      "Unsupported state or unable to authenticate data",
+    );
   });
 
   it("refuses a tampered value with the cipher's own complaint", () => {
@@ -47,6 +61,11 @@ describe("sealed secrets", () => {
   });
 
   it("shows the last four characters only of what is longer than four", () => {
-    expect([maskSecret(""), maskSecret("abcd"), maskSecret("abcde"), maskSecret("secret-1234")]).toEqual(["••••", "••••", "••••bcde", "••••1234"]);
+    expect([maskSecret(""), maskSecret("abcd"), maskSecret("abcde"), maskSecret("secret-1234")]).toEqual([
+      "••••",
+      "••••",
+      "••••bcde",
+      "••••1234",
+    ]);
   });
 });

@@ -12,7 +12,13 @@ export function encryptSecret(plaintext: string, keys: EncryptionKey[]): string 
   const cipher = createCipheriv("aes-256-gcm", current.key, iv);
   cipher.setAAD(Buffer.from(current.id));
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return [VERSION, current.id, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ciphertext.toString("base64url")].join(".");
+  return [
+    VERSION,
+    current.id,
+    iv.toString("base64url"),
+    cipher.getAuthTag().toString("base64url"),
+    ciphertext.toString("base64url"),
+  ].join(".");
 }
 
 export function decryptSecret(sealed: string, keys: EncryptionKey[]): string {

@@ -23,7 +23,9 @@ const holder = globalThis as Holder;
 // The demo password is kept in plain text beside the embedded database only: it guards nothing but demo data.
 function credentialsFile(): string | null {
   const { pgliteDir } = env();
-  return pgliteDir.startsWith("memory://") ? null : path.join(path.dirname(path.resolve(pgliteDir)), "demo-credentials.json");
+  return pgliteDir.startsWith("memory://")
+    ? null
+    : path.join(path.dirname(path.resolve(pgliteDir)), "demo-credentials.json");
 }
 
 /** The demo sign-in details, when the embedded default's demo is on and has been seeded. */
@@ -48,14 +50,31 @@ export async function seedDemo(db: Db): Promise<DemoCredentials | null> {
   const credentials = { email: DEMO_EMAIL, password: randomBytes(9).toString("base64url") };
   await db.transaction(async (tx) => {
     const stale = await findPersonByEmail(tx, DEMO_EMAIL);
-    if (stale) throw new Error(`${DEMO_EMAIL} exists but its password file is missing; delete .data/ to start the demo afresh.`);
-    const person = await createPerson(tx, { email: credentials.email, name: "Demo Admin", passwordHash: await hashPassword(credentials.password) });
+    if (stale)
+      throw new Error(`${DEMO_EMAIL} exists but its password file is missing; delete .data/ to start the demo afresh.`);
+    const person = await createPerson(tx, {
+      email: credentials.email,
+      name: "Demo Admin",
+      passwordHash: await hashPassword(credentials.password),
+    });
     const tenant = await createTenant(tx, { ...DEMO_TENANT, ownerId: person.id });
-    await recordAudit(tx, { tenantId: tenant.id, actor: { id: person.id, email: person.email }, action: "tenant.create", target: tenant.slug, details: { name: tenant.name, demo: true } });
+    await recordAudit(tx, {
+      tenantId: tenant.id,
+      actor: { id: person.id, email: person.email },
+      action: "tenant.create",
+      target: tenant.slug,
+      details: { name: tenant.name, demo: true },
+    });
     if (env().sandbox) {
       const keys = env().encryptionKeys;
       const { key, secret } = SANDBOX_SPLYNX_KEYS.full;
-      await saveSplynxConnection(tx, { tenantId: tenant.id, baseUrl: SANDBOX_SPLYNX_URL, authMode: "signature", apiKeySealed: encryptSecret(key, keys), apiSecretSealed: encryptSecret(secret, keys) });
+      await saveSplynxConnection(tx, {
+        tenantId: tenant.id,
+        baseUrl: SANDBOX_SPLYNX_URL,
+        authMode: "signature",
+        apiKeySealed: encryptSecret(key, keys),
+        apiSecretSealed: encryptSecret(secret, keys),
+      });
     }
   });
   const file = credentialsFile();

@@ -87,10 +87,19 @@ describe("sync-run function", () => {
 
     const { result } = await execute(run);
     expect(result).toEqual({ status: "succeeded" });
-    expect(await getRun(database.db, { tenantId, runId: run.id })).toMatchObject({ status: "succeeded", zohoCalls: 0, counts: { skipped: payments, created: 0, failed: 0 } });
+    expect(await getRun(database.db, { tenantId, runId: run.id })).toMatchObject({
+      status: "succeeded",
+      zohoCalls: 0,
+      counts: { skipped: payments, created: 0, failed: 0 },
+    });
     const links = await database.db.select().from(syncLinks).where(eq(syncLinks.tenantId, tenantId));
     expect(links).toHaveLength(payments);
-    for (const link of links) expect(link).toMatchObject({ entity: "payment", state: "skipped", message: "Payments export is off in Settings." });
+    for (const link of links)
+      expect(link).toMatchObject({
+        entity: "payment",
+        state: "skipped",
+        message: "Payments export is off in Settings.",
+      });
     expect(zohoContacts()).toBe(contactsBefore);
   });
 
@@ -168,7 +177,10 @@ describe("sync-scheduler function", () => {
     const { tenantId, newRun } = await tenantWith({ general: { timeZone: "UTC" }, schedule });
     const dead = await newRun(["customer"]);
     await claimRun(db, { tenantId, runId: dead.id });
-    await db.update(syncRuns).set({ leaseUntil: new Date(Date.now() - 1_000) }).where(eq(syncRuns.id, dead.id));
+    await db
+      .update(syncRuns)
+      .set({ leaseUntil: new Date(Date.now() - 1_000) })
+      .where(eq(syncRuns.id, dead.id));
 
     expect((await tickAt("2026-11-26T07:00:00Z")).result).toEqual({ started: 1 });
     const lost = { status: "failed", error: expect.stringMatching(/^Worker lost: the worker running this sync /) };

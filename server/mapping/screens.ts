@@ -2,12 +2,44 @@
 import type { MappingKind, ReferenceKind } from "@/db/schema";
 
 /** Case, spaces and punctuation don't make two names different. */
-export const normaliseName = (name: string) => name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+export const normaliseName = (name: string) =>
+  name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "");
 
-export type Reference = { kind: ReferenceKind; externalId: string; name: string; details: { percentage?: string; taxType?: string; accountType?: string; currencyCode?: string; active?: boolean; used?: boolean } };
+export type Reference = {
+  kind: ReferenceKind;
+  externalId: string;
+  name: string;
+  details: {
+    percentage?: string;
+    taxType?: string;
+    accountType?: string;
+    currencyCode?: string;
+    active?: boolean;
+    used?: boolean;
+  };
+};
 export type Target = { value: string; label: string; percentage?: string };
-export type MappingRow = { splynxId: string; name: string; used: boolean; percentage?: string; current: string | null; currentMissing: boolean; suggestion: Target | null };
-export type MappingScreen = { kind: MappingKind; rows: MappingRow[]; targets: Target[]; unmapped: number; unmappedUsed: number; hasDefault: boolean };
+export type MappingRow = {
+  splynxId: string;
+  name: string;
+  used: boolean;
+  percentage?: string;
+  current: string | null;
+  currentMissing: boolean;
+  suggestion: Target | null;
+};
+export type MappingScreen = {
+  kind: MappingKind;
+  rows: MappingRow[];
+  targets: Target[];
+  unmapped: number;
+  unmappedUsed: number;
+  hasDefault: boolean;
+};
 
 export const NO_TAX = "none";
 export const DEFAULT_ROW = "*";
@@ -25,8 +57,18 @@ function targetsFor(kind: MappingKind, reference: Reference[], paymentModes: str
   const targets = reference
     .filter((record) => record.kind === target && record.details.active !== false)
     // Deposits go to bank and cash accounts only.
-    .filter((record) => kind !== "method_account" || record.details.accountType === "bank" || record.details.accountType === "cash")
-    .map((record) => ({ value: record.externalId, label: record.details.percentage === undefined ? record.name : `${record.name} (${Number(record.details.percentage)}%)`, percentage: record.details.percentage }));
+    .filter(
+      (record) =>
+        kind !== "method_account" || record.details.accountType === "bank" || record.details.accountType === "cash",
+    )
+    .map((record) => ({
+      value: record.externalId,
+      label:
+        record.details.percentage === undefined
+          ? record.name
+          : `${record.name} (${Number(record.details.percentage)}%)`,
+      percentage: record.details.percentage,
+    }));
   return kind === "tax" ? [{ value: NO_TAX, label: "No tax" }, ...targets] : targets;
 }
 
@@ -36,7 +78,8 @@ function suggest(kind: MappingKind, source: Reference, targets: Target[], refere
     return normaliseName(record?.name ?? target.label) === normaliseName(source.name);
   });
   if (kind !== "tax") return byName[0] ?? null;
-  const samePercentage = (target: Target) => target.percentage !== undefined && Number(target.percentage) === Number(source.details.percentage ?? NaN);
+  const samePercentage = (target: Target) =>
+    target.percentage !== undefined && Number(target.percentage) === Number(source.details.percentage ?? NaN);
   // A tax pairs with one of the same name and rate, else with the only tax of that rate.
   const named = byName.find(samePercentage);
   if (named) return named;
@@ -45,25 +88,53 @@ function suggest(kind: MappingKind, source: Reference, targets: Target[], refere
 }
 
 function defaultSuggestion(kind: MappingKind, targets: Target[]): Target | null {
-  if (kind === "method_account") return targets.find((target) => normaliseName(target.label) === "undepositedfunds") ?? null;
+  if (kind === "method_account")
+    return targets.find((target) => normaliseName(target.label) === "undepositedfunds") ?? null;
   return null;
 }
 
 /** `paymentModes`: the Zoho payment modes from the tenant's settings, the payment-modes screen's choices. */
-export function buildMappingScreen(kind: MappingKind, reference: Reference[], current: Map<string, string>, paymentModes: string[]): MappingScreen {
+export function buildMappingScreen(
+  kind: MappingKind,
+  reference: Reference[],
+  current: Map<string, string>,
+  paymentModes: string[],
+): MappingScreen {
   const screen = SCREENS[kind];
   const targets = targetsFor(kind, reference, paymentModes);
   const exists = (value: string | null) => value !== null && targets.some((target) => target.value === value);
   const sources = reference.filter((record) => record.kind === screen.source);
   const rows: MappingRow[] = sources.map((source) => {
     const value = current.get(source.externalId) ?? null;
-    return { splynxId: source.externalId, name: source.name, used: source.details.used === true, percentage: source.details.percentage, current: exists(value) ? value : null, currentMissing: value !== null && !exists(value), suggestion: exists(value) ? null : suggest(kind, source, targets, reference) };
+    return {
+      splynxId: source.externalId,
+      name: source.name,
+      used: source.details.used === true,
+      percentage: source.details.percentage,
+      current: exists(value) ? value : null,
+      currentMissing: value !== null && !exists(value),
+      suggestion: exists(value) ? null : suggest(kind, source, targets, reference),
+    };
   });
   if (screen.hasDefault) {
     const value = current.get(DEFAULT_ROW) ?? null;
-    rows.unshift({ splynxId: DEFAULT_ROW, name: "Default (any method not mapped)", used: false, current: exists(value) ? value : null, currentMissing: value !== null && !exists(value), suggestion: exists(value) ? null : defaultSuggestion(kind, targets) });
+    rows.unshift({
+      splynxId: DEFAULT_ROW,
+      name: "Default (any method not mapped)",
+      used: false,
+      current: exists(value) ? value : null,
+      currentMissing: value !== null && !exists(value),
+      suggestion: exists(value) ? null : defaultSuggestion(kind, targets),
+    });
   }
   const hasDefault = screen.hasDefault && rows[0]!.current !== null;
   const unmappedRows = rows.filter((row) => row.splynxId !== DEFAULT_ROW && row.current === null);
-  return { kind, rows, targets, unmapped: unmappedRows.length, unmappedUsed: hasDefault ? 0 : unmappedRows.filter((row) => row.used).length, hasDefault };
+  return {
+    kind,
+    rows,
+    targets,
+    unmapped: unmappedRows.length,
+    unmappedUsed: hasDefault ? 0 : unmappedRows.filter((row) => row.used).length,
+    hasDefault,
+  };
 }

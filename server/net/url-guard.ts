@@ -7,15 +7,33 @@ export class UrlRefused extends Error {}
 
 const blockedIpv4 = new BlockList();
 for (const [network, prefix] of [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.0.0.0", 24],
-  ["192.0.2.0", 24], ["192.88.99.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24], ["203.0.113.0", 24], ["224.0.0.0", 4],
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.0.2.0", 24],
+  ["192.88.99.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["198.51.100.0", 24],
+  ["203.0.113.0", 24],
+  ["224.0.0.0", 4],
   ["240.0.0.0", 4],
-] as const) blockedIpv4.addSubnet(network, prefix, "ipv4");
+] as const)
+  blockedIpv4.addSubnet(network, prefix, "ipv4");
 
 // Inside global unicast (2000::/3, the only IPv6 space routed on the internet): IETF protocol assignments (Teredo among
 // them), documentation, and the newer documentation block.
 const blockedIpv6 = new BlockList();
-for (const [network, prefix] of [["2001::", 23], ["2001:db8::", 32], ["3fff::", 20]] as const) blockedIpv6.addSubnet(network, prefix, "ipv6");
+for (const [network, prefix] of [
+  ["2001::", 23],
+  ["2001:db8::", 32],
+  ["3fff::", 20],
+] as const)
+  blockedIpv6.addSubnet(network, prefix, "ipv6");
 
 /** The eight 16-bit groups of a valid IPv6 address (a trailing dotted IPv4 part included, a zone id ignored). */
 function ipv6Groups(address: string): number[] {
@@ -31,7 +49,8 @@ function ipv6Groups(address: string): number[] {
   return [...before, ...Array<number>(8 - before.length - after.length).fill(0), ...after];
 }
 
-const ipv4In = (groups: number[], at: number) => [groups[at]! >> 8, groups[at]! & 255, groups[at + 1]! >> 8, groups[at + 1]! & 255].join(".");
+const ipv4In = (groups: number[], at: number) =>
+  [groups[at]! >> 8, groups[at]! & 255, groups[at + 1]! >> 8, groups[at + 1]! & 255].join(".");
 
 /** Whether an address is loopback, private, link-local (cloud metadata), reserved or otherwise not on the public internet. */
 export function isPrivateAddress(address: string): boolean {
@@ -68,7 +87,11 @@ export function assertAllowedUrl(url: URL): void {
 }
 
 type LookupCallback = (error: Error | null, address: string | LookupAddress[], family?: number) => void;
-type Resolve = (hostname: string, options: { all: true }, callback: (error: Error | null, addresses: LookupAddress[]) => void) => void;
+type Resolve = (
+  hostname: string,
+  options: { all: true },
+  callback: (error: Error | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /** A `lookup` for sockets that answers only with public addresses: one private answer refuses the host. */
 export function publicLookup(resolve: Resolve) {
@@ -76,8 +99,14 @@ export function publicLookup(resolve: Resolve) {
     resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, []);
       const refused = addresses.find((entry) => isPrivateAddress(entry.address));
-      if (refused || addresses.length === 0) return callback(new UrlRefused(`${hostname} resolves to ${refused?.address ?? "nothing"}, which is not a public address.`), []);
-      return (options as { all?: boolean }).all ? callback(null, addresses) : callback(null, addresses[0]!.address, addresses[0]!.family);
+      if (refused || addresses.length === 0)
+        return callback(
+          new UrlRefused(`${hostname} resolves to ${refused?.address ?? "nothing"}, which is not a public address.`),
+          [],
+        );
+      return (options as { all?: boolean }).all
+        ? callback(null, addresses)
+        : callback(null, addresses[0]!.address, addresses[0]!.family);
     });
   };
 }
@@ -90,7 +119,8 @@ const connectAfterLookup = buildConnector({ lookup: publicLookup(dnsLookup as un
  */
 const connectToPublic: buildConnector.connector = (options, callback) => {
   const address = literalAddress(options.hostname);
-  if (address && isPrivateAddress(address)) return callback(new UrlRefused(`${address} is not a public address.`), null);
+  if (address && isPrivateAddress(address))
+    return callback(new UrlRefused(`${address} is not a public address.`), null);
   return connectAfterLookup(options, callback);
 };
 

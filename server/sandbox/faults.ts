@@ -10,7 +10,12 @@ export type NetworkFaults = {
   dropPhase: "before" | "after";
 };
 
-export async function withNetworkFaults(faults: NetworkFaults, random: Random, serverError: () => Response, work: () => Promise<Response>): Promise<Response> {
+export async function withNetworkFaults(
+  faults: NetworkFaults,
+  random: Random,
+  serverError: () => Response,
+  work: () => Promise<Response>,
+): Promise<Response> {
   const drop = () => faults.dropRate > 0 && random.chance(faults.dropRate);
   if (faults.dropPhase === "before" && drop()) throw new DroppedConnection();
   if (faults.serverErrorRate > 0 && random.chance(faults.serverErrorRate)) return serverError();

@@ -13,7 +13,11 @@ async function toRequest(message: IncomingMessage, origin: string): Promise<Requ
   const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
   const headers = new Headers();
   for (const [name, value] of Object.entries(message.headers)) if (typeof value === "string") headers.set(name, value);
-  return new Request(new URL(message.url ?? "/", origin), { method: message.method, headers, body: message.method === "GET" || message.method === "HEAD" ? undefined : body });
+  return new Request(new URL(message.url ?? "/", origin), {
+    method: message.method,
+    headers,
+    body: message.method === "GET" || message.method === "HEAD" ? undefined : body,
+  });
 }
 
 export async function serveHttp(handler: Handler, options: { port?: number; host?: string } = {}) {
@@ -52,10 +56,13 @@ export function inProcessFetch(handler: Handler): typeof fetch {
     try {
       const signal = request.signal;
       // Honour timeouts as a socket would: the caller's abort ends the wait.
-      const aborted = new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+      const aborted = new Promise<never>((_, reject) =>
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+      );
       return await Promise.race([handler(request), aborted]);
     } catch (error) {
-      if (error instanceof DroppedConnection) throw new TypeError("fetch failed", { cause: { code: "ECONNRESET", message: "socket hang up" } });
+      if (error instanceof DroppedConnection)
+        throw new TypeError("fetch failed", { cause: { code: "ECONNRESET", message: "socket hang up" } });
       throw error;
     }
   };

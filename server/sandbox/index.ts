@@ -14,7 +14,18 @@ export const SANDBOX_SPLYNX_KEYS = {
 } as const;
 
 const READ_ONLY = Object.fromEntries(
-  ["admin/customers/customer", "admin/finance/invoices", "admin/finance/credit-notes", "admin/finance/payments", "admin/finance/payment-methods", "admin/finance/transaction-categories", "admin/config/taxes", "admin/administration/partners", "admin/finance/bank-statements", "admin/finance/bank-statements-records"].map((path) => [path, ["GET" as const]]),
+  [
+    "admin/customers/customer",
+    "admin/finance/invoices",
+    "admin/finance/credit-notes",
+    "admin/finance/payments",
+    "admin/finance/payment-methods",
+    "admin/finance/transaction-categories",
+    "admin/config/taxes",
+    "admin/administration/partners",
+    "admin/finance/bank-statements",
+    "admin/finance/bank-statements-records",
+  ].map((path) => [path, ["GET" as const]]),
 );
 
 type Holder = { ledgerlinkSandboxSplynx?: SplynxSimulator };
@@ -25,7 +36,8 @@ export function isSandboxUrl(url: string): boolean {
 
 /** The process's sandbox Splynx, seeded the same way on every start (its changes last until the process ends). */
 export function sandboxSplynx(): SplynxSimulator {
-  if (!env().sandbox) throw new DomainError("BAD_REQUEST", "The sandbox is switched off on this server (LEDGERLINK_SANDBOX).", "baseUrl");
+  if (!env().sandbox)
+    throw new DomainError("BAD_REQUEST", "The sandbox is switched off on this server (LEDGERLINK_SANDBOX).", "baseUrl");
   const holder = globalThis as Holder;
   holder.ledgerlinkSandboxSplynx ??= createSplynxSimulator({
     seed: 20261101,
@@ -33,7 +45,13 @@ export function sandboxSplynx(): SplynxSimulator {
     invoices: 1500,
     apiKeys: [
       { ...SANDBOX_SPLYNX_KEYS.full, title: "Ledgerlink sandbox", checkNonce: true, unsecureAccess: false },
-      { ...SANDBOX_SPLYNX_KEYS.readOnly, title: "Read-only", checkNonce: false, unsecureAccess: false, permissions: READ_ONLY },
+      {
+        ...SANDBOX_SPLYNX_KEYS.readOnly,
+        title: "Read-only",
+        checkNonce: false,
+        unsecureAccess: false,
+        permissions: READ_ONLY,
+      },
     ],
   });
   return holder.ledgerlinkSandboxSplynx;
@@ -61,7 +79,10 @@ type ZohoHolder = { ledgerlinkSandboxZoho?: ZohoSimulator };
 export function sandboxZoho(): ZohoSimulator {
   const splynx = sandboxSplynx();
   const holder = globalThis as ZohoHolder;
-  const matching = splynx.store.customers.all().slice(0, 30).filter((customer) => customer.email);
+  const matching = splynx.store.customers
+    .all()
+    .slice(0, 30)
+    .filter((customer) => customer.email);
   const inEuros = matching.find((customer) => String(customer.partner_id) === "3");
   holder.ledgerlinkSandboxZoho ??= createZohoSimulator({
     windowMs: env().sandboxMinuteMs,

@@ -19,7 +19,14 @@ async function splynxFor(seed = 11) {
     now: () => new Date(clock.at),
     apiKeys: [
       { key: "full-key", secret: "full-secret", title: "Full", checkNonce: true, unsecureAccess: false },
-      { key: "read-key", secret: "read-secret", title: "Read only", checkNonce: false, unsecureAccess: false, permissions: { "admin/finance/payments": ["GET"], "admin/customers/customer": ["GET"] } },
+      {
+        key: "read-key",
+        secret: "read-secret",
+        title: "Read only",
+        checkNonce: false,
+        unsecureAccess: false,
+        permissions: { "admin/finance/payments": ["GET"], "admin/customers/customer": ["GET"] },
+      },
     ],
   });
   const server = await serveHttp(simulator.handle);
@@ -64,14 +71,21 @@ describe("SplynxClient", () => {
     const splynx = client();
     const filter = { status: ["IN", ["paid", "pending"]], date_created: [">=", "2026-06-01"] } as const;
     const { ids } = await readAll(splynx, "invoices", { filter });
-    const expected = simulator.store.invoices.all().filter((invoice) => ["paid", "pending"].includes(String(invoice.status)) && String(invoice.date_created) >= "2026-06-01");
+    const expected = simulator.store.invoices
+      .all()
+      .filter(
+        (invoice) =>
+          ["paid", "pending"].includes(String(invoice.status)) && String(invoice.date_created) >= "2026-06-01",
+      );
     // The filter keeps some and drops some, so both halves of the comparison mean something.
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(900);
     expect(ids).toEqual(expected.map((invoice) => invoice.id));
     expect(await splynx.count("invoices", filter)).toBe(expected.length);
     const partnerTwo = await readAll(splynx, "customers", { filter: { partner_id: 2, status: ["!=", "disabled"] } });
-    const expectedCustomers = simulator.store.customers.all().filter((customer) => customer.partner_id === "2" && customer.status !== "disabled");
+    const expectedCustomers = simulator.store.customers
+      .all()
+      .filter((customer) => customer.partner_id === "2" && customer.status !== "disabled");
     expect(expectedCustomers.length).toBeGreaterThan(0);
     expect(partnerTwo.ids).toEqual(expectedCustomers.map((customer) => customer.id));
   });
@@ -79,7 +93,9 @@ describe("SplynxClient", () => {
   it("never reuses or reorders a nonce under concurrency, so the nonce check never refuses", async () => {
     const { simulator, client } = await splynxFor();
     const splynx = client();
-    const results = await Promise.all(Array.from({ length: 40 }, (_, index) => splynx.get("customers", (index % 100) + 1)));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, index) => splynx.get("customers", (index % 100) + 1)),
+    );
     expect(results.map((customer) => customer.id)).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
     expect(simulator.callCount()).toBe(40);
     expect(splynx.calls).toBe(40);
@@ -90,8 +106,18 @@ describe("SplynxClient", () => {
     const shared = processNonceSource();
     let stale = true;
     // This worker took its nonce before the other worker's request (with a later nonce) reached Splynx.
-    const lagging = { next: async (fingerprint: string) => (stale ? ((stale = false), simulator.store.apiKeys.get("full-key")!.lastNonce) : shared.next(fingerprint)) };
-    const splynx = new SplynxClient({ baseUrl: server.url, apiKey: "full-key", apiSecret: "full-secret", authMode: "signature", nonces: lagging, backoffMs: 1 });
+    const lagging = {
+      next: async (fingerprint: string) =>
+        stale ? ((stale = false), simulator.store.apiKeys.get("full-key")!.lastNonce) : shared.next(fingerprint),
+    };
+    const splynx = new SplynxClient({
+      baseUrl: server.url,
+      apiKey: "full-key",
+      apiSecret: "full-secret",
+      authMode: "signature",
+      nonces: lagging,
+      backoffMs: 1,
+    });
     await expect(splynx.get("customers", 1)).resolves.toMatchObject({ id: 1 });
     expect(splynx.calls).toBe(2);
   });
@@ -105,7 +131,10 @@ describe("SplynxClient", () => {
     await splynx.get("customers", 4);
     expect(simulator.calls.get("GET admin/auth/tokens/{refresh_token}")).toBe(1);
     simulator.faults.expireTokens = true;
-    await expect(splynx.get("customers", 5)).rejects.toMatchObject({ kind: "auth", details: { internalCode: "EXPIRED_ACCESS_TOKEN" } });
+    await expect(splynx.get("customers", 5)).rejects.toMatchObject({
+      kind: "auth",
+      details: { internalCode: "EXPIRED_ACCESS_TOKEN" },
+    });
     expect(simulator.calls.get("POST admin/auth/tokens")).toBe(2);
     simulator.faults.expireTokens = false;
     await expect(splynx.get("customers", 5)).resolves.toMatchObject({ id: 5 });
@@ -126,7 +155,12 @@ describe("SplynxClient", () => {
     expect(rejected.length).toBeGreaterThan(0);
     expect(ids.length + rejected.length).toBe(900);
     expect(new Set([...ids.map(String), ...rejected.map((record) => record.id)]).size).toBe(900);
-    for (const record of rejected) expect(record).toEqual({ id: expect.stringMatching(/^\d+$/), field: expect.any(String), message: expect.any(String) });
+    for (const record of rejected)
+      expect(record).toEqual({
+        id: expect.stringMatching(/^\d+$/),
+        field: expect.any(String),
+        message: expect.any(String),
+      });
   });
 
   it("times out a call that does not answer", async () => {
@@ -138,45 +172,122 @@ describe("SplynxClient", () => {
   it("never sends a write twice, whatever happens to the answer", async () => {
     const { simulator, client } = await splynxFor();
     const splynx = client();
-    const invoice = simulator.store.invoices.all().find((candidate) => candidate.status === "not_paid" && Number(candidate.due) > 0)!;
+    const invoice = simulator.store.invoices
+      .all()
+      .find((candidate) => candidate.status === "not_paid" && Number(candidate.due) > 0)!;
     const paymentsBefore = simulator.store.payments.size;
     Object.assign(simulator.faults, { dropRate: 1, dropPhase: "after" });
-    await expect(splynx.createPayment({ customer_id: Number(invoice.customer_id), invoice_id: invoice.id, payment_type: 7, receipt_number: "ZB-1", date: "2026-11-01", amount: String(invoice.due) })).rejects.toMatchObject({ kind: "network" });
+    await expect(
+      splynx.createPayment({
+        customer_id: Number(invoice.customer_id),
+        invoice_id: invoice.id,
+        payment_type: 7,
+        receipt_number: "ZB-1",
+        date: "2026-11-01",
+        amount: String(invoice.due),
+      }),
+    ).rejects.toMatchObject({ kind: "network" });
     expect(simulator.calls.get("POST admin/finance/payments")).toBe(1);
     expect(simulator.store.payments.size).toBe(paymentsBefore + 1);
     simulator.resetFaults();
     simulator.faults.serverErrorRate = 1;
-    await expect(splynx.createPayment({ customer_id: 1, payment_type: 7, receipt_number: "ZB-2", date: "2026-11-01", amount: "5" })).rejects.toMatchObject({ kind: "server" });
+    await expect(
+      splynx.createPayment({
+        customer_id: 1,
+        payment_type: 7,
+        receipt_number: "ZB-2",
+        date: "2026-11-01",
+        amount: "5",
+      }),
+    ).rejects.toMatchObject({ kind: "server" });
     expect(simulator.calls.get("POST admin/finance/payments")).toBe(1);
   });
 
   it("pays the invoice a payment names, and fills a payment statement", async () => {
     const { simulator, client } = await splynxFor();
     const splynx = client();
-    const invoice = simulator.store.invoices.all().find((candidate) => candidate.status === "not_paid" && Number(candidate.due) > 0 && Number(candidate.due) === Number(candidate.total))!;
-    const paymentId = await splynx.createPayment({ customer_id: Number(invoice.customer_id), invoice_id: invoice.id, payment_type: 7, receipt_number: "ZB-3", date: "2026-11-02", amount: String(invoice.total) });
-    expect(await splynx.get("invoices", invoice.id)).toMatchObject({ status: "paid", due: "0", payment_id: paymentId, date_payment: "2026-11-02" });
+    const invoice = simulator.store.invoices
+      .all()
+      .find(
+        (candidate) =>
+          candidate.status === "not_paid" &&
+          Number(candidate.due) > 0 &&
+          Number(candidate.due) === Number(candidate.total),
+      )!;
+    const paymentId = await splynx.createPayment({
+      customer_id: Number(invoice.customer_id),
+      invoice_id: invoice.id,
+      payment_type: 7,
+      receipt_number: "ZB-3",
+      date: "2026-11-02",
+      amount: String(invoice.total),
+    });
+    expect(await splynx.get("invoices", invoice.id)).toMatchObject({
+      status: "paid",
+      due: "0",
+      payment_id: paymentId,
+      date_payment: "2026-11-02",
+    });
     const statementId = await splynx.createPaymentStatement({ title: "Zoho Books 2026-11" });
-    await splynx.createPaymentStatementRecord({ bank_statements_process_id: statementId, payment_date: "2026-11-02", amount: String(invoice.total), status: "processed", customer_id: Number(invoice.customer_id), invoice_id: invoice.id, payment_id: paymentId });
-    await splynx.createPaymentStatementRecord({ bank_statements_process_id: statementId, payment_date: "2026-11-02", amount: "1.00", status: "pending" });
+    await splynx.createPaymentStatementRecord({
+      bank_statements_process_id: statementId,
+      payment_date: "2026-11-02",
+      amount: String(invoice.total),
+      status: "processed",
+      customer_id: Number(invoice.customer_id),
+      invoice_id: invoice.id,
+      payment_id: paymentId,
+    });
+    await splynx.createPaymentStatementRecord({
+      bank_statements_process_id: statementId,
+      payment_date: "2026-11-02",
+      amount: "1.00",
+      status: "pending",
+    });
     expect(await splynx.get("paymentStatements", statementId)).toMatchObject({ records: 2 });
   });
 
   it("classifies Splynx's errors", async () => {
     const { client } = await splynxFor();
     const readOnly = client({ key: "read-key", secret: "read-secret" });
-    const refused = await readOnly.createPayment({ customer_id: 1, payment_type: 7, receipt_number: "x", date: "2026-11-01", amount: "1" }).catch((error: SplynxError) => error);
+    const refused = await readOnly
+      .createPayment({ customer_id: 1, payment_type: 7, receipt_number: "x", date: "2026-11-01", amount: "1" })
+      .catch((error: SplynxError) => error);
     expect(refused).toMatchObject({ kind: "permission", details: { status: 403, internalCode: "FORBIDDEN" } });
     await expect(readOnly.get("invoices", 1)).rejects.toMatchObject({ kind: "permission" });
-    await expect(client().get("customers", 999_999)).rejects.toMatchObject({ kind: "not_found", details: { internalCode: "NOT_FOUND" } });
-    await expect(client().probe("POST", "admin/config/taxes", { body: { name: "x" } })).rejects.toMatchObject({ kind: "method_disabled", details: { status: 405 } });
+    await expect(client().get("customers", 999_999)).rejects.toMatchObject({
+      kind: "not_found",
+      details: { internalCode: "NOT_FOUND" },
+    });
+    await expect(client().probe("POST", "admin/config/taxes", { body: { name: "x" } })).rejects.toMatchObject({
+      kind: "method_disabled",
+      details: { status: 405 },
+    });
     const invalid = (await client()
       .createPayment({ customer_id: 0, payment_type: 7, receipt_number: "x", date: "1 Nov", amount: "0" })
       .catch((error: unknown) => error)) as SplynxError;
     expect(invalid).toBeInstanceOf(SplynxError);
     expect(invalid.kind).toBe("validation");
-    expect(invalid.details.fields).toEqual(expect.arrayContaining([{ field: "customer_id", message: "Customer not found" }, { field: "amount", message: "Invalid sum, only a value greater or less than 0 is allowed!" }]));
-    await expect(client({ secret: "wrong" }).get("customers", 1)).rejects.toMatchObject({ kind: "auth", details: { status: 401 } });
-    await expect(new SplynxClient({ baseUrl: "http://127.0.0.1:1", apiKey: "k", apiSecret: "s", authMode: "signature", nonces: processNonceSource(), backoffMs: 1, readAttempts: 2 }).get("customers", 1)).rejects.toMatchObject({ kind: "network" });
+    expect(invalid.details.fields).toEqual(
+      expect.arrayContaining([
+        { field: "customer_id", message: "Customer not found" },
+        { field: "amount", message: "Invalid sum, only a value greater or less than 0 is allowed!" },
+      ]),
+    );
+    await expect(client({ secret: "wrong" }).get("customers", 1)).rejects.toMatchObject({
+      kind: "auth",
+      details: { status: 401 },
+    });
+    await expect(
+      new SplynxClient({
+        baseUrl: "http://127.0.0.1:1",
+        apiKey: "k",
+        apiSecret: "s",
+        authMode: "signature",
+        nonces: processNonceSource(),
+        backoffMs: 1,
+        readAttempts: 2,
+      }).get("customers", 1),
+    ).rejects.toMatchObject({ kind: "network" });
   });
 });

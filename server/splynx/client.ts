@@ -26,7 +26,11 @@ export type SplynxClientOptions = {
 };
 
 export type RejectedRecord = { id: string | null; field: string; message: string };
-export type Page<R extends ResourceName> = { records: SplynxRecord<R>[]; rejected: RejectedRecord[]; lastId: number | null };
+export type Page<R extends ResourceName> = {
+  records: SplynxRecord<R>[];
+  rejected: RejectedRecord[];
+  lastId: number | null;
+};
 export type ListOptions = { filter?: Record<string, Condition>; pageSize?: number; after?: number };
 
 type Tokens = { access: string; accessExpires: number; refresh: string; refreshExpires: number };
@@ -40,7 +44,8 @@ const tokenResponse = z.object({
 const createdResponse = z.object({ id: splynxId });
 
 // Requests signed with one key go one at a time per process, so the server sees their nonces in order.
-const lanes = ((globalThis as { ledgerlinkSplynxLanes?: Map<string, Promise<unknown>> }).ledgerlinkSplynxLanes ??= new Map());
+const lanes = ((globalThis as { ledgerlinkSplynxLanes?: Map<string, Promise<unknown>> }).ledgerlinkSplynxLanes ??=
+  new Map());
 
 function inLane<T>(key: string, work: () => Promise<T>): Promise<T> {
   const previous = lanes.get(key) ?? Promise.resolve();
@@ -54,7 +59,13 @@ function inLane<T>(key: string, work: () => Promise<T>): Promise<T> {
   return run;
 }
 
-type RequestSpec = { method: "GET" | "POST" | "PUT" | "DELETE" | "HEAD"; path: string; query?: string; body?: unknown; idempotent: boolean };
+type RequestSpec = {
+  method: "GET" | "POST" | "PUT" | "DELETE" | "HEAD";
+  path: string;
+  query?: string;
+  body?: unknown;
+  idempotent: boolean;
+};
 
 export class SplynxClient {
   private readonly fingerprint: string;
@@ -86,7 +97,15 @@ export class SplynxClient {
   private async createTokens(): Promise<Tokens> {
     const nonce = await this.options.nonces.next(this.fingerprint);
     const signature = splynxSignature({ key: this.options.apiKey, secret: this.options.apiSecret, nonce });
-    const body = await this.send({ method: "POST", path: "admin/auth/tokens", body: { auth_type: "api_key", key: this.options.apiKey, nonce: Number(nonce), signature }, idempotent: false }, null);
+    const body = await this.send(
+      {
+        method: "POST",
+        path: "admin/auth/tokens",
+        body: { auth_type: "api_key", key: this.options.apiKey, nonce: Number(nonce), signature },
+        idempotent: false,
+      },
+      null,
+    );
     return this.readTokens(body);
   }
 
@@ -94,7 +113,12 @@ export class SplynxClient {
     const parsed = tokenResponse.safeParse(body);
     if (!parsed.success) throw new SplynxError("bad_response", "Splynx sent a token response without the token fields");
     const tokens = parsed.data;
-    return { access: tokens.access_token, accessExpires: tokens.access_token_expiration, refresh: tokens.refresh_token, refreshExpires: tokens.refresh_token_expiration };
+    return {
+      access: tokens.access_token,
+      accessExpires: tokens.access_token_expiration,
+      refresh: tokens.refresh_token,
+      refreshExpires: tokens.refresh_token_expiration,
+    };
   }
 
   /** A valid access token; concurrent callers share one renewal. */
@@ -111,7 +135,10 @@ export class SplynxClient {
     if (this.tokens && nowSeconds + 5 < this.tokens.accessExpires) return this.tokens.access;
     if (this.tokens && nowSeconds + 5 < this.tokens.refreshExpires) {
       try {
-        const renewed = await this.send({ method: "GET", path: `admin/auth/tokens/${encodeURIComponent(this.tokens.refresh)}`, idempotent: true }, null);
+        const renewed = await this.send(
+          { method: "GET", path: `admin/auth/tokens/${encodeURIComponent(this.tokens.refresh)}`, idempotent: true },
+          null,
+        );
         this.tokens = this.readTokens(renewed);
         return this.tokens.access;
       } catch (error) {
@@ -145,15 +172,31 @@ export class SplynxClient {
         });
       } catch (error) {
         const name = (error as Error).name;
-        if (name === "TimeoutError" || name === "AbortError") throw new SplynxError("timeout", `Splynx did not answer ${spec.method} ${spec.path} within ${(this.options.timeoutMs ?? 30_000) / 1000} s`, { method: spec.method, path: spec.path });
+        if (name === "TimeoutError" || name === "AbortError")
+          throw new SplynxError(
+            "timeout",
+            `Splynx did not answer ${spec.method} ${spec.path} within ${(this.options.timeoutMs ?? 30_000) / 1000} s`,
+            { method: spec.method, path: spec.path },
+          );
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        throw new SplynxError("network", `Could not reach Splynx (${cause?.code ?? cause?.message ?? (error as Error).message})`, { method: spec.method, path: spec.path });
+        throw new SplynxError(
+          "network",
+          `Could not reach Splynx (${cause?.code ?? cause?.message ?? (error as Error).message})`,
+          { method: spec.method, path: spec.path },
+        );
       }
       const bodyText = await response.text().catch(() => {
-        throw new SplynxError("network", `The connection dropped while reading ${spec.method} ${spec.path}`, { method: spec.method, path: spec.path });
+        throw new SplynxError("network", `The connection dropped while reading ${spec.method} ${spec.path}`, {
+          method: spec.method,
+          path: spec.path,
+        });
       });
       if (response.status >= 300 && response.status < 400) {
-        throw new SplynxError("bad_request", `Splynx redirected to ${response.headers.get("location") ?? "elsewhere"}; check the base URL`, { status: response.status });
+        throw new SplynxError(
+          "bad_request",
+          `Splynx redirected to ${response.headers.get("location") ?? "elsewhere"}; check the base URL`,
+          { status: response.status },
+        );
       }
       if (!response.ok) throw errorFromResponse(response.status, bodyText, spec);
       if (spec.method === "HEAD") return response.headers.get("x-total-count");
@@ -161,7 +204,9 @@ export class SplynxClient {
       try {
         return JSON.parse(bodyText) as unknown;
       } catch {
-        throw new SplynxError("bad_response", `Splynx sent a body that is not JSON for ${spec.method} ${spec.path}`, { status: response.status });
+        throw new SplynxError("bad_response", `Splynx sent a body that is not JSON for ${spec.method} ${spec.path}`, {
+          status: response.status,
+        });
       }
     };
     return this.options.authMode === "signature" && authorization ? inLane(this.fingerprint, exchange) : exchange();
@@ -189,7 +234,8 @@ export class SplynxClient {
   }
 
   private retryableAuthFailure(error: SplynxError): boolean {
-    if (this.options.authMode === "token") return error.details.internalCode === "EXPIRED_ACCESS_TOKEN" || error.details.internalCode === "TOKEN_BANNED";
+    if (this.options.authMode === "token")
+      return error.details.internalCode === "EXPIRED_ACCESS_TOKEN" || error.details.internalCode === "TOKEN_BANNED";
     // Another process may have signed a later nonce first; a fresh nonce settles it.
     return error.details.internalCode === "UNAUTHORIZED" && /nonce/i.test(error.message);
   }
@@ -204,9 +250,14 @@ export class SplynxClient {
     const pageSize = options.pageSize ?? 500;
     let lastId = options.after ?? 0;
     for (;;) {
-      const query: ListQuery = { main_attributes: { ...options.filter, id: [">", lastId] }, order: { id: "ASC" }, limit: pageSize };
+      const query: ListQuery = {
+        main_attributes: { ...options.filter, id: [">", lastId] },
+        order: { id: "ASC" },
+        limit: pageSize,
+      };
       const body = await this.request({ method: "GET", path, query: encodeListQuery(query), idempotent: true });
-      if (!Array.isArray(body)) throw new SplynxError("bad_response", `Splynx sent ${typeof body} instead of a list for ${path}`);
+      if (!Array.isArray(body))
+        throw new SplynxError("bad_response", `Splynx sent ${typeof body} instead of a list for ${path}`);
       if (body.length === 0) return;
       const page: Page<R> = { records: [], rejected: [], lastId: null };
       for (const raw of body) {
@@ -217,7 +268,11 @@ export class SplynxClient {
         if (parsed.success) page.records.push(parsed.data as SplynxRecord<R>);
         else {
           const issue = parsed.error.issues[0]!;
-          page.rejected.push({ id: rawId === undefined || rawId === null ? null : String(rawId), field: issue.path.join(".") || "(record)", message: issue.message });
+          page.rejected.push({
+            id: rawId === undefined || rawId === null ? null : String(rawId),
+            field: issue.path.join(".") || "(record)",
+            message: issue.message,
+          });
         }
       }
       yield page;
@@ -236,9 +291,20 @@ export class SplynxClient {
     let asking = ids;
     while (asking.length > 0) {
       const query: ListQuery = { main_attributes: { id: ["IN", asking] }, limit: asking.length };
-      const body = await this.request({ method: "GET", path: RESOURCES[resource].path, query: encodeListQuery(query), idempotent: true });
-      if (!Array.isArray(body)) throw new SplynxError("bad_response", `Splynx sent ${typeof body} instead of a list for ${RESOURCES[resource].path}`);
-      const answered = body.map((raw) => Number((raw as { id?: unknown } | null)?.id)).filter((id) => asking.includes(id) && !found.has(id));
+      const body = await this.request({
+        method: "GET",
+        path: RESOURCES[resource].path,
+        query: encodeListQuery(query),
+        idempotent: true,
+      });
+      if (!Array.isArray(body))
+        throw new SplynxError(
+          "bad_response",
+          `Splynx sent ${typeof body} instead of a list for ${RESOURCES[resource].path}`,
+        );
+      const answered = body
+        .map((raw) => Number((raw as { id?: unknown } | null)?.id))
+        .filter((id) => asking.includes(id) && !found.has(id));
       if (answered.length === 0) break;
       for (const id of answered) found.add(id);
       asking = asking.filter((id) => !found.has(id));
@@ -259,9 +325,15 @@ export class SplynxClient {
 
   /** How many records match, from `HEAD` and its `X-total-count` header. */
   async count(resource: ResourceName, filter: Record<string, Condition> = {}): Promise<number> {
-    const header = await this.request({ method: "HEAD", path: RESOURCES[resource].path, query: encodeListQuery({ main_attributes: filter }), idempotent: true });
+    const header = await this.request({
+      method: "HEAD",
+      path: RESOURCES[resource].path,
+      query: encodeListQuery({ main_attributes: filter }),
+      idempotent: true,
+    });
     const total = Number(header);
-    if (header === null || !Number.isInteger(total)) throw new SplynxError("bad_response", "Splynx sent no X-total-count header");
+    if (header === null || !Number.isInteger(total))
+      throw new SplynxError("bad_response", "Splynx sent no X-total-count header");
     return total;
   }
 
@@ -309,7 +381,12 @@ export type PaymentInput = {
   payment_statement_id?: number;
 };
 
-export type PaymentStatementInput = { title: string; payment_type?: number; date_time?: string; status?: "new" | "fail" | "success" };
+export type PaymentStatementInput = {
+  title: string;
+  payment_type?: number;
+  date_time?: string;
+  status?: "new" | "fail" | "success";
+};
 
 export type PaymentStatementRecordInput = {
   bank_statements_process_id: number;

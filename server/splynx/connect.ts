@@ -14,13 +14,26 @@ export function splynxFetchFor(baseUrl: string): typeof fetch {
   return env().urlGuard ? guardedFetch : fetch;
 }
 
-export function splynxClient(db: Db, connection: { baseUrl: string; authMode: SplynxAuthMode; apiKey: string; apiSecret: string }) {
-  return new SplynxClient({ ...connection, fetch: splynxFetchFor(connection.baseUrl), nonces: databaseNonceSource(db) });
+export function splynxClient(
+  db: Db,
+  connection: { baseUrl: string; authMode: SplynxAuthMode; apiKey: string; apiSecret: string },
+) {
+  return new SplynxClient({
+    ...connection,
+    fetch: splynxFetchFor(connection.baseUrl),
+    nonces: databaseNonceSource(db),
+  });
 }
 
 export async function splynxClientForTenant(db: Db, tenantId: string): Promise<SplynxClient> {
   const connection = await getSplynxConnection(db, { tenantId });
-  if (!connection) throw new DomainError("BAD_REQUEST", "Splynx is not connected yet: enter its URL, API key and secret first.");
+  if (!connection)
+    throw new DomainError("BAD_REQUEST", "Splynx is not connected yet: enter its URL, API key and secret first.");
   const keys = env().encryptionKeys;
-  return splynxClient(db, { baseUrl: connection.baseUrl, authMode: connection.authMode, apiKey: decryptSecret(connection.apiKeySealed, keys), apiSecret: decryptSecret(connection.apiSecretSealed, keys) });
+  return splynxClient(db, {
+    baseUrl: connection.baseUrl,
+    authMode: connection.authMode,
+    apiKey: decryptSecret(connection.apiKeySealed, keys),
+    apiSecret: decryptSecret(connection.apiSecretSealed, keys),
+  });
 }

@@ -36,21 +36,48 @@ export async function testSplynxConnection(client: SplynxClient): Promise<{ ok: 
       reads.push({ id: `read:${resource}`, label, ok: true });
     } catch (error) {
       if (error instanceof SplynxError && error.kind === "auth") authFailure = error.message;
-      reads.push({ id: `read:${resource}`, label, ok: false, detail: error instanceof SplynxError && error.kind === "permission" ? "The API key lacks this permission." : describe(error) });
+      reads.push({
+        id: `read:${resource}`,
+        label,
+        ok: false,
+        detail:
+          error instanceof SplynxError && error.kind === "permission"
+            ? "The API key lacks this permission."
+            : describe(error),
+      });
     }
     if (authFailure) break;
   }
-  checks.push({ id: "authenticated", label: "The API key and secret are accepted", ok: !authFailure, detail: authFailure });
+  checks.push({
+    id: "authenticated",
+    label: "The API key and secret are accepted",
+    ok: !authFailure,
+    detail: authFailure,
+  });
   if (authFailure) return { ok: false, checks };
   checks.push(...reads);
 
   // An empty payment is refused by validation (422) when the key may create payments, and by 403 when it may not: nothing is written.
   try {
     await client.probe("POST", RESOURCES.payments.path, { body: {} });
-    checks.push({ id: "write:payments", label: "Create payments", ok: false, detail: "Splynx accepted an empty payment; check the server." });
+    checks.push({
+      id: "write:payments",
+      label: "Create payments",
+      ok: false,
+      detail: "Splynx accepted an empty payment; check the server.",
+    });
   } catch (error) {
     const allowed = error instanceof SplynxError && error.kind === "validation";
-    checks.push({ id: "write:payments", label: "Create payments", ok: allowed, detail: allowed ? undefined : error instanceof SplynxError && error.kind === "permission" ? "The API key lacks this permission." : describe(error) });
+    checks.push({
+      id: "write:payments",
+      label: "Create payments",
+      ok: allowed,
+      detail: allowed
+        ? undefined
+        : error instanceof SplynxError && error.kind === "permission"
+          ? "The API key lacks this permission."
+          : describe(error),
+    });
   }
   return { ok: checks.every((check) => check.ok), checks };
 }

@@ -19,7 +19,13 @@ export class SplynxError extends ExternalServiceError {
   constructor(
     readonly kind: SplynxErrorKind,
     message: string,
-    readonly details: { status?: number; internalCode?: string; fields?: FieldMessage[]; method?: string; path?: string } = {},
+    readonly details: {
+      status?: number;
+      internalCode?: string;
+      fields?: FieldMessage[];
+      method?: string;
+      path?: string;
+    } = {},
   ) {
     super(message);
     this.name = "SplynxError";
@@ -31,10 +37,20 @@ export class SplynxError extends ExternalServiceError {
   }
 }
 
-const KIND_BY_STATUS: Record<number, SplynxErrorKind> = { 401: "auth", 403: "permission", 404: "not_found", 405: "method_disabled", 422: "validation" };
+const KIND_BY_STATUS: Record<number, SplynxErrorKind> = {
+  401: "auth",
+  403: "permission",
+  404: "not_found",
+  405: "method_disabled",
+  422: "validation",
+};
 
 /** Builds the error for a non-2xx response from its status and body (Splynx's `{error:{…}}` or Yii's `[{field,message}]`). */
-export function errorFromResponse(status: number, bodyText: string, request: { method: string; path: string }): SplynxError {
+export function errorFromResponse(
+  status: number,
+  bodyText: string,
+  request: { method: string; path: string },
+): SplynxError {
   const kind: SplynxErrorKind = KIND_BY_STATUS[status] ?? (status >= 500 ? "server" : "bad_request");
   let parsed: unknown;
   try {
@@ -47,13 +63,22 @@ export function errorFromResponse(status: number, bodyText: string, request: { m
     const fields = parsed
       .filter((item): item is { field?: unknown; message?: unknown } => item !== null && typeof item === "object")
       .map((item) => ({ field: String(item.field ?? ""), message: String(item.message ?? "") }));
-    const message = fields.map((field) => (field.field ? `${field.field}: ${field.message}` : field.message)).join("; ");
+    const message = fields
+      .map((field) => (field.field ? `${field.field}: ${field.message}` : field.message))
+      .join("; ");
     return new SplynxError(kind, message || `Splynx answered ${status}`, { ...details, fields });
   }
   const error = (parsed as { error?: { message?: unknown; internal_code?: unknown } } | undefined)?.error;
   if (error && typeof error === "object") {
-    return new SplynxError(kind, String(error.message ?? `Splynx answered ${status}`), { ...details, internalCode: typeof error.internal_code === "string" ? error.internal_code : undefined });
+    return new SplynxError(kind, String(error.message ?? `Splynx answered ${status}`), {
+      ...details,
+      internalCode: typeof error.internal_code === "string" ? error.internal_code : undefined,
+    });
   }
   const snippet = bodyText.trim().slice(0, 200);
-  return new SplynxError(kind, snippet ? `Splynx answered ${status}: ${snippet}` : `Splynx answered ${status}`, details);
+  return new SplynxError(
+    kind,
+    snippet ? `Splynx answered ${status}: ${snippet}` : `Splynx answered ${status}`,
+    details,
+  );
 }

@@ -9,13 +9,21 @@ const KEY = { key: "paging-key", secret: "paging-secret", title: "Paging", check
 
 function capped(options: Partial<SimulatorOptions> = {}) {
   const simulator = createSplynxSimulator({ seed: 5, customers: 130, invoices: 0, apiKeys: [KEY], ...options });
-  const client = new SplynxClient({ baseUrl: "http://splynx.test", apiKey: KEY.key, apiSecret: KEY.secret, authMode: "signature", nonces: processNonceSource(), fetch: inProcessFetch(simulator.handle) });
+  const client = new SplynxClient({
+    baseUrl: "http://splynx.test",
+    apiKey: KEY.key,
+    apiSecret: KEY.secret,
+    authMode: "signature",
+    nonces: processNonceSource(),
+    fetch: inProcessFetch(simulator.handle),
+  });
   return { simulator, client };
 }
 
 async function readAll(client: SplynxClient, pageSize: number) {
   const pages: number[][] = [];
-  for await (const page of client.pages("customers", { pageSize })) pages.push(page.records.map((customer) => customer.id));
+  for await (const page of client.pages("customers", { pageSize }))
+    pages.push(page.records.map((customer) => customer.id));
   return pages;
 }
 
@@ -23,9 +31,13 @@ describe("Splynx paging", () => {
   it("a server with a page cap answers at most that many rows, and still counts every match", async () => {
     const { simulator } = capped({ maxPageSize: 50 });
     const basic = { authorization: `Basic ${Buffer.from(`${KEY.key}:${KEY.secret}`).toString("base64")}` };
-    const list = await simulator.handle(new Request("http://splynx.test/api/2.0/admin/customers/customer?limit=200", { headers: basic }));
+    const list = await simulator.handle(
+      new Request("http://splynx.test/api/2.0/admin/customers/customer?limit=200", { headers: basic }),
+    );
     expect(((await list.json()) as unknown[]).length).toBe(50);
-    const count = await simulator.handle(new Request("http://splynx.test/api/2.0/admin/customers/customer?limit=200", { method: "HEAD", headers: basic }));
+    const count = await simulator.handle(
+      new Request("http://splynx.test/api/2.0/admin/customers/customer?limit=200", { method: "HEAD", headers: basic }),
+    );
     expect(count.headers.get("X-total-count")).toBe("130");
   });
 
@@ -43,7 +55,12 @@ describe("Splynx paging", () => {
     const seen: number[] = [];
     for await (const page of client.pages("customers", { pageSize: 200 })) {
       seen.push(...page.records.map((customer) => customer.id));
-      if (seen.length === 50) simulator.store.customers.insert({ ...simulator.store.customers.get(1)!, id: undefined, name: "Added mid-listing" });
+      if (seen.length === 50)
+        simulator.store.customers.insert({
+          ...simulator.store.customers.get(1)!,
+          id: undefined,
+          name: "Added mid-listing",
+        });
     }
     expect(seen).toEqual(simulator.store.customers.all().map((customer) => customer.id));
     expect(new Set(seen).size).toBe(131);

@@ -61,7 +61,19 @@ export const invoiceSchema = z.object({
   items: z.array(invoiceItemSchema).default([]),
 });
 
-export const creditNoteItemSchema = invoiceItemSchema.pick({ id: true, description: true, quantity: true, unit: true, price: true, tax: true, tax_amount: true, tax_id: true, period_from: true, period_to: true, sub_account_id: true });
+export const creditNoteItemSchema = invoiceItemSchema.pick({
+  id: true,
+  description: true,
+  quantity: true,
+  unit: true,
+  price: true,
+  tax: true,
+  tax_amount: true,
+  tax_id: true,
+  period_from: true,
+  period_to: true,
+  sub_account_id: true,
+});
 
 export const creditNoteSchema = z.object({
   id: splynxId,
@@ -137,7 +149,10 @@ export const paymentStatementSchema = z.object({
   handler: text,
   payment_type: optionalId,
   status: text,
-  records: z.union([z.number(), z.string()]).optional().transform((value) => Number(value ?? 0)),
+  records: z
+    .union([z.number(), z.string()])
+    .optional()
+    .transform((value) => Number(value ?? 0)),
 });
 
 export const paymentStatementRecordSchema = z.object({

@@ -6,7 +6,12 @@ import type { SyncContext } from "./entity";
 // Zoho's clocks and ours differ a little, and a contact changed mid-listing may move between pages.
 const OVERLAP_MS = 10 * 60_000;
 
-export const cachedContactFrom = (contact: ZohoRecord): CachedContact => ({ contactId: String(contact.contact_id), name: String(contact.contact_name ?? ""), email: String(contact.email ?? ""), companyName: String(contact.company_name ?? "") });
+export const cachedContactFrom = (contact: ZohoRecord): CachedContact => ({
+  contactId: String(contact.contact_id),
+  name: String(contact.contact_name ?? ""),
+  email: String(contact.email ?? ""),
+  companyName: String(contact.company_name ?? ""),
+});
 
 const modifiedAt = (contact: ZohoRecord) => Date.parse(String(contact.last_modified_time ?? ""));
 
@@ -20,7 +25,11 @@ export async function refreshContactIndex(context: SyncContext): Promise<void> {
   const since = known > 0 && loadedAt ? loadedAt.getTime() - OVERLAP_MS : null;
   const query = since === null ? {} : { sort_column: "last_modified_time", sort_order: "D" };
   for await (const page of context.books.customers(query)) {
-    await upsertCachedContacts(context.db, { tenantId: context.tenantId, contacts: page.map(cachedContactFrom), loadedAt: startedAt });
+    await upsertCachedContacts(context.db, {
+      tenantId: context.tenantId,
+      contacts: page.map(cachedContactFrom),
+      loadedAt: startedAt,
+    });
     const times = page.map(modifiedAt);
     const newestFirst = times.every((time, index) => index === 0 || time <= times[index - 1]!);
     if (since !== null && newestFirst && times.length > 0 && times.at(-1)! < since) return;

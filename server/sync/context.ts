@@ -10,12 +10,19 @@ import type { SyncContext } from "./entity";
 import { readSettings } from "./settings";
 
 /** `retry`: a person asked for the run, so failed records are tried now whatever their backoff says. */
-export async function syncContextFor(db: Db, input: { tenantId: string; runId: string; retry?: boolean }): Promise<SyncContext> {
+export async function syncContextFor(
+  db: Db,
+  input: { tenantId: string; runId: string; retry?: boolean },
+): Promise<SyncContext> {
   const zoho = await getZohoConnection(db, { tenantId: input.tenantId });
   if (!zoho?.organizationId) throw new DomainError("BAD_REQUEST", "Choose the Zoho organization first.");
   const settings = readSettings(await getSettingsRow(db, input.tenantId));
   const currencyCode = settings.general.currencyCode;
-  const currency = currencyCode ? (await listReference(db, { tenantId: input.tenantId, kinds: ["zoho_currency"] })).find((record) => record.name === currencyCode) : undefined;
+  const currency = currencyCode
+    ? (await listReference(db, { tenantId: input.tenantId, kinds: ["zoho_currency"] })).find(
+        (record) => record.name === currencyCode,
+      )
+    : undefined;
   return {
     db,
     tenantId: input.tenantId,

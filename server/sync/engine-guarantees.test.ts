@@ -15,7 +15,10 @@ const database = useTestDatabase();
 const OTHER_ORGANIZATION = "3719820000000000001";
 
 async function links(tenantId: string) {
-  const rows = await database.db.select().from(syncLinks).where(and(eq(syncLinks.tenantId, tenantId), eq(syncLinks.entity, "customer")));
+  const rows = await database.db
+    .select()
+    .from(syncLinks)
+    .where(and(eq(syncLinks.tenantId, tenantId), eq(syncLinks.entity, "customer")));
   return new Map(rows.map((row) => [row.splynxId, row]));
 }
 
@@ -42,7 +45,10 @@ describe("exactly once through change", () => {
     loseCreateAnswerFor(harness, sentName);
     const first = await harness.runCustomers();
     expect(first).toMatchObject({ created: 9, failed: 1 });
-    expect((await links(harness.tenant.id)).get("4")).toMatchObject({ state: "failed", intentKey: { name: sentName, email: customer.email } });
+    expect((await links(harness.tenant.id)).get("4")).toMatchObject({
+      state: "failed",
+      intentKey: { name: sentName, email: customer.email },
+    });
 
     harness.refusals.length = 0;
     customer.name = `${customer.name} Renamed`;
@@ -68,7 +74,12 @@ describe("exactly once through change", () => {
     const filters: string[] = [];
     harness.refusals.push(async (request) => {
       const url = new URL(request.url);
-      if (request.method === "GET" && url.pathname.endsWith("/contacts")) filters.push(...[...url.searchParams.keys()].filter((key) => key.startsWith("contact_name")).map((key) => `${key}=${url.searchParams.get(key)!.length}`));
+      if (request.method === "GET" && url.pathname.endsWith("/contacts"))
+        filters.push(
+          ...[...url.searchParams.keys()]
+            .filter((key) => key.startsWith("contact_name"))
+            .map((key) => `${key}=${url.searchParams.get(key)!.length}`),
+        );
       return null;
     });
     expect(await harness.runCustomers()).toMatchObject({ created: 1, failed: 0 });
@@ -79,8 +90,16 @@ describe("exactly once through change", () => {
   it("lets only one of two executions of the same page at once create each contact", async () => {
     const harness = await syncHarness(database.db, { customers: 40 });
     harness.zoho.faults.latencyMs = 5;
-    const run = await createRun(database.db, { tenantId: harness.tenant.id, trigger: "manual", requestedBy: null, entities: ["customer"] });
-    const [one, two] = await Promise.all([syncPage(harness.context(run.id), "customer", { after: 0, pageSize: 40 }), syncPage(harness.context(run.id), "customer", { after: 0, pageSize: 40 })]);
+    const run = await createRun(database.db, {
+      tenantId: harness.tenant.id,
+      trigger: "manual",
+      requestedBy: null,
+      entities: ["customer"],
+    });
+    const [one, two] = await Promise.all([
+      syncPage(harness.context(run.id), "customer", { after: 0, pageSize: 40 }),
+      syncPage(harness.context(run.id), "customer", { after: 0, pageSize: 40 }),
+    ]);
     expect(one.counts.created + two.counts.created).toBe(40);
     expect(harness.contacts()).toHaveLength(40);
     const zohoIds = [...(await links(harness.tenant.id)).values()].map((link) => link.zohoId);
@@ -91,11 +110,27 @@ describe("exactly once through change", () => {
 describe("what Zoho already holds", () => {
   async function withExistingContacts(existingMatch: "hold" | "pair") {
     const harness = await syncHarness(database.db, { customers: 30, settings: { general: { existingMatch } } });
-    const run = await createRun(database.db, { tenantId: harness.tenant.id, trigger: "manual", requestedBy: null, entities: ["customer"] });
+    const run = await createRun(database.db, {
+      tenantId: harness.tenant.id,
+      trigger: "manual",
+      requestedBy: null,
+      entities: ["customer"],
+    });
     const books = harness.context(run.id).books;
-    const typedByHand = harness.splynx.store.customers.all().filter((customer) => customer.email).slice(0, 5);
+    const typedByHand = harness.splynx.store.customers
+      .all()
+      .filter((customer) => customer.email)
+      .slice(0, 5);
     expect(typedByHand).toHaveLength(5);
-    for (const customer of typedByHand) await books.createContact({ contact_name: `${customer.name} (typed by hand)`, contact_type: "customer", contact_persons: [{ first_name: "A", email: String(customer.email).toUpperCase(), is_primary_contact: true }, { first_name: "Accounts", email: "accounts@example.org" }] });
+    for (const customer of typedByHand)
+      await books.createContact({
+        contact_name: `${customer.name} (typed by hand)`,
+        contact_type: "customer",
+        contact_persons: [
+          { first_name: "A", email: String(customer.email).toUpperCase(), is_primary_contact: true },
+          { first_name: "Accounts", email: "accounts@example.org" },
+        ],
+      });
     const { finishRun } = await import("@/db/queries/runs");
     await finishRun(database.db, { tenantId: harness.tenant.id, runId: run.id, status: "succeeded" });
     return { harness, typedByHand };
@@ -108,12 +143,21 @@ describe("what Zoho already holds", () => {
     expect(harness.contacts()).toHaveLength(30);
     const held = [...(await links(harness.tenant.id)).values()].filter((link) => link.state === "held");
     expect(held.map((link) => link.splynxId).sort()).toEqual(typedByHand.map((customer) => String(customer.id)).sort());
-    for (const link of held) expect(harness.contacts().find((contact) => contact.contact_id === link.candidateId)?.contact_name).toMatch(/typed by hand/);
+    for (const link of held)
+      expect(harness.contacts().find((contact) => contact.contact_id === link.candidateId)?.contact_name).toMatch(
+        /typed by hand/,
+      );
     // Held customers stay held, run after run, until a person decides.
     expect(await harness.runCustomers()).toMatchObject({ held: 5, created: 0 });
     expect(harness.contacts()).toHaveLength(30);
     // A person finds the first match is someone else: that customer is created; the others stay held.
-    expect(await confirmCreate(database.db, { tenantId: harness.tenant.id, entity: "customer", splynxId: held[0]!.splynxId })).toBe(true);
+    expect(
+      await confirmCreate(database.db, {
+        tenantId: harness.tenant.id,
+        entity: "customer",
+        splynxId: held[0]!.splynxId,
+      }),
+    ).toBe(true);
     expect(await harness.runCustomers()).toMatchObject({ held: 4, created: 1 });
     expect(harness.contacts()).toHaveLength(31);
   });
@@ -124,9 +168,19 @@ describe("what Zoho already holds", () => {
     expect(first).toMatchObject({ created: 30, held: 0 });
     expect(harness.contacts()).toHaveLength(30);
     expect([...(await links(harness.tenant.id)).values()].filter((link) => link.state === "synced")).toHaveLength(30);
-    const paired = harness.contacts().filter((contact) => String(contact.contact_name).endsWith("(typed by hand)") === false && (contact.contact_persons as { first_name: string }[]).length === 2);
+    const paired = harness
+      .contacts()
+      .filter(
+        (contact) =>
+          String(contact.contact_name).endsWith("(typed by hand)") === false &&
+          (contact.contact_persons as { first_name: string }[]).length === 2,
+      );
     expect(paired).toHaveLength(5);
-    for (const contact of paired) expect((contact.contact_persons as { first_name: string; email: string }[])[1]).toMatchObject({ first_name: "Accounts", email: "accounts@example.org" });
+    for (const contact of paired)
+      expect((contact.contact_persons as { first_name: string; email: string }[])[1]).toMatchObject({
+        first_name: "Accounts",
+        email: "accounts@example.org",
+      });
   });
 });
 
@@ -149,7 +203,10 @@ describe("nothing dropped, nothing hidden", () => {
     Object.assign(harness.splynx.store.customers.get(3)!, { name: { first: "not", last: "text" } });
     const run = await harness.runCustomers();
     expect(run).toMatchObject({ created: 5, failed: 1, records: 6 });
-    expect((await links(harness.tenant.id)).get("3")).toMatchObject({ state: "failed", message: expect.stringMatching(/^Splynx sent an unreadable record: name: /) });
+    expect((await links(harness.tenant.id)).get("3")).toMatchObject({
+      state: "failed",
+      message: expect.stringMatching(/^Splynx sent an unreadable record: name: /),
+    });
   });
 
   it("sends the first address Zoho accepts from a list or a typo, and says so", async () => {
@@ -162,31 +219,50 @@ describe("nothing dropped, nothing hidden", () => {
     const first = byId.get(String(harness.splynx.store.customers.get(1)!.name))!;
     expect((first.contact_persons as { email: string }[])[0]!.email).toBe("anna@example.net");
     const notes = (await entries(run.runId)).filter((entry) => entry.splynxId !== "3").map((entry) => entry.message);
-    expect(notes).toEqual(['E-mail "anna@example.net, bob@example.net" is not one address Zoho accepts; sent anna@example.net.', 'E-mail "not an address" is not an address Zoho accepts; sent none.']);
+    expect(notes).toEqual([
+      'E-mail "anna@example.net, bob@example.net" is not one address Zoho accepts; sent anna@example.net.',
+      'E-mail "not an address" is not an address Zoho accepts; sent none.',
+    ]);
   });
 
   it("logs a warning when the records handled differ from Splynx's count", async () => {
     const harness = await syncHarness(database.db, { customers: 5 });
-    const run = await createRun(database.db, { tenantId: harness.tenant.id, trigger: "manual", requestedBy: null, entities: ["customer"] });
+    const run = await createRun(database.db, {
+      tenantId: harness.tenant.id,
+      trigger: "manual",
+      requestedBy: null,
+      entities: ["customer"],
+    });
     const context = harness.context(run.id);
     await finishEntity(context, "customer", 5);
     expect(await entries(run.id)).toEqual([]);
     await finishEntity(context, "customer", 4);
-    expect(await entries(run.id)).toMatchObject([{ action: "warning", splynxId: "-", message: expect.stringMatching(/^Splynx counts 5 customer records, and this run handled 4/) }]);
+    expect(await entries(run.id)).toMatchObject([
+      {
+        action: "warning",
+        splynxId: "-",
+        message: expect.stringMatching(/^Splynx counts 5 customer records, and this run handled 4/),
+      },
+    ]);
   });
 });
 
 describe("the engine with Zoho's and Splynx's options on and off", () => {
-  it.each([true, false])("with duplicate display names allowed: %s, two customers of one name end as Zoho decides", async (allowed) => {
-    const harness = await syncHarness(database.db, { customers: 4 });
-    harness.zoho.setPreferences(ORGANIZATION, { allowDuplicateDisplayNames: allowed });
-    harness.splynx.store.customers.get(3)!.name = String(harness.splynx.store.customers.get(2)!.name);
-    const run = await harness.runCustomers();
-    expect(run).toMatchObject(allowed ? { created: 4, failed: 0 } : { created: 3, failed: 1 });
-    if (allowed) return;
-    const refused = [...(await links(harness.tenant.id)).values()].find((link) => link.state === "failed")!;
-    expect(refused.message).toMatch(/^The customer ".*" already exists\. Please specify a different name\. Zoho refuses a second contact with this name: add \{id\} to the customer name pattern/);
-  });
+  it.each([true, false])(
+    "with duplicate display names allowed: %s, two customers of one name end as Zoho decides",
+    async (allowed) => {
+      const harness = await syncHarness(database.db, { customers: 4 });
+      harness.zoho.setPreferences(ORGANIZATION, { allowDuplicateDisplayNames: allowed });
+      harness.splynx.store.customers.get(3)!.name = String(harness.splynx.store.customers.get(2)!.name);
+      const run = await harness.runCustomers();
+      expect(run).toMatchObject(allowed ? { created: 4, failed: 0 } : { created: 3, failed: 1 });
+      if (allowed) return;
+      const refused = [...(await links(harness.tenant.id)).values()].find((link) => link.state === "failed")!;
+      expect(refused.message).toMatch(
+        /^The customer ".*" already exists\. Please specify a different name\. Zoho refuses a second contact with this name: add \{id\} to the customer name pattern/,
+      );
+    },
+  );
 
   it("reads every customer when Splynx caps its pages below the size asked for", async () => {
     const harness = await syncHarness(database.db, { customers: 130 });
@@ -212,7 +288,9 @@ describe("failed records back off; the quota keeps its reserve", () => {
     expect(waiting.retryAfter!.getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
     const third = await harness.runCustomers();
     expect(third).toMatchObject({ failed: 1, zohoCalls: 0 });
-    expect((await entries(third.runId))[0]!.message).toMatch(/^Not tried again before .* \(failed 2 times in a row\): Refused by Zoho for this test\.$/);
+    expect((await entries(third.runId))[0]!.message).toMatch(
+      /^Not tried again before .* \(failed 2 times in a row\): Refused by Zoho for this test\.$/,
+    );
     expect(await harness.runCustomers(200, { retry: true })).toMatchObject({ failed: 1, zohoCalls: 2 });
     harness.refusals.length = 0;
     refused.phone = "+44 1";
@@ -222,12 +300,17 @@ describe("failed records back off; the quota keeps its reserve", () => {
   });
 
   it("pauses at the tenant's reserve of the daily quota, with the time it goes on", async () => {
-    const harness = await syncHarness(database.db, { customers: 60, settings: { general: { quotaReservePercent: 20 } } });
+    const harness = await syncHarness(database.db, {
+      customers: 60,
+      settings: { general: { quotaReservePercent: 20 } },
+    });
     // The professional plan allows 5,000 calls a day: leave 1,020, so twenty calls reach the 1,000 kept in reserve.
     harness.zoho.spendDailyQuota(ORGANIZATION, 3_980);
     const run = await harness.runCustomers();
     expect(run.stopped).toMatchObject({ status: "paused", resumeAt: expect.any(Date) });
-    expect(run.stopped!.message).toMatch(/^Paused: 1000 of Zoho's 5000 calls for today are left, and 20 % \(1000\) is kept/);
+    expect(run.stopped!.message).toMatch(
+      /^Paused: 1000 of Zoho's 5000 calls for today are left, and 20 % \(1000\) is kept/,
+    );
     expect(run.zohoCalls).toBe(20);
     expect(harness.contacts()).toHaveLength(19);
   });

@@ -8,7 +8,10 @@ import { syncHarness } from "./testing/harness";
 const database = useTestDatabase();
 
 async function linkStates(tenantId: string) {
-  const rows = await database.db.select().from(syncLinks).where(and(eq(syncLinks.tenantId, tenantId), eq(syncLinks.entity, "customer")));
+  const rows = await database.db
+    .select()
+    .from(syncLinks)
+    .where(and(eq(syncLinks.tenantId, tenantId), eq(syncLinks.entity, "customer")));
   return new Map(rows.map((row) => [row.splynxId, row]));
 }
 
@@ -37,16 +40,29 @@ describe("customer sync", () => {
     const inactive = all.filter((customer) => customer.status === "disabled");
     harness.setSettings({ customers: { ignoreInactive: true }, general: { ignoredPartnerIds: ["3"] } });
     // A new inactive customer, never linked, is skipped; the linked ones keep syncing.
-    const fresh = harness.splynx.store.customers.insert({ ...all[0]!, id: undefined, status: "disabled", partner_id: "1", name: "Late Inactive" });
+    const fresh = harness.splynx.store.customers.insert({
+      ...all[0]!,
+      id: undefined,
+      status: "disabled",
+      partner_id: "1",
+      name: "Late Inactive",
+    });
     const run = await harness.runCustomers();
     const links = await linkStates(harness.tenant.id);
-    expect(links.get(String(fresh.id))).toMatchObject({ state: "skipped", message: 'Inactive customer, and "ignore inactive customers" is on.' });
+    expect(links.get(String(fresh.id))).toMatchObject({
+      state: "skipped",
+      message: 'Inactive customer, and "ignore inactive customers" is on.',
+    });
     const inactiveKept = inactive.filter((candidate) => candidate.partner_id !== "3");
     expect(inactiveKept.length).toBeGreaterThan(0);
     for (const customer of inactiveKept) expect(links.get(String(customer.id))?.state).toBe("synced");
     const partnerThree = all.filter((customer) => customer.partner_id === "3");
     expect(partnerThree.length).toBeGreaterThan(0);
-    for (const customer of partnerThree) expect(links.get(String(customer.id))).toMatchObject({ state: "skipped", message: "Partner 3 is in the partners ignore list." });
+    for (const customer of partnerThree)
+      expect(links.get(String(customer.id))).toMatchObject({
+        state: "skipped",
+        message: "Partner 3 is in the partners ignore list.",
+      });
     expect(run.skipped).toBe(partnerThree.length + 1);
   });
 
@@ -74,13 +90,20 @@ describe("cancelling a run", () => {
     const harness = await syncHarness(database.db, { customers: 60 });
     const { requestCancel, createRun, getRun } = await import("@/db/queries/runs");
     const { syncPage, RunStop } = await import("./engine");
-    const run = await createRun(database.db, { tenantId: harness.tenant.id, trigger: "manual", requestedBy: null, entities: ["customer"] });
+    const run = await createRun(database.db, {
+      tenantId: harness.tenant.id,
+      trigger: "manual",
+      requestedBy: null,
+      entities: ["customer"],
+    });
     const context = harness.context(run.id);
     const first = await syncPage(context, "customer", { after: 0, pageSize: 20 });
     expect(first.counts.created).toBe(20);
     await requestCancel(database.db, { tenantId: harness.tenant.id, runId: run.id });
     await expect(syncPage(context, "customer", { after: first.lastId!, pageSize: 20 })).rejects.toBeInstanceOf(RunStop);
     expect([...harness.zoho.store.organizations.values()][0]!.contacts.size).toBe(20);
-    expect(await getRun(database.db, { tenantId: harness.tenant.id, runId: run.id })).toMatchObject({ cancelRequested: true });
+    expect(await getRun(database.db, { tenantId: harness.tenant.id, runId: run.id })).toMatchObject({
+      cancelRequested: true,
+    });
   });
 });

@@ -31,16 +31,24 @@ const ADAPTERS: { [E in SyncEntity]?: EntityAdapter } = {
 export const adapterFor = (entity: SyncEntity): EntityAdapter | undefined => ADAPTERS[entity];
 
 /** Whether a run can sync the entity: an adapter's Splynx → Zoho export, or the payments import from Zoho. */
-export const syncsEntity = (entity: SyncEntity): boolean => entity === IMPORT_ENTITY || adapterFor(entity) !== undefined;
+export const syncsEntity = (entity: SyncEntity): boolean =>
+  entity === IMPORT_ENTITY || adapterFor(entity) !== undefined;
 
 function requireAdapter(entity: SyncEntity): EntityAdapter {
   const adapter = adapterFor(entity);
-  if (!adapter) throw new RunStop(`This version of Ledgerlink does not sync ${entity.replace("_", " ")}s yet.`, "failed");
+  if (!adapter)
+    throw new RunStop(`This version of Ledgerlink does not sync ${entity.replace("_", " ")}s yet.`, "failed");
   return adapter;
 }
 
 /** `done`: the entity has no records after this page. */
-export type PageResult = { lastId: number | null; records: number; counts: RunCounts; zohoCalls: number; done: boolean };
+export type PageResult = {
+  lastId: number | null;
+  records: number;
+  counts: RunCounts;
+  zohoCalls: number;
+  done: boolean;
+};
 export const emptyCounts = (): RunCounts => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0 });
 
 /** A stop part-way through a page, with what the page had done until then, so no count or call is lost. */
@@ -63,7 +71,11 @@ async function beat(context: SyncContext, force = false) {
   if (!force && Date.now() - (lastBeat.get(context) ?? 0) < HEARTBEAT_MS) return;
   lastBeat.set(context, Date.now());
   const run = await heartbeat(context.db, { tenantId: context.tenantId, runId: context.runId });
-  if (!run) throw new RunStop("The run was ended while this worker was still on it (cancelled, or taken for lost); it stopped.", "failed");
+  if (!run)
+    throw new RunStop(
+      "The run was ended while this worker was still on it (cancelled, or taken for lost); it stopped.",
+      "failed",
+    );
   if (run.cancelRequested) throw new RunStop("Cancelled by a person.", "cancelled");
 }
 
@@ -80,25 +92,43 @@ async function keepQuotaReserve(context: SyncContext) {
 
 async function storedQuota(context: SyncContext) {
   const usage = await zohoUsage(context.db, context.organizationId);
-  if (usage.dailyLimit === null || usage.dailyRemaining === null || !usage.resetsAt || usage.resetsAt.getTime() < Date.now()) return null;
+  if (
+    usage.dailyLimit === null ||
+    usage.dailyRemaining === null ||
+    !usage.resetsAt ||
+    usage.resetsAt.getTime() < Date.now()
+  )
+    return null;
   return { limit: usage.dailyLimit, remaining: usage.dailyRemaining, resetsAt: usage.resetsAt };
 }
 
-const countKey = (action: string): keyof RunCounts | null => (action === "adopted" ? "created" : action === "busy" || action === "warning" ? null : (action as keyof RunCounts));
+const countKey = (action: string): keyof RunCounts | null =>
+  action === "adopted" ? "created" : action === "busy" || action === "warning" ? null : (action as keyof RunCounts);
 
 /** Records Splynx sent that could not be read: a failed link where the id is known, a log entry either way. */
 async function recordRejected(context: SyncContext, entity: SyncEntity, rejected: RejectedRecord[]) {
   for (const record of rejected) {
     const message = `Splynx sent an unreadable record: ${record.field}: ${record.message}`;
     const entry: EntryInput = { entity, splynxId: record.id ?? "?", action: "failed", message };
-    if (record.id) await writeLinkWithEntry(context.db, { link: { tenantId: context.tenantId, entity, splynxId: record.id, state: "failed", message }, runId: context.runId, entry });
+    if (record.id)
+      await writeLinkWithEntry(context.db, {
+        link: { tenantId: context.tenantId, entity, splynxId: record.id, state: "failed", message },
+        runId: context.runId,
+        entry,
+      });
     else await addEntries(context.db, { tenantId: context.tenantId, runId: context.runId, entries: [entry] });
   }
 }
 
 /** Syncs first the records of another entity these need (an invoice's customer) that are not in Zoho yet. */
-async function syncDependencies(context: SyncContext, adapter: EntityAdapter, records: SplynxRecord<ResourceName>[], counts: RunCounts) {
-  for (const { entity, ids } of adapter.dependsOn ?? []) await syncDependency(context, entity, [...new Set(ids(records, context))], counts);
+async function syncDependencies(
+  context: SyncContext,
+  adapter: EntityAdapter,
+  records: SplynxRecord<ResourceName>[],
+  counts: RunCounts,
+) {
+  for (const { entity, ids } of adapter.dependsOn ?? [])
+    await syncDependency(context, entity, [...new Set(ids(records, context))], counts);
 }
 
 async function syncDependency(context: SyncContext, entity: SyncEntity, wanted: string[], counts: RunCounts) {
@@ -106,7 +136,11 @@ async function syncDependency(context: SyncContext, entity: SyncEntity, wanted: 
   const links = await linksFor(context.db, { tenantId: context.tenantId, entity, splynxIds: wanted });
   const settled = (id: string) => {
     const link = links.get(id);
-    return link?.state === "skipped" || link?.state === "held" || (link?.state === "synced" && link.organizationId === context.organizationId);
+    return (
+      link?.state === "skipped" ||
+      link?.state === "held" ||
+      (link?.state === "synced" && link.organizationId === context.organizationId)
+    );
   };
   const missing = wanted.filter((id) => !settled(id));
   if (missing.length === 0) return;
@@ -115,7 +149,12 @@ async function syncDependency(context: SyncContext, entity: SyncEntity, wanted: 
 }
 
 /** Syncs these records one by one; each is written with its link and log entry as it is handled. */
-async function syncRecords(context: SyncContext, adapter: EntityAdapter, records: SplynxRecord<ResourceName>[], rejected: RejectedRecord[]) {
+async function syncRecords(
+  context: SyncContext,
+  adapter: EntityAdapter,
+  records: SplynxRecord<ResourceName>[],
+  rejected: RejectedRecord[],
+) {
   const counts = emptyCounts();
   const callsBefore = context.books.calls;
   const attemptId = randomUUID();
@@ -128,11 +167,22 @@ async function syncRecords(context: SyncContext, adapter: EntityAdapter, records
     await recordRejected(context, adapter.entity, rejected);
     counts.failed += rejected.length;
     handled += rejected.length;
-    const links = await linksFor(context.db, { tenantId: context.tenantId, entity: adapter.entity, splynxIds: records.map((record) => String((record as { id: number }).id)) });
+    const links = await linksFor(context.db, {
+      tenantId: context.tenantId,
+      entity: adapter.entity,
+      splynxIds: records.map((record) => String((record as { id: number }).id)),
+    });
     for (const record of records) {
       await beat(context);
       const link = links.get(String((record as { id: number }).id));
-      const outcome = await syncRecord({ context, adapter, record, link, attemptId, beforeZoho: () => keepQuotaReserve(context) });
+      const outcome = await syncRecord({
+        context,
+        adapter,
+        record,
+        link,
+        attemptId,
+        beforeZoho: () => keepQuotaReserve(context),
+      });
       const key = countKey(outcome.action);
       if (key) counts[key]++;
       handled++;
@@ -148,7 +198,11 @@ async function syncRecords(context: SyncContext, adapter: EntityAdapter, records
  * One page of the entity's records after `after`: a durable step of a run. The payments import reads Zoho, not
  * Splynx: its `after` is the last Zoho page read, and `importMode` says "New payments" (the default) or "All payments".
  */
-export async function syncPage(context: SyncContext, entity: SyncEntity, input: { after: number; pageSize: number; importMode?: ImportMode }): Promise<PageResult> {
+export async function syncPage(
+  context: SyncContext,
+  entity: SyncEntity,
+  input: { after: number; pageSize: number; importMode?: ImportMode },
+): Promise<PageResult> {
   if (entity === IMPORT_ENTITY) {
     // A stop part-way through keeps what the page had counted, as for any entity.
     const counts = emptyCounts();
@@ -156,7 +210,12 @@ export async function syncPage(context: SyncContext, entity: SyncEntity, input: 
     try {
       return await syncImportPage(context, { after: input.after, mode: input.importMode }, counts);
     } catch (error) {
-      if (error instanceof RunStop && !(error instanceof PageStop)) throw new PageStop(error, { records: Object.values(counts).reduce((sum, count) => sum + count, 0), counts, zohoCalls: context.books.calls - callsBefore });
+      if (error instanceof RunStop && !(error instanceof PageStop))
+        throw new PageStop(error, {
+          records: Object.values(counts).reduce((sum, count) => sum + count, 0),
+          counts,
+          zohoCalls: context.books.calls - callsBefore,
+        });
       throw error;
     }
   }
@@ -165,7 +224,8 @@ export async function syncPage(context: SyncContext, entity: SyncEntity, input: 
   const first = await pages.next();
   await pages.return(undefined);
   const page: Page<ResourceName> | undefined = first.done ? undefined : first.value;
-  if (!page || page.records.length + page.rejected.length === 0) return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0, done: true };
+  if (!page || page.records.length + page.rejected.length === 0)
+    return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0, done: true };
   const result = await syncRecords(context, adapter, page.records, page.rejected);
   return { ...result, lastId: page.lastId, done: page.lastId === null };
 }
@@ -181,7 +241,11 @@ export async function syncChosen(context: SyncContext, entity: SyncEntity, splyn
     try {
       records.push(await context.splynx.get(adapter.resource, Number(id)));
     } catch (error) {
-      rejected.push({ id, field: "id", message: `Splynx could not give this record: ${error instanceof Error ? error.message : String(error)}` });
+      rejected.push({
+        id,
+        field: "id",
+        message: `Splynx could not give this record: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   }
   return { ...(await syncRecords(context, adapter, records, rejected)), lastId: null, done: true };
@@ -200,12 +264,22 @@ async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<
   if (!adapter.retire) return;
   const attemptId = randomUUID();
   for (let after = ""; ; ) {
-    const ids = await linkedSplynxIds(context.db, { tenantId: context.tenantId, entity: adapter.entity, organizationId: context.organizationId, after, limit: SWEEP_BATCH });
+    const ids = await linkedSplynxIds(context.db, {
+      tenantId: context.tenantId,
+      entity: adapter.entity,
+      organizationId: context.organizationId,
+      after,
+      limit: SWEEP_BATCH,
+    });
     if (ids.length === 0) return;
     const present = await context.splynx.existingIds(adapter.resource, ids.map(Number));
     for (const splynxId of ids.filter((id) => !present.has(Number(id)))) {
       await beat(context);
-      await retire({ context, adapter, attemptId, beforeZoho: () => keepQuotaReserve(context) }, { splynxId, label: `Splynx ${adapter.entity.replace("_", " ")} ${splynxId}` }, "Gone from Splynx.");
+      await retire(
+        { context, adapter, attemptId, beforeZoho: () => keepQuotaReserve(context) },
+        { splynxId, label: `Splynx ${adapter.entity.replace("_", " ")} ${splynxId}` },
+        "Gone from Splynx.",
+      );
     }
     after = ids.at(-1)!;
   }
@@ -222,5 +296,9 @@ export async function finishEntity(context: SyncContext, entity: SyncEntity, han
   const expected = await countRecords(context, entity);
   if (expected === handled) return;
   const message = `Splynx counts ${expected} ${entity.replace("_", " ")} records, and this run handled ${handled}: records added or removed during the run, or a listing Splynx cut short.`;
-  await addEntries(context.db, { tenantId: context.tenantId, runId: context.runId, entries: [{ entity, splynxId: "-", action: "warning", message }] });
+  await addEntries(context.db, {
+    tenantId: context.tenantId,
+    runId: context.runId,
+    entries: [{ entity, splynxId: "-", action: "warning", message }],
+  });
 }

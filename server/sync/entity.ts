@@ -63,7 +63,10 @@ export type EntityAdapter<R extends ResourceName = ResourceName> = {
   findExisting: (context: SyncContext, key: NaturalKey) => Promise<Candidates & { reason: string }>;
   create: (context: SyncContext, payload: ZohoRecord) => Promise<Created>;
   /** Steps after a create (mark sent, apply a credit); `resumed` when an interrupted attempt may have done some. */
-  finish?: (context: SyncContext, written: { splynxId: string; zohoId: string; resumed: boolean }) => Promise<ZohoFacts | void>;
+  finish?: (
+    context: SyncContext,
+    written: { splynxId: string; zohoId: string; resumed: boolean },
+  ) => Promise<ZohoFacts | void>;
   /** Ends the Zoho record of a record Splynx deleted (void), and says what it did ("Voided in Zoho."). */
   retire?: (context: SyncContext, zohoId: string) => Promise<string>;
   /**

@@ -11,17 +11,29 @@ import { ORGANIZATION, syncHarness } from "./testing/harness";
 const database = useTestDatabase();
 
 async function invoiceLinks(tenantId: string) {
-  const rows = await database.db.select().from(syncLinks).where(and(eq(syncLinks.tenantId, tenantId), eq(syncLinks.entity, "invoice")));
+  const rows = await database.db
+    .select()
+    .from(syncLinks)
+    .where(and(eq(syncLinks.tenantId, tenantId), eq(syncLinks.entity, "invoice")));
   return new Map(rows.map((row) => [row.splynxId, row]));
 }
 
 async function exported(options: { customers?: number; invoices?: number; settings?: unknown } = {}) {
-  const harness = await syncHarness(database.db, { customers: options.customers ?? 20, invoices: options.invoices ?? 60, settings: options.settings });
+  const harness = await syncHarness(database.db, {
+    customers: options.customers ?? 20,
+    invoices: options.invoices ?? 60,
+    settings: options.settings,
+  });
   await harness.mapSuggestions();
-  return { harness, org: harness.zoho.store.organizations.get(ORGANIZATION)!, splynxInvoices: harness.splynx.store.invoices.all() };
+  return {
+    harness,
+    org: harness.zoho.store.organizations.get(ORGANIZATION)!,
+    splynxInvoices: harness.splynx.store.invoices.all(),
+  };
 }
 
-const live = (invoice: Record<string, unknown>) => invoice.status !== "deleted" && compare(String(invoice.total), "0") >= 0 && (invoice.items as unknown[]).length > 0;
+const live = (invoice: Record<string, unknown>) =>
+  invoice.status !== "deleted" && compare(String(invoice.total), "0") >= 0 && (invoice.items as unknown[]).length > 0;
 
 describe("invoices to Zoho", () => {
   it("exports every invoice once with its number and Splynx's total to the cent, customers first, sent; a re-run costs nothing", async () => {
@@ -31,7 +43,9 @@ describe("invoices to Zoho", () => {
     const run = await harness.runEntity("invoice");
     expect(run).toMatchObject({ failed: 0, held: 0 });
     expect(org.contacts.size).toBeGreaterThan(0);
-    const zohoByNumber = new Map([...org.invoices.values()].map((invoice) => [String(invoice.invoice_number), invoice]));
+    const zohoByNumber = new Map(
+      [...org.invoices.values()].map((invoice) => [String(invoice.invoice_number), invoice]),
+    );
     expect(zohoByNumber.size).toBe(eligible.length);
     for (const invoice of eligible) {
       const zoho = zohoByNumber.get(String(invoice.number))!;
@@ -43,24 +57,38 @@ describe("invoices to Zoho", () => {
     expect(await harness.runEntity("invoice")).toMatchObject({ zohoCalls: 0, created: 0, updated: 0 });
   });
 
-  it.each(["item_level", "entity_level"] as const)("totals to the cent with Zoho's tax rounding %s, tax groups included, learning it from Zoho's first answer", async (taxRounding) => {
-    const { harness, org, splynxInvoices } = await exported({ invoices: 150 });
-    harness.zoho.setPreferences(ORGANIZATION, { taxRounding });
-    await harness.runCustomers();
-    const run = await harness.runEntity("invoice");
-    const eligible = splynxInvoices.filter(live);
-    expect(run).toMatchObject({ created: eligible.length, failed: 0 });
-    const grouped = eligible.filter((invoice) => (invoice.items as { tax_id: number }[]).some((item) => item.tax_id === 5));
-    expect(grouped.length).toBeGreaterThan(0);
-    const zohoByNumber = new Map([...org.invoices.values()].map((invoice) => [String(invoice.invoice_number), invoice]));
-    for (const invoice of eligible) expect(compare(String(zohoByNumber.get(String(invoice.number))!.total), String(invoice.total)), String(invoice.number)).toBe(0);
-    // Two calls an invoice (create, mark sent), the organization and the tax group read once, and at most one
-    // correction: the first answer tells the tax rounding, so later invoices are computed right the first time.
-    expect(run.zohoCalls).toBeLessThanOrEqual(2 * eligible.length + 3);
-  });
+  it.each(["item_level", "entity_level"] as const)(
+    "totals to the cent with Zoho's tax rounding %s, tax groups included, learning it from Zoho's first answer",
+    async (taxRounding) => {
+      const { harness, org, splynxInvoices } = await exported({ invoices: 150 });
+      harness.zoho.setPreferences(ORGANIZATION, { taxRounding });
+      await harness.runCustomers();
+      const run = await harness.runEntity("invoice");
+      const eligible = splynxInvoices.filter(live);
+      expect(run).toMatchObject({ created: eligible.length, failed: 0 });
+      const grouped = eligible.filter((invoice) =>
+        (invoice.items as { tax_id: number }[]).some((item) => item.tax_id === 5),
+      );
+      expect(grouped.length).toBeGreaterThan(0);
+      const zohoByNumber = new Map(
+        [...org.invoices.values()].map((invoice) => [String(invoice.invoice_number), invoice]),
+      );
+      for (const invoice of eligible)
+        expect(
+          compare(String(zohoByNumber.get(String(invoice.number))!.total), String(invoice.total)),
+          String(invoice.number),
+        ).toBe(0);
+      // Two calls an invoice (create, mark sent), the organization and the tax group read once, and at most one
+      // correction: the first answer tells the tax rounding, so later invoices are computed right the first time.
+      expect(run.zohoCalls).toBeLessThanOrEqual(2 * eligible.length + 3);
+    },
+  );
 
   it("sends an invoice in another currency with Zoho's exchange rate for its date, and fails one dated before any rate", async () => {
-    const { harness, org, splynxInvoices } = await exported({ invoices: 30, settings: { general: { currencyCode: "EUR" } } });
+    const { harness, org, splynxInvoices } = await exported({
+      invoices: 30,
+      settings: { general: { currencyCode: "EUR" } },
+    });
     await harness.runCustomers();
     const euro = [...org.currencies.values()].find((currency) => currency.currency_code === "EUR")!;
     const rates = org.exchangeRates.get(String(euro.currency_id))!;
@@ -74,7 +102,9 @@ describe("invoices to Zoho", () => {
       expect(invoice.currency_code).toBe("EUR");
     }
     const failed = (await invoiceLinks(harness.tenant.id)).get(String(early.id))!;
-    expect(failed.message).toBe("Zoho holds no EUR → GBP exchange rate on or before 2001-01-01: add one in Zoho Books (Settings → Currencies).");
+    expect(failed.message).toBe(
+      "Zoho holds no EUR → GBP exchange rate on or before 2001-01-01: add one in Zoho Books (Settings → Currencies).",
+    );
   });
 
   it("never duplicates under lost answers after the create, 5xx answers and timeouts, over 2,000 invoices", async () => {
@@ -90,7 +120,9 @@ describe("invoices to Zoho", () => {
       if (request.method !== "POST" || !request.url.includes("/invoices?") || ++creates % 300 !== 0) return null;
       await harness.zoho.handle(request.clone());
       timedOut++;
-      return new Promise<never>((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason)));
+      return new Promise<never>((_, reject) =>
+        request.signal.addEventListener("abort", () => reject(request.signal.reason)),
+      );
     });
     const first = await harness.runEntity("invoice");
     expect(first.failed).toBeGreaterThan(0);
@@ -111,14 +143,30 @@ describe("invoices to Zoho", () => {
     const { harness, org, splynxInvoices } = await exported({ invoices: 20 });
     const { saveMappings, listMappings } = await import("@/db/queries/mapping");
     const mapped = await listMappings(database.db, { tenantId: harness.tenant.id, kind: "category_item" });
-    const category = String((splynxInvoices.find(live)!.items as { categoryIdForTransaction: number }[])[0]!.categoryIdForTransaction);
-    await saveMappings(database.db, { tenantId: harness.tenant.id, kind: "category_item", entries: [{ splynxId: category, zohoValue: null }] });
+    const category = String(
+      (splynxInvoices.find(live)!.items as { categoryIdForTransaction: number }[])[0]!.categoryIdForTransaction,
+    );
+    await saveMappings(database.db, {
+      tenantId: harness.tenant.id,
+      kind: "category_item",
+      entries: [{ splynxId: category, zohoValue: null }],
+    });
     const first = await harness.runEntity("invoice");
     expect(first.failed).toBeGreaterThan(0);
     const failed = [...(await invoiceLinks(harness.tenant.id)).values()].filter((link) => link.state === "failed");
-    for (const link of failed) expect(link.message).toMatch(/^Transaction category '.+' has no Zoho item: map it on Mapping → Accounting categories\.$/);
-    await saveMappings(database.db, { tenantId: harness.tenant.id, kind: "category_item", entries: [{ splynxId: category, zohoValue: mapped.find((row) => row.splynxId === category)!.zohoValue }] });
-    expect(await harness.runEntity("invoice", 200, { retry: true })).toMatchObject({ created: failed.length, failed: 0 });
+    for (const link of failed)
+      expect(link.message).toMatch(
+        /^Transaction category '.+' has no Zoho item: map it on Mapping → Accounting categories\.$/,
+      );
+    await saveMappings(database.db, {
+      tenantId: harness.tenant.id,
+      kind: "category_item",
+      entries: [{ splynxId: category, zohoValue: mapped.find((row) => row.splynxId === category)!.zohoValue }],
+    });
+    expect(await harness.runEntity("invoice", 200, { retry: true })).toMatchObject({
+      created: failed.length,
+      failed: 0,
+    });
     expect(org.invoices.size).toBe(splynxInvoices.filter(live).length);
   });
 
@@ -142,7 +190,9 @@ describe("invoices to Zoho", () => {
   it("adopts an invoice whose number Zoho already holds with the same customer and total, and fails one that differs", async () => {
     const { harness, org, splynxInvoices } = await exported({ invoices: 12 });
     await harness.runEntity("invoice");
-    const [same, other] = [...(await invoiceLinks(harness.tenant.id)).values()].filter((link) => link.state === "synced");
+    const [same, other] = [...(await invoiceLinks(harness.tenant.id)).values()].filter(
+      (link) => link.state === "synced",
+    );
     // Links lost (a reset): the invoices are in Zoho, and a first create meets their numbers.
     const { deleteLinks } = await import("./testing/links");
     await deleteLinks(database.db, harness.tenant.id, "invoice");
@@ -151,7 +201,9 @@ describe("invoices to Zoho", () => {
     const run = await harness.runEntity("invoice");
     const links = await invoiceLinks(harness.tenant.id);
     expect(links.get(same!.splynxId)).toMatchObject({ state: "synced", zohoId: same!.zohoId });
-    expect(links.get(other!.splynxId)!.message).toMatch(new RegExp(`^Zoho invoice ${other!.zohoId} already holds number .+ and it is not this invoice`));
+    expect(links.get(other!.splynxId)!.message).toMatch(
+      new RegExp(`^Zoho invoice ${other!.zohoId} already holds number .+ and it is not this invoice`),
+    );
     expect(run.failed).toBe(1);
     expect(org.invoices.size).toBe(splynxInvoices.filter(live).length);
   });
@@ -170,17 +222,32 @@ describe("invoices to Zoho", () => {
     const run = await harness.runEntity("invoice");
     expect(org.invoices.get(links.get(String(toDelete!.id))!.zohoId!)!.status).toBe("void");
     const after = await invoiceLinks(harness.tenant.id);
-    expect(after.get(String(toDelete!.id))).toMatchObject({ state: "skipped", message: "Deleted in Splynx. Voided in Zoho." });
-    expect(after.get(String(toPay!.id))).toMatchObject({ state: "failed", message: "You cannot edit an invoice that is paid." });
+    expect(after.get(String(toDelete!.id))).toMatchObject({
+      state: "skipped",
+      message: "Deleted in Splynx. Voided in Zoho.",
+    });
+    expect(after.get(String(toPay!.id))).toMatchObject({
+      state: "failed",
+      message: "You cannot edit an invoice that is paid.",
+    });
     expect(run).toMatchObject({ updated: 1, failed: 1 });
     // An invoice removed from Splynx altogether is found by the sweep after the last page, and voided too.
     const gone = splynxInvoices.filter(live)[2]!;
     harness.splynx.store.invoices.remove(Number(gone.id));
     const { createRun } = await import("@/db/queries/runs");
-    const sweepRun = await createRun(database.db, { tenantId: harness.tenant.id, trigger: "manual", requestedBy: null, entities: ["invoice"] });
+    const sweepRun = await createRun(database.db, {
+      tenantId: harness.tenant.id,
+      trigger: "manual",
+      requestedBy: null,
+      entities: ["invoice"],
+    });
     await finishEntity(harness.context(sweepRun.id), "invoice", 0);
     expect(org.invoices.get(links.get(String(gone.id))!.zohoId!)!.status).toBe("void");
-    expect((await invoiceLinks(harness.tenant.id)).get(String(gone.id))).toMatchObject({ state: "skipped", message: "Gone from Splynx. Voided in Zoho.", label: `Invoice ${String(gone.number)}` });
+    expect((await invoiceLinks(harness.tenant.id)).get(String(gone.id))).toMatchObject({
+      state: "skipped",
+      message: "Gone from Splynx. Voided in Zoho.",
+      label: `Invoice ${String(gone.number)}`,
+    });
     await finishRun(database.db, { tenantId: harness.tenant.id, runId: sweepRun.id, status: "succeeded" });
     // The voided ones cost nothing again; the refused one is tried once more on the next run, then backs off.
     expect(await harness.runEntity("invoice")).toMatchObject({ zohoCalls: 1, failed: 1 });

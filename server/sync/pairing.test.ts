@@ -1,14 +1,40 @@
 // Pairing's pure rules: each customer's state in one organization, and suggestions that include held customers.
 import { describe, expect, it } from "vitest";
 import type { Link } from "@/db/queries/sync";
-import { heldContacts, linksOf, pairingRows, pairingSuggestions, type PairingContact, type PairingCustomer } from "./pairing";
+import {
+  heldContacts,
+  linksOf,
+  pairingRows,
+  pairingSuggestions,
+  type PairingContact,
+  type PairingCustomer,
+} from "./pairing";
 
 const ORG = "2646610000000000001";
 const OTHER = "3719820000000000001";
 
 const link = (splynxId: string, values: Partial<Link>): Link => ({
-  tenantId: "t", entity: "customer", splynxId, zohoId: null, organizationId: ORG, fingerprint: null, intentKey: null, claimId: null, claimedUntil: null, candidateId: null, createConfirmed: false,
-  failures: 0, retryAfter: null, state: "pending", message: null, manual: false, label: null, details: null, updatedAt: new Date(), syncedAt: null, ...values,
+  tenantId: "t",
+  entity: "customer",
+  splynxId,
+  zohoId: null,
+  organizationId: ORG,
+  fingerprint: null,
+  intentKey: null,
+  claimId: null,
+  claimedUntil: null,
+  candidateId: null,
+  createConfirmed: false,
+  failures: 0,
+  retryAfter: null,
+  state: "pending",
+  message: null,
+  manual: false,
+  label: null,
+  details: null,
+  updatedAt: new Date(),
+  syncedAt: null,
+  ...values,
 });
 
 const customers: PairingCustomer[] = [
@@ -28,13 +54,31 @@ const contacts: PairingContact[] = [
 describe("pairing rows", () => {
   it("computes states against the organization: another organization's link is not paired", () => {
     const all = new Map([
-      ["1", link("1", { state: "held", candidateId: "11", message: "Zoho already holds record 11 with the same e-mail: review it on Pairing before it syncs." })],
+      [
+        "1",
+        link("1", {
+          state: "held",
+          candidateId: "11",
+          message: "Zoho already holds record 11 with the same e-mail: review it on Pairing before it syncs.",
+        }),
+      ],
       ["2", link("2", { state: "synced", zohoId: "12", organizationId: OTHER })],
       ["3", link("3", { state: "synced", zohoId: "13", manual: true })],
       ["4", link("4", { state: "held", candidateId: "13", message: "held" })],
-      ["5", link("5", { state: "pending", createConfirmed: true, message: "A person chose to create it in Zoho; the next run does." })],
+      [
+        "5",
+        link("5", {
+          state: "pending",
+          createConfirmed: true,
+          message: "A person chose to create it in Zoho; the next run does.",
+        }),
+      ],
     ]);
-    const rows = pairingRows(customers, linksOf(all, ORG), new Map(contacts.map((contact) => [contact.contactId, contact])));
+    const rows = pairingRows(
+      customers,
+      linksOf(all, ORG),
+      new Map(contacts.map((contact) => [contact.contactId, contact])),
+    );
     expect(rows.map((row) => [row.splynxId, row.state, row.zohoId, row.candidate?.contactId ?? null])).toEqual([
       ["1", "held", null, "11"],
       ["2", "not_paired", null, null],
@@ -50,9 +94,17 @@ describe("pairing rows", () => {
 
 describe("pairing suggestions", () => {
   it("suggests a held customer's candidate even where e-mail and name differ, and every free match once", () => {
-    const links = linksOf(new Map([["1", link("1", { state: "held", candidateId: "11" })], ["2", link("2", { state: "synced", zohoId: "99", organizationId: OTHER })]]), ORG);
+    const links = linksOf(
+      new Map([
+        ["1", link("1", { state: "held", candidateId: "11" })],
+        ["2", link("2", { state: "synced", zohoId: "99", organizationId: OTHER })],
+      ]),
+      ORG,
+    );
     const suggestions = pairingSuggestions(customers, contacts, links, heldContacts(links));
-    expect(suggestions.map((suggestion) => [suggestion.splynxId, suggestion.contactId, suggestion.reason, suggestion.held])).toEqual([
+    expect(
+      suggestions.map((suggestion) => [suggestion.splynxId, suggestion.contactId, suggestion.reason, suggestion.held]),
+    ).toEqual([
       ["1", "11", "same e-mail", true],
       ["2", "12", "same e-mail", false],
       ["3", "13", "same e-mail", false],

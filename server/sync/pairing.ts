@@ -7,11 +7,23 @@ import { normaliseName } from "@/server/mapping/screens";
 
 export type PairingCustomer = { splynxId: string; name: string; email: string };
 export type PairingContact = { contactId: string; name: string; email: string };
-export type Suggestion = { splynxId: string; customerName: string; contactId: string; contactName: string; reason: "same e-mail" | "same name"; held: boolean };
+export type Suggestion = {
+  splynxId: string;
+  customerName: string;
+  contactId: string;
+  contactName: string;
+  reason: "same e-mail" | "same name";
+  held: boolean;
+};
 
 export const PAIRING_STATES = ["synced", "paired", "held", "not_paired"] as const;
 export type PairingState = (typeof PAIRING_STATES)[number];
-export type PairingRow = PairingCustomer & { state: PairingState; zohoId: string | null; candidate: PairingContact | null; note: string | null };
+export type PairingRow = PairingCustomer & {
+  state: PairingState;
+  zohoId: string | null;
+  candidate: PairingContact | null;
+  note: string | null;
+};
 
 /** The customer links of one organization: a link of another organization holds nothing here. */
 export function linksOf(links: Map<string, Link>, organizationId: string | null): Map<string, Link> {
@@ -19,23 +31,52 @@ export function linksOf(links: Map<string, Link>, organizationId: string | null)
 }
 
 /** The Zoho contacts some link of the organization holds. */
-export const heldContacts = (links: Map<string, Link>) => new Set([...links.values()].map((link) => link.zohoId).filter((id): id is string => Boolean(id)));
+export const heldContacts = (links: Map<string, Link>) =>
+  new Set([...links.values()].map((link) => link.zohoId).filter((id): id is string => Boolean(id)));
 
 /**
  * Each customer's state in the organization whose links these are: synced (created by Ledgerlink), paired (by a person),
  * held (a first create would duplicate a Zoho contact; with its candidate when it is one free contact), or not paired.
  */
-export function pairingRows(customers: PairingCustomer[], links: Map<string, Link>, contacts: Map<string, PairingContact>): PairingRow[] {
+export function pairingRows(
+  customers: PairingCustomer[],
+  links: Map<string, Link>,
+  contacts: Map<string, PairingContact>,
+): PairingRow[] {
   const taken = heldContacts(links);
   return customers.map((customer) => {
     const link = links.get(customer.splynxId);
-    if (link?.zohoId) return { ...customer, state: link.manual ? "paired" : "synced", zohoId: link.zohoId, candidate: null, note: null };
+    if (link?.zohoId)
+      return {
+        ...customer,
+        state: link.manual ? "paired" : "synced",
+        zohoId: link.zohoId,
+        candidate: null,
+        note: null,
+      };
     if (link?.state === "held") {
       const free = link.candidateId && !taken.has(link.candidateId) ? (contacts.get(link.candidateId) ?? null) : null;
-      const gone = link.candidateId && !free ? (taken.has(link.candidateId) ? " That Zoho contact now belongs to another customer." : " That Zoho contact is not among the loaded Zoho customers.") : "";
-      return { ...customer, state: "held", zohoId: null, candidate: free, note: `${link.message ?? ""}${gone}`.trim() || null };
+      const gone =
+        link.candidateId && !free
+          ? taken.has(link.candidateId)
+            ? " That Zoho contact now belongs to another customer."
+            : " That Zoho contact is not among the loaded Zoho customers."
+          : "";
+      return {
+        ...customer,
+        state: "held",
+        zohoId: null,
+        candidate: free,
+        note: `${link.message ?? ""}${gone}`.trim() || null,
+      };
     }
-    return { ...customer, state: "not_paired", zohoId: null, candidate: null, note: link?.createConfirmed ? link.message : null };
+    return {
+      ...customer,
+      state: "not_paired",
+      zohoId: null,
+      candidate: null,
+      note: link?.createConfirmed ? link.message : null,
+    };
   });
 }
 
@@ -44,20 +85,34 @@ export function pairingRows(customers: PairingCustomer[], links: Map<string, Lin
  * else the only free contact with its e-mail, else the only one with its name. A contact that would suit two customers
  * is suggested to neither. `links` are the organization's (see `linksOf`).
  */
-export function pairingSuggestions(customers: PairingCustomer[], contacts: PairingContact[], links: Map<string, Link>, heldContactIds: Set<string>): Suggestion[] {
+export function pairingSuggestions(
+  customers: PairingCustomer[],
+  contacts: PairingContact[],
+  links: Map<string, Link>,
+  heldContactIds: Set<string>,
+): Suggestion[] {
   const free = contacts.filter((contact) => !heldContactIds.has(contact.contactId));
   const byId = new Map(free.map((contact) => [contact.contactId, contact]));
   const byEmail = new Map<string, PairingContact[]>();
   const byName = new Map<string, PairingContact[]>();
   for (const contact of free) {
-    if (contact.email) byEmail.set(contact.email.toLowerCase(), [...(byEmail.get(contact.email.toLowerCase()) ?? []), contact]);
+    if (contact.email)
+      byEmail.set(contact.email.toLowerCase(), [...(byEmail.get(contact.email.toLowerCase()) ?? []), contact]);
     byName.set(normaliseName(contact.name), [...(byName.get(normaliseName(contact.name)) ?? []), contact]);
   }
   const proposals: Suggestion[] = [];
   for (const customer of customers) {
     const link = links.get(customer.splynxId);
     if (link?.zohoId) continue;
-    const suggest = (match: PairingContact, reason: Suggestion["reason"], held: boolean) => proposals.push({ splynxId: customer.splynxId, customerName: customer.name, contactId: match.contactId, contactName: match.name, reason, held });
+    const suggest = (match: PairingContact, reason: Suggestion["reason"], held: boolean) =>
+      proposals.push({
+        splynxId: customer.splynxId,
+        customerName: customer.name,
+        contactId: match.contactId,
+        contactName: match.name,
+        reason,
+        held,
+      });
     if (link?.state === "held" && link.candidateId) {
       const candidate = byId.get(link.candidateId);
       const sameEmail = Boolean(candidate?.email) && candidate!.email.toLowerCase() === customer.email.toLowerCase();
@@ -78,16 +133,39 @@ export function pairingSuggestions(customers: PairingCustomer[], contacts: Pairi
  * Pairs a Splynx customer with an existing Zoho contact of the organization: a manual link, so the customer is never
  * created in Zoho. A link of another organization is replaced; a held customer is resolved.
  */
-export async function pairCustomer(tx: Db, input: { tenantId: string; organizationId: string; splynxId: string; label: string; contactId: string }) {
+export async function pairCustomer(
+  tx: Db,
+  input: { tenantId: string; organizationId: string; splynxId: string; label: string; contactId: string },
+) {
   // The row stays locked until the transaction ends, so no sync attempt claims the customer between check and write.
   const existing = await lockCustomerLink(tx, { tenantId: input.tenantId, splynxId: input.splynxId });
   if (existing?.zohoId && existing.organizationId === input.organizationId) {
-    throw new DomainError("CONFLICT", existing.manual ? "This customer is already paired; unpair it first." : `This customer is already synced to Zoho contact ${existing.zohoId}.`);
+    throw new DomainError(
+      "CONFLICT",
+      existing.manual
+        ? "This customer is already paired; unpair it first."
+        : `This customer is already synced to Zoho contact ${existing.zohoId}.`,
+    );
   }
   if (existing?.claimId && existing.claimedUntil && existing.claimedUntil.getTime() > Date.now()) {
     throw new DomainError("CONFLICT", "A sync is writing this customer right now; pair it when the run has finished.");
   }
-  const [holder] = await linksHolding(tx, { tenantId: input.tenantId, contactIds: [input.contactId], organizationId: input.organizationId });
-  if (holder) throw new DomainError("CONFLICT", `That Zoho contact already belongs to Splynx customer ${holder.splynxId}.`);
-  await writeLink(tx, { tenantId: input.tenantId, entity: "customer", splynxId: input.splynxId, state: "synced", zohoId: input.contactId, organizationId: input.organizationId, fingerprint: null, manual: true, label: input.label });
+  const [holder] = await linksHolding(tx, {
+    tenantId: input.tenantId,
+    contactIds: [input.contactId],
+    organizationId: input.organizationId,
+  });
+  if (holder)
+    throw new DomainError("CONFLICT", `That Zoho contact already belongs to Splynx customer ${holder.splynxId}.`);
+  await writeLink(tx, {
+    tenantId: input.tenantId,
+    entity: "customer",
+    splynxId: input.splynxId,
+    state: "synced",
+    zohoId: input.contactId,
+    organizationId: input.organizationId,
+    fingerprint: null,
+    manual: true,
+    label: input.label,
+  });
 }

@@ -9,10 +9,16 @@ import { ORGANIZATION, syncHarness } from "./testing/harness";
 
 const database = useTestDatabase();
 // Splynx's seeded methods: 1 cash, 2 bank transfer, 3 credit card; 7 ("Zoho Books") is the accounting method payments from Zoho get.
-const SETTINGS = { paymentsExport: { enabled: true, allowedMethodIds: ["1", "2", "3", "7"], defaultPaymentMode: "banktransfer" }, paymentsImport: { accountingMethodId: "7" } };
+const SETTINGS = {
+  paymentsExport: { enabled: true, allowedMethodIds: ["1", "2", "3", "7"], defaultPaymentMode: "banktransfer" },
+  paymentsImport: { accountingMethodId: "7" },
+};
 
 async function paymentLinks(tenantId: string) {
-  const rows = await database.db.select().from(syncLinks).where(and(eq(syncLinks.tenantId, tenantId), eq(syncLinks.entity, "payment")));
+  const rows = await database.db
+    .select()
+    .from(syncLinks)
+    .where(and(eq(syncLinks.tenantId, tenantId), eq(syncLinks.entity, "payment")));
   return new Map(rows.map((row) => [row.splynxId, row]));
 }
 
@@ -21,7 +27,11 @@ async function exported() {
   await harness.mapSuggestions();
   const org = harness.zoho.store.organizations.get(ORGANIZATION)!;
   const undeposited = [...org.accounts.values()].find((account) => account.account_name === "Undeposited Funds")!;
-  await saveMappings(database.db, { tenantId: harness.tenant.id, kind: "method_account", entries: [{ splynxId: "*", zohoValue: String(undeposited.account_id) }] });
+  await saveMappings(database.db, {
+    tenantId: harness.tenant.id,
+    kind: "method_account",
+    entries: [{ splynxId: "*", zohoValue: String(undeposited.account_id) }],
+  });
   const payments = harness.splynx.store.payments.all();
   return { harness, org, payments };
 }
@@ -33,18 +43,33 @@ describe("payments to Zoho", () => {
     const run = await harness.runEntity("payment");
     expect(run).toMatchObject({ failed: 0 });
     expect(org.payments.size).toBe(payments.length);
-    const byReference = new Map([...org.payments.values()].map((payment) => [String(payment.reference_number), payment]));
+    const byReference = new Map(
+      [...org.payments.values()].map((payment) => [String(payment.reference_number), payment]),
+    );
     const links = await paymentLinks(harness.tenant.id);
-    const invoiceLinks = new Map((await database.db.select().from(syncLinks).where(and(eq(syncLinks.tenantId, harness.tenant.id), eq(syncLinks.entity, "invoice")))).map((link) => [link.splynxId, link]));
+    const invoiceLinks = new Map(
+      (
+        await database.db
+          .select()
+          .from(syncLinks)
+          .where(and(eq(syncLinks.tenantId, harness.tenant.id), eq(syncLinks.entity, "invoice")))
+      ).map((link) => [link.splynxId, link]),
+    );
     for (const payment of payments) {
       const zoho = byReference.get(String(payment.receipt_number))!;
       expect(compare(String(zoho.amount), String(payment.amount))).toBe(0);
       expect(links.get(String(payment.id))).toMatchObject({ state: "synced", zohoId: zoho.payment_id });
       const applied = zoho.invoices as { invoice_id: string; amount_applied: number }[];
-      if (payment.invoice_id) expect(applied.map((entry) => entry.invoice_id)).toEqual([invoiceLinks.get(String(payment.invoice_id))!.zohoId]);
+      if (payment.invoice_id)
+        expect(applied.map((entry) => entry.invoice_id)).toEqual([
+          invoiceLinks.get(String(payment.invoice_id))!.zohoId,
+        ]);
       else expect(applied).toEqual([]);
     }
-    const paidInFull = payments.find((payment) => payment.invoice_id && harness.splynx.store.invoices.get(Number(payment.invoice_id))!.status === "paid")!;
+    const paidInFull = payments.find(
+      (payment) =>
+        payment.invoice_id && harness.splynx.store.invoices.get(Number(payment.invoice_id))!.status === "paid",
+    )!;
     expect(org.invoices.get(invoiceLinks.get(String(paidInFull.invoice_id))!.zohoId!)!.balance).toBe(0);
     expect(await harness.runEntity("payment")).toMatchObject({ zohoCalls: 0, created: 0 });
   });
@@ -59,7 +84,10 @@ describe("payments to Zoho", () => {
     expect(org.contacts.size).toBe(0);
     harness.setSettings(SETTINGS);
     await harness.runEntity("payment");
-    expect((await paymentLinks(harness.tenant.id)).get(String(imported.id))).toMatchObject({ state: "skipped", message: "Imported from Zoho (the accounting payment method): never exported back." });
+    expect((await paymentLinks(harness.tenant.id)).get(String(imported.id))).toMatchObject({
+      state: "skipped",
+      message: "Imported from Zoho (the accounting payment method): never exported back.",
+    });
     expect(org.payments.size).toBe(payments.length - 1);
   });
 
@@ -81,10 +109,18 @@ describe("payments to Zoho", () => {
     harness.splynx.store.payments.remove(Number(gone));
     const { createRun, finishRun } = await import("@/db/queries/runs");
     const { finishEntity } = await import("./engine");
-    const run = await createRun(database.db, { tenantId: harness.tenant.id, trigger: "manual", requestedBy: null, entities: ["payment"] });
+    const run = await createRun(database.db, {
+      tenantId: harness.tenant.id,
+      trigger: "manual",
+      requestedBy: null,
+      entities: ["payment"],
+    });
     await finishEntity(harness.context(run.id), "payment", 0);
     await finishRun(database.db, { tenantId: harness.tenant.id, runId: run.id, status: "succeeded" });
     expect(org.payments.size).toBe(inZoho - 1);
-    expect((await paymentLinks(harness.tenant.id)).get(gone)).toMatchObject({ state: "skipped", message: "Gone from Splynx. Deleted in Zoho." });
+    expect((await paymentLinks(harness.tenant.id)).get(gone)).toMatchObject({
+      state: "skipped",
+      message: "Gone from Splynx. Deleted in Zoho.",
+    });
   });
 });

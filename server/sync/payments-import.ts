@@ -9,7 +9,15 @@
 // overlap: it follows when Zoho changed a payment, never its date, so a future-dated payment moves nothing.
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
-import { addEntries, claimLink, linksFor, recordIntent, writeLinkWithEntry, type Link, type LinkWrite } from "@/db/queries/sync";
+import {
+  addEntries,
+  claimLink,
+  linksFor,
+  recordIntent,
+  writeLinkWithEntry,
+  type Link,
+  type LinkWrite,
+} from "@/db/queries/sync";
 import { syncLinks, syncRuns, type LinkDetails, type RunCounts } from "@/db/schema";
 import { add, compare } from "@/server/money";
 import { SplynxError } from "@/server/splynx/errors";
@@ -28,10 +36,24 @@ const CLAIM_MS = 10 * 60_000;
 
 type ImportDetails = LinkDetails & { splynxPaymentId?: string; statementId?: string };
 type Counts = RunCounts;
-export type ImportPageResult = { lastId: number | null; records: number; counts: Counts; zohoCalls: number; done: boolean };
+export type ImportPageResult = {
+  lastId: number | null;
+  records: number;
+  counts: Counts;
+  zohoCalls: number;
+  done: boolean;
+};
 
 /** What a Splynx payment is made of, stored as the intent before it is sent. */
-type Plan = { customerId: string; invoiceId: string; invoiceNumber: string; amount: string; date: string; number: string; statementId: string };
+type Plan = {
+  customerId: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  amount: string;
+  date: string;
+  number: string;
+  statementId: string;
+};
 type Decision = { write: Omit<Plan, "statementId"> } | { skip: string };
 
 const emptyCounts = (): Counts => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0 });
@@ -46,7 +68,8 @@ export function zohoInstant(value: unknown): string | null {
 }
 
 /** Today in the tenant's time zone, as YYYY-MM-DD. */
-export const todayIn = (timeZone: string, now = new Date()) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+export const todayIn = (timeZone: string, now = new Date()) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 
 type Page = {
   runStart: Date;
@@ -60,10 +83,14 @@ type Page = {
 
 type Step = { context: SyncContext; page: Page; mode: ImportMode; counts: Counts };
 
-const tenantLinks = (context: SyncContext) => and(eq(syncLinks.tenantId, context.tenantId), eq(syncLinks.organizationId, context.organizationId));
+const tenantLinks = (context: SyncContext) =>
+  and(eq(syncLinks.tenantId, context.tenantId), eq(syncLinks.organizationId, context.organizationId));
 
 async function runStartOf(context: SyncContext): Promise<Date> {
-  const [run] = await context.db.select({ createdAt: syncRuns.createdAt }).from(syncRuns).where(and(eq(syncRuns.tenantId, context.tenantId), eq(syncRuns.id, context.runId)));
+  const [run] = await context.db
+    .select({ createdAt: syncRuns.createdAt })
+    .from(syncRuns)
+    .where(and(eq(syncRuns.tenantId, context.tenantId), eq(syncRuns.id, context.runId)));
   return run?.createdAt ?? new Date();
 }
 
@@ -72,15 +99,38 @@ export async function importCursor(context: SyncContext, runStart: Date): Promis
   const [row] = await context.db
     .select({ latest: sql<string | null>`max(${syncLinks.fingerprint})` })
     .from(syncLinks)
-    .where(and(tenantLinks(context), eq(syncLinks.entity, IMPORT_ENTITY), isNotNull(syncLinks.fingerprint), ne(syncLinks.fingerprint, DEFERRED), lt(syncLinks.updatedAt, runStart)));
+    .where(
+      and(
+        tenantLinks(context),
+        eq(syncLinks.entity, IMPORT_ENTITY),
+        isNotNull(syncLinks.fingerprint),
+        ne(syncLinks.fingerprint, DEFERRED),
+        lt(syncLinks.updatedAt, runStart),
+      ),
+    );
   return row?.latest ? new Date(Date.parse(row.latest) - CURSOR_OVERLAP_MS).toISOString() : null;
 }
 
 async function loadPage(context: SyncContext, zohoIds: string[], runStart: Date): Promise<Page> {
   const db = context.db;
   const [exportedRows, intentRows, links] = await Promise.all([
-    zohoIds.length ? db.select({ zohoId: syncLinks.zohoId, splynxId: syncLinks.splynxId }).from(syncLinks).where(and(tenantLinks(context), eq(syncLinks.entity, "payment"), inArray(syncLinks.zohoId, zohoIds))) : [],
-    db.select({ intentKey: syncLinks.intentKey }).from(syncLinks).where(and(eq(syncLinks.tenantId, context.tenantId), eq(syncLinks.entity, "payment"), isNull(syncLinks.zohoId), isNotNull(syncLinks.intentKey))),
+    zohoIds.length
+      ? db
+          .select({ zohoId: syncLinks.zohoId, splynxId: syncLinks.splynxId })
+          .from(syncLinks)
+          .where(and(tenantLinks(context), eq(syncLinks.entity, "payment"), inArray(syncLinks.zohoId, zohoIds)))
+      : [],
+    db
+      .select({ intentKey: syncLinks.intentKey })
+      .from(syncLinks)
+      .where(
+        and(
+          eq(syncLinks.tenantId, context.tenantId),
+          eq(syncLinks.entity, "payment"),
+          isNull(syncLinks.zohoId),
+          isNotNull(syncLinks.intentKey),
+        ),
+      ),
     linksFor(db, { tenantId: context.tenantId, entity: IMPORT_ENTITY, splynxIds: zohoIds }),
   ]);
   return {
@@ -98,39 +148,71 @@ function ownExport(payment: ZohoRecord, page: Page): string | null {
   const from = page.exported.get(zohoId);
   if (from) return `Exported by Ledgerlink from Splynx payment ${from}: never imported back.`;
   const description = /^Splynx payment (\d+)$/.exec(String(payment.description ?? ""));
-  if (description) return `Recorded in Zoho by Ledgerlink's payments export (Splynx payment ${description[1]}): never imported back.`;
-  const pending = page.exportIntents.find((key) => key.reference === String(payment.reference_number ?? "") && key.customer === String(payment.customer_id) && key.date === String(payment.date) && compare(key.amount ?? "0", money(payment.amount)) === 0);
+  if (description)
+    return `Recorded in Zoho by Ledgerlink's payments export (Splynx payment ${description[1]}): never imported back.`;
+  const pending = page.exportIntents.find(
+    (key) =>
+      key.reference === String(payment.reference_number ?? "") &&
+      key.customer === String(payment.customer_id) &&
+      key.date === String(payment.date) &&
+      compare(key.amount ?? "0", money(payment.amount)) === 0,
+  );
   if (pending) return "Recorded in Zoho by an interrupted payments export of Ledgerlink: never imported back.";
   return null;
 }
 
-async function linkByZohoId(context: SyncContext, entity: "customer" | "invoice", zohoId: string): Promise<Link | undefined> {
-  const [row] = await context.db.select().from(syncLinks).where(and(tenantLinks(context), eq(syncLinks.entity, entity), eq(syncLinks.zohoId, zohoId)));
+async function linkByZohoId(
+  context: SyncContext,
+  entity: "customer" | "invoice",
+  zohoId: string,
+): Promise<Link | undefined> {
+  const [row] = await context.db
+    .select()
+    .from(syncLinks)
+    .where(and(tenantLinks(context), eq(syncLinks.entity, entity), eq(syncLinks.zohoId, zohoId)));
   return row;
 }
 
 /** SPEC §6.4: on the one linked, unpaid invoice it pays; otherwise unlinked with "create payment always", or skipped. */
 async function decide(context: SyncContext, payment: ZohoRecord): Promise<Decision> {
-  const applied = ((payment.invoices as ZohoRecord[] | undefined) ?? []).filter((entry) => compare(money(entry.amount_applied), "0") > 0);
+  const applied = ((payment.invoices as ZohoRecord[] | undefined) ?? []).filter(
+    (entry) => compare(money(entry.amount_applied), "0") > 0,
+  );
   const base = { date: String(payment.date), number: String(payment.payment_number ?? payment.payment_id) };
   let reason: string;
   if (applied.length === 1) {
     const entry = applied[0]!;
     const invoiceLink = await linkByZohoId(context, "invoice", String(entry.invoice_id));
-    if (!invoiceLink) reason = `Applied to Zoho invoice ${String(entry.invoice_number ?? entry.invoice_id)}, which no Splynx invoice is linked to (a Zoho-only invoice).`;
+    if (!invoiceLink)
+      reason = `Applied to Zoho invoice ${String(entry.invoice_number ?? entry.invoice_id)}, which no Splynx invoice is linked to (a Zoho-only invoice).`;
     else {
       const invoice = await context.splynx.get("invoices", Number(invoiceLink.splynxId));
-      if (invoice.status === "paid" || compare(invoice.due, "0") <= 0) reason = `Splynx invoice ${invoice.number} is already paid.`;
+      if (invoice.status === "paid" || compare(invoice.due, "0") <= 0)
+        reason = `Splynx invoice ${invoice.number} is already paid.`;
       else if (invoice.status === "deleted") reason = `Splynx invoice ${invoice.number} is deleted.`;
-      else return { write: { ...base, customerId: String(invoice.customer_id), invoiceId: String(invoice.id), invoiceNumber: invoice.number, amount: money(entry.amount_applied) } };
+      else
+        return {
+          write: {
+            ...base,
+            customerId: String(invoice.customer_id),
+            invoiceId: String(invoice.id),
+            invoiceNumber: invoice.number,
+            amount: money(entry.amount_applied),
+          },
+        };
     }
   } else if (applied.length > 1) {
     reason = `Applied to ${applied.length} Zoho invoices (${applied.map((entry) => String(entry.invoice_number ?? entry.invoice_id)).join(", ")}); only a payment on one invoice is imported onto it.`;
   } else reason = "Applied to no Zoho invoice.";
   if (!context.settings.paymentsImport.createPaymentAlways) return { skip: reason };
   const customer = await linkByZohoId(context, "customer", String(payment.customer_id));
-  if (!customer) return { skip: `${reason} Zoho customer ${String(payment.customer_name ?? payment.customer_id)} is not linked to a Splynx customer, and none is guessed.` };
-  return { write: { ...base, customerId: customer.splynxId, invoiceId: "", invoiceNumber: "", amount: money(payment.amount) } };
+  if (!customer)
+    return {
+      skip: `${reason} Zoho customer ${String(payment.customer_name ?? payment.customer_id)} is not linked to a Splynx customer, and none is guessed.`,
+    };
+  return {
+    write: { ...base, customerId: customer.splynxId, invoiceId: "", invoiceNumber: "", amount: money(payment.amount) },
+  };
 }
 
 // ---- Payment statements: one per day or month, found again before one is created ----
@@ -156,7 +238,13 @@ async function statementFor(context: SyncContext, date: string): Promise<string>
       break;
     }
   }
-  id ??= String(await context.splynx.createPaymentStatement({ title, payment_type: Number(context.settings.paymentsImport.accountingMethodId), status: "success" }));
+  id ??= String(
+    await context.splynx.createPaymentStatement({
+      title,
+      payment_type: Number(context.settings.paymentsImport.accountingMethodId),
+      status: "success",
+    }),
+  );
   cache.set(title, id);
   return id;
 }
@@ -164,7 +252,8 @@ async function statementFor(context: SyncContext, date: string): Promise<string>
 /** The payment's line in its statement, once: found by the payment before it is written. */
 async function statementRecord(context: SyncContext, plan: Plan, splynxPaymentId: string, zohoId: string) {
   const filter = { bank_statements_process_id: Number(plan.statementId), payment_id: Number(splynxPaymentId) };
-  for await (const page of context.splynx.pages("paymentStatementRecords", { filter })) if (page.records.length > 0) return;
+  for await (const page of context.splynx.pages("paymentStatementRecords", { filter }))
+    if (page.records.length > 0) return;
   await context.splynx.createPaymentStatementRecord({
     bank_statements_process_id: Number(plan.statementId),
     payment_date: plan.date,
@@ -193,14 +282,32 @@ async function findImported(context: SyncContext, zohoId: string): Promise<strin
 
 type Target = { zohoId: string; label: string; details: ImportDetails };
 
-async function finishLink(step: Step, target: Target, write: Omit<LinkWrite, "tenantId" | "entity" | "splynxId"> | null, action: "created" | "skipped" | "failed" | "warning" | "unchanged", message?: string) {
+async function finishLink(
+  step: Step,
+  target: Target,
+  write: Omit<LinkWrite, "tenantId" | "entity" | "splynxId"> | null,
+  action: "created" | "skipped" | "failed" | "warning" | "unchanged",
+  message?: string,
+) {
   const { context, counts } = step;
   if (action !== "warning") counts[action]++;
-  const entry = action === "unchanged" ? null : { entity: IMPORT_ENTITY, splynxId: target.zohoId, action, message: message ?? null };
+  const entry =
+    action === "unchanged"
+      ? null
+      : { entity: IMPORT_ENTITY, splynxId: target.zohoId, action, message: message ?? null };
   if (write) {
-    const link: LinkWrite = { tenantId: context.tenantId, entity: IMPORT_ENTITY, splynxId: target.zohoId, zohoId: target.zohoId, organizationId: context.organizationId, label: target.label, ...write };
+    const link: LinkWrite = {
+      tenantId: context.tenantId,
+      entity: IMPORT_ENTITY,
+      splynxId: target.zohoId,
+      zohoId: target.zohoId,
+      organizationId: context.organizationId,
+      label: target.label,
+      ...write,
+    };
     await writeLinkWithEntry(context.db, { link, runId: context.runId, entry });
-  } else if (entry) await addEntries(context.db, { tenantId: context.tenantId, runId: context.runId, entries: [entry] });
+  } else if (entry)
+    await addEntries(context.db, { tenantId: context.tenantId, runId: context.runId, entries: [entry] });
 }
 
 async function skip(step: Step, target: Target, link: Link | undefined, fingerprint: string | null, rule: string) {
@@ -208,10 +315,24 @@ async function skip(step: Step, target: Target, link: Link | undefined, fingerpr
     step.counts.skipped++;
     return;
   }
-  await finishLink(step, target, { state: "skipped", fingerprint, message: rule, details: { ...link?.details, ...target.details } }, "skipped", rule);
+  await finishLink(
+    step,
+    target,
+    { state: "skipped", fingerprint, message: rule, details: { ...link?.details, ...target.details } },
+    "skipped",
+    rule,
+  );
 }
 
-const planFrom = (key: Record<string, string>): Plan => ({ customerId: key.customerId!, invoiceId: key.invoiceId ?? "", invoiceNumber: key.invoiceNumber ?? "", amount: key.amount!, date: key.date!, number: key.number ?? "", statementId: key.statementId! });
+const planFrom = (key: Record<string, string>): Plan => ({
+  customerId: key.customerId!,
+  invoiceId: key.invoiceId ?? "",
+  invoiceNumber: key.invoiceNumber ?? "",
+  amount: key.amount!,
+  date: key.date!,
+  number: key.number ?? "",
+  statementId: key.statementId!,
+});
 
 /**
  * One Zoho payment. `payment` is the list's summary (or the full payment); `full` reads the whole payment (its
@@ -225,23 +346,52 @@ async function importOne(step: Step, payment: ZohoRecord, full: () => Promise<Zo
   if (link && link.updatedAt.getTime() >= page.runStart.getTime()) return;
   const changed = zohoInstant(payment.last_modified_time);
   const date = String(payment.date ?? "");
-  const target: Target = { zohoId, label: `Zoho payment ${String(payment.payment_number ?? zohoId)}`, details: { number: String(payment.payment_number ?? ""), date, zohoTotal: money(payment.amount) } };
+  const target: Target = {
+    zohoId,
+    label: `Zoho payment ${String(payment.payment_number ?? zohoId)}`,
+    details: { number: String(payment.payment_number ?? ""), date, zohoTotal: money(payment.amount) },
+  };
   if (link?.state === "synced") return void step.counts.unchanged++;
-  const interrupted = link?.state === "pending" && (link.intentKey !== null || Boolean((link.details as ImportDetails | null)?.splynxPaymentId));
+  const interrupted =
+    link?.state === "pending" &&
+    (link.intentKey !== null || Boolean((link.details as ImportDetails | null)?.splynxPaymentId));
 
   if (!interrupted) {
     const own = ownExport(payment, page);
     if (own) return skip(step, target, link, changed, own);
     if (mode === "new" && link?.state === "skipped" && link.fingerprint === changed) return void step.counts.skipped++;
-    if (link?.state === "failed" && !context.retry && link.fingerprint === changed && link.retryAfter && link.retryAfter.getTime() > Date.now()) return void step.counts.failed++;
+    if (
+      link?.state === "failed" &&
+      !context.retry &&
+      link.fingerprint === changed &&
+      link.retryAfter &&
+      link.retryAfter.getTime() > Date.now()
+    )
+      return void step.counts.failed++;
     const from = context.settings.paymentsImport.importFromDate;
-    if (from && date < from) return skip(step, target, link, changed, `Dated ${date}, before the import-from date ${from}.`);
+    if (from && date < from)
+      return skip(step, target, link, changed, `Dated ${date}, before the import-from date ${from}.`);
     // Imported when its date comes (the sweep of deferred records finds it then), whatever the cursor has done since.
-    if (date > page.today) return skip(step, target, link, DEFERRED, `Dated ${date}, after today: imported when that date comes.`);
+    if (date > page.today)
+      return skip(step, target, link, DEFERRED, `Dated ${date}, after today: imported when that date comes.`);
   }
 
-  const current = await claimLink(context.db, { tenantId: context.tenantId, entity: IMPORT_ENTITY, splynxId: zohoId, label: target.label, claimId: randomUUID(), claimMs: context.claimMs ?? CLAIM_MS });
-  if (!current) return finishLink(step, target, null, "warning", "Another attempt is importing this payment right now; it finishes it.");
+  const current = await claimLink(context.db, {
+    tenantId: context.tenantId,
+    entity: IMPORT_ENTITY,
+    splynxId: zohoId,
+    label: target.label,
+    claimId: randomUUID(),
+    claimMs: context.claimMs ?? CLAIM_MS,
+  });
+  if (!current)
+    return finishLink(
+      step,
+      target,
+      null,
+      "warning",
+      "Another attempt is importing this payment right now; it finishes it.",
+    );
   const claimId = current.claimId!;
   const kept = current.details as ImportDetails | null;
   let splynxPaymentId = kept?.splynxPaymentId ?? null;
@@ -258,8 +408,22 @@ async function importOne(step: Step, payment: ZohoRecord, full: () => Promise<Zo
       if ("skip" in decision) return await skip(step, target, { ...current, state: "pending" }, changed, decision.skip);
       plan = { ...decision.write, statementId: await statementFor(context, decision.write.date) };
       target.details.customerId = plan.customerId;
-      if (!(await recordIntent(context.db, { tenantId: context.tenantId, entity: IMPORT_ENTITY, splynxId: zohoId, claimId, intentKey: { ...plan, zohoId } }))) {
-        return await finishLink(step, target, null, "warning", "Another attempt took this payment over; it finishes it.");
+      if (
+        !(await recordIntent(context.db, {
+          tenantId: context.tenantId,
+          entity: IMPORT_ENTITY,
+          splynxId: zohoId,
+          claimId,
+          intentKey: { ...plan, zohoId },
+        }))
+      ) {
+        return await finishLink(
+          step,
+          target,
+          null,
+          "warning",
+          "Another attempt took this payment over; it finishes it.",
+        );
       }
       await context.crashPoint?.("after-intent");
       splynxPaymentId = String(
@@ -279,9 +443,31 @@ async function importOne(step: Step, payment: ZohoRecord, full: () => Promise<Zo
       await context.crashPoint?.("after-send");
     }
     if (!plan) throw new Error("The Splynx payment exists but what it was made of is not known; check it in Splynx.");
-    const details: ImportDetails = { ...kept, ...target.details, customerId: plan.customerId, splynxPaymentId, statementId: plan.statementId, splynxTotal: plan.amount };
+    const details: ImportDetails = {
+      ...kept,
+      ...target.details,
+      customerId: plan.customerId,
+      splynxPaymentId,
+      statementId: plan.statementId,
+      splynxTotal: plan.amount,
+    };
     // The Splynx payment is linked before its statement line, so an interruption between them never writes it again.
-    await writeLinkWithEntry(context.db, { link: { tenantId: context.tenantId, entity: IMPORT_ENTITY, splynxId: zohoId, zohoId, organizationId: context.organizationId, label: target.label, state: "pending", message: "Imported into Splynx; its payment statement line is not written yet.", details, keepClaim: true }, runId: context.runId, entry: null });
+    await writeLinkWithEntry(context.db, {
+      link: {
+        tenantId: context.tenantId,
+        entity: IMPORT_ENTITY,
+        splynxId: zohoId,
+        zohoId,
+        organizationId: context.organizationId,
+        label: target.label,
+        state: "pending",
+        message: "Imported into Splynx; its payment statement line is not written yet.",
+        details,
+        keepClaim: true,
+      },
+      runId: context.runId,
+      entry: null,
+    });
     await context.crashPoint?.("after-link");
     await statementRecord(context, plan, splynxPaymentId, zohoId);
     const on = plan.invoiceId ? `on Splynx invoice ${plan.invoiceNumber}` : "not linked to an invoice";
@@ -289,15 +475,39 @@ async function importOne(step: Step, payment: ZohoRecord, full: () => Promise<Zo
     await finishLink(step, target, { state: "synced", fingerprint: changed, details }, "created", message);
   } catch (error) {
     if (error instanceof ZohoError && (error.kind === "daily_quota" || error.kind === "unauthorized")) {
-      await finishLink(step, target, { state: "pending", details: { ...kept, ...target.details } }, "warning", `Interrupted: ${error.message}`);
-      throw new RunStop(error.message, error.kind === "daily_quota" ? "paused" : "failed", error.kind === "daily_quota" ? (context.books.quota?.resetsAt ?? new Date(Date.now() + 3_600_000)) : undefined);
+      await finishLink(
+        step,
+        target,
+        { state: "pending", details: { ...kept, ...target.details } },
+        "warning",
+        `Interrupted: ${error.message}`,
+      );
+      throw new RunStop(
+        error.message,
+        error.kind === "daily_quota" ? "paused" : "failed",
+        error.kind === "daily_quota" ? (context.books.quota?.resetsAt ?? new Date(Date.now() + 3_600_000)) : undefined,
+      );
     }
     if (error instanceof RunStop) throw error;
     const message = errorText(error);
     const failures = current.failures + 1;
     // Splynx refused the POST outright (not a lost answer), so nothing was written: no lookup is needed next time.
     const refused = error instanceof SplynxError && !error.transient && !splynxPaymentId ? { intentKey: null } : {};
-    await finishLink(step, target, { ...refused, state: "failed", fingerprint: changed, message, failures, retryAfter: retryAfterFailures(failures), details: { ...kept, ...target.details, ...(splynxPaymentId ? { splynxPaymentId } : {}) } }, "failed", message);
+    await finishLink(
+      step,
+      target,
+      {
+        ...refused,
+        state: "failed",
+        fingerprint: changed,
+        message,
+        failures,
+        retryAfter: retryAfterFailures(failures),
+        details: { ...kept, ...target.details, ...(splynxPaymentId ? { splynxPaymentId } : {}) },
+      },
+      "failed",
+      message,
+    );
   }
 }
 
@@ -310,7 +520,15 @@ async function dueLinks(context: SyncContext, today: string): Promise<Link[]> {
       and(
         tenantLinks(context),
         eq(syncLinks.entity, IMPORT_ENTITY),
-        or(eq(syncLinks.state, "pending"), eq(syncLinks.state, "failed"), and(eq(syncLinks.state, "skipped"), eq(syncLinks.fingerprint, DEFERRED), sql`${syncLinks.details}->>'date' <= ${today}`)),
+        or(
+          eq(syncLinks.state, "pending"),
+          eq(syncLinks.state, "failed"),
+          and(
+            eq(syncLinks.state, "skipped"),
+            eq(syncLinks.fingerprint, DEFERRED),
+            sql`${syncLinks.details}->>'date' <= ${today}`,
+          ),
+        ),
       ),
     );
 }
@@ -318,7 +536,11 @@ async function dueLinks(context: SyncContext, today: string): Promise<Link[]> {
 function settingsCheck(context: SyncContext): string | null {
   const { paymentsImport } = context.settings;
   if (!paymentsImport.enabled) return "Payments import is off in Settings: nothing was imported.";
-  if (!paymentsImport.accountingMethodId) throw new RunStop("Payments import needs the accounting payment method (Settings → Payments import): the Splynx payment method imported payments get, which is never exported back.", "failed");
+  if (!paymentsImport.accountingMethodId)
+    throw new RunStop(
+      "Payments import needs the accounting payment method (Settings → Payments import): the Splynx payment method imported payments get, which is never exported back.",
+      "failed",
+    );
   return null;
 }
 
@@ -330,12 +552,27 @@ async function handleIds(step: Step, zohoIds: string[]) {
     const read = async () => (payment ??= await step.context.books.getPayment(zohoId));
     try {
       // A payment already in Splynx that waits for its statement line needs nothing from Zoho.
-      const summary = known?.state === "pending" && details?.splynxPaymentId ? { payment_id: zohoId, payment_number: details.number, date: details.date, amount: details.zohoTotal, last_modified_time: null } : await read();
+      const summary =
+        known?.state === "pending" && details?.splynxPaymentId
+          ? {
+              payment_id: zohoId,
+              payment_number: details.number,
+              date: details.date,
+              amount: details.zohoTotal,
+              last_modified_time: null,
+            }
+          : await read();
       await importOne(step, summary, read);
     } catch (error) {
       if (error instanceof RunStop) throw error;
       if (error instanceof ZohoError && error.kind === "not_found") {
-        await finishLink(step, { zohoId, label: known?.label ?? `Zoho payment ${zohoId}`, details: {} }, { state: "skipped", message: "Gone from Zoho." }, "skipped", "Gone from Zoho.");
+        await finishLink(
+          step,
+          { zohoId, label: known?.label ?? `Zoho payment ${zohoId}`, details: {} },
+          { state: "skipped", message: "Gone from Zoho." },
+          "skipped",
+          "Gone from Zoho.",
+        );
       } else throw error;
     }
   }
@@ -346,10 +583,19 @@ async function handleIds(step: Step, zohoIds: string[]) {
  * reads Zoho's payments page by page (`after` + 1), ordered by when Zoho last changed them. "new" handles those changed
  * since the cursor, "all" every one dated on or after the import-from date.
  */
-export async function syncImportPage(context: SyncContext, input: { after: number; mode?: ImportMode }, counts: Counts = emptyCounts()): Promise<ImportPageResult> {
+export async function syncImportPage(
+  context: SyncContext,
+  input: { after: number; mode?: ImportMode },
+  counts: Counts = emptyCounts(),
+): Promise<ImportPageResult> {
   const off = settingsCheck(context);
   if (off) {
-    if (input.after === 0) await addEntries(context.db, { tenantId: context.tenantId, runId: context.runId, entries: [{ entity: IMPORT_ENTITY, splynxId: "-", action: "warning", message: off }] });
+    if (input.after === 0)
+      await addEntries(context.db, {
+        tenantId: context.tenantId,
+        runId: context.runId,
+        entries: [{ entity: IMPORT_ENTITY, splynxId: "-", action: "warning", message: off }],
+      });
     return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0, done: true };
   }
   const mode = input.mode ?? "new";
@@ -360,27 +606,50 @@ export async function syncImportPage(context: SyncContext, input: { after: numbe
 
   if (input.after === 0) {
     const due = await dueLinks(context, todayIn(context.settings.general.timeZone));
-    const page = await loadPage(context, due.map((link) => link.splynxId), runStart);
-    await handleIds({ context, page, mode, counts }, due.map((link) => link.splynxId));
+    const page = await loadPage(
+      context,
+      due.map((link) => link.splynxId),
+      runStart,
+    );
+    await handleIds(
+      { context, page, mode, counts },
+      due.map((link) => link.splynxId),
+    );
     records += due.length;
   }
 
   const pageNumber = input.after + 1;
   const from = context.settings.paymentsImport.importFromDate;
-  const query = { page: String(pageNumber), per_page: String(PER_PAGE), sort_column: "last_modified_time", sort_order: "A", ...(from ? { date_start: from } : {}) };
+  const query = {
+    page: String(pageNumber),
+    per_page: String(PER_PAGE),
+    sort_column: "last_modified_time",
+    sort_order: "A",
+    ...(from ? { date_start: from } : {}),
+  };
   const body = await context.books.request({ method: "GET", path: "/customerpayments", query });
   const listed = (body.customerpayments as ZohoRecord[] | undefined) ?? [];
   const more = Boolean((body.page_context as { has_more_page?: boolean } | undefined)?.has_more_page);
   // Zoho documents no "changed since" filter for payments: the pages are read and the cursor picks what to handle.
   const wanted = listed.filter((payment) => !cursor || (zohoInstant(payment.last_modified_time) ?? "") >= cursor);
-  const page = await loadPage(context, wanted.map((payment) => String(payment.payment_id)), runStart);
+  const page = await loadPage(
+    context,
+    wanted.map((payment) => String(payment.payment_id)),
+    runStart,
+  );
   const step = { context, page, mode, counts };
   for (const payment of wanted) {
     await new Promise((resolve) => setImmediate(resolve));
     await importOne(step, payment, () => context.books.getPayment(String(payment.payment_id)));
   }
   records += wanted.length;
-  return { lastId: more ? pageNumber : null, records, counts, zohoCalls: context.books.calls - callsBefore, done: !more };
+  return {
+    lastId: more ? pageNumber : null,
+    records,
+    counts,
+    zohoCalls: context.books.calls - callsBefore,
+    done: !more,
+  };
 }
 
 /** Chosen Zoho payments (a person's retry), read one by one from Zoho. */

@@ -1,9 +1,25 @@
 // One Splynx record through the engine: decide, claim, look before creating, write to Zoho, link, and log (SPEC §6).
-import { addEntries, claimLink, linkedZohoIds, recordIntent, writeLinkWithEntry, type EntryInput, type Link, type LinkWrite } from "@/db/queries/sync";
+import {
+  addEntries,
+  claimLink,
+  linkedZohoIds,
+  recordIntent,
+  writeLinkWithEntry,
+  type EntryInput,
+  type Link,
+  type LinkWrite,
+} from "@/db/queries/sync";
 import type { EntryAction, SyncEntity } from "@/db/schema";
 import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
 import { ZohoError } from "@/server/zoho/errors";
-import { RecordProblem, type EntityAdapter, type NaturalKey, type Prepared, type SyncContext, type ZohoFacts } from "./entity";
+import {
+  RecordProblem,
+  type EntityAdapter,
+  type NaturalKey,
+  type Prepared,
+  type SyncContext,
+  type ZohoFacts,
+} from "./entity";
 import { fingerprintOf } from "./fingerprint";
 
 /** Ends the run early and cleanly: the quota, the connection, a person's cancel, or a run ended elsewhere. */
@@ -40,24 +56,41 @@ export type RecordStep<R extends ResourceName> = {
   beforeZoho: () => Promise<void>;
 };
 
-const linkedIn = (link: Link | null | undefined, organizationId: string) => Boolean(link?.zohoId) && link!.organizationId === organizationId;
+const linkedIn = (link: Link | null | undefined, organizationId: string) =>
+  Boolean(link?.zohoId) && link!.organizationId === organizationId;
 
 type Target = { splynxId: string; label: string };
-type Finish = (write: Omit<LinkWrite, "tenantId" | "entity" | "splynxId" | "label"> | null, outcome: Outcome) => Promise<Outcome>;
+type Finish = (
+  write: Omit<LinkWrite, "tenantId" | "entity" | "splynxId" | "label"> | null,
+  outcome: Outcome,
+) => Promise<Outcome>;
 
 /** Ends a record's handling: its link and its log entry written together (unchanged records write neither). */
 function finisher(context: SyncContext, entity: SyncEntity, target: Target): Finish {
   const base = { tenantId: context.tenantId, entity, ...target };
   return async (write, outcome) => {
-    const entry: EntryInput | null = outcome.action === "unchanged" ? null : { entity, splynxId: target.splynxId, action: outcome.action === "busy" ? "warning" : outcome.action, message: outcome.message };
+    const entry: EntryInput | null =
+      outcome.action === "unchanged"
+        ? null
+        : {
+            entity,
+            splynxId: target.splynxId,
+            action: outcome.action === "busy" ? "warning" : outcome.action,
+            message: outcome.message,
+          };
     if (write) await writeLinkWithEntry(context.db, { link: { ...base, ...write }, runId: context.runId, entry });
-    else if (entry) await addEntries(context.db, { tenantId: context.tenantId, runId: context.runId, entries: [entry] });
+    else if (entry)
+      await addEntries(context.db, { tenantId: context.tenantId, runId: context.runId, entries: [entry] });
     return outcome;
   };
 }
 
 /** What a link keeps through any write: where its Zoho record is, and whether a person paired it. */
-const kept = (current: Link | null | undefined) => ({ zohoId: current?.zohoId ?? null, organizationId: current?.organizationId ?? null, manual: current?.manual ?? false });
+const kept = (current: Link | null | undefined) => ({
+  zohoId: current?.zohoId ?? null,
+  organizationId: current?.organizationId ?? null,
+  manual: current?.manual ?? false,
+});
 
 export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): Promise<Outcome> {
   const { context, adapter, record, link } = step;
@@ -65,42 +98,86 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
   const splynxDetails = adapter.details?.(record);
   const written = finisher(context, adapter.entity, target);
   // Every write of the link carries what Records shows of the Splynx record, whatever the outcome.
-  const finish: Finish = (write, outcome) => written(write && splynxDetails ? { ...write, details: { ...link?.details, ...write.details, ...splynxDetails } } : write, outcome);
+  const finish: Finish = (write, outcome) =>
+    written(
+      write && splynxDetails ? { ...write, details: { ...link?.details, ...write.details, ...splynxDetails } } : write,
+      outcome,
+    );
 
   let prepared: Prepared;
   try {
     const eligibility = adapter.eligibility(record, context, linkedIn(link, context.organizationId));
     if (!eligibility.eligible) {
-      if (eligibility.retire && adapter.retire && linkedIn(link, context.organizationId) && link!.fingerprint !== RETIRED) return retire(step, target, eligibility.rule);
+      if (
+        eligibility.retire &&
+        adapter.retire &&
+        linkedIn(link, context.organizationId) &&
+        link!.fingerprint !== RETIRED
+      )
+        return retire(step, target, eligibility.rule);
       // Skipped by the same rule last time: counted, but nothing is written again.
-      if (link?.state === "skipped" && link.message === eligibility.rule) return { action: "skipped", message: eligibility.rule };
-      return finish({ ...kept(link), state: "skipped", fingerprint: link?.fingerprint ?? null, message: eligibility.rule }, { action: "skipped", message: eligibility.rule });
+      if (link?.state === "skipped" && link.message === eligibility.rule)
+        return { action: "skipped", message: eligibility.rule };
+      return finish(
+        { ...kept(link), state: "skipped", fingerprint: link?.fingerprint ?? null, message: eligibility.rule },
+        { action: "skipped", message: eligibility.rule },
+      );
     }
     prepared = adapter.prepare(record, context);
   } catch (error) {
-    const message = error instanceof RecordProblem ? error.message : `Could not prepare the record: ${error instanceof Error ? error.message : String(error)}`;
+    const message =
+      error instanceof RecordProblem
+        ? error.message
+        : `Could not prepare the record: ${error instanceof Error ? error.message : String(error)}`;
     return finish({ ...kept(link), state: "failed", message }, { action: "failed", message });
   }
 
   const fingerprint = fingerprintOf(prepared.payload);
-  if (linkedIn(link, context.organizationId) && link!.state === "synced" && link!.fingerprint === fingerprint) return { action: "unchanged" };
-  if (link?.state === "failed" && !context.retry && link.fingerprint === fingerprint && link.retryAfter && link.retryAfter.getTime() > Date.now()) {
-    return finish(null, { action: "failed", message: `Not tried again before ${link.retryAfter.toISOString()} (failed ${link.failures} times in a row): ${link.message ?? ""}` });
+  if (linkedIn(link, context.organizationId) && link!.state === "synced" && link!.fingerprint === fingerprint)
+    return { action: "unchanged" };
+  if (
+    link?.state === "failed" &&
+    !context.retry &&
+    link.fingerprint === fingerprint &&
+    link.retryAfter &&
+    link.retryAfter.getTime() > Date.now()
+  ) {
+    return finish(null, {
+      action: "failed",
+      message: `Not tried again before ${link.retryAfter.toISOString()} (failed ${link.failures} times in a row): ${link.message ?? ""}`,
+    });
   }
 
   await step.beforeZoho();
-  const current = await claimLink(context.db, { tenantId: context.tenantId, entity: adapter.entity, ...target, claimId: step.attemptId, claimMs: context.claimMs ?? DEFAULT_CLAIM_MS });
-  if (!current) return finish(null, { action: "busy", message: "Another attempt is writing this record right now; it finishes it." });
+  const current = await claimLink(context.db, {
+    tenantId: context.tenantId,
+    entity: adapter.entity,
+    ...target,
+    claimId: step.attemptId,
+    claimMs: context.claimMs ?? DEFAULT_CLAIM_MS,
+  });
+  if (!current)
+    return finish(null, {
+      action: "busy",
+      message: "Another attempt is writing this record right now; it finishes it.",
+    });
   const notes = prepared.notes.length ? ` ${prepared.notes.join(" ")}` : "";
   // A Zoho record this attempt created stays linked whatever happens after its create.
   const progress: { zohoId?: string } = {};
-  const linkedNow = () => ({ ...kept(current), ...(progress.zohoId ? { zohoId: progress.zohoId, organizationId: context.organizationId } : {}) });
+  const linkedNow = () => ({
+    ...kept(current),
+    ...(progress.zohoId ? { zohoId: progress.zohoId, organizationId: context.organizationId } : {}),
+  });
   try {
     return await writeToZoho(step, current, prepared, fingerprint, finish, notes, progress);
   } catch (error) {
     if (error instanceof ZohoError && (error.kind === "daily_quota" || error.kind === "unauthorized")) {
-      await finish({ ...linkedNow(), state: "pending", fingerprint: null, message: `Interrupted: ${error.message}` }, { action: "warning", message: `Interrupted: ${error.message}` });
-      const resumeAt = error.kind === "daily_quota" ? (context.books.quota?.resetsAt ?? new Date(Date.now() + 3_600_000)) : undefined;
+      await finish(
+        { ...linkedNow(), state: "pending", fingerprint: null, message: `Interrupted: ${error.message}` },
+        { action: "warning", message: `Interrupted: ${error.message}` },
+      );
+      const resumeAt =
+        error.kind === "daily_quota" ? (context.books.quota?.resetsAt ?? new Date(Date.now() + 3_600_000)) : undefined;
       throw new RunStop(error.message, error.kind === "daily_quota" ? "paused" : "failed", resumeAt);
     }
     if (error instanceof RunStop) throw error;
@@ -110,44 +187,97 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
     const failures = current.failures + 1;
     // Zoho refused outright, so nothing was created: no lookup is needed next time.
     const refused = error instanceof ZohoError && error.kind === "rejected" ? { intentKey: null } : {};
-    return finish({ ...linkedNow(), ...refused, state: "failed", fingerprint, message, failures, retryAfter: retryAfterFailures(failures) }, { action: "failed", message });
+    return finish(
+      {
+        ...linkedNow(),
+        ...refused,
+        state: "failed",
+        fingerprint,
+        message,
+        failures,
+        retryAfter: retryAfterFailures(failures),
+      },
+      { action: "failed", message },
+    );
   }
 }
 
 /** The Zoho record of a record Splynx deleted, or no longer has, is ended (voided) once, and the link says so. */
-export async function retire<R extends ResourceName>(step: Omit<RecordStep<R>, "record" | "link">, target: Target, rule: string): Promise<Outcome> {
+export async function retire<R extends ResourceName>(
+  step: Omit<RecordStep<R>, "record" | "link">,
+  target: Target,
+  rule: string,
+): Promise<Outcome> {
   const { context, adapter } = step;
   await step.beforeZoho();
-  const current = await claimLink(context.db, { tenantId: context.tenantId, entity: adapter.entity, ...target, claimId: step.attemptId, claimMs: context.claimMs ?? DEFAULT_CLAIM_MS });
-  const finish = finisher(context, adapter.entity, { splynxId: target.splynxId, label: current?.label ?? target.label });
-  if (!current) return finish(null, { action: "busy", message: "Another attempt is writing this record right now; it finishes it." });
-  if (!linkedIn(current, context.organizationId) || current.fingerprint === RETIRED) return finish({ ...kept(current), state: "skipped", fingerprint: current.fingerprint, message: rule }, { action: "skipped", message: rule });
+  const current = await claimLink(context.db, {
+    tenantId: context.tenantId,
+    entity: adapter.entity,
+    ...target,
+    claimId: step.attemptId,
+    claimMs: context.claimMs ?? DEFAULT_CLAIM_MS,
+  });
+  const finish = finisher(context, adapter.entity, {
+    splynxId: target.splynxId,
+    label: current?.label ?? target.label,
+  });
+  if (!current)
+    return finish(null, {
+      action: "busy",
+      message: "Another attempt is writing this record right now; it finishes it.",
+    });
+  if (!linkedIn(current, context.organizationId) || current.fingerprint === RETIRED)
+    return finish(
+      { ...kept(current), state: "skipped", fingerprint: current.fingerprint, message: rule },
+      { action: "skipped", message: rule },
+    );
   let done: string;
   try {
     done = await adapter.retire!(context, current.zohoId!);
   } catch (error) {
     const message = `${rule} Zoho refused to end its record: ${error instanceof Error ? error.message : String(error)}`;
-    return finish({ ...kept(current), state: "failed", fingerprint: current.fingerprint, message }, { action: "failed", message });
+    return finish(
+      { ...kept(current), state: "failed", fingerprint: current.fingerprint, message },
+      { action: "failed", message },
+    );
   }
   const message = `${rule} ${done}`;
   return finish({ ...kept(current), state: "skipped", fingerprint: RETIRED, message }, { action: "updated", message });
 }
 
-async function writeToZoho<R extends ResourceName>(step: RecordStep<R>, current: Link, prepared: Prepared, fingerprint: string, finish: Finish, notes: string, progress: { zohoId?: string }): Promise<Outcome> {
+async function writeToZoho<R extends ResourceName>(
+  step: RecordStep<R>,
+  current: Link,
+  prepared: Prepared,
+  fingerprint: string,
+  finish: Finish,
+  notes: string,
+  progress: { zohoId?: string },
+): Promise<Outcome> {
   const { context, adapter } = step;
   const organizationId = context.organizationId;
   let facts: ZohoFacts = { ...(current.details ?? {}) };
   const learn = (answer: ZohoFacts | void) => void (facts = { ...facts, ...answer });
-  const synced = (zohoId: string, manual = false) => ({ state: "synced" as const, zohoId, organizationId, fingerprint, manual, details: { ...facts } });
+  const synced = (zohoId: string, manual = false) => ({
+    state: "synced" as const,
+    zohoId,
+    organizationId,
+    fingerprint,
+    manual,
+    details: { ...facts },
+  });
   if (linkedIn(current, organizationId)) {
-    if (current.state === "synced" && current.fingerprint === fingerprint) return finish(synced(current.zohoId!, current.manual), { action: "unchanged" });
+    if (current.state === "synced" && current.fingerprint === fingerprint)
+      return finish(synced(current.zohoId!, current.manual), { action: "unchanged" });
     // Created by an attempt that stopped or failed before finishing (marking it sent): finished now, not created again.
     // Its intent stays until the link is first synced.
     const unfinished = current.intentKey !== null && adapter.finish !== undefined;
     // A person's pair has never been written by Ledgerlink: its first update keeps what the Zoho record has besides.
     const adopting = current.manual && current.fingerprint === null;
-    if (!unfinished || current.fingerprint !== fingerprint) learn(await adapter.update(context, current.zohoId!, prepared.payload, adopting));
-    if (unfinished) learn(await adapter.finish!(context, { splynxId: current.splynxId, zohoId: current.zohoId!, resumed: true }));
+    if (!unfinished || current.fingerprint !== fingerprint)
+      learn(await adapter.update(context, current.zohoId!, prepared.payload, adopting));
+    if (unfinished)
+      learn(await adapter.finish!(context, { splynxId: current.splynxId, zohoId: current.zohoId!, resumed: true }));
     return finish(synced(current.zohoId!, current.manual), { action: "updated", message: notes.trim() || undefined });
   }
 
@@ -155,31 +285,66 @@ async function writeToZoho<R extends ResourceName>(step: RecordStep<R>, current:
   if (current.intentKey) {
     const keys: NaturalKey[] = [current.intentKey, prepared.key];
     const found = await adapter.findSent(context, keys);
-    const held = await linkedZohoIds(context.db, { tenantId: context.tenantId, organizationId, entity: adapter.entity, zohoIds: found.ids });
+    const held = await linkedZohoIds(context.db, {
+      tenantId: context.tenantId,
+      organizationId,
+      entity: adapter.entity,
+      zohoIds: found.ids,
+    });
     const free = found.ids.filter((id) => !held.has(id));
-    if (free.length > 1 && !found.strong) throw new Error(`${free.length} Zoho records carry what an interrupted create sent and nothing tells them apart; pair the right one by hand.`);
+    if (free.length > 1 && !found.strong)
+      throw new Error(
+        `${free.length} Zoho records carry what an interrupted create sent and nothing tells them apart; pair the right one by hand.`,
+      );
     if (free[0]) {
       progress.zohoId = free[0];
       learn(await adapter.update(context, free[0], prepared.payload, true));
       // What the interrupted attempt made may not be finished (marked sent): finish it, as a resumed attempt.
-      if (adapter.finish) learn(await adapter.finish(context, { splynxId: current.splynxId, zohoId: free[0], resumed: true }));
-      return finish(synced(free[0]), { action: "adopted", message: `Found in Zoho after an interrupted create.${notes}` });
+      if (adapter.finish)
+        learn(await adapter.finish(context, { splynxId: current.splynxId, zohoId: free[0], resumed: true }));
+      return finish(synced(free[0]), {
+        action: "adopted",
+        message: `Found in Zoho after an interrupted create.${notes}`,
+      });
     }
   } else if (!current.createConfirmed) {
     const existing = await adapter.findExisting(context, prepared.key);
     if (existing.ids.length === 1 && context.settings.general.existingMatch === "pair") {
       learn(await adapter.update(context, existing.ids[0]!, prepared.payload, true));
       // Paired, not created by Ledgerlink: shown and unpaired like a person's pair.
-      return finish(synced(existing.ids[0]!, true), { action: "adopted", message: `Paired with Zoho record ${existing.ids[0]} that Zoho already held (${existing.reason}).${notes}` });
+      return finish(synced(existing.ids[0]!, true), {
+        action: "adopted",
+        message: `Paired with Zoho record ${existing.ids[0]} that Zoho already held (${existing.reason}).${notes}`,
+      });
     }
     if (existing.ids.length > 0) {
-      const message = existing.ids.length === 1 ? `Zoho already holds record ${existing.ids[0]} with the ${existing.reason}: review it on Pairing before it syncs.` : `Zoho already holds ${existing.ids.length} records with the ${existing.reason}: pair the right one on Pairing before it syncs.`;
-      return finish({ state: "held", zohoId: null, organizationId, candidateId: existing.ids.length === 1 ? existing.ids[0]! : null, message }, { action: "held", message });
+      const message =
+        existing.ids.length === 1
+          ? `Zoho already holds record ${existing.ids[0]} with the ${existing.reason}: review it on Pairing before it syncs.`
+          : `Zoho already holds ${existing.ids.length} records with the ${existing.reason}: pair the right one on Pairing before it syncs.`;
+      return finish(
+        {
+          state: "held",
+          zohoId: null,
+          organizationId,
+          candidateId: existing.ids.length === 1 ? existing.ids[0]! : null,
+          message,
+        },
+        { action: "held", message },
+      );
     }
   }
 
   await context.crashPoint?.("before-intent");
-  if (!(await recordIntent(context.db, { tenantId: context.tenantId, entity: adapter.entity, splynxId: current.splynxId, claimId: step.attemptId, intentKey: prepared.key }))) {
+  if (
+    !(await recordIntent(context.db, {
+      tenantId: context.tenantId,
+      entity: adapter.entity,
+      splynxId: current.splynxId,
+      claimId: step.attemptId,
+      intentKey: prepared.key,
+    }))
+  ) {
     return finish(null, { action: "busy", message: "Another attempt took this record over; it finishes it." });
   }
   await context.crashPoint?.("after-intent");
@@ -194,8 +359,30 @@ async function writeToZoho<R extends ResourceName>(step: RecordStep<R>, current:
     return outcome;
   }
   // Linked before the steps that follow, so an interruption between them is finished, never created again.
-  await writeLinkWithEntry(context.db, { link: { tenantId: context.tenantId, entity: adapter.entity, splynxId: current.splynxId, label: current.label, state: "pending", zohoId: created.zohoId, organizationId, fingerprint, message: "Created in Zoho; not finished yet.", details: { ...facts, ...adapter.details?.(step.record) }, keepClaim: true }, runId: context.runId, entry: null });
+  await writeLinkWithEntry(context.db, {
+    link: {
+      tenantId: context.tenantId,
+      entity: adapter.entity,
+      splynxId: current.splynxId,
+      label: current.label,
+      state: "pending",
+      zohoId: created.zohoId,
+      organizationId,
+      fingerprint,
+      message: "Created in Zoho; not finished yet.",
+      details: { ...facts, ...adapter.details?.(step.record) },
+      keepClaim: true,
+    },
+    runId: context.runId,
+    entry: null,
+  });
   await context.crashPoint?.("after-link");
-  learn(await adapter.finish(context, { splynxId: current.splynxId, zohoId: created.zohoId, resumed: Boolean(created.adopted) }));
+  learn(
+    await adapter.finish(context, {
+      splynxId: current.splynxId,
+      zohoId: created.zohoId,
+      resumed: Boolean(created.adopted),
+    }),
+  );
   return finish(synced(created.zohoId), { action, message });
 }

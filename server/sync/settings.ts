@@ -17,7 +17,11 @@ export const settingsSchema = z.object({
       statementGrouping: z.enum(["monthly", "daily"]).default("monthly"),
       ignoredPartnerIds: z.array(z.string().regex(/^\d+$/)).default([]),
       exportFromDate: day.nullable().default(null),
-      currencyCode: z.string().regex(/^[A-Z]{3}$/, "Use a three-letter currency code").nullable().default(null),
+      currencyCode: z
+        .string()
+        .regex(/^[A-Z]{3}$/, "Use a three-letter currency code")
+        .nullable()
+        .default(null),
       timeZone: timeZone.default("UTC"),
       // A Splynx record that matches a Zoho record no link holds: paired at once, or held for a person to review.
       existingMatch: z.enum(["hold", "pair"]).default("hold"),
@@ -32,7 +36,10 @@ export const settingsSchema = z.object({
         .trim()
         .min(1, "Enter a pattern such as {name}")
         .max(200)
-        .refine((pattern) => /\{(id|login|name|email)\}/.test(pattern), "Use at least one of {id}, {login}, {name}, {email}")
+        .refine(
+          (pattern) => /\{(id|login|name|email)\}/.test(pattern),
+          "Use at least one of {id}, {login}, {name}, {email}",
+        )
         .default("{name}"),
       checkDataBeforeExport: z.boolean().default(false),
       ignoreInactive: z.boolean().default(false),
@@ -46,7 +53,9 @@ export const settingsSchema = z.object({
       enabled: z.boolean().default(false),
       allowedMethodIds: z.array(z.string().regex(/^\d+$/)).default([]),
       // Zoho's documented payment modes, until the tenant lists its own.
-      paymentModes: z.array(z.string().trim().min(1).max(100)).default(["cash", "check", "creditcard", "banktransfer", "bankremittance", "autotransaction", "others"]),
+      paymentModes: z
+        .array(z.string().trim().min(1).max(100))
+        .default(["cash", "check", "creditcard", "banktransfer", "bankremittance", "autotransaction", "others"]),
       defaultPaymentMode: z.string().trim().min(1).max(100).nullable().default(null),
     })
     .prefault({}),
@@ -60,8 +69,14 @@ export const settingsSchema = z.object({
     .prefault({}),
   schedule: z
     .object({
-      launchTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM, 24-hour").default("03:00"),
-      intervalMinutes: z.union([z.literal(15), z.literal(30), z.literal(60)]).nullable().default(null),
+      launchTime: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM, 24-hour")
+        .default("03:00"),
+      intervalMinutes: z
+        .union([z.literal(15), z.literal(30), z.literal(60)])
+        .nullable()
+        .default(null),
       customers: z.boolean().default(false),
       invoices: z.boolean().default(false),
       creditNotes: z.boolean().default(false),

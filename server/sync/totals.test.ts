@@ -5,7 +5,13 @@ const VAT: TaxSpec = { taxId: "vat", percentage: "20" };
 const REDUCED: TaxSpec = { taxId: "reduced", percentage: "5" };
 const VAT75: TaxSpec = { taxId: "vat75", percentage: "7.5" };
 const GROUP: TaxSpec = { taxId: "group", percentage: "25", components: ["20", "5"], componentIds: ["vat", "reduced"] };
-const line = (rate: string, tax: TaxSpec | null, quantity = "1"): DocumentLine => ({ itemId: "item", description: "Internet", quantity, rate, tax });
+const line = (rate: string, tax: TaxSpec | null, quantity = "1"): DocumentLine => ({
+  itemId: "item",
+  description: "Internet",
+  quantity,
+  rate,
+  tax,
+});
 const ITEM = { taxRounding: "item" } as const;
 const ENTITY = { taxRounding: "entity" } as const;
 
@@ -29,7 +35,10 @@ describe("zohoTotalFor", () => {
     // Without the members' ids the taxes are summed by percentage, which here comes to the same.
     const anonymous = { ...GROUP, componentIds: undefined };
     expect(zohoTotalFor([line("0.13", anonymous), line("0.13", VAT)], ENTITY)).toBe("0.32");
-    expect([zohoTotalFor([line("0.13", GROUP), line("0.13", REDUCED)], ITEM), zohoTotalFor([line("0.13", GROUP), line("0.13", REDUCED)], ENTITY)]).toEqual(["0.31", "0.30"]);
+    expect([
+      zohoTotalFor([line("0.13", GROUP), line("0.13", REDUCED)], ITEM),
+      zohoTotalFor([line("0.13", GROUP), line("0.13", REDUCED)], ENTITY),
+    ]).toEqual(["0.31", "0.30"]);
   });
 
   it("adds the adjustment after tax, and uses the currency's precision", () => {
@@ -44,7 +53,11 @@ describe("closeTheGap", () => {
   it("adds a line on the rounding item, without tax, when Zoho's total would differ", () => {
     // Splynx: 74.9751 + 14.99502 = 89.97012 → 89.97; Zoho: 74.97 + 14.99 = 89.96.
     const closed = closeTheGap(lines, "89.97", ITEM, "rounding");
-    expect(closed).toEqual({ lines: [...lines, { itemId: "rounding", description: "Rounding", quantity: "1", rate: "0.01", tax: null }], adjustment: null, gap: "0.01" });
+    expect(closed).toEqual({
+      lines: [...lines, { itemId: "rounding", description: "Rounding", quantity: "1", rate: "0.01", tax: null }],
+      adjustment: null,
+      gap: "0.01",
+    });
     expect(zohoTotalFor(closed.lines, ITEM)).toBe("89.97");
   });
 
@@ -62,11 +75,16 @@ describe("closeTheGap", () => {
 
 describe("arithmeticOf", () => {
   it("knows nothing from an organization's documented fields", () => {
-    expect(arithmeticOf({ organization_id: "1", currency_code: "GBP", price_precision: 2, tax_group_enabled: true })).toBeNull();
+    expect(
+      arithmeticOf({ organization_id: "1", currency_code: "GBP", price_precision: 2, tax_group_enabled: true }),
+    ).toBeNull();
   });
 
   it("reads tax_rounding and price_precision from an answer that carries them, as Zoho's invoice answers do", () => {
-    expect(arithmeticOf({ invoice_id: "1", tax_rounding: "entity_level", price_precision: 2 })).toEqual({ taxRounding: "entity", pricePrecision: 2 });
+    expect(arithmeticOf({ invoice_id: "1", tax_rounding: "entity_level", price_precision: 2 })).toEqual({
+      taxRounding: "entity",
+      pricePrecision: 2,
+    });
     expect(arithmeticOf({ tax_rounding: "item_level" })).toEqual({ taxRounding: "item" });
     expect(arithmeticOf({ tax_rounding: "" })).toBeNull();
   });

@@ -7,7 +7,13 @@ import { add, compare, fromUnits, multiply, percentOf, round, toUnits } from "@/
  * `componentIds` their tax ids; without the ids, entity-level rounding groups taxes by percentage.
  */
 export type TaxSpec = { taxId: string; percentage: string; components?: string[]; componentIds?: string[] };
-export type DocumentLine = { itemId: string | null; description: string; quantity: string; rate: string; tax: TaxSpec | null };
+export type DocumentLine = {
+  itemId: string | null;
+  description: string;
+  quantity: string;
+  rate: string;
+  tax: TaxSpec | null;
+};
 /**
  * How the organization's Zoho computes a document. `taxRounding` is what Zoho's answers call `tax_rounding`
  * (`item_level` | `entity_level`); `pricePrecision` the currency's decimals (2 unless said).
@@ -28,7 +34,12 @@ function sharesOf(lines: DocumentLine[]): Share[][] {
     return percentages.map((percentage, index) => ({ id: ids?.[index], percentage }));
   });
   const everyIdKnown = withIds.every((shares) => shares.every((share) => share.id));
-  return withIds.map((shares) => shares.map((share) => ({ key: everyIdKnown ? `id:${share.id!}` : `%:${round(share.percentage, 6)}`, percentage: share.percentage })));
+  return withIds.map((shares) =>
+    shares.map((share) => ({
+      key: everyIdKnown ? `id:${share.id!}` : `%:${round(share.percentage, 6)}`,
+      percentage: share.percentage,
+    })),
+  );
 }
 
 /** The total Zoho computes for these lines and adjustment under the organization's arithmetic. */
@@ -41,12 +52,18 @@ export function zohoTotalFor(lines: DocumentLine[], arithmetic: ZohoArithmetic, 
   const taxes: string[] = [];
   if (arithmetic.taxRounding === "item") {
     // item_level: each line's tax, each member of a group apart, rounded on the line.
-    lines.forEach((_, index) => shares[index]!.forEach((share) => taxes.push(round(percentOf(amounts[index]!, share.percentage, EXACT), places))));
+    lines.forEach((_, index) =>
+      shares[index]!.forEach((share) => taxes.push(round(percentOf(amounts[index]!, share.percentage, EXACT), places))),
+    );
   } else {
     // entity_level: each tax once on the lines that carry it (Zoho KB items/tax-calculated: "calculated on the final
     // invoice amount … split up with respect to the different tax groups"); members summed per tax is UNVERIFIED.
     const exact = new Map<string, string[]>();
-    lines.forEach((_, index) => shares[index]!.forEach((share) => exact.set(share.key, [...(exact.get(share.key) ?? []), percentOf(amounts[index]!, share.percentage, EXACT)])));
+    lines.forEach((_, index) =>
+      shares[index]!.forEach((share) =>
+        exact.set(share.key, [...(exact.get(share.key) ?? []), percentOf(amounts[index]!, share.percentage, EXACT)]),
+      ),
+    );
     for (const values of exact.values()) taxes.push(round(add(values, EXACT), places));
   }
   // The adjustment comes after tax (invoices.yml `adjustment`: "applied after tax calculation").
@@ -57,11 +74,24 @@ export function zohoTotalFor(lines: DocumentLine[], arithmetic: ZohoArithmetic, 
  * Makes Zoho's total equal `target`: a line on the rounding item (no tax, so it changes no tax) when one is set, else
  * the adjustment. `gap` is what was added (zero when the lines already make the target).
  */
-export function closeTheGap(lines: DocumentLine[], target: string, arithmetic: ZohoArithmetic, roundingItemId: string | null): { lines: DocumentLine[]; adjustment: string | null; gap: string } {
+export function closeTheGap(
+  lines: DocumentLine[],
+  target: string,
+  arithmetic: ZohoArithmetic,
+  roundingItemId: string | null,
+): { lines: DocumentLine[]; adjustment: string | null; gap: string } {
   const places = arithmetic.pricePrecision ?? 2;
-  const gap = fromUnits(toUnits(round(target, places), places) - toUnits(zohoTotalFor(lines, arithmetic), places), places);
+  const gap = fromUnits(
+    toUnits(round(target, places), places) - toUnits(zohoTotalFor(lines, arithmetic), places),
+    places,
+  );
   if (compare(gap, "0") === 0) return { lines, adjustment: null, gap };
-  if (roundingItemId) return { lines: [...lines, { itemId: roundingItemId, description: "Rounding", quantity: "1", rate: gap, tax: null }], adjustment: null, gap };
+  if (roundingItemId)
+    return {
+      lines: [...lines, { itemId: roundingItemId, description: "Rounding", quantity: "1", rate: gap, tax: null }],
+      adjustment: null,
+      gap,
+    };
   return { lines, adjustment: gap, gap };
 }
 
@@ -72,8 +102,15 @@ export function closeTheGap(lines: DocumentLine[], target: string, arithmetic: Z
  * carry `tax_rounding` ("entity_level" / "item_level" in public payloads of real answers), so the engine can pass one.
  */
 export function arithmeticOf(organization: Record<string, unknown>): ZohoArithmetic | null {
-  const taxRounding = organization.tax_rounding === "item_level" ? "item" : organization.tax_rounding === "entity_level" ? "entity" : null;
+  const taxRounding =
+    organization.tax_rounding === "item_level"
+      ? "item"
+      : organization.tax_rounding === "entity_level"
+        ? "entity"
+        : null;
   if (!taxRounding) return null;
   const precision = Number(organization.price_precision);
-  return Number.isInteger(precision) && precision >= 0 && precision <= 8 ? { taxRounding, pricePrecision: precision } : { taxRounding };
+  return Number.isInteger(precision) && precision >= 0 && precision <= 8
+    ? { taxRounding, pricePrecision: precision }
+    : { taxRounding };
 }

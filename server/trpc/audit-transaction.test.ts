@@ -37,14 +37,18 @@ describe("audit and change", () => {
     const [row] = await db.select().from(tenants).where(eq(tenants.id, tenant.id));
     const entries = await db.select().from(auditLog).where(eq(auditLog.tenantId, tenant.id));
     expect(row!.name).toBe("Renamed ISP");
-    expect(entries).toMatchObject([{ action: "tenant.rename", details: { name: { before: "tenant ISP", after: "Renamed ISP" } } }]);
+    expect(entries).toMatchObject([
+      { action: "tenant.rename", details: { name: { before: "tenant ISP", after: "Renamed ISP" } } },
+    ]);
   });
 
   it("roll back together when the audit write fails", async () => {
     const { db } = database;
     const owner = await makePerson(db, "owner");
     const tenant = await makeTenant(db, owner);
-    await expect(callerFor(withFailingAudit(db), owner).tenants.rename({ tenantSlug: tenant.slug, name: "Unaudited" })).rejects.toThrow("audit log unavailable");
+    await expect(
+      callerFor(withFailingAudit(db), owner).tenants.rename({ tenantSlug: tenant.slug, name: "Unaudited" }),
+    ).rejects.toThrow("audit log unavailable");
     const [row] = await db.select().from(tenants).where(eq(tenants.id, tenant.id));
     expect(row!.name).toBe("tenant ISP");
     expect(await db.select().from(auditLog).where(eq(auditLog.tenantId, tenant.id))).toEqual([]);
@@ -53,7 +57,9 @@ describe("audit and change", () => {
   it("creating a tenant is rolled back with its audit entry", async () => {
     const { db } = database;
     const owner = await makePerson(db, "owner");
-    await expect(callerFor(withFailingAudit(db), owner).tenants.create({ name: "Ghost ISP", slug: "ghost-isp" })).rejects.toThrow("audit log unavailable");
+    await expect(
+      callerFor(withFailingAudit(db), owner).tenants.create({ name: "Ghost ISP", slug: "ghost-isp" }),
+    ).rejects.toThrow("audit log unavailable");
     expect(await db.select().from(tenants).where(eq(tenants.slug, "ghost-isp"))).toEqual([]);
   });
 });

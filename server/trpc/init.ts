@@ -10,7 +10,12 @@ import { DomainError, ExternalServiceError } from "@/server/errors";
 import { hasRole } from "./roles";
 
 export type Person = { id: string; email: string; name: string };
-export type Context = { db: Db; person: Person | null; ip: string | null; /** The origin the request came to, for URLs the app hands out. */ origin: string };
+export type Context = {
+  db: Db;
+  person: Person | null;
+  ip: string | null /** The origin the request came to, for URLs the app hands out. */;
+  origin: string;
+};
 export type Meta = { minRole?: Role };
 
 /** Zod's messages keyed by the field's dotted path ("settings.customers.namePattern"), so nested forms can place them. */
@@ -31,7 +36,12 @@ const t = initTRPC
         ...shape,
         data: {
           ...shape.data,
-          fieldErrors: cause instanceof ZodError ? fieldMessages(cause) : cause instanceof DomainError && cause.field ? { [cause.field]: [cause.message] } : null,
+          fieldErrors:
+            cause instanceof ZodError
+              ? fieldMessages(cause)
+              : cause instanceof DomainError && cause.field
+                ? { [cause.field]: [cause.message] }
+                : null,
         },
       };
     },
@@ -45,7 +55,8 @@ const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   const cause = result.ok ? undefined : result.error.cause;
   if (cause instanceof DomainError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
-  if (cause instanceof ExternalServiceError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  if (cause instanceof ExternalServiceError)
+    throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
   return result;
 });
 
@@ -72,7 +83,10 @@ export function tenantProcedure(minRole: Role) {
       // Not a member and no such tenant look the same, so slugs of other tenants can't be probed.
       if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "Tenant not found." });
       if (!hasRole(membership.role, minRole)) {
-        throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minRole} role; you are ${membership.role}.` });
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message: `This needs the ${minRole} role; you are ${membership.role}.`,
+        });
       }
       const { id, slug, name, role } = membership;
       return next({ ctx: { tenant: { id, slug, name, role } } });

@@ -28,10 +28,23 @@ function call(caller: ReturnType<typeof callerFor>, path: string, input: unknown
 
 /** An answer or a refusal as text: what a person calling the API would get to read. */
 async function outcomeOf(attempt: Promise<unknown>): Promise<{ refused: boolean; code?: string; text: string }> {
-  const text = (value: unknown) => JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? String(item) : item instanceof Map ? [...item] : item instanceof Set ? [...item] : item)) ?? "undefined";
+  const text = (value: unknown) =>
+    JSON.stringify(value, (_key, item: unknown) =>
+      typeof item === "bigint"
+        ? String(item)
+        : item instanceof Map
+          ? [...item]
+          : item instanceof Set
+            ? [...item]
+            : item,
+    ) ?? "undefined";
   return attempt.then(
     (value) => ({ refused: false, text: text(value) }),
-    (error: Error & { code?: string; cause?: Error }) => ({ refused: true, code: error.code, text: `${error.message} ${error.cause?.message ?? ""} ${text(error)}` }),
+    (error: Error & { code?: string; cause?: Error }) => ({
+      refused: true,
+      code: error.code,
+      text: `${error.message} ${error.cause?.message ?? ""} ${text(error)}`,
+    }),
   );
 }
 
@@ -51,7 +64,10 @@ async function attacker() {
 
 /** Waits, within a bound, until the tenant has no run queued or running (a retry started one in this process). */
 async function runsEnded(caller: ReturnType<typeof callerFor>, tenantSlug: string) {
-  await vi.waitFor(async () => expect(["queued", "running"]).not.toContain((await caller.sync.current({ tenantSlug }))?.status), { timeout: 60_000, interval: 100 });
+  await vi.waitFor(
+    async () => expect(["queued", "running"]).not.toContain((await caller.sync.current({ tenantSlug }))?.status),
+    { timeout: 60_000, interval: 100 },
+  );
 }
 
 // Procedures that act on the caller's own tenant as a whole and name no record: called with another tenant's slug
@@ -93,7 +109,20 @@ function inputsNaming(target: Victim, tenantSlug: string): Record<string, unknow
 describe("tenant isolation at the door: another tenant's slug", () => {
   it("finds the tenant procedures", () => {
     const paths = tenantProcedurePaths();
-    expect(paths).toEqual(expect.arrayContaining(["tenants.current", "tenants.delete", "members.changeRole", "audit.list", "sync.runs", "sync.run", "sync.entries", "sync.records", "sync.cancel", "pairing.unpair"]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "tenants.current",
+        "tenants.delete",
+        "members.changeRole",
+        "audit.list",
+        "sync.runs",
+        "sync.run",
+        "sync.entries",
+        "sync.records",
+        "sync.cancel",
+        "pairing.unpair",
+      ]),
+    );
   });
 
   it("refuses every tenant procedure for another tenant's slug, with nothing of it in the error", async () => {
@@ -102,9 +131,22 @@ describe("tenant isolation at the door: another tenant's slug", () => {
     const { caller } = await attacker();
     const before = await holdings(db, target);
     for (const path of tenantProcedurePaths()) {
-      const outcome = await outcomeOf(call(caller, path, { ...inputsNaming(target, target.tenant.slug)[0], name: "pwned", email: "x@example.test", role: "owner", confirmation: target.tenant.slug }));
-      expect(outcome, path).toMatchObject({ refused: true, code: "NOT_FOUND", text: expect.stringMatching(/^Tenant not found\. /) });
-      for (const marker of target.markers.filter((marker) => marker !== target.tenant.slug)) expect(outcome.text, `${path} leaks ${marker}`).not.toContain(marker);
+      const outcome = await outcomeOf(
+        call(caller, path, {
+          ...inputsNaming(target, target.tenant.slug)[0],
+          name: "pwned",
+          email: "x@example.test",
+          role: "owner",
+          confirmation: target.tenant.slug,
+        }),
+      );
+      expect(outcome, path).toMatchObject({
+        refused: true,
+        code: "NOT_FOUND",
+        text: expect.stringMatching(/^Tenant not found\. /),
+      });
+      for (const marker of target.markers.filter((marker) => marker !== target.tenant.slug))
+        expect(outcome.text, `${path} leaks ${marker}`).not.toContain(marker);
     }
     expect(await holdings(db, target)).toEqual(before);
   });
@@ -114,7 +156,10 @@ describe("tenant isolation at the door: another tenant's slug", () => {
     const owner = await makePerson(db, "owner");
     const tenant = await makeTenant(db, owner);
     for (const path of tenantProcedurePaths()) {
-      await expect(call(callerFor(db, null), path, { tenantSlug: tenant.slug }), path).rejects.toMatchObject({ code: "UNAUTHORIZED", message: "Sign in first." });
+      await expect(call(callerFor(db, null), path, { tenantSlug: tenant.slug }), path).rejects.toMatchObject({
+        code: "UNAUTHORIZED",
+        message: "Sign in first.",
+      });
     }
   });
 });
@@ -131,14 +176,20 @@ describe("tenant isolation inside the queries: one's own slug, another tenant's 
       for (const input of inputsNaming(target, tenant.slug)) {
         const outcome = await outcomeOf(call(caller, path, input));
         if (!outcome.refused) answered++;
-        for (const marker of target.markers) expect(outcome.text, `${path} ${JSON.stringify(input)} leaks ${marker}`).not.toContain(marker);
+        for (const marker of target.markers)
+          expect(outcome.text, `${path} ${JSON.stringify(input)} leaks ${marker}`).not.toContain(marker);
       }
     }
     // Most procedures really ran their queries for the attacker rather than stopping at validation.
     expect(answered).toBeGreaterThanOrEqual(paths.length * 3);
     await runsEnded(caller, tenant.slug);
     expect(await holdings(db, target)).toEqual(before);
-    expect(await findMembership(db, { slug: tenant.slug, personId: (await listMembers(db, { tenantId: tenant.id }))[0]!.personId })).toMatchObject({ role: "owner" });
+    expect(
+      await findMembership(db, {
+        slug: tenant.slug,
+        personId: (await listMembers(db, { tenantId: tenant.id }))[0]!.personId,
+      }),
+    ).toMatchObject({ role: "owner" });
   });
 
   it("reads no run, entry or record of another tenant", async () => {
@@ -147,14 +198,35 @@ describe("tenant isolation inside the queries: one's own slug, another tenant's 
     const tenantSlug = tenant.slug;
     const { ids } = target;
     expect(await caller.sync.runs({ tenantSlug })).toEqual({ runs: [], nextCursor: null });
-    await expect(caller.sync.run({ tenantSlug, runId: ids.finishedRunId })).rejects.toMatchObject({ code: "NOT_FOUND", message: "No such run." });
-    await expect(caller.sync.run({ tenantSlug, runId: ids.activeRunId })).rejects.toMatchObject({ code: "NOT_FOUND", message: "No such run." });
-    expect(await caller.sync.entries({ tenantSlug, runId: ids.finishedRunId })).toEqual({ entries: [], nextCursor: null });
-    expect(await caller.sync.entries({ tenantSlug, runId: ids.finishedRunId, action: "failed" })).toEqual({ entries: [], nextCursor: null });
+    await expect(caller.sync.run({ tenantSlug, runId: ids.finishedRunId })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "No such run.",
+    });
+    await expect(caller.sync.run({ tenantSlug, runId: ids.activeRunId })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "No such run.",
+    });
+    expect(await caller.sync.entries({ tenantSlug, runId: ids.finishedRunId })).toEqual({
+      entries: [],
+      nextCursor: null,
+    });
+    expect(await caller.sync.entries({ tenantSlug, runId: ids.finishedRunId, action: "failed" })).toEqual({
+      entries: [],
+      nextCursor: null,
+    });
     expect(await caller.sync.records({ tenantSlug })).toMatchObject({ links: [], nextCursor: null, failed: 0 });
-    expect(await caller.sync.records({ tenantSlug, state: "failed", text: ids.links.failed.splynxId })).toMatchObject({ links: [], nextCursor: null, failed: 0 });
+    expect(await caller.sync.records({ tenantSlug, state: "failed", text: ids.links.failed.splynxId })).toMatchObject({
+      links: [],
+      nextCursor: null,
+      failed: 0,
+    });
     expect(await caller.sync.records({ tenantSlug, text: ids.links.synced.zohoId })).toMatchObject({ links: [] });
-    expect(await caller.sync.overview({ tenantSlug })).toMatchObject({ lastRun: null, failed: 0, held: 0, paused: false });
+    expect(await caller.sync.overview({ tenantSlug })).toMatchObject({
+      lastRun: null,
+      failed: 0,
+      held: 0,
+      paused: false,
+    });
     expect(await caller.sync.current({ tenantSlug })).toBeNull();
   });
 
@@ -164,15 +236,27 @@ describe("tenant isolation inside the queries: one's own slug, another tenant's 
     const { caller, tenant } = await attacker();
     const tenantSlug = tenant.slug;
     const { ids } = target;
-    await expect(caller.sync.cancel({ tenantSlug, runId: ids.activeRunId })).rejects.toMatchObject({ code: "NOT_FOUND", message: "No running sync with this id." });
-    await expect(caller.pairing.unpair({ tenantSlug, splynxId: ids.links.manual.splynxId })).rejects.toMatchObject({ code: "NOT_FOUND", message: "This customer is not paired by hand." });
-    await expect(caller.pairing.pair({ tenantSlug, splynxId: ids.links.synced.splynxId, contactId: ids.contactId, label: "mine" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(caller.sync.cancel({ tenantSlug, runId: ids.activeRunId })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "No running sync with this id.",
+    });
+    await expect(caller.pairing.unpair({ tenantSlug, splynxId: ids.links.manual.splynxId })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "This customer is not paired by hand.",
+    });
+    await expect(
+      caller.pairing.pair({ tenantSlug, splynxId: ids.links.synced.splynxId, contactId: ids.contactId, label: "mine" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await caller.pairing.search({ tenantSlug, text: "Victim" })).toEqual([]);
     expect(await caller.pairing.summary({ tenantSlug })).toEqual({ contacts: 0, loadedAt: null });
     expect(await caller.pairing.suggestions({ tenantSlug })).toEqual([]);
     // The same Splynx customer ids as the victim's links, and none of them synced or paired here.
     const customers = await caller.pairing.customers({ tenantSlug });
-    expect(customers.filter((customer) => [ids.links.synced.splynxId, ids.links.failed.splynxId, ids.links.manual.splynxId].includes(customer.splynxId))).toHaveLength(3);
+    expect(
+      customers.filter((customer) =>
+        [ids.links.synced.splynxId, ids.links.failed.splynxId, ids.links.manual.splynxId].includes(customer.splynxId),
+      ),
+    ).toHaveLength(3);
     expect(customers.filter((customer) => customer.state !== "not_paired" || customer.zohoId !== null)).toEqual([]);
     expect((await holdings(db, target)).activeRun).toMatchObject({ cancelRequested: false, status: "running" });
   });
@@ -186,10 +270,18 @@ describe("tenant isolation inside the queries: one's own slug, another tenant's 
     expect((await caller.members.list({ tenantSlug })).map((member) => member.personId)).toEqual([person.id]);
     expect(await caller.members.invitations({ tenantSlug })).toEqual([]);
     const notAMember = { code: "NOT_FOUND", message: "No such member in this tenant." };
-    await expect(caller.members.changeRole({ tenantSlug, membershipId: ids.memberMembershipId, role: "viewer" })).rejects.toMatchObject(notAMember);
-    await expect(caller.members.changeRole({ tenantSlug, membershipId: ids.ownerMembershipId, role: "viewer" })).rejects.toMatchObject(notAMember);
-    await expect(caller.members.remove({ tenantSlug, membershipId: ids.memberMembershipId })).rejects.toMatchObject(notAMember);
-    await expect(caller.members.revokeInvitation({ tenantSlug, invitationId: ids.invitationId })).rejects.toMatchObject({ code: "NOT_FOUND", message: "No open invitation with this id in this tenant." });
+    await expect(
+      caller.members.changeRole({ tenantSlug, membershipId: ids.memberMembershipId, role: "viewer" }),
+    ).rejects.toMatchObject(notAMember);
+    await expect(
+      caller.members.changeRole({ tenantSlug, membershipId: ids.ownerMembershipId, role: "viewer" }),
+    ).rejects.toMatchObject(notAMember);
+    await expect(caller.members.remove({ tenantSlug, membershipId: ids.memberMembershipId })).rejects.toMatchObject(
+      notAMember,
+    );
+    await expect(caller.members.revokeInvitation({ tenantSlug, invitationId: ids.invitationId })).rejects.toMatchObject(
+      { code: "NOT_FOUND", message: "No open invitation with this id in this tenant." },
+    );
     expect(await listOpenInvitations(db, { tenantId: target.tenant.id })).toMatchObject([{ id: ids.invitationId }]);
     expect((await caller.audit.list({ tenantSlug, actorId: target.owner.id })).entries).toEqual([]);
     const options = await caller.audit.filterOptions({ tenantSlug });
@@ -203,10 +295,22 @@ describe("tenant isolation inside the queries: one's own slug, another tenant's 
     const target = await victim();
     const { caller, tenant } = await attacker();
     const tenantSlug = tenant.slug;
-    expect(await caller.splynx.connection({ tenantSlug })).toMatchObject({ baseUrl: SANDBOX_SPLYNX_URL, lastTest: null });
+    expect(await caller.splynx.connection({ tenantSlug })).toMatchObject({
+      baseUrl: SANDBOX_SPLYNX_URL,
+      lastTest: null,
+    });
     expect((await caller.mapping.screen({ tenantSlug, kind: "tax" })).rows).toEqual([]);
     expect((await caller.mapping.screen({ tenantSlug, kind: "tax" })).loadedAt).toBeNull();
-    await expect(caller.mapping.save({ tenantSlug, kind: "tax", entries: [{ splynxId: target.ids.referenceSplynxId, zohoValue: null }] })).rejects.toMatchObject({ code: "BAD_REQUEST", message: `Splynx entry ${target.ids.referenceSplynxId} is not in the loaded mapping data; load it again.` });
+    await expect(
+      caller.mapping.save({
+        tenantSlug,
+        kind: "tax",
+        entries: [{ splynxId: target.ids.referenceSplynxId, zohoValue: null }],
+      }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: `Splynx entry ${target.ids.referenceSplynxId} is not in the loaded mapping data; load it again.`,
+    });
     expect((await caller.settings.get({ tenantSlug })).settings.customers.namePattern).toBe("{name}");
     expect(await caller.tenants.current({ tenantSlug })).toMatchObject({ name: "Attacker ISP", memberCount: 1 });
   });
@@ -218,7 +322,16 @@ describe("every tenant procedure on one's own tenant", () => {
     const owner = await makePerson(db, "owner");
     const tenant = await makeTenant(db, owner);
     for (const path of tenantProcedurePaths().filter((candidate) => candidate !== "tenants.delete")) {
-      const outcome = await call(callerFor(db, owner), path, { tenantSlug: tenant.slug, name: "x", kind: "tax", entries: [], confirmation: "no", forgetOrganization: false, region: "US", organizationId: "1" }).then(
+      const outcome = await call(callerFor(db, owner), path, {
+        tenantSlug: tenant.slug,
+        name: "x",
+        kind: "tax",
+        entries: [],
+        confirmation: "no",
+        forgetOrganization: false,
+        region: "US",
+        organizationId: "1",
+      }).then(
         () => "ok",
         (error: { code?: string }) => error.code,
       );

@@ -16,9 +16,21 @@ afterAll(() => zoho.server.close());
 
 function clientFor(tenantId: string, options: { perWindow?: number; organizationId?: string } = {}) {
   const { db } = database;
-  const limiter = new ZohoLimiter(db, { ...ZOHO_LIMITS, perWindow: options.perWindow ?? 100, windowMs: 60_000, concurrency: 10 });
+  const limiter = new ZohoLimiter(db, {
+    ...ZOHO_LIMITS,
+    perWindow: options.perWindow ?? 100,
+    windowMs: 60_000,
+    concurrency: 10,
+  });
   const context = { db, tenantId, appFor: () => FIXTURE_APP, fetchFor: () => fetch };
-  return new ZohoBooksClient({ apiDomain: zoho.url, organizationId: options.organizationId ?? ORGANIZATION, accessToken: (force) => accessToken(context, force), limiter, backoffMs: 5, rateLimitPauseMs: 400 });
+  return new ZohoBooksClient({
+    apiDomain: zoho.url,
+    organizationId: options.organizationId ?? ORGANIZATION,
+    accessToken: (force) => accessToken(context, force),
+    limiter,
+    backoffMs: 5,
+    rateLimitPauseMs: 400,
+  });
 }
 
 const refreshes = () => zoho.simulator.calls.get("POST /oauth/v2/token (refresh)") ?? 0;
@@ -41,22 +53,35 @@ describe("ZohoBooksClient", () => {
     expect(await books.currencies()).toHaveLength(3);
     expect(refreshes() - before).toBe(1);
     const foreign = clientFor(tenant.id, { organizationId: "999" });
-    await expect(foreign.items()).rejects.toMatchObject({ kind: "unauthorized", message: "You are not authorized to perform this operation", details: { code: 57 } });
+    await expect(foreign.items()).rejects.toMatchObject({
+      kind: "unauthorized",
+      message: "You are not authorized to perform this operation",
+      details: { code: 57 },
+    });
     expect(refreshes() - before).toBe(2);
   });
 
   it("marks the connection 'needs reconnect' when Zoho rejects the refresh token", async () => {
     const { tenant, grant } = await connectedTenant(database.db, zoho.url, { expired: true });
     zoho.simulator.store.refreshTokens.get(grant.refreshToken!)!.revoked = true;
-    await expect(clientFor(tenant.id).items()).rejects.toMatchObject({ name: "ZohoError", message: expect.stringContaining("needs reconnecting") });
-    expect(await getZohoConnection(database.db, { tenantId: tenant.id })).toMatchObject({ state: "needs_reconnect", stateReason: expect.stringContaining("invalid_code") });
+    await expect(clientFor(tenant.id).items()).rejects.toMatchObject({
+      name: "ZohoError",
+      message: expect.stringContaining("needs reconnecting"),
+    });
+    expect(await getZohoConnection(database.db, { tenantId: tenant.id })).toMatchObject({
+      state: "needs_reconnect",
+      stateReason: expect.stringContaining("invalid_code"),
+    });
   });
 
   it("waits and retries when Zoho refuses with 44, and stops cleanly with 45 without calling again", async () => {
     const { tenant } = await connectedTenant(database.db, zoho.url);
     const generous = clientFor(tenant.id, { perWindow: 1000 });
     // Another integration spent this minute's calls; they leave the window 200 ms from now, before the pause ends.
-    zoho.simulator.store.organizations.get(ORGANIZATION)!.limits.recent = Array.from({ length: 100 }, () => Date.now() - 59_800);
+    zoho.simulator.store.organizations.get(ORGANIZATION)!.limits.recent = Array.from(
+      { length: 100 },
+      () => Date.now() - 59_800,
+    );
     expect(await generous.taxes()).toHaveLength(5);
     expect(generous.calls).toBe(2);
 
@@ -74,20 +99,79 @@ describe("ZohoBooksClient", () => {
     const [item] = await books.items();
     const [tax] = await books.taxes();
     const [account] = await books.bankAccounts();
-    const contact = await books.createContact({ contact_name: "Łukasz Kowalski", company_name: "", contact_type: "customer", billing_address: { address: "1 Ulica Długa", city: "Kraków", zip: "31-001" }, contact_persons: [{ first_name: "Łukasz", last_name: "Kowalski", email: "lukasz@example.net", is_primary_contact: true }] });
+    const contact = await books.createContact({
+      contact_name: "Łukasz Kowalski",
+      company_name: "",
+      contact_type: "customer",
+      billing_address: { address: "1 Ulica Długa", city: "Kraków", zip: "31-001" },
+      contact_persons: [
+        { first_name: "Łukasz", last_name: "Kowalski", email: "lukasz@example.net", is_primary_contact: true },
+      ],
+    });
     expect(typeof contact.contact_id).toBe("string");
-    await books.updateContact(String(contact.contact_id), { contact_name: "Łukasz Kowalski", contact_persons: contact.contact_persons as [] });
+    await books.updateContact(String(contact.contact_id), {
+      contact_name: "Łukasz Kowalski",
+      contact_persons: contact.contact_persons as [],
+    });
     const unique = { key: "cf_splynx_id", value: "4711" };
-    const upserted = await books.upsertContact(unique, { contact_name: "Ingrid Lindqvist", custom_fields: [{ api_name: "cf_splynx_id", value: "4711" }] });
-    expect((await books.upsertContact(unique, { contact_name: "Ingrid Lindqvist AB", custom_fields: [{ api_name: "cf_splynx_id", value: "4711" }] })).contact_id).toBe(upserted.contact_id);
-    const invoice = await books.createInvoice({ customer_id: contact.contact_id, invoice_number: "INV-T-1", date: "2026-11-01", due_date: "2026-11-15", line_items: [{ item_id: item!.item_id, description: "Internet 100M 2026-11-01 – 2026-11-30", rate: 24.99, quantity: 1, tax_id: tax!.tax_id }], adjustment: 0.01, adjustment_description: "Rounding" });
-    await books.updateInvoice(String(invoice.invoice_id), { customer_id: contact.contact_id, invoice_number: "INV-T-1", line_items: [{ item_id: item!.item_id, rate: 24.99, quantity: 2, tax_id: tax!.tax_id }] });
+    const upserted = await books.upsertContact(unique, {
+      contact_name: "Ingrid Lindqvist",
+      custom_fields: [{ api_name: "cf_splynx_id", value: "4711" }],
+    });
+    expect(
+      (
+        await books.upsertContact(unique, {
+          contact_name: "Ingrid Lindqvist AB",
+          custom_fields: [{ api_name: "cf_splynx_id", value: "4711" }],
+        })
+      ).contact_id,
+    ).toBe(upserted.contact_id);
+    const invoice = await books.createInvoice({
+      customer_id: contact.contact_id,
+      invoice_number: "INV-T-1",
+      date: "2026-11-01",
+      due_date: "2026-11-15",
+      line_items: [
+        {
+          item_id: item!.item_id,
+          description: "Internet 100M 2026-11-01 – 2026-11-30",
+          rate: 24.99,
+          quantity: 1,
+          tax_id: tax!.tax_id,
+        },
+      ],
+      adjustment: 0.01,
+      adjustment_description: "Rounding",
+    });
+    await books.updateInvoice(String(invoice.invoice_id), {
+      customer_id: contact.contact_id,
+      invoice_number: "INV-T-1",
+      line_items: [{ item_id: item!.item_id, rate: 24.99, quantity: 2, tax_id: tax!.tax_id }],
+    });
     await books.markInvoiceSent(String(invoice.invoice_id));
     // Sent, and past its due date of 2026-11-15 by the real clock: Zoho shows it overdue.
-    expect(await books.findInvoiceByNumber("INV-T-1")).toMatchObject({ invoice_id: invoice.invoice_id, status: "overdue" });
-    const note = await books.createCreditNote({ customer_id: contact.contact_id, creditnote_number: "CN-T-1", date: "2026-11-02", line_items: [{ item_id: item!.item_id, rate: 5, quantity: 1 }] });
-    await books.applyCreditNote(String(note.creditnote_id), [{ invoice_id: String(invoice.invoice_id), amount_applied: 5 }]);
-    const payment = await books.createPayment({ customer_id: contact.contact_id, payment_mode: "banktransfer", amount: 10, date: "2026-11-03", reference_number: "2026-11-00001", account_id: account!.account_id, invoices: [{ invoice_id: invoice.invoice_id, amount_applied: 10 }] });
+    expect(await books.findInvoiceByNumber("INV-T-1")).toMatchObject({
+      invoice_id: invoice.invoice_id,
+      status: "overdue",
+    });
+    const note = await books.createCreditNote({
+      customer_id: contact.contact_id,
+      creditnote_number: "CN-T-1",
+      date: "2026-11-02",
+      line_items: [{ item_id: item!.item_id, rate: 5, quantity: 1 }],
+    });
+    await books.applyCreditNote(String(note.creditnote_id), [
+      { invoice_id: String(invoice.invoice_id), amount_applied: 5 },
+    ]);
+    const payment = await books.createPayment({
+      customer_id: contact.contact_id,
+      payment_mode: "banktransfer",
+      amount: 10,
+      date: "2026-11-03",
+      reference_number: "2026-11-00001",
+      account_id: account!.account_id,
+      invoices: [{ invoice_id: invoice.invoice_id, amount_applied: 10 }],
+    });
     const listed = [];
     for await (const page of books.payments({ reference_number: "2026-11-00001" })) listed.push(...page);
     expect(listed).toEqual([expect.objectContaining({ payment_id: payment.payment_id })]);

@@ -21,7 +21,13 @@ export type BooksClientOptions = {
   sleep?: (ms: number) => Promise<void>;
 };
 
-type Call = { method: "GET" | "POST" | "PUT" | "DELETE"; path: string; query?: Record<string, string | undefined>; body?: unknown; headers?: Record<string, string> };
+type Call = {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+};
 
 export type DailyQuota = { limit: number; remaining: number; resetsAt: Date };
 
@@ -40,7 +46,9 @@ export class ZohoBooksClient {
 
   private url(call: Call): string {
     // Only listing organizations happens outside one (before the organization is chosen).
-    const query = new URLSearchParams(this.options.organizationId ? { organization_id: this.options.organizationId } : {});
+    const query = new URLSearchParams(
+      this.options.organizationId ? { organization_id: this.options.organizationId } : {},
+    );
     for (const [key, value] of Object.entries(call.query ?? {})) if (value !== undefined) query.set(key, value);
     return `${this.options.apiDomain.replace(/\/+$/, "")}/books/v3${call.path}?${query.toString()}`;
   }
@@ -54,22 +62,39 @@ export class ZohoBooksClient {
       try {
         response = await this.fetchImpl(this.url(call), {
           method: call.method,
-          headers: { authorization: `Zoho-oauthtoken ${token}`, accept: "application/json", ...(call.body === undefined ? {} : { "content-type": "application/json" }), ...call.headers },
+          headers: {
+            authorization: `Zoho-oauthtoken ${token}`,
+            accept: "application/json",
+            ...(call.body === undefined ? {} : { "content-type": "application/json" }),
+            ...call.headers,
+          },
           body: call.body === undefined ? undefined : JSON.stringify(call.body),
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
           redirect: "manual",
         });
       } catch (error) {
         const name = (error as Error).name;
-        if (name === "TimeoutError" || name === "AbortError") throw new ZohoError("timeout", `Zoho did not answer ${call.method} ${call.path} in time`, { method: call.method, path: call.path });
-        throw new ZohoError("network", `Could not reach Zoho (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`, { method: call.method, path: call.path });
+        if (name === "TimeoutError" || name === "AbortError")
+          throw new ZohoError("timeout", `Zoho did not answer ${call.method} ${call.path} in time`, {
+            method: call.method,
+            path: call.path,
+          });
+        throw new ZohoError(
+          "network",
+          `Could not reach Zoho (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
+          { method: call.method, path: call.path },
+        );
       }
       const text = await response.text();
       let body: ZohoRecord;
       try {
         body = (text ? parseJsonKeepingBigIntegers(text) : {}) as ZohoRecord;
       } catch {
-        throw new ZohoError(response.ok ? "bad_response" : "server", `Zoho answered ${response.status} with a body that is not JSON`, { status: response.status, method: call.method, path: call.path });
+        throw new ZohoError(
+          response.ok ? "bad_response" : "server",
+          `Zoho answered ${response.status} with a body that is not JSON`,
+          { status: response.status, method: call.method, path: call.path },
+        );
       }
       this.noteQuota(response.headers);
       if (response.ok && organizationId) await limiter.noteQuota(organizationId, response.headers);
@@ -78,8 +103,11 @@ export class ZohoBooksClient {
   }
 
   private noteQuota(headers: Headers) {
-    const [limit, remaining, reset] = ["Limit", "Remaining", "Reset"].map((name) => Number(headers.get(`X-Rate-Limit-${name}`)));
-    if (headers.has("X-Rate-Limit-Limit") && [limit, remaining, reset].every(Number.isFinite)) this.quota = { limit: limit!, remaining: remaining!, resetsAt: new Date(Date.now() + reset! * 1000) };
+    const [limit, remaining, reset] = ["Limit", "Remaining", "Reset"].map((name) =>
+      Number(headers.get(`X-Rate-Limit-${name}`)),
+    );
+    if (headers.has("X-Rate-Limit-Limit") && [limit, remaining, reset].every(Number.isFinite))
+      this.quota = { limit: limit!, remaining: remaining!, resetsAt: new Date(Date.now() + reset! * 1000) };
   }
 
   /** One documented call: Zoho's non-zero codes become errors with its message verbatim. */
@@ -93,7 +121,11 @@ export class ZohoBooksClient {
         const { status, body, headers } = await this.send(call, token);
         if (status < 300 && (body.code === undefined || Number(body.code) === 0)) return body;
         error = zohoErrorFrom(status, body, call);
-        if (error.kind === "daily_quota" && this.options.organizationId) await this.options.limiter.quotaSpent(this.options.organizationId, Number(headers.get("X-Rate-Limit-Reset")) || null);
+        if (error.kind === "daily_quota" && this.options.organizationId)
+          await this.options.limiter.quotaSpent(
+            this.options.organizationId,
+            Number(headers.get("X-Rate-Limit-Reset")) || null,
+          );
       } catch (caught) {
         if (!(caught instanceof ZohoError)) throw caught;
         error = caught;
@@ -105,17 +137,24 @@ export class ZohoBooksClient {
         continue;
       }
       // Limit refusals happen before Zoho does anything, so even a write may go again; other failures only for reads.
-      const safeToRepeat = error.kind === "rate_limited" || error.kind === "concurrency" || (idempotent && error.retryable);
+      const safeToRepeat =
+        error.kind === "rate_limited" || error.kind === "concurrency" || (idempotent && error.retryable);
       if (!safeToRepeat || attempt >= (this.options.maxAttempts ?? 6)) throw error;
       const backoff = (this.options.backoffMs ?? 500) * 2 ** (attempt - 1) * (0.5 + Math.random());
-      await this.sleep(error.kind === "rate_limited" ? Math.max(backoff, this.options.rateLimitPauseMs ?? 20_000) : backoff);
+      await this.sleep(
+        error.kind === "rate_limited" ? Math.max(backoff, this.options.rateLimitPauseMs ?? 20_000) : backoff,
+      );
     }
   }
 
   /** Every record of a list, 200 per page, following `page_context.has_more_page`. */
   async *list(path: string, key: string, query: Record<string, string | undefined> = {}): AsyncGenerator<ZohoRecord[]> {
     for (let page = 1; ; page++) {
-      const body = await this.request({ method: "GET", path, query: { ...query, page: String(page), per_page: "200" } });
+      const body = await this.request({
+        method: "GET",
+        path,
+        query: { ...query, page: String(page), per_page: "200" },
+      });
       const records = body[key];
       if (!Array.isArray(records)) throw new ZohoError("bad_response", `Zoho's ${path} answer has no "${key}" list`);
       yield records as ZohoRecord[];
@@ -136,48 +175,120 @@ export class ZohoBooksClient {
   }
 
   // ---- Reference data ----
-  organizations = async () => (await this.request({ method: "GET", path: "/organizations" })).organizations as ZohoRecord[];
+  organizations = async () =>
+    (await this.request({ method: "GET", path: "/organizations" })).organizations as ZohoRecord[];
   currencies = () => this.all("/settings/currencies", "currencies");
   items = () => this.all("/items", "items", { filter_by: "Status.Active" });
   chartOfAccounts = () => this.all("/chartofaccounts", "chartofaccounts");
   bankAccounts = () => this.all("/bankaccounts", "bankaccounts");
   taxes = () => this.all("/settings/taxes", "taxes");
-  taxGroup = async (id: string) => this.single(await this.request({ method: "GET", path: `/settings/taxgroups/${id}` }), "tax_group");
+  taxGroup = async (id: string) =>
+    this.single(await this.request({ method: "GET", path: `/settings/taxgroups/${id}` }), "tax_group");
 
-  organization = async (id: string) => this.single(await this.request({ method: "GET", path: `/organizations/${id}` }), "organization");
+  organization = async (id: string) =>
+    this.single(await this.request({ method: "GET", path: `/organizations/${id}` }), "organization");
   /** A currency's exchange rates from a date on (currency.yml). */
-  exchangeRates = async (currencyId: string, fromDate: string) => (await this.request({ method: "GET", path: `/settings/currencies/${currencyId}/exchangerates`, query: { from_date: fromDate } })).exchange_rates as ZohoRecord[];
+  exchangeRates = async (currencyId: string, fromDate: string) =>
+    (
+      await this.request({
+        method: "GET",
+        path: `/settings/currencies/${currencyId}/exchangerates`,
+        query: { from_date: fromDate },
+      })
+    ).exchange_rates as ZohoRecord[];
 
   // ---- Contacts ----
-  customers = (query: Record<string, string | undefined> = {}) => this.list("/contacts", "contacts", { contact_type: "customer", ...query });
-  getContact = async (id: string) => this.single(await this.request({ method: "GET", path: `/contacts/${id}` }), "contact");
-  createContact = async (body: ZohoRecord) => this.single(await this.request({ method: "POST", path: "/contacts", body }), "contact");
+  customers = (query: Record<string, string | undefined> = {}) =>
+    this.list("/contacts", "contacts", { contact_type: "customer", ...query });
+  getContact = async (id: string) =>
+    this.single(await this.request({ method: "GET", path: `/contacts/${id}` }), "contact");
+  createContact = async (body: ZohoRecord) =>
+    this.single(await this.request({ method: "POST", path: "/contacts", body }), "contact");
   /** `contact_persons`, when sent, replaces the whole list: callers keep the persons they want. */
-  updateContact = async (id: string, body: ZohoRecord) => this.single(await this.request({ method: "PUT", path: `/contacts/${id}`, body }), "contact");
+  updateContact = async (id: string, body: ZohoRecord) =>
+    this.single(await this.request({ method: "PUT", path: `/contacts/${id}`, body }), "contact");
   /** Creates or updates by a unique custom field, so a repeated create can't duplicate. */
   upsertContact = async (unique: { key: string; value: string }, body: ZohoRecord) =>
-    this.single(await this.request({ method: "PUT", path: "/contacts", body, headers: { "X-Unique-Identifier-Key": unique.key, "X-Unique-Identifier-Value": unique.value, "X-Upsert": "true" } }), "contact");
+    this.single(
+      await this.request({
+        method: "PUT",
+        path: "/contacts",
+        body,
+        headers: {
+          "X-Unique-Identifier-Key": unique.key,
+          "X-Unique-Identifier-Value": unique.value,
+          "X-Upsert": "true",
+        },
+      }),
+      "contact",
+    );
 
   // ---- Invoices ----
-  createInvoice = async (body: ZohoRecord) => this.single(await this.request({ method: "POST", path: "/invoices", query: { ignore_auto_number_generation: "true" }, body }), "invoice");
-  updateInvoice = async (id: string, body: ZohoRecord) => this.single(await this.request({ method: "PUT", path: `/invoices/${id}`, query: { ignore_auto_number_generation: "true" }, body }), "invoice");
-  getInvoice = async (id: string) => this.single(await this.request({ method: "GET", path: `/invoices/${id}` }), "invoice");
-  findInvoiceByNumber = async (number: string) => ((await this.request({ method: "GET", path: "/invoices", query: { invoice_number: number } })).invoices as ZohoRecord[]).find((invoice) => invoice.invoice_number === number);
+  createInvoice = async (body: ZohoRecord) =>
+    this.single(
+      await this.request({ method: "POST", path: "/invoices", query: { ignore_auto_number_generation: "true" }, body }),
+      "invoice",
+    );
+  updateInvoice = async (id: string, body: ZohoRecord) =>
+    this.single(
+      await this.request({
+        method: "PUT",
+        path: `/invoices/${id}`,
+        query: { ignore_auto_number_generation: "true" },
+        body,
+      }),
+      "invoice",
+    );
+  getInvoice = async (id: string) =>
+    this.single(await this.request({ method: "GET", path: `/invoices/${id}` }), "invoice");
+  findInvoiceByNumber = async (number: string) =>
+    (
+      (await this.request({ method: "GET", path: "/invoices", query: { invoice_number: number } }))
+        .invoices as ZohoRecord[]
+    ).find((invoice) => invoice.invoice_number === number);
   markInvoiceSent = (id: string) => this.request({ method: "POST", path: `/invoices/${id}/status/sent` });
   voidInvoice = (id: string) => this.request({ method: "POST", path: `/invoices/${id}/status/void` });
 
   // ---- Credit notes ----
-  createCreditNote = async (body: ZohoRecord) => this.single(await this.request({ method: "POST", path: "/creditnotes", query: { ignore_auto_number_generation: "true" }, body }), "creditnote");
-  findCreditNoteByNumber = async (number: string) => ((await this.request({ method: "GET", path: "/creditnotes", query: { creditnote_number: number } })).creditnotes as ZohoRecord[]).find((note) => note.creditnote_number === number);
-  updateCreditNote = async (id: string, body: ZohoRecord) => this.single(await this.request({ method: "PUT", path: `/creditnotes/${id}`, query: { ignore_auto_number_generation: "true" }, body }), "creditnote");
-  getCreditNote = async (id: string) => this.single(await this.request({ method: "GET", path: `/creditnotes/${id}` }), "creditnote");
+  createCreditNote = async (body: ZohoRecord) =>
+    this.single(
+      await this.request({
+        method: "POST",
+        path: "/creditnotes",
+        query: { ignore_auto_number_generation: "true" },
+        body,
+      }),
+      "creditnote",
+    );
+  findCreditNoteByNumber = async (number: string) =>
+    (
+      (await this.request({ method: "GET", path: "/creditnotes", query: { creditnote_number: number } }))
+        .creditnotes as ZohoRecord[]
+    ).find((note) => note.creditnote_number === number);
+  updateCreditNote = async (id: string, body: ZohoRecord) =>
+    this.single(
+      await this.request({
+        method: "PUT",
+        path: `/creditnotes/${id}`,
+        query: { ignore_auto_number_generation: "true" },
+        body,
+      }),
+      "creditnote",
+    );
+  getCreditNote = async (id: string) =>
+    this.single(await this.request({ method: "GET", path: `/creditnotes/${id}` }), "creditnote");
   voidCreditNote = (id: string) => this.request({ method: "POST", path: `/creditnotes/${id}/status/void` });
-  applyCreditNote = (id: string, invoices: { invoice_id: string; amount_applied: number }[]) => this.request({ method: "POST", path: `/creditnotes/${id}/invoices`, body: { invoices } });
+  applyCreditNote = (id: string, invoices: { invoice_id: string; amount_applied: number }[]) =>
+    this.request({ method: "POST", path: `/creditnotes/${id}/invoices`, body: { invoices } });
 
   // ---- Customer payments ----
-  createPayment = async (body: ZohoRecord) => this.single(await this.request({ method: "POST", path: "/customerpayments", body }), "payment");
-  payments = (query: Record<string, string | undefined> = {}) => this.list("/customerpayments", "customerpayments", query);
-  getPayment = async (id: string) => this.single(await this.request({ method: "GET", path: `/customerpayments/${id}` }), "payment");
-  updatePayment = async (id: string, body: ZohoRecord) => this.single(await this.request({ method: "PUT", path: `/customerpayments/${id}`, body }), "payment");
+  createPayment = async (body: ZohoRecord) =>
+    this.single(await this.request({ method: "POST", path: "/customerpayments", body }), "payment");
+  payments = (query: Record<string, string | undefined> = {}) =>
+    this.list("/customerpayments", "customerpayments", query);
+  getPayment = async (id: string) =>
+    this.single(await this.request({ method: "GET", path: `/customerpayments/${id}` }), "payment");
+  updatePayment = async (id: string, body: ZohoRecord) =>
+    this.single(await this.request({ method: "PUT", path: `/customerpayments/${id}`, body }), "payment");
   deletePayment = (id: string) => this.request({ method: "DELETE", path: `/customerpayments/${id}` });
 }

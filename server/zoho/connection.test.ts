@@ -13,7 +13,13 @@ const database = useTestDatabase();
 const ORIGIN = "http://localhost:3000";
 
 async function consentRedirect(authorizeUrl: string) {
-  const response = await sandboxZoho().handle(new Request(authorizeUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ decision: "accept", user: "books-admin@sandbox.example" }) }));
+  const response = await sandboxZoho().handle(
+    new Request(authorizeUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ decision: "accept", user: "books-admin@sandbox.example" }),
+    }),
+  );
   return new URL(response.headers.get("location")!);
 }
 
@@ -21,7 +27,12 @@ async function started() {
   const { db } = database;
   const person = await makePerson(db, "admin");
   const tenant = await makeTenant(db, person);
-  const url = await startZohoConnect(db, { tenantId: tenant.id, personId: person.id, region: SANDBOX_REGION, origin: ORIGIN });
+  const url = await startZohoConnect(db, {
+    tenantId: tenant.id,
+    personId: person.id,
+    region: SANDBOX_REGION,
+    origin: ORIGIN,
+  });
   return { person, tenant, url, actor: { id: person.id, email: person.email } };
 }
 
@@ -31,20 +42,45 @@ describe("Connect with Zoho Books", () => {
     const { person, tenant, url, actor } = await started();
     const authorize = new URL(url);
     expect(authorize.origin + authorize.pathname).toBe(`${ORIGIN}/sandbox/zoho/oauth/v2/auth`);
-    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({ access_type: "offline", prompt: "consent", response_type: "code", redirect_uri: `${ORIGIN}/api/zoho/callback`, scope: expect.stringContaining("ZohoBooks.invoices.ALL") });
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
+      access_type: "offline",
+      prompt: "consent",
+      response_type: "code",
+      redirect_uri: `${ORIGIN}/api/zoho/callback`,
+      scope: expect.stringContaining("ZohoBooks.invoices.ALL"),
+    });
 
     const redirect = await consentRedirect(url);
     expect(redirect.searchParams.get("accounts-server")).toBe("sandbox://zoho-accounts");
-    expect(await completeZohoConnect(db, { actor, query: redirect.searchParams, origin: ORIGIN })).toEqual({ tenantId: tenant.id, warning: undefined });
-    expect(await getZohoConnection(db, { tenantId: tenant.id })).toMatchObject({ region: SANDBOX_REGION, state: "connected", organizationId: null, apiDomain: "sandbox://zoho-api" });
-    expect((await db.select().from(auditLog).where(eq(auditLog.tenantId, tenant.id))).map((entry) => entry.action)).toContain("zoho.connect");
+    expect(await completeZohoConnect(db, { actor, query: redirect.searchParams, origin: ORIGIN })).toEqual({
+      tenantId: tenant.id,
+      warning: undefined,
+    });
+    expect(await getZohoConnection(db, { tenantId: tenant.id })).toMatchObject({
+      region: SANDBOX_REGION,
+      state: "connected",
+      organizationId: null,
+      apiDomain: "sandbox://zoho-api",
+    });
+    expect(
+      (await db.select().from(auditLog).where(eq(auditLog.tenantId, tenant.id))).map((entry) => entry.action),
+    ).toContain("zoho.connect");
 
     const asAdmin = callerFor(db, person);
     const organizations = await asAdmin.zoho.organizations({ tenantSlug: tenant.slug });
     expect(organizations.map((organization) => organization.name)).toEqual(["Demo ISP Ltd", "Demo ISP Holdings"]);
-    await asAdmin.zoho.chooseOrganization({ tenantSlug: tenant.slug, organizationId: organizations[0]!.organizationId });
-    await expect(asAdmin.zoho.chooseOrganization({ tenantSlug: tenant.slug, organizationId: organizations[1]!.organizationId })).rejects.toThrow("accounting data reset");
-    expect(await asAdmin.zoho.connection({ tenantSlug: tenant.slug })).toMatchObject({ connected: true, organizationName: "Demo ISP Ltd", state: "connected" });
+    await asAdmin.zoho.chooseOrganization({
+      tenantSlug: tenant.slug,
+      organizationId: organizations[0]!.organizationId,
+    });
+    await expect(
+      asAdmin.zoho.chooseOrganization({ tenantSlug: tenant.slug, organizationId: organizations[1]!.organizationId }),
+    ).rejects.toThrow("accounting data reset");
+    expect(await asAdmin.zoho.connection({ tenantSlug: tenant.slug })).toMatchObject({
+      connected: true,
+      organizationName: "Demo ISP Ltd",
+      state: "connected",
+    });
   });
 
   it("refuses a tampered, replayed, expired or someone else's state, and an unknown accounts server", async () => {
@@ -53,20 +89,39 @@ describe("Connect with Zoho Books", () => {
     const redirect = await consentRedirect(first.url);
     const tampered = new URLSearchParams(redirect.searchParams);
     tampered.set("state", `${tampered.get("state")!.split(".")[0]}.forged`);
-    await expect(completeZohoConnect(db, { actor: first.actor, query: tampered, origin: ORIGIN })).rejects.toThrow("did not carry a valid state");
+    await expect(completeZohoConnect(db, { actor: first.actor, query: tampered, origin: ORIGIN })).rejects.toThrow(
+      "did not carry a valid state",
+    );
 
     const stranger = await makePerson(db, "stranger");
-    await expect(completeZohoConnect(db, { actor: { id: stranger.id, email: stranger.email }, query: redirect.searchParams, origin: ORIGIN })).rejects.toThrow("belongs to someone else");
+    await expect(
+      completeZohoConnect(db, {
+        actor: { id: stranger.id, email: stranger.email },
+        query: redirect.searchParams,
+        origin: ORIGIN,
+      }),
+    ).rejects.toThrow("belongs to someone else");
 
     const foreignServer = new URLSearchParams(redirect.searchParams);
     foreignServer.set("accounts-server", "https://accounts.evil.example");
-    await expect(completeZohoConnect(db, { actor: first.actor, query: foreignServer, origin: ORIGIN })).rejects.toThrow("https://accounts.evil.example is not a Zoho accounts server");
+    await expect(completeZohoConnect(db, { actor: first.actor, query: foreignServer, origin: ORIGIN })).rejects.toThrow(
+      "https://accounts.evil.example is not a Zoho accounts server",
+    );
     // The refused attempt used the state: the genuine answer can't be replayed after it.
-    await expect(completeZohoConnect(db, { actor: first.actor, query: redirect.searchParams, origin: ORIGIN })).rejects.toThrow("already used");
+    await expect(
+      completeZohoConnect(db, { actor: first.actor, query: redirect.searchParams, origin: ORIGIN }),
+    ).rejects.toThrow("already used");
     expect(await getZohoConnection(db, { tenantId: first.tenant.id })).toBeUndefined();
 
     const late = await started();
     const lateRedirect = await consentRedirect(late.url);
-    await expect(completeZohoConnect(db, { actor: late.actor, query: lateRedirect.searchParams, origin: ORIGIN, now: new Date(Date.now() + OAUTH_STATE_TTL_MS + 1000) })).rejects.toThrow("expired");
+    await expect(
+      completeZohoConnect(db, {
+        actor: late.actor,
+        query: lateRedirect.searchParams,
+        origin: ORIGIN,
+        now: new Date(Date.now() + OAUTH_STATE_TTL_MS + 1000),
+      }),
+    ).rejects.toThrow("expired");
   });
 });

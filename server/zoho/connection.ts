@@ -11,7 +11,14 @@ import { SANDBOX_ZOHO, sandboxZohoFetch } from "@/server/sandbox";
 import { ZohoBooksClient } from "./books";
 import { concurrencyForPlan, ZohoLimiter, ZOHO_LIMITS } from "./limiter";
 import { authorizeUrl, exchangeCode, ZohoTokenError } from "./oauth";
-import { isKnownAccountsServer, isKnownApiDomain, regionOfAccountsServer, ZOHO_REGION_CODES, ZOHO_REGIONS, type ZohoRegion } from "./regions";
+import {
+  isKnownAccountsServer,
+  isKnownApiDomain,
+  regionOfAccountsServer,
+  ZOHO_REGION_CODES,
+  ZOHO_REGIONS,
+  type ZohoRegion,
+} from "./regions";
 import { accessToken, type ZohoApp } from "./tokens";
 
 export const SANDBOX_REGION = "SANDBOX";
@@ -25,9 +32,15 @@ export function availableRegions(): { code: RegionChoice; label: string }[] {
 function endpoints(region: RegionChoice, origin: string) {
   if (region === SANDBOX_REGION) {
     if (!env().sandbox) throw new DomainError("BAD_REQUEST", "The sandbox is switched off on this server.", "region");
-    return { consentBase: `${origin}${SANDBOX_ZOHO.consentPath}`, accountsServer: SANDBOX_ZOHO.accountsServer as string };
+    return {
+      consentBase: `${origin}${SANDBOX_ZOHO.consentPath}`,
+      accountsServer: SANDBOX_ZOHO.accountsServer as string,
+    };
   }
-  return { consentBase: ZOHO_REGIONS[region].accounts as string, accountsServer: ZOHO_REGIONS[region].accounts as string };
+  return {
+    consentBase: ZOHO_REGIONS[region].accounts as string,
+    accountsServer: ZOHO_REGIONS[region].accounts as string,
+  };
 }
 
 /** Zoho hosts are fixed, not tenant-typed; the sandbox's are answered in-process. */
@@ -48,23 +61,46 @@ function verifyState(state: string): string | undefined {
 function sharedApp(region: string): ZohoApp {
   if (region === SANDBOX_REGION) return SANDBOX_ZOHO.app;
   const app = env().zohoApp;
-  if (!app) throw new DomainError("BAD_REQUEST", "This server has no shared Zoho app (ZOHO_CLIENT_ID/ZOHO_CLIENT_SECRET): use your own application.", "ownApp");
+  if (!app)
+    throw new DomainError(
+      "BAD_REQUEST",
+      "This server has no shared Zoho app (ZOHO_CLIENT_ID/ZOHO_CLIENT_SECRET): use your own application.",
+      "ownApp",
+    );
   return app;
 }
 
 export function appForConnection(connection: ZohoConnectionRow): ZohoApp {
-  if (connection.ownClientId && connection.ownClientSecretSealed) return { clientId: connection.ownClientId, clientSecret: decryptSecret(connection.ownClientSecretSealed, env().encryptionKeys) };
+  if (connection.ownClientId && connection.ownClientSecretSealed)
+    return {
+      clientId: connection.ownClientId,
+      clientSecret: decryptSecret(connection.ownClientSecretSealed, env().encryptionKeys),
+    };
   return sharedApp(connection.region);
 }
 
 export const callbackUrl = (origin: string) => `${env().appUrl?.replace(/\/+$/, "") ?? origin}/api/zoho/callback`;
 
 /** Starts "Connect with Zoho Books": a signed, single-use state bound to tenant and person, and Zoho's consent URL. */
-export async function startZohoConnect(db: Db, input: { tenantId: string; personId: string; region: RegionChoice; ownApp?: ZohoApp; origin: string }): Promise<string> {
+export async function startZohoConnect(
+  db: Db,
+  input: { tenantId: string; personId: string; region: RegionChoice; ownApp?: ZohoApp; origin: string },
+): Promise<string> {
   const { consentBase } = endpoints(input.region, input.origin);
   const app = input.ownApp ?? sharedApp(input.region);
-  const id = await createOAuthState(db, { tenantId: input.tenantId, personId: input.personId, region: input.region, ownClientId: input.ownApp?.clientId, ownClientSecretSealed: input.ownApp ? encryptSecret(input.ownApp.clientSecret, env().encryptionKeys) : undefined });
-  return authorizeUrl({ consentBase, clientId: app.clientId, redirectUri: callbackUrl(input.origin), state: signState(id) });
+  const id = await createOAuthState(db, {
+    tenantId: input.tenantId,
+    personId: input.personId,
+    region: input.region,
+    ownClientId: input.ownApp?.clientId,
+    ownClientSecretSealed: input.ownApp ? encryptSecret(input.ownApp.clientSecret, env().encryptionKeys) : undefined,
+  });
+  return authorizeUrl({
+    consentBase,
+    clientId: app.clientId,
+    redirectUri: callbackUrl(input.origin),
+    state: signState(id),
+  });
 }
 
 export class ConnectRefused extends Error {
@@ -80,13 +116,23 @@ export class ConnectRefused extends Error {
  * Finishes the round trip from Zoho's redirect: the state must be genuine, unused, unexpired and the caller's; the
  * accounts server must be Zoho's (or the sandbox's); the token response's API domain likewise.
  */
-export async function completeZohoConnect(db: Db, input: { actor: Actor; query: URLSearchParams; origin: string; now?: Date }): Promise<{ tenantId: string; warning?: string }> {
+export async function completeZohoConnect(
+  db: Db,
+  input: { actor: Actor; query: URLSearchParams; origin: string; now?: Date },
+): Promise<{ tenantId: string; warning?: string }> {
   const personId = input.actor.id;
   const stateId = verifyState(input.query.get("state") ?? "");
-  if (!stateId) throw new ConnectRefused("The answer from Zoho did not carry a valid state; start again from the connection page.");
+  if (!stateId)
+    throw new ConnectRefused("The answer from Zoho did not carry a valid state; start again from the connection page.");
   const pending = await findOAuthState(db, stateId);
   const state = await claimOAuthState(db, { id: stateId, personId, now: input.now });
-  if (!state) throw new ConnectRefused(pending?.usedAt ? "This answer from Zoho was already used; start again." : "This connection attempt expired or belongs to someone else; start again.", pending?.tenantId);
+  if (!state)
+    throw new ConnectRefused(
+      pending?.usedAt
+        ? "This answer from Zoho was already used; start again."
+        : "This connection attempt expired or belongs to someone else; start again.",
+      pending?.tenantId,
+    );
   if (input.query.get("error")) throw new ConnectRefused(`Zoho reported: ${input.query.get("error")}`, state.tenantId);
 
   const region = state.region as RegionChoice;
@@ -96,19 +142,38 @@ export async function completeZohoConnect(db: Db, input: { actor: Actor; query: 
     throw new ConnectRefused(`Refused: ${accountsServer} is not a Zoho accounts server.`, state.tenantId);
   }
   const keys = env().encryptionKeys;
-  const app = state.ownClientId && state.ownClientSecretSealed ? { clientId: state.ownClientId, clientSecret: decryptSecret(state.ownClientSecretSealed, keys) } : sharedApp(region);
+  const app =
+    state.ownClientId && state.ownClientSecretSealed
+      ? { clientId: state.ownClientId, clientSecret: decryptSecret(state.ownClientSecretSealed, keys) }
+      : sharedApp(region);
   let grant;
   try {
-    grant = await exchangeCode({ fetch: zohoFetchFor(accountsServer), accountsServer, ...app, code: input.query.get("code") ?? "", redirectUri: callbackUrl(input.origin) });
+    grant = await exchangeCode({
+      fetch: zohoFetchFor(accountsServer),
+      accountsServer,
+      ...app,
+      code: input.query.get("code") ?? "",
+      redirectUri: callbackUrl(input.origin),
+    });
   } catch (error) {
-    throw new ConnectRefused(error instanceof ZohoTokenError ? error.message : "Zoho's accounts server could not be reached.", state.tenantId);
+    throw new ConnectRefused(
+      error instanceof ZohoTokenError ? error.message : "Zoho's accounts server could not be reached.",
+      state.tenantId,
+    );
   }
   const apiDomain = grant.apiDomain ?? (sandbox ? SANDBOX_ZOHO.apiDomain : undefined);
-  if (!grant.refreshToken || !apiDomain || (sandbox ? apiDomain !== SANDBOX_ZOHO.apiDomain : !isKnownApiDomain(apiDomain))) {
+  if (
+    !grant.refreshToken ||
+    !apiDomain ||
+    (sandbox ? apiDomain !== SANDBOX_ZOHO.apiDomain : !isKnownApiDomain(apiDomain))
+  ) {
     throw new ConnectRefused("Zoho's answer lacked a refresh token or named an unknown API domain.", state.tenantId);
   }
   const answeredFrom = regionOfAccountsServer(accountsServer);
-  const warning = !sandbox && answeredFrom && answeredFrom !== region ? `Your Zoho account lives in ${ZOHO_REGIONS[answeredFrom].label}, not the region chosen; Ledgerlink uses ${answeredFrom}.` : undefined;
+  const warning =
+    !sandbox && answeredFrom && answeredFrom !== region
+      ? `Your Zoho account lives in ${ZOHO_REGIONS[answeredFrom].label}, not the region chosen; Ledgerlink uses ${answeredFrom}.`
+      : undefined;
   const connection = {
     tenantId: state.tenantId,
     region,
@@ -126,20 +191,41 @@ export async function completeZohoConnect(db: Db, input: { actor: Actor; query: 
   };
   await db.transaction(async (tx) => {
     await saveZohoConnection(tx, connection);
-    await recordAudit(tx, { tenantId: state.tenantId, actor: input.actor, action: "zoho.connect", details: { region, ownApp: Boolean(state.ownClientId), ...(warning ? { warning } : {}) } });
+    await recordAudit(tx, {
+      tenantId: state.tenantId,
+      actor: input.actor,
+      action: "zoho.connect",
+      details: { region, ownApp: Boolean(state.ownClientId), ...(warning ? { warning } : {}) },
+    });
   });
   return { tenantId: state.tenantId, warning };
 }
 
 /** A Books client for the tenant's connection; `organizationId` overrides the chosen one (the organization picker). */
-export async function booksClientForTenant(db: Db, tenantId: string, options: { organizationId?: string; planName?: string } = {}): Promise<ZohoBooksClient> {
+export async function booksClientForTenant(
+  db: Db,
+  tenantId: string,
+  options: { organizationId?: string; planName?: string } = {},
+): Promise<ZohoBooksClient> {
   const connection = await getZohoConnection(db, { tenantId });
   if (!connection) throw new DomainError("BAD_REQUEST", "Zoho Books is not connected yet.");
   const organizationId = options.organizationId ?? connection.organizationId;
-  if (!organizationId && options.organizationId === undefined) throw new DomainError("BAD_REQUEST", "Choose the Zoho organization first.");
+  if (!organizationId && options.organizationId === undefined)
+    throw new DomainError("BAD_REQUEST", "Choose the Zoho organization first.");
   // The sandbox's minute may be scaled down; its limiter follows, so sandbox syncs stay just under its limit.
   const windowMs = connection.region === SANDBOX_REGION ? env().sandboxMinuteMs : ZOHO_LIMITS.windowMs;
-  const limiter = new ZohoLimiter(db, { ...ZOHO_LIMITS, windowMs, marginMs: windowMs / 60, concurrency: concurrencyForPlan(options.planName) });
+  const limiter = new ZohoLimiter(db, {
+    ...ZOHO_LIMITS,
+    windowMs,
+    marginMs: windowMs / 60,
+    concurrency: concurrencyForPlan(options.planName),
+  });
   const context = { db, tenantId, appFor: appForConnection, fetchFor: zohoFetchFor };
-  return new ZohoBooksClient({ apiDomain: connection.apiDomain, organizationId: organizationId ?? "", accessToken: (force) => accessToken(context, force), limiter, fetch: zohoFetchFor(connection.apiDomain) });
+  return new ZohoBooksClient({
+    apiDomain: connection.apiDomain,
+    organizationId: organizationId ?? "",
+    accessToken: (force) => accessToken(context, force),
+    limiter,
+    fetch: zohoFetchFor(connection.apiDomain),
+  });
 }

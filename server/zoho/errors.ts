@@ -25,17 +25,28 @@ export class ZohoError extends ExternalServiceError {
 
   /** Worth waiting and trying again within the run. */
   get retryable(): boolean {
-    return this.kind === "rate_limited" || this.kind === "concurrency" || this.kind === "server" || this.kind === "network" || this.kind === "timeout";
+    return (
+      this.kind === "rate_limited" ||
+      this.kind === "concurrency" ||
+      this.kind === "server" ||
+      this.kind === "network" ||
+      this.kind === "timeout"
+    );
   }
 }
 
 export function zohoErrorFrom(status: number, body: unknown, request: { method: string; path: string }): ZohoError {
   const envelope = (body ?? {}) as { code?: unknown; message?: unknown };
   const code = typeof envelope.code === "number" ? envelope.code : Number(envelope.code);
-  const message = typeof envelope.message === "string" && envelope.message ? envelope.message : `Zoho answered ${status}`;
+  const message =
+    typeof envelope.message === "string" && envelope.message ? envelope.message : `Zoho answered ${status}`;
   const details = { status, code: Number.isFinite(code) ? code : undefined, ...request };
   if (status === 429 || code === 44 || code === 45 || code === 1070) {
-    return new ZohoError(code === 45 ? "daily_quota" : code === 1070 ? "concurrency" : "rate_limited", message, details);
+    return new ZohoError(
+      code === 45 ? "daily_quota" : code === 1070 ? "concurrency" : "rate_limited",
+      message,
+      details,
+    );
   }
   if (status === 401 || code === 14 || code === 57) return new ZohoError("unauthorized", message, details);
   if (status === 404 || code === 1002) return new ZohoError("not_found", message, details);

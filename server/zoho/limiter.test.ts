@@ -77,7 +77,12 @@ const T0 = Date.UTC(2026, 10, 1, 12);
 
 /** A clock the test moves; sleeping moves it on by the pause (to the next whole millisecond, as Date.now reads), recorded. */
 function testClock(start = T0): Clock & { at: number; pauses: number[] } {
-  const clock = { at: start, pauses: [] as number[], now: () => clock.at, sleep: async (ms: number) => void (clock.pauses.push(ms), (clock.at += Math.ceil(ms))) };
+  const clock = {
+    at: start,
+    pauses: [] as number[],
+    now: () => clock.at,
+    sleep: async (ms: number) => void (clock.pauses.push(ms), (clock.at += Math.ceil(ms))),
+  };
   return clock;
 }
 
@@ -111,7 +116,8 @@ describe("ZohoLimiter on a test clock", () => {
   it("waits for the oldest call in the window, not the newest", async () => {
     fixedJitter();
     const organizationId = newOrganization();
-    for (const at of [T0, T0 + 100, T0 + 200]) await new ZohoLimiter(database.db, POLICY, testClock(at)).run(organizationId, async () => undefined);
+    for (const at of [T0, T0 + 100, T0 + 200])
+      await new ZohoLimiter(database.db, POLICY, testClock(at)).run(organizationId, async () => undefined);
     const clock = testClock(T0 + 300);
     await new ZohoLimiter(database.db, POLICY, clock).run(organizationId, async () => undefined);
     expect(clock.pauses).toEqual([801 + 2.5]);
@@ -138,8 +144,13 @@ describe("ZohoLimiter on a test clock", () => {
     let finishFirst!: () => void;
     const first = new Promise<void>((resolve) => (finishFirst = resolve));
     const holder = new ZohoLimiter(database.db, { ...POLICY, perWindow: 100 }, testClock());
-    const inFlight = [holder.run(organizationId, () => first), holder.run(organizationId, () => new Promise<void>(() => {}))];
-    await vi.waitFor(async () => expect(await zohoUsage(database.db, organizationId, T0)).toMatchObject({ callsToday: 2 }));
+    const inFlight = [
+      holder.run(organizationId, () => first),
+      holder.run(organizationId, () => new Promise<void>(() => {})),
+    ];
+    await vi.waitFor(async () =>
+      expect(await zohoUsage(database.db, organizationId, T0)).toMatchObject({ callsToday: 2 }),
+    );
 
     const clock = testClock();
     // The third caller's first pause ends the first call, so its second try finds a slot.
@@ -166,10 +177,15 @@ describe("ZohoLimiter on a test clock", () => {
     const dead = new ZohoLimiter(database.db, { ...POLICY, perWindow: 100 }, testClock());
     void dead.run(organizationId, () => new Promise<void>(() => {}));
     void dead.run(organizationId, () => new Promise<void>(() => {}));
-    await vi.waitFor(async () => expect(await zohoUsage(database.db, organizationId, T0)).toMatchObject({ callsToday: 2 }));
+    await vi.waitFor(async () =>
+      expect(await zohoUsage(database.db, organizationId, T0)).toMatchObject({ callsToday: 2 }),
+    );
 
     const atExpiry = testClock(T0 + POLICY.leaseMs);
-    await new ZohoLimiter(database.db, { ...POLICY, perWindow: 100 }, atExpiry).run(organizationId, async () => undefined);
+    await new ZohoLimiter(database.db, { ...POLICY, perWindow: 100 }, atExpiry).run(
+      organizationId,
+      async () => undefined,
+    );
     expect(atExpiry.pauses).toEqual([10 + 2.5]);
     const past = testClock(T0 + POLICY.leaseMs + 1);
     await new ZohoLimiter(database.db, { ...POLICY, perWindow: 100 }, past).run(organizationId, async () => undefined);
@@ -183,7 +199,10 @@ describe("ZohoLimiter on a test clock", () => {
     await limiter.run(organizationId, async () => undefined);
     await limiter.quotaSpent(organizationId, 60);
     const work = vi.fn(async () => "called");
-    const spent = new ZohoError("daily_quota", `Zoho's daily API quota for this organization is spent; calls resume after ${new Date(T0 + 60_000).toISOString()}.`);
+    const spent = new ZohoError(
+      "daily_quota",
+      `Zoho's daily API quota for this organization is spent; calls resume after ${new Date(T0 + 60_000).toISOString()}.`,
+    );
     await expect(limiter.run(organizationId, work)).rejects.toEqual(spent);
     clock.at = T0 + 59_999;
     await expect(limiter.run(organizationId, work)).rejects.toEqual(spent);
@@ -194,7 +213,10 @@ describe("ZohoLimiter on a test clock", () => {
     const unknownReset = newOrganization();
     await limiter.run(unknownReset, async () => undefined);
     await limiter.quotaSpent(unknownReset, null);
-    expect(await zohoUsage(database.db, unknownReset, clock.at)).toMatchObject({ dailyRemaining: 0, resetsAt: new Date(clock.at + 3_600_000) });
+    expect(await zohoUsage(database.db, unknownReset, clock.at)).toMatchObject({
+      dailyRemaining: 0,
+      resetsAt: new Date(clock.at + 3_600_000),
+    });
   });
 
   it("keeps the daily quota Zoho reports, counts it down per call, and ignores headers it can't read", async () => {
@@ -205,12 +227,31 @@ describe("ZohoLimiter on a test clock", () => {
     const headers = (values: Record<string, string>) => new Headers(values);
 
     await limiter.noteQuota(organizationId, headers({ "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": "30" }));
-    await limiter.noteQuota(organizationId, headers({ "X-Rate-Limit-Limit": "1000", "X-Rate-Limit-Remaining": "soon", "X-Rate-Limit-Reset": "30" }));
-    await limiter.noteQuota(organizationId, headers({ "X-Rate-Limit-Limit": "1000", "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": "Infinity" }));
-    expect(await zohoUsage(database.db, organizationId, clock.at)).toEqual({ callsToday: 1, dailyLimit: null, dailyRemaining: null, resetsAt: null });
+    await limiter.noteQuota(
+      organizationId,
+      headers({ "X-Rate-Limit-Limit": "1000", "X-Rate-Limit-Remaining": "soon", "X-Rate-Limit-Reset": "30" }),
+    );
+    await limiter.noteQuota(
+      organizationId,
+      headers({ "X-Rate-Limit-Limit": "1000", "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": "Infinity" }),
+    );
+    expect(await zohoUsage(database.db, organizationId, clock.at)).toEqual({
+      callsToday: 1,
+      dailyLimit: null,
+      dailyRemaining: null,
+      resetsAt: null,
+    });
 
-    await limiter.noteQuota(organizationId, headers({ "X-Rate-Limit-Limit": "1000", "X-Rate-Limit-Remaining": "2", "X-Rate-Limit-Reset": "30" }));
-    expect(await zohoUsage(database.db, organizationId, clock.at)).toEqual({ callsToday: 1, dailyLimit: 1000, dailyRemaining: 2, resetsAt: new Date(T0 + 30_000) });
+    await limiter.noteQuota(
+      organizationId,
+      headers({ "X-Rate-Limit-Limit": "1000", "X-Rate-Limit-Remaining": "2", "X-Rate-Limit-Reset": "30" }),
+    );
+    expect(await zohoUsage(database.db, organizationId, clock.at)).toEqual({
+      callsToday: 1,
+      dailyLimit: 1000,
+      dailyRemaining: 2,
+      resetsAt: new Date(T0 + 30_000),
+    });
     await calls(limiter, organizationId, 2);
     expect(await zohoUsage(database.db, organizationId, clock.at)).toMatchObject({ callsToday: 3, dailyRemaining: 0 });
     await expect(limiter.run(organizationId, async () => undefined)).rejects.toMatchObject({ kind: "daily_quota" });
@@ -226,7 +267,12 @@ describe("ZohoLimiter on a test clock", () => {
   });
 
   it("reports no usage for an organization never called", async () => {
-    expect(await zohoUsage(database.db, newOrganization(), T0)).toEqual({ callsToday: 0, dailyLimit: null, dailyRemaining: null, resetsAt: null });
+    expect(await zohoUsage(database.db, newOrganization(), T0)).toEqual({
+      callsToday: 0,
+      dailyLimit: null,
+      dailyRemaining: null,
+      resetsAt: null,
+    });
   });
 
   it("waits on the real clock by default", async () => {
@@ -244,8 +290,20 @@ describe("ZohoLimiter on a test clock", () => {
   });
 
   it("allows ten calls at once on a paid plan and five on the free one", () => {
-    expect([concurrencyForPlan("FREE"), concurrencyForPlan("free"), concurrencyForPlan(undefined), concurrencyForPlan(""), concurrencyForPlan("STANDARD")]).toEqual([5, 5, 5, 5, 10]);
-    expect(ZOHO_LIMITS).toEqual({ perWindow: 100, windowMs: 60_000, concurrency: 5, leaseMs: 120_000, marginMs: 1_000 });
+    expect([
+      concurrencyForPlan("FREE"),
+      concurrencyForPlan("free"),
+      concurrencyForPlan(undefined),
+      concurrencyForPlan(""),
+      concurrencyForPlan("STANDARD"),
+    ]).toEqual([5, 5, 5, 5, 10]);
+    expect(ZOHO_LIMITS).toEqual({
+      perWindow: 100,
+      windowMs: 60_000,
+      concurrency: 5,
+      leaseMs: 120_000,
+      marginMs: 1_000,
+    });
   });
 });
 
@@ -272,7 +330,10 @@ describe.skipIf(!serverUrl)("ZohoLimiter waiting for another worker's lock (Post
     release.open();
     await otherWorker;
     expect(await asking.promise).toBe("granted");
-    const [row] = await db.select({ recentCalls: zohoRateLimits.recentCalls }).from(zohoRateLimits).where(eq(zohoRateLimits.organizationId, organizationId));
+    const [row] = await db
+      .select({ recentCalls: zohoRateLimits.recentCalls })
+      .from(zohoRateLimits)
+      .where(eq(zohoRateLimits.organizationId, organizationId));
     expect(row!.recentCalls).toEqual([T0, T0 + 500]);
   });
 });
@@ -287,38 +348,74 @@ describe("busiestWindow", () => {
 });
 
 describe.skipIf(!serverUrl)("ZohoLimiter across processes", () => {
-  it("keeps 1,000 calls from two workers at most 100 in any window, each call answered once", async () => {
-    const { default: postgres } = await import("postgres");
-    const name = `limiter_${randomUUID().replaceAll("-", "")}`;
-    const admin = postgres(serverUrl!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    try {
-      const url = new URL(serverUrl!);
-      url.pathname = `/${name}`;
-      await (await openPostgres(url.toString(), { max: 1 })).close();
+  it(
+    "keeps 1,000 calls from two workers at most 100 in any window, each call answered once",
+    async () => {
+      const { default: postgres } = await import("postgres");
+      const name = `limiter_${randomUUID().replaceAll("-", "")}`;
+      const admin = postgres(serverUrl!, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`create database ${name}`);
+      try {
+        const url = new URL(serverUrl!);
+        url.pathname = `/${name}`;
+        await (await openPostgres(url.toString(), { max: 1 })).close();
 
-      const { accessToken } = await consentAndExchange(zoho.url);
-      const worker = (label: string) =>
-        run("node", ["--import", "tsx", "server/zoho/testing/burst-worker.ts", url.toString(), recorder.url, accessToken, String(CALLS_PER_WORKER), String(WINDOW_MS), String(MARGIN_MS), label, String(WORKER_DEADLINE_MS)], { timeout: WORKER_DEADLINE_MS + 15_000 });
-      const reports = (await Promise.all([worker("a"), worker("b")])).map((output) => JSON.parse(output.stdout.trim().split("\n").pop()!) as Report);
+        const { accessToken } = await consentAndExchange(zoho.url);
+        const worker = (label: string) =>
+          run(
+            "node",
+            [
+              "--import",
+              "tsx",
+              "server/zoho/testing/burst-worker.ts",
+              url.toString(),
+              recorder.url,
+              accessToken,
+              String(CALLS_PER_WORKER),
+              String(WINDOW_MS),
+              String(MARGIN_MS),
+              label,
+              String(WORKER_DEADLINE_MS),
+            ],
+            { timeout: WORKER_DEADLINE_MS + 15_000 },
+          );
+        const reports = (await Promise.all([worker("a"), worker("b")])).map(
+          (output) => JSON.parse(output.stdout.trim().split("\n").pop()!) as Report,
+        );
 
-      // The figure first: a limiter that lets too much through fails here, however the rest went.
-      expect(busiestWindow(arrivals.map((arrival) => arrival.at), WINDOW_MS)).toBeLessThanOrEqual(ZOHO_PER_WINDOW);
-      expect(zoho.simulator.peaks.perWindow).toBeLessThanOrEqual(ZOHO_PER_WINDOW);
-      expect(arrivals.filter((arrival) => arrival.status === 429)).toEqual([]);
-      expect(reports.map((report) => ({ timedOut: report.timedOut, failures: report.failures }))).toEqual([{ timedOut: false, failures: [] }, { timedOut: false, failures: [] }]);
+        // The figure first: a limiter that lets too much through fails here, however the rest went.
+        expect(
+          busiestWindow(
+            arrivals.map((arrival) => arrival.at),
+            WINDOW_MS,
+          ),
+        ).toBeLessThanOrEqual(ZOHO_PER_WINDOW);
+        expect(zoho.simulator.peaks.perWindow).toBeLessThanOrEqual(ZOHO_PER_WINDOW);
+        expect(arrivals.filter((arrival) => arrival.status === 429)).toEqual([]);
+        expect(reports.map((report) => ({ timedOut: report.timedOut, failures: report.failures }))).toEqual([
+          { timedOut: false, failures: [] },
+          { timedOut: false, failures: [] },
+        ]);
 
-      // Calls, not attempts: every call answered exactly once, whatever was retried on the way.
-      const answered = arrivals.filter((arrival) => arrival.status === 200).map((arrival) => arrival.callId);
-      expect(answered).toHaveLength(2 * CALLS_PER_WORKER);
-      expect(new Set(answered)).toEqual(new Set(["a", "b"].flatMap((label) => Array.from({ length: CALLS_PER_WORKER }, (_, index) => `${label}-${index}`))));
-      expect(reports.map((report) => report.done)).toEqual([CALLS_PER_WORKER, CALLS_PER_WORKER]);
-      // Paced, not merely counted: 1,000 calls at 100 a window span at least nine windows.
-      const times = arrivals.map((arrival) => arrival.at);
-      expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(((2 * CALLS_PER_WORKER) / ZOHO_PER_WINDOW - 1) * WINDOW_MS);
-    } finally {
-      await admin.unsafe(`drop database ${name} with (force)`);
-      await admin.end();
-    }
-  }, 2 * (WORKER_DEADLINE_MS + 15_000));
+        // Calls, not attempts: every call answered exactly once, whatever was retried on the way.
+        const answered = arrivals.filter((arrival) => arrival.status === 200).map((arrival) => arrival.callId);
+        expect(answered).toHaveLength(2 * CALLS_PER_WORKER);
+        expect(new Set(answered)).toEqual(
+          new Set(
+            ["a", "b"].flatMap((label) => Array.from({ length: CALLS_PER_WORKER }, (_, index) => `${label}-${index}`)),
+          ),
+        );
+        expect(reports.map((report) => report.done)).toEqual([CALLS_PER_WORKER, CALLS_PER_WORKER]);
+        // Paced, not merely counted: 1,000 calls at 100 a window span at least nine windows.
+        const times = arrivals.map((arrival) => arrival.at);
+        expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(
+          ((2 * CALLS_PER_WORKER) / ZOHO_PER_WINDOW - 1) * WINDOW_MS,
+        );
+      } finally {
+        await admin.unsafe(`drop database ${name} with (force)`);
+        await admin.end();
+      }
+    },
+    2 * (WORKER_DEADLINE_MS + 15_000),
+  );
 });

@@ -1,12 +1,25 @@
 // Keeps every worker's calls to one Zoho organization under its per-minute, concurrency and daily limits.
 import type { Db } from "@/db/client";
-import { markQuotaSpent, recordDailyQuota, releaseCallSlot, takeCallSlot, type LimitPolicy } from "@/db/queries/zoho-limits";
+import {
+  markQuotaSpent,
+  recordDailyQuota,
+  releaseCallSlot,
+  takeCallSlot,
+  type LimitPolicy,
+} from "@/db/queries/zoho-limits";
 import { ZohoError } from "./errors";
 
 /** Zoho's published limits; concurrency is the free plan's 5 unless the plan is known to allow 10. */
-export const ZOHO_LIMITS: LimitPolicy = { perWindow: 100, windowMs: 60_000, concurrency: 5, leaseMs: 120_000, marginMs: 1_000 };
+export const ZOHO_LIMITS: LimitPolicy = {
+  perWindow: 100,
+  windowMs: 60_000,
+  concurrency: 5,
+  leaseMs: 120_000,
+  marginMs: 1_000,
+};
 
-export const concurrencyForPlan = (planName: string | undefined) => (planName && planName.toUpperCase() !== "FREE" ? 10 : 5);
+export const concurrencyForPlan = (planName: string | undefined) =>
+  planName && planName.toUpperCase() !== "FREE" ? 10 : 5;
 
 export type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
 const realClock: Clock = { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
@@ -26,7 +39,10 @@ export class ZohoLimiter {
     for (;;) {
       const decision = await takeCallSlot(this.db, { organizationId, policy: this.policy, now: this.clock.now });
       if (decision.kind === "quota") {
-        throw new ZohoError("daily_quota", `Zoho's daily API quota for this organization is spent; calls resume ${decision.resetsAt ? `after ${decision.resetsAt.toISOString()}` : "tomorrow"}.`);
+        throw new ZohoError(
+          "daily_quota",
+          `Zoho's daily API quota for this organization is spent; calls resume ${decision.resetsAt ? `after ${decision.resetsAt.toISOString()}` : "tomorrow"}.`,
+        );
       }
       if (decision.kind === "wait") {
         // A little jitter keeps workers that woke together from colliding again.
@@ -49,7 +65,12 @@ export class ZohoLimiter {
     const remaining = Number(headers.get("X-Rate-Limit-Remaining"));
     const reset = Number(headers.get("X-Rate-Limit-Reset"));
     if (!headers.has("X-Rate-Limit-Limit") || ![limit, remaining, reset].every(Number.isFinite)) return;
-    await recordDailyQuota(this.db, { organizationId, limit, remaining, resetsAt: new Date(this.clock.now() + reset * 1000) });
+    await recordDailyQuota(this.db, {
+      organizationId,
+      limit,
+      remaining,
+      resetsAt: new Date(this.clock.now() + reset * 1000),
+    });
   }
 
   async quotaSpent(organizationId: string, resetSeconds: number | null): Promise<void> {

@@ -23,8 +23,19 @@ async function genuineAnswer() {
   const { db } = database;
   const person = await makePerson(db, "admin");
   const tenant = await makeTenant(db, person);
-  const url = await startZohoConnect(db, { tenantId: tenant.id, personId: person.id, region: SANDBOX_REGION, origin: ORIGIN });
-  const consent = await sandboxZoho().handle(new Request(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ decision: "accept", user: "books-admin@sandbox.example" }) }));
+  const url = await startZohoConnect(db, {
+    tenantId: tenant.id,
+    personId: person.id,
+    region: SANDBOX_REGION,
+    origin: ORIGIN,
+  });
+  const consent = await sandboxZoho().handle(
+    new Request(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ decision: "accept", user: "books-admin@sandbox.example" }),
+    }),
+  );
   const query = new URL(consent.headers.get("location")!).searchParams;
   return { db, tenant, actor: { id: person.id, email: person.email }, query, state: query.get("state")! };
 }
@@ -44,10 +55,24 @@ describe("the OAuth state's signature", () => {
     expect(first.state).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[\w-]{43}$/);
     const [id, signature] = first.state.split(".") as [string, string];
     const flipped = `${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`;
-    for (const state of [`${id}.${flipped}`, `${second.state.split(".")[0]}.${signature}`, id, `${id}.`, `.${signature}`, "", null]) {
-      await expect(completeZohoConnect(first.db, { actor: first.actor, query: withState(first.query, state), origin: ORIGIN }), String(state)).rejects.toThrow(INVALID);
+    for (const state of [
+      `${id}.${flipped}`,
+      `${second.state.split(".")[0]}.${signature}`,
+      id,
+      `${id}.`,
+      `.${signature}`,
+      "",
+      null,
+    ]) {
+      await expect(
+        completeZohoConnect(first.db, { actor: first.actor, query: withState(first.query, state), origin: ORIGIN }),
+        String(state),
+      ).rejects.toThrow(INVALID);
     }
     // None of that used the attempt up: the genuine answer still connects.
-    expect(await completeZohoConnect(first.db, { actor: first.actor, query: first.query, origin: ORIGIN })).toEqual({ tenantId: first.tenant.id, warning: undefined });
+    expect(await completeZohoConnect(first.db, { actor: first.actor, query: first.query, origin: ORIGIN })).toEqual({
+      tenantId: first.tenant.id,
+      warning: undefined,
+    });
   });
 });

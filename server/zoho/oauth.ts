@@ -13,7 +13,12 @@ export const ZOHO_SCOPES = [
   "ZohoBooks.banking.READ",
 ] as const;
 
-export function authorizeUrl(input: { consentBase: string; clientId: string; redirectUri: string; state: string }): string {
+export function authorizeUrl(input: {
+  consentBase: string;
+  clientId: string;
+  redirectUri: string;
+  state: string;
+}): string {
   const params = new URLSearchParams({
     scope: ZOHO_SCOPES.join(","),
     client_id: input.clientId,
@@ -39,11 +44,22 @@ export class ZohoTokenError extends ExternalServiceError {
   }
 }
 
-const granted = z.object({ access_token: z.string().min(1), refresh_token: z.string().min(1).optional(), api_domain: z.string().optional(), expires_in: z.coerce.number().positive() });
+const granted = z.object({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1).optional(),
+  api_domain: z.string().optional(),
+  expires_in: z.coerce.number().positive(),
+});
 
 export type TokenGrant = { accessToken: string; refreshToken?: string; apiDomain?: string; expiresAt: Date };
 
-type TokenCall = { fetch: typeof fetch; accountsServer: string; clientId: string; clientSecret: string; now?: () => number };
+type TokenCall = {
+  fetch: typeof fetch;
+  accountsServer: string;
+  clientId: string;
+  clientSecret: string;
+  now?: () => number;
+};
 
 async function tokenRequest(call: TokenCall, path: string, params: Record<string, string>): Promise<unknown> {
   let response: Response;
@@ -60,29 +76,50 @@ async function tokenRequest(call: TokenCall, path: string, params: Record<string
   }
   const body = (await response.json().catch(() => null)) as { error?: string; error_description?: string } | null;
   if (body?.error === "Access Denied" || body?.error_description?.includes("too many requests")) {
-    throw new ZohoTokenError("throttled", body.error_description ?? "Zoho is throttling token requests; try again later.");
+    throw new ZohoTokenError(
+      "throttled",
+      body.error_description ?? "Zoho is throttling token requests; try again later.",
+    );
   }
   if (body?.error === "invalid_client" || body?.error === "invalid_client_secret") {
-    throw new ZohoTokenError("client", body.error === "invalid_client" ? "Zoho does not know this client id in this data centre (invalid_client)." : "Zoho refused the client secret (invalid_client_secret).");
+    throw new ZohoTokenError(
+      "client",
+      body.error === "invalid_client"
+        ? "Zoho does not know this client id in this data centre (invalid_client)."
+        : "Zoho refused the client secret (invalid_client_secret).",
+    );
   }
   if (body?.error) throw new ZohoTokenError("rejected", `Zoho refused the token request (${body.error}).`);
-  if (!response.ok || !body) throw new ZohoTokenError("unavailable", `Zoho's accounts server answered ${response.status}.`);
+  if (!response.ok || !body)
+    throw new ZohoTokenError("unavailable", `Zoho's accounts server answered ${response.status}.`);
   return body;
 }
 
 function readGrant(body: unknown, now: number): TokenGrant {
   const parsed = granted.safeParse(body);
   if (!parsed.success) throw new ZohoTokenError("unavailable", "Zoho's token response lacked the access token.");
-  return { accessToken: parsed.data.access_token, refreshToken: parsed.data.refresh_token, apiDomain: parsed.data.api_domain, expiresAt: new Date(now + parsed.data.expires_in * 1000) };
+  return {
+    accessToken: parsed.data.access_token,
+    refreshToken: parsed.data.refresh_token,
+    apiDomain: parsed.data.api_domain,
+    expiresAt: new Date(now + parsed.data.expires_in * 1000),
+  };
 }
 
 export async function exchangeCode(call: TokenCall & { code: string; redirectUri: string }): Promise<TokenGrant> {
-  const body = await tokenRequest(call, "/oauth/v2/token", { grant_type: "authorization_code", code: call.code, redirect_uri: call.redirectUri });
+  const body = await tokenRequest(call, "/oauth/v2/token", {
+    grant_type: "authorization_code",
+    code: call.code,
+    redirect_uri: call.redirectUri,
+  });
   return readGrant(body, (call.now ?? Date.now)());
 }
 
 export async function refreshAccessToken(call: TokenCall & { refreshToken: string }): Promise<TokenGrant> {
-  const body = await tokenRequest(call, "/oauth/v2/token", { grant_type: "refresh_token", refresh_token: call.refreshToken });
+  const body = await tokenRequest(call, "/oauth/v2/token", {
+    grant_type: "refresh_token",
+    refresh_token: call.refreshToken,
+  });
   return readGrant(body, (call.now ?? Date.now)());
 }
 

@@ -1,6 +1,12 @@
 // Access tokens for a tenant's Zoho connection: cached sealed, refreshed shortly before expiry by one caller at a time.
 import type { Db } from "@/db/client";
-import { getZohoConnection, lockZohoConnection, markNeedsReconnect, storeAccessToken, type ZohoConnectionRow } from "@/db/queries/zoho";
+import {
+  getZohoConnection,
+  lockZohoConnection,
+  markNeedsReconnect,
+  storeAccessToken,
+  type ZohoConnectionRow,
+} from "@/db/queries/zoho";
 import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
 import { env } from "@/server/env";
 import { ZohoError } from "./errors";
@@ -30,13 +36,21 @@ export class ZohoReconnectRequired extends ZohoError {
  * A valid access token. `force` refreshes even a fresh-looking one (after Zoho answered 401): callers that
  * waited on the lock then find the token the first caller stored, so twenty callers cause one refresh.
  */
-export async function accessToken(context: TokenContext, options: { force?: boolean; rejected?: string } = {}): Promise<string> {
+export async function accessToken(
+  context: TokenContext,
+  options: { force?: boolean; rejected?: string } = {},
+): Promise<string> {
   const now = context.now ?? Date.now;
   const keys = env().encryptionKeys;
   // The common case needs no lock: a fresh token is read and used.
   if (!options.force) {
     const current = await getZohoConnection(context.db, { tenantId: context.tenantId });
-    if (current?.state === "connected" && current.accessTokenSealed && current.accessTokenExpiresAt && current.accessTokenExpiresAt.getTime() - REFRESH_MARGIN_MS > now()) {
+    if (
+      current?.state === "connected" &&
+      current.accessTokenSealed &&
+      current.accessTokenExpiresAt &&
+      current.accessTokenExpiresAt.getTime() - REFRESH_MARGIN_MS > now()
+    ) {
       return decryptSecret(current.accessTokenSealed, keys);
     }
   }
@@ -44,16 +58,31 @@ export async function accessToken(context: TokenContext, options: { force?: bool
   const outcome = await context.db.transaction(async (tx): Promise<{ token: string } | { reconnect: string }> => {
     const connection = await lockZohoConnection(tx, { tenantId: context.tenantId });
     if (!connection) throw new ZohoError("unauthorized", "Zoho Books is not connected.");
-    if (connection.state === "needs_reconnect") throw new ZohoReconnectRequired(connection.stateReason ?? "the connection was revoked");
+    if (connection.state === "needs_reconnect")
+      throw new ZohoReconnectRequired(connection.stateReason ?? "the connection was revoked");
     const cached = connection.accessTokenSealed ? decryptSecret(connection.accessTokenSealed, keys) : null;
-    const fresh = cached && connection.accessTokenExpiresAt && connection.accessTokenExpiresAt.getTime() - REFRESH_MARGIN_MS > now();
+    const fresh =
+      cached &&
+      connection.accessTokenExpiresAt &&
+      connection.accessTokenExpiresAt.getTime() - REFRESH_MARGIN_MS > now();
     // A forced refresh is skipped when another caller already replaced the token that was rejected.
-    if (fresh && (!options.force || (options.rejected !== undefined && cached !== options.rejected))) return { token: cached };
+    if (fresh && (!options.force || (options.rejected !== undefined && cached !== options.rejected)))
+      return { token: cached };
 
     const app = context.appFor(connection);
     try {
-      const grant = await refreshAccessToken({ fetch: context.fetchFor(connection.accountsServer), accountsServer: connection.accountsServer, ...app, refreshToken: decryptSecret(connection.refreshTokenSealed, keys), now });
-      await storeAccessToken(tx, { tenantId: context.tenantId, accessTokenSealed: encryptSecret(grant.accessToken, keys), expiresAt: grant.expiresAt });
+      const grant = await refreshAccessToken({
+        fetch: context.fetchFor(connection.accountsServer),
+        accountsServer: connection.accountsServer,
+        ...app,
+        refreshToken: decryptSecret(connection.refreshTokenSealed, keys),
+        now,
+      });
+      await storeAccessToken(tx, {
+        tenantId: context.tenantId,
+        accessTokenSealed: encryptSecret(grant.accessToken, keys),
+        expiresAt: grant.expiresAt,
+      });
       return { token: grant.accessToken };
     } catch (error) {
       if (error instanceof ZohoTokenError && (error.kind === "rejected" || error.kind === "client")) {

@@ -21,7 +21,8 @@ export default async function LoginPage({ searchParams }: Props) {
         <Notice tone="info">
           <p className="font-medium">Embedded demo</p>
           <p>
-            E-mail <code data-testid="demo-email">{demo.email}</code>, password <code data-testid="demo-password">{demo.password}</code>
+            E-mail <code data-testid="demo-email">{demo.email}</code>, password{" "}
+            <code data-testid="demo-password">{demo.password}</code>
           </p>
         </Notice>
       )}

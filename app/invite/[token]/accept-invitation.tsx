@@ -7,7 +7,9 @@ import { Button, Notice } from "../../_components/ui";
 export function AcceptInvitation({ token }: { token: string }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const accept = useMutation(trpc.invitations.accept.mutationOptions({ onSuccess: ({ slug }) => router.push(`/t/${slug}`) }));
+  const accept = useMutation(
+    trpc.invitations.accept.mutationOptions({ onSuccess: ({ slug }) => router.push(`/t/${slug}`) }),
+  );
   return (
     <>
       {formError(accept.error) && <Notice>{formError(accept.error)}</Notice>}

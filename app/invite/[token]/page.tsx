@@ -24,7 +24,8 @@ export default async function InvitePage({ params }: Props) {
           <div className="space-y-4 text-sm">
             <h1 className="text-lg font-semibold">Join {invitation.tenantName}</h1>
             <p>
-              You are invited as <strong>{invitation.role}</strong>. The invitation is for <strong>{invitation.email}</strong>.
+              You are invited as <strong>{invitation.role}</strong>. The invitation is for{" "}
+              <strong>{invitation.email}</strong>.
             </p>
             {person ? (
               person.email === invitation.email ? (
@@ -36,10 +37,16 @@ export default async function InvitePage({ params }: Props) {
               )
             ) : (
               <div className="flex gap-3">
-                <Link className="rounded-md bg-indigo-600 px-3 py-2 font-medium text-white hover:bg-indigo-700" href={`/signup?callbackUrl=${here}&email=${encodeURIComponent(invitation.email)}`}>
+                <Link
+                  className="rounded-md bg-indigo-600 px-3 py-2 font-medium text-white hover:bg-indigo-700"
+                  href={`/signup?callbackUrl=${here}&email=${encodeURIComponent(invitation.email)}`}
+                >
                   Create an account
                 </Link>
-                <Link className="rounded-md border border-slate-300 px-3 py-2 font-medium hover:bg-slate-50" href={`/login?callbackUrl=${here}&email=${encodeURIComponent(invitation.email)}`}>
+                <Link
+                  className="rounded-md border border-slate-300 px-3 py-2 font-medium hover:bg-slate-50"
+                  href={`/login?callbackUrl=${here}&email=${encodeURIComponent(invitation.email)}`}
+                >
                   Sign in
                 </Link>
               </div>

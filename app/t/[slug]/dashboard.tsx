@@ -11,7 +11,10 @@ export function Dashboard() {
   const trpc = useTRPC();
   const tenant = useTenant();
   const current = useQuery(trpc.tenants.current.queryOptions({ tenantSlug: tenant.slug }));
-  const recent = useQuery({ ...trpc.audit.list.queryOptions({ tenantSlug: tenant.slug, limit: 8 }), enabled: tenant.can("admin") });
+  const recent = useQuery({
+    ...trpc.audit.list.queryOptions({ tenantSlug: tenant.slug, limit: 8 }),
+    enabled: tenant.can("admin"),
+  });
   const checklist = useQuery(trpc.mapping.checklist.queryOptions({ tenantSlug: tenant.slug }));
   const overview = useQuery(trpc.sync.overview.queryOptions({ tenantSlug: tenant.slug }));
   // To the first kind of record with failures, filtered on them; to Records when none failed.
@@ -53,26 +56,46 @@ export function Dashboard() {
           {overview.data?.lastRun ? (
             <p className="text-sm">
               <Badge tone={statusTone[overview.data.lastRun.status]}>{overview.data.lastRun.status}</Badge>{" "}
-              <span className="text-slate-600">{formatDateTime(overview.data.lastRun.finishedAt ?? overview.data.lastRun.createdAt)}</span>
-              {overview.data.lastRun.status === "paused" && overview.data.lastRun.error && <span className="mt-1 block text-xs text-slate-600">{overview.data.lastRun.error}</span>}
+              <span className="text-slate-600">
+                {formatDateTime(overview.data.lastRun.finishedAt ?? overview.data.lastRun.createdAt)}
+              </span>
+              {overview.data.lastRun.status === "paused" && overview.data.lastRun.error && (
+                <span className="mt-1 block text-xs text-slate-600">{overview.data.lastRun.error}</span>
+              )}
             </p>
           ) : (
             <p className="text-sm text-slate-500">No sync yet.</p>
           )}
           <p className="mt-2 text-sm">
-            <Link href={failedHref} className={overview.data?.failed ? "font-medium text-red-700 hover:underline" : "text-indigo-700 hover:underline"} data-testid="failed-count">
+            <Link
+              href={failedHref}
+              className={
+                overview.data?.failed ? "font-medium text-red-700 hover:underline" : "text-indigo-700 hover:underline"
+              }
+              data-testid="failed-count"
+            >
               {overview.data?.failed ?? 0} failed records
             </Link>
           </p>
           <p className="mt-1 text-sm">
-            <Link href={`/t/${tenant.slug}/pairing?state=held`} className={overview.data?.held ? "font-medium text-amber-800 hover:underline" : "text-indigo-700 hover:underline"} data-testid="held-count">
+            <Link
+              href={`/t/${tenant.slug}/pairing?state=held`}
+              className={
+                overview.data?.held ? "font-medium text-amber-800 hover:underline" : "text-indigo-700 hover:underline"
+              }
+              data-testid="held-count"
+            >
               {overview.data?.held ?? 0} customers need review
             </Link>
           </p>
         </Card>
         <Card title="Next scheduled run">
           <p className="text-sm" data-testid="next-run">
-            {overview.data?.paused ? "Paused: Zoho Books needs reconnecting." : overview.data?.nextRun ? formatDateTime(overview.data.nextRun) : "None: every schedule toggle is off."}
+            {overview.data?.paused
+              ? "Paused: Zoho Books needs reconnecting."
+              : overview.data?.nextRun
+                ? formatDateTime(overview.data.nextRun)
+                : "None: every schedule toggle is off."}
           </p>
           <Link href={`/t/${tenant.slug}/settings`} className="text-sm text-indigo-700 hover:underline">
             Schedule settings
@@ -89,7 +112,11 @@ export function Dashboard() {
       </div>
       {tenant.can("admin") && (
         <Card title="Recent activity" className="mt-6">
-          {recent.data && recent.data.entries.length > 0 ? <AuditTable entries={recent.data.entries} /> : <EmptyState>{recent.isLoading ? "Loading…" : "Nothing recorded yet."}</EmptyState>}
+          {recent.data && recent.data.entries.length > 0 ? (
+            <AuditTable entries={recent.data.entries} />
+          ) : (
+            <EmptyState>{recent.isLoading ? "Loading…" : "Nothing recorded yet."}</EmptyState>
+          )}
         </Card>
       )}
     </>

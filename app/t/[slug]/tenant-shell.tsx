@@ -69,7 +69,9 @@ export function TenantShell({ person, tenant, tenants, children }: Props) {
                 id="tenant-switcher"
                 className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm font-medium"
                 value={tenant.slug}
-                onChange={(event) => router.push(event.target.value === "+new" ? "/tenants/new" : `/t/${event.target.value}`)}
+                onChange={(event) =>
+                  router.push(event.target.value === "+new" ? "/tenants/new" : `/t/${event.target.value}`)
+                }
               >
                 {tenants.map((option) => (
                   <option key={option.slug} value={option.slug}>
@@ -81,7 +83,9 @@ export function TenantShell({ person, tenant, tenants, children }: Props) {
               <Badge tone={roleTone[tenant.role]}>{tenant.role}</Badge>
             </div>
             <details className="relative">
-              <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-100">{person.name} ▾</summary>
+              <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-100">
+                {person.name} ▾
+              </summary>
               <div className="absolute right-0 z-10 mt-1 w-64 rounded-md border border-slate-200 bg-white p-3 shadow-lg">
                 <p className="text-sm font-medium">{person.name}</p>
                 <p className="truncate text-xs text-slate-500">{person.email}</p>

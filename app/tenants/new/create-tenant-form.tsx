@@ -11,7 +11,9 @@ export function CreateTenantForm() {
   const router = useRouter();
   const [name, setName] = useState("");
   const [slug, setSlug] = useState<string | null>(null);
-  const create = useMutation(trpc.tenants.create.mutationOptions({ onSuccess: ({ slug: created }) => router.push(`/t/${created}`) }));
+  const create = useMutation(
+    trpc.tenants.create.mutationOptions({ onSuccess: ({ slug: created }) => router.push(`/t/${created}`) }),
+  );
   const effectiveSlug = slug ?? slugFromName(name);
   return (
     <Card>
@@ -26,7 +28,11 @@ export function CreateTenantForm() {
         <Field label="Name" error={fieldError(create.error, "name")}>
           <Input value={name} onChange={(event) => setName(event.target.value)} placeholder="Acme Fibre" required />
         </Field>
-        <Field label="Address" error={fieldError(create.error, "slug")} hint={`Your tenant lives at /t/${effectiveSlug || "…"}`}>
+        <Field
+          label="Address"
+          error={fieldError(create.error, "slug")}
+          hint={`Your tenant lives at /t/${effectiveSlug || "…"}`}
+        >
           <Input value={effectiveSlug} onChange={(event) => setSlug(event.target.value)} required />
         </Field>
         <Button type="submit" busy={create.isPending}>

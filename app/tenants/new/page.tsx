@@ -11,7 +11,8 @@ export default async function NewTenantPage() {
       <p className="mb-6 text-2xl font-semibold tracking-tight text-indigo-700">Ledgerlink</p>
       <h1 className="text-lg font-semibold">Create a tenant</h1>
       <p className="mb-6 mt-1 text-sm text-slate-600">
-        A tenant is one ISP&apos;s workspace: its Splynx and Zoho Books connections, settings and sync history. You ({person.email}) become its owner.
+        A tenant is one ISP&apos;s workspace: its Splynx and Zoho Books connections, settings and sync history. You (
+        {person.email}) become its owner.
       </p>
       <CreateTenantForm />
     </main>

@@ -22,10 +22,21 @@ export function createAuth(store: SplynxStore, options: AuthOptions) {
 
   function issueTokens(key: string) {
     const issued = Math.floor(seconds());
-    const token = { access: randomBytes(16).toString("hex"), refresh: randomBytes(16).toString("hex"), accessExpires: issued + options.accessTokenSeconds, refreshExpires: issued + 30 * 86_400, key };
+    const token = {
+      access: randomBytes(16).toString("hex"),
+      refresh: randomBytes(16).toString("hex"),
+      accessExpires: issued + options.accessTokenSeconds,
+      refreshExpires: issued + 30 * 86_400,
+      key,
+    };
     store.tokens.set(token.access, token);
     store.tokens.set(`refresh:${token.refresh}`, token);
-    return { access_token: token.access, access_token_expiration: token.accessExpires, refresh_token: token.refresh, refresh_token_expiration: token.refreshExpires };
+    return {
+      access_token: token.access,
+      access_token_expiration: token.accessExpires,
+      refresh_token: token.refresh,
+      refresh_token_expiration: token.refreshExpires,
+    };
   }
 
   /** Checks key, signature and (when the key asks for it) that the nonce increases. */
@@ -35,9 +46,11 @@ export function createAuth(store: SplynxStore, options: AuthOptions) {
     if (!/^\d+$/.test(nonceText)) return errorBody(401, "UNAUTHORIZED", "Nonce is not valid");
     const expected = Buffer.from(splynxSignature({ key: apiKey.key, secret: apiKey.secret, nonce: BigInt(nonceText) }));
     const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return errorBody(401, "UNAUTHORIZED", "Signature is not valid");
+    if (expected.length !== given.length || !timingSafeEqual(expected, given))
+      return errorBody(401, "UNAUTHORIZED", "Signature is not valid");
     const nonce = BigInt(nonceText);
-    if (apiKey.checkNonce && nonce <= apiKey.lastNonce) return errorBody(401, "UNAUTHORIZED", "Nonce is not valid: it must be greater than the last one used");
+    if (apiKey.checkNonce && nonce <= apiKey.lastNonce)
+      return errorBody(401, "UNAUTHORIZED", "Nonce is not valid: it must be greater than the last one used");
     if (nonce > apiKey.lastNonce) apiKey.lastNonce = nonce;
     return apiKey;
   }
@@ -48,7 +61,8 @@ export function createAuth(store: SplynxStore, options: AuthOptions) {
     if (header.startsWith("Basic ")) {
       const [keyValue, ...secretParts] = Buffer.from(header.slice(6), "base64").toString("utf8").split(":");
       const apiKey = store.apiKeys.get(keyValue ?? "");
-      if (!apiKey || apiKey.secret !== secretParts.join(":") || !apiKey.unsecureAccess) return errorBody(401, "UNAUTHORIZED", "Unauthorized");
+      if (!apiKey || apiKey.secret !== secretParts.join(":") || !apiKey.unsecureAccess)
+        return errorBody(401, "UNAUTHORIZED", "Unauthorized");
       return apiKey;
     }
     const match = /^Splynx-EA \((.*)\)$/.exec(header.trim());
@@ -59,7 +73,8 @@ export function createAuth(store: SplynxStore, options: AuthOptions) {
       if (!accessToken) return errorBody(401, "EMPTY_ACCESS_TOKEN", "Access token is missed");
       const token = store.tokens.get(accessToken);
       if (!token) return errorBody(401, "UNAUTHORIZED", "Access token is not valid");
-      if (options.tokensExpired() || token.accessExpires <= seconds()) return errorBody(401, "EXPIRED_ACCESS_TOKEN", "Access token expired");
+      if (options.tokensExpired() || token.accessExpires <= seconds())
+        return errorBody(401, "EXPIRED_ACCESS_TOKEN", "Access token expired");
       return store.apiKeys.get(token.key)!;
     }
     return verifySignature(params.get("key") ?? "", params.get("nonce") ?? "", params.get("signature") ?? "");
@@ -70,7 +85,12 @@ export function createAuth(store: SplynxStore, options: AuthOptions) {
     if (request.method === "POST" && rest === "") {
       count("POST", "admin/auth/tokens");
       const body = (await request.json().catch(() => ({}))) as Record<string, unknown>;
-      if (body.auth_type !== "api_key") return errorBody(401, body.auth_type ? "UNAUTHORIZED" : "INVALID_AUTH_TYPE", body.auth_type ? "Unauthorized" : "Invalid authentication type");
+      if (body.auth_type !== "api_key")
+        return errorBody(
+          401,
+          body.auth_type ? "UNAUTHORIZED" : "INVALID_AUTH_TYPE",
+          body.auth_type ? "Unauthorized" : "Invalid authentication type",
+        );
       const verified = verifySignature(String(body.key ?? ""), String(body.nonce ?? ""), String(body.signature ?? ""));
       if (verified instanceof Response) return verified;
       return Response.json({ ...issueTokens(verified.key), permissions: [] }, { status: 201 });

@@ -19,20 +19,28 @@ function compareForOrder(left: unknown, right: unknown): number {
 }
 
 /** The rows a list request selects, in the order it asks; `paged: false` ignores limit, offset and cap (HEAD counts). */
-export function list(collection: Collection, search: URLSearchParams, options: ListOptions & { paged: boolean }): WireRecord[] | Response {
+export function list(
+  collection: Collection,
+  search: URLSearchParams,
+  options: ListOptions & { paged: boolean },
+): WireRecord[] | Response {
   const query = parsePhpQuery(search);
   const main = (query.main_attributes ?? {}) as Record<string, PhpValue>;
   const additional = (query.additional_attributes ?? {}) as Record<string, PhpValue>;
-  const idAfter = Array.isArray(main.id) && main.id[0] === ">" && typeof main.id[1] === "string" ? Number(main.id[1]) : 0;
+  const idAfter =
+    Array.isArray(main.id) && main.id[0] === ">" && typeof main.id[1] === "string" ? Number(main.id[1]) : 0;
   const order = Object.entries((query.order ?? {}) as Record<string, string>);
   const offset = options.paged ? Number(search.get("offset") ?? 0) || 0 : 0;
   const requested = options.paged && search.has("limit") ? Number(search.get("limit")) : Infinity;
   const limit = options.paged ? Math.min(requested, options.maxPageSize ?? Infinity) : Infinity;
   // Rows are kept in id order, so an id-ordered page can stop as soon as it is full.
-  const naturalOrder = order.length === 0 || (order.length === 1 && order[0]![0] === "id" && String(order[0]![1]).toUpperCase() === "ASC");
+  const naturalOrder =
+    order.length === 0 || (order.length === 1 && order[0]![0] === "id" && String(order[0]![1]).toUpperCase() === "ASC");
   const matches = (row: WireRecord) =>
     Object.entries(main).every(([field, condition]) => satisfies(row[field], condition)) &&
-    Object.entries(additional).every(([field, condition]) => satisfies((row.additional_attributes as Record<string, unknown> | undefined)?.[field], condition));
+    Object.entries(additional).every(([field, condition]) =>
+      satisfies((row.additional_attributes as Record<string, unknown> | undefined)?.[field], condition),
+    );
   const rows: WireRecord[] = [];
   try {
     for (const row of collection.after(idAfter)) {
@@ -60,7 +68,11 @@ function readSchemas(): Record<string, unknown> {
   const file = path.join(process.cwd(), "specs/splynx/live-probe-2025-09-options-and-samples.json");
   if (!existsSync(file)) return {};
   const probe = JSON.parse(readFileSync(file, "utf8")) as { endpoint_analysis: Record<string, { schema?: unknown }> };
-  return Object.fromEntries(Object.entries(probe.endpoint_analysis).filter(([, entry]) => entry.schema).map(([key, entry]) => [key, entry.schema]));
+  return Object.fromEntries(
+    Object.entries(probe.endpoint_analysis)
+      .filter(([, entry]) => entry.schema)
+      .map(([key, entry]) => [key, entry.schema]),
+  );
 }
 
 let schemas: Record<string, unknown> | undefined;
@@ -69,9 +81,21 @@ let schemas: Record<string, unknown> | undefined;
 export function optionsFor(resourcePath: string, sample: WireRecord | undefined) {
   schemas ??= readSchemas();
   if (schemas[resourcePath]) return schemas[resourcePath];
-  const type = (value: unknown) => (typeof value === "number" ? (Number.isInteger(value) ? "integer" : "float") : Array.isArray(value) ? "array" : "string");
+  const type = (value: unknown) =>
+    typeof value === "number"
+      ? Number.isInteger(value)
+        ? "integer"
+        : "float"
+      : Array.isArray(value)
+        ? "array"
+        : "string";
   return {
-    attributes: Object.entries(sample ?? { id: 0 }).map(([name, value]) => ({ name, title: name.replace(/_/g, " ").replace(/^./, (first) => first.toUpperCase()), type: type(value), required: false })),
+    attributes: Object.entries(sample ?? { id: 0 }).map(([name, value]) => ({
+      name,
+      title: name.replace(/_/g, " ").replace(/^./, (first) => first.toUpperCase()),
+      type: type(value),
+      required: false,
+    })),
     additional_attributes: [],
   };
 }

@@ -5,27 +5,46 @@ import { parsePhpQuery, satisfies } from "./php-query";
 describe("PHP bracket queries", () => {
   it("parse back what the client encodes, lists included", () => {
     const encoded = encodeListQuery({
-      main_attributes: { login: ["LIKE", "durden"], partner_id: ["BETWEEN", 1, 10], tariff_id: ["IN", [2, 1]], date_add: "2024-01-31" },
+      main_attributes: {
+        login: ["LIKE", "durden"],
+        partner_id: ["BETWEEN", 1, 10],
+        tariff_id: ["IN", [2, 1]],
+        date_add: "2024-01-31",
+      },
       additional_attributes: { sex: ["IN", ["male", "female"]] },
       order: { id: "DESC" },
       limit: 10,
       offset: 20,
     });
     expect(parsePhpQuery(new URLSearchParams(encoded))).toEqual({
-      main_attributes: { login: ["LIKE", "durden"], partner_id: ["BETWEEN", "1", "10"], tariff_id: ["IN", ["2", "1"]], date_add: "2024-01-31" },
+      main_attributes: {
+        login: ["LIKE", "durden"],
+        partner_id: ["BETWEEN", "1", "10"],
+        tariff_id: ["IN", ["2", "1"]],
+        date_add: "2024-01-31",
+      },
       additional_attributes: { sex: ["IN", ["male", "female"]] },
       order: { id: "DESC" },
       limit: "10",
       offset: "20",
     });
-    expect(parsePhpQuery(new URLSearchParams("main_attributes%5Bstatus%5D%5B0%5D=IN&main_attributes%5Bstatus%5D%5B1%5D%5B%5D=paid"))).toEqual({ main_attributes: { status: ["IN", ["paid"]] } });
+    expect(
+      parsePhpQuery(
+        new URLSearchParams("main_attributes%5Bstatus%5D%5B0%5D=IN&main_attributes%5Bstatus%5D%5B1%5D%5B%5D=paid"),
+      ),
+    ).toEqual({ main_attributes: { status: ["IN", ["paid"]] } });
   });
 
   it("apply every documented operator", () => {
     expect(satisfies(5, "5")).toBe(true);
     expect(satisfies("10", ["=", "10"])).toBe(true);
     expect(satisfies(3, ["!=", "4"]) && satisfies(3, ["<>", "4"])).toBe(true);
-    expect(satisfies(10, [">", "9"]) && satisfies(10, [">=", "10"]) && satisfies(9, ["<", "10"]) && satisfies(10, ["<=", "10"])).toBe(true);
+    expect(
+      satisfies(10, [">", "9"]) &&
+        satisfies(10, [">=", "10"]) &&
+        satisfies(9, ["<", "10"]) &&
+        satisfies(10, ["<=", "10"]),
+    ).toBe(true);
     expect(satisfies("2026-05-01", [">=", "2026-04-30"])).toBe(true);
     expect(satisfies(null, ["IS", "NULL"]) && satisfies(4, ["IS", "NOT NULL"])).toBe(true);
     expect(satisfies("Tyler Durden", ["REGEXP", "^tyler"])).toBe(true);

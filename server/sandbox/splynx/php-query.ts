@@ -31,9 +31,28 @@ function listify(value: PhpValue): PhpValue {
 
 export class QueryError extends Error {}
 
-const OPERATORS = new Set(["=", "!=", ">=", "<=", ">", "<", "<>", "IS", "REGEXP", "BETWEEN", "LIKE", "IN", "FIND_IN_SET"]);
+const OPERATORS = new Set([
+  "=",
+  "!=",
+  ">=",
+  "<=",
+  ">",
+  "<",
+  "<>",
+  "IS",
+  "REGEXP",
+  "BETWEEN",
+  "LIKE",
+  "IN",
+  "FIND_IN_SET",
+]);
 
-const isNumeric = (value: unknown) => value !== null && value !== "" && !Array.isArray(value) && typeof value !== "object" && Number.isFinite(Number(value));
+const isNumeric = (value: unknown) =>
+  value !== null &&
+  value !== "" &&
+  !Array.isArray(value) &&
+  typeof value !== "object" &&
+  Number.isFinite(Number(value));
 
 function compareValues(left: unknown, right: string): number {
   if (isNumeric(left) && isNumeric(right)) return Number(left) - Number(right);
@@ -45,7 +64,8 @@ export function satisfies(fieldValue: unknown, condition: PhpValue): boolean {
   if (typeof condition === "string") return compareValues(fieldValue, condition) === 0;
   if (!Array.isArray(condition)) throw new QueryError("A condition must be a value or [operator, operand]");
   const [operator, ...operands] = condition;
-  if (typeof operator !== "string" || !OPERATORS.has(operator.toUpperCase())) throw new QueryError(`Unknown operator "${String(operator)}"`);
+  if (typeof operator !== "string" || !OPERATORS.has(operator.toUpperCase()))
+    throw new QueryError(`Unknown operator "${String(operator)}"`);
   const operand = operands[0];
   const text = typeof operand === "string" ? operand : "";
   switch (operator.toUpperCase()) {
@@ -70,7 +90,9 @@ export function satisfies(fieldValue: unknown, condition: PhpValue): boolean {
       return new RegExp(text, "i").test(String(fieldValue ?? ""));
     case "LIKE": {
       // Yii wraps the value in %…%: a case-insensitive substring match.
-      return String(fieldValue ?? "").toLowerCase().includes(text.toLowerCase());
+      return String(fieldValue ?? "")
+        .toLowerCase()
+        .includes(text.toLowerCase());
     }
     case "BETWEEN": {
       const upper = operands[1];
@@ -78,7 +100,11 @@ export function satisfies(fieldValue: unknown, condition: PhpValue): boolean {
       return compareValues(fieldValue, text) >= 0 && compareValues(fieldValue, upper) <= 0;
     }
     case "IN": {
-      const list = Array.isArray(operand) ? operand : typeof operand === "object" && operand ? Object.values(operand) : [operand];
+      const list = Array.isArray(operand)
+        ? operand
+        : typeof operand === "object" && operand
+          ? Object.values(operand)
+          : [operand];
       return list.some((item) => typeof item === "string" && compareValues(fieldValue, item) === 0);
     }
     case "FIND_IN_SET":

@@ -5,12 +5,112 @@ import type { SplynxStore, WireRecord } from "./store";
 
 export type SeedOptions = { seed: number; customers: number; invoices: number; today?: string };
 
-const FIRST = ["José", "Zoë", "Łukasz", "Søren", "Ngozi", "Aoife", "Mateus", "Chloé", "Björn", "Amara", "Dmitri", "Siobhán", "Kenji", "Fatima", "Oluwaseun", "Émile", "Ingrid", "Rahul", "Maël", "Thandiwe", "Jürgen", "Ana", "Ólafur", "Mei", "Tomás", "Grace", "Nguyễn", "Yusuf", "Hannah", "Piotr"];
-const LAST = ["García", "O'Brien", "Müller", "Kowalski", "Adeyemi", "Nørgaard", "Dubois", "Silva", "Papadopoulos", "Tanaka", "Mbeki", "Novák", "Ó Súilleabháin", "Jensen", "Okafor", "Rossi", "Van der Berg", "Chen", "Haddad", "Lindqvist", "Smith", "Şahin", "Fernández", "Kim", "Nakamura", "Walsh", "Brennan", "Ivanova", "Costa", "Ahmed"];
-const COMPANY_WORDS = ["Harbour", "Alpine", "Nordlys", "Crèche", "Riverside", "Café", "Ærø", "Summit", "Bäckerei", "Lighthouse", "Greenfield", "Orchard", "Atelier", "Kiln", "Meadow"];
+const FIRST = [
+  "José",
+  "Zoë",
+  "Łukasz",
+  "Søren",
+  "Ngozi",
+  "Aoife",
+  "Mateus",
+  "Chloé",
+  "Björn",
+  "Amara",
+  "Dmitri",
+  "Siobhán",
+  "Kenji",
+  "Fatima",
+  "Oluwaseun",
+  "Émile",
+  "Ingrid",
+  "Rahul",
+  "Maël",
+  "Thandiwe",
+  "Jürgen",
+  "Ana",
+  "Ólafur",
+  "Mei",
+  "Tomás",
+  "Grace",
+  "Nguyễn",
+  "Yusuf",
+  "Hannah",
+  "Piotr",
+];
+const LAST = [
+  "García",
+  "O'Brien",
+  "Müller",
+  "Kowalski",
+  "Adeyemi",
+  "Nørgaard",
+  "Dubois",
+  "Silva",
+  "Papadopoulos",
+  "Tanaka",
+  "Mbeki",
+  "Novák",
+  "Ó Súilleabháin",
+  "Jensen",
+  "Okafor",
+  "Rossi",
+  "Van der Berg",
+  "Chen",
+  "Haddad",
+  "Lindqvist",
+  "Smith",
+  "Şahin",
+  "Fernández",
+  "Kim",
+  "Nakamura",
+  "Walsh",
+  "Brennan",
+  "Ivanova",
+  "Costa",
+  "Ahmed",
+];
+const COMPANY_WORDS = [
+  "Harbour",
+  "Alpine",
+  "Nordlys",
+  "Crèche",
+  "Riverside",
+  "Café",
+  "Ærø",
+  "Summit",
+  "Bäckerei",
+  "Lighthouse",
+  "Greenfield",
+  "Orchard",
+  "Atelier",
+  "Kiln",
+  "Meadow",
+];
 const COMPANY_SUFFIXES = ["Ltd", "GmbH", "& Sons", "S.A.", "Co-op", "AB", "Sp. z o.o.", "LLC", "Trust", "Partners"];
-const STREETS = ["High Street", "Bahnhofstraße", "Rue de la Paix", "Calle Mayor", "Ulica Długa", "Main Road", "Kongensgade", "Station Road", "Via Roma", "Church Lane"];
-const CITIES = [["Zürich", "8001"], ["Kraków", "31-001"], ["São Paulo", "01000-000"], ["Malmö", "211 20"], ["Århus", "8000"], ["Cork", "T12"], ["Lagos", "100001"], ["Leeds", "LS1 4AP"], ["Łódź", "90-001"], ["Dunedin", "9016"]] as const;
+const STREETS = [
+  "High Street",
+  "Bahnhofstraße",
+  "Rue de la Paix",
+  "Calle Mayor",
+  "Ulica Długa",
+  "Main Road",
+  "Kongensgade",
+  "Station Road",
+  "Via Roma",
+  "Church Lane",
+];
+const CITIES = [
+  ["Zürich", "8001"],
+  ["Kraków", "31-001"],
+  ["São Paulo", "01000-000"],
+  ["Malmö", "211 20"],
+  ["Århus", "8000"],
+  ["Cork", "T12"],
+  ["Lagos", "100001"],
+  ["Leeds", "LS1 4AP"],
+  ["Łódź", "90-001"],
+  ["Dunedin", "9016"],
+] as const;
 
 // Gross monthly prices the way ISPs set them; Splynx stores the net price with 4 decimals.
 const PLANS = [
@@ -51,7 +151,8 @@ function monthBounds(day: string): [string, string] {
   return [`${year}-${pad(month, 2)}-01`, `${year}-${pad(month, 2)}-${pad(last, 2)}`];
 }
 
-const time = (random: Random) => `${pad(random.int(7, 20), 2)}:${pad(random.int(0, 59), 2)}:${pad(random.int(0, 59), 2)}`;
+const time = (random: Random) =>
+  `${pad(random.int(7, 20), 2)}:${pad(random.int(0, 59), 2)}:${pad(random.int(0, 59), 2)}`;
 
 /** The net unit price Splynx would store for a gross price: 4 decimals, rounded half up. */
 const netOf = (gross: string, rate: string) => divide(multiply(gross, "100", 8), add(["100", rate]), 4);
@@ -70,28 +171,91 @@ function seedReference(store: SplynxStore) {
     [7, "Zoho Books", "Zoho payment id", "Zoho payment number"],
   ];
   for (const [id, name, name1, name2] of methods) {
-    store.paymentMethods.insert({ id, name, is_active: "1", name_1: name1, name_2: name2, name_3: "", name_4: "", name_5: "", accounting_bank_accounts_id: 0, einvoicing_payment_methods_id: 0 });
+    store.paymentMethods.insert({
+      id,
+      name,
+      is_active: "1",
+      name_1: name1,
+      name_2: name2,
+      name_3: "",
+      name_4: "",
+      name_5: "",
+      accounting_bank_accounts_id: 0,
+      einvoicing_payment_methods_id: 0,
+    });
   }
-  const categories = ["Service", "Discount", "Payment", "Refund", "Correction", "Internet 100M", "Internet 1G", "Voice", "Equipment", "Installation"];
+  const categories = [
+    "Service",
+    "Discount",
+    "Payment",
+    "Refund",
+    "Correction",
+    "Internet 100M",
+    "Internet 1G",
+    "Voice",
+    "Equipment",
+    "Installation",
+  ];
   categories.forEach((name, index) =>
-    store.transactionCategories.insert({ id: index + 1, name, is_base: index < 5 ? "1" : "0", accounting_category_id: null, einvoicing_category_id: 0, einvoicing_private_person_category_id: 0, einvoicing_type_id: 0, einvoicing_private_person_type_id: 0 }),
+    store.transactionCategories.insert({
+      id: index + 1,
+      name,
+      is_base: index < 5 ? "1" : "0",
+      accounting_category_id: null,
+      einvoicing_category_id: 0,
+      einvoicing_private_person_category_id: 0,
+      einvoicing_type_id: 0,
+      einvoicing_private_person_type_id: 0,
+    }),
   );
-  for (const tax of TAXES) store.taxes.insert({ ...tax, rate: Number(tax.rate), type: "single", archived: 0, accounting_tax_rates_id: 0, einvoicing_tax_rates_id: 0 });
-  store.taxes.insert({ id: LEVY_GROUP.id, name: LEVY_GROUP.name, rate: Number(LEVY_GROUP.rate), type: "group", archived: 0, accounting_tax_rates_id: 0, einvoicing_tax_rates_id: 0, items: [{ id: 1, type: "tax", apply_to_all_previous: 0, position: 1 }, { id: 2, type: "tax", apply_to_all_previous: 0, position: 2 }] });
+  for (const tax of TAXES)
+    store.taxes.insert({
+      ...tax,
+      rate: Number(tax.rate),
+      type: "single",
+      archived: 0,
+      accounting_tax_rates_id: 0,
+      einvoicing_tax_rates_id: 0,
+    });
+  store.taxes.insert({
+    id: LEVY_GROUP.id,
+    name: LEVY_GROUP.name,
+    rate: Number(LEVY_GROUP.rate),
+    type: "group",
+    archived: 0,
+    accounting_tax_rates_id: 0,
+    einvoicing_tax_rates_id: 0,
+    items: [
+      { id: 1, type: "tax", apply_to_all_previous: 0, position: 1 },
+      { id: 2, type: "tax", apply_to_all_previous: 0, position: 2 },
+    ],
+  });
 }
 
 function seedCustomers(store: SplynxStore, random: Random, count: number, today: string) {
   for (let id = 1; id <= count; id++) {
     const company = random.chance(0.2);
-    const name = company ? `${random.pick(COMPANY_WORDS)} ${random.pick(COMPANY_WORDS)} ${random.pick(COMPANY_SUFFIXES)}` : `${random.pick(FIRST)} ${random.pick(LAST)}`;
-    const login = `${name.normalize("NFKD").replace(/[^A-Za-z]/g, "").toLowerCase().slice(0, 12)}${id}`;
+    const name = company
+      ? `${random.pick(COMPANY_WORDS)} ${random.pick(COMPANY_WORDS)} ${random.pick(COMPANY_SUFFIXES)}`
+      : `${random.pick(FIRST)} ${random.pick(LAST)}`;
+    const login = `${name
+      .normalize("NFKD")
+      .replace(/[^A-Za-z]/g, "")
+      .toLowerCase()
+      .slice(0, 12)}${id}`;
     const [city, zip] = random.pick(CITIES);
     const added = addDays(today, -random.int(30, 900));
     store.customers.insert({
       id,
       billing_type: "recurring",
       // The live server types these three as strings in its OPTIONS schema.
-      partner_id: String(random.weighted([[1, 7], [2, 2], [3, 1]] as const)),
+      partner_id: String(
+        random.weighted([
+          [1, 7],
+          [2, 2],
+          [3, 1],
+        ] as const),
+      ),
       location_id: "1",
       added_by: "admin",
       added_by_id: "1",
@@ -104,7 +268,12 @@ function seedCustomers(store: SplynxStore, random: Random, count: number, today:
       street_1: `${random.int(1, 240)} ${random.pick(STREETS)}`,
       zip_code: zip,
       city,
-      status: random.weighted([["active", 13], ["new", 2], ["blocked", 2], ["disabled", 3]] as const),
+      status: random.weighted([
+        ["active", 13],
+        ["new", 2],
+        ["blocked", 2],
+        ["disabled", 3],
+      ] as const),
       date_add: added,
       last_online: "",
       last_update: `${addDays(added, random.int(0, 20))} ${time(random)}`,
@@ -121,7 +290,15 @@ function seedCustomers(store: SplynxStore, random: Random, count: number, today:
   }
 }
 
-type Line = { category: number; description: string; quantity: string; price: string; tax: SeedTax; periodFrom: string; periodTo: string };
+type Line = {
+  category: number;
+  description: string;
+  quantity: string;
+  price: string;
+  tax: SeedTax;
+  periodFrom: string;
+  periodTo: string;
+};
 
 function itemsWire(lines: Line[], firstItemId: number) {
   return lines.map((line, index) => ({
@@ -166,7 +343,11 @@ function seedDocuments(store: SplynxStore, random: Random, count: number, today:
       request_id: null,
       transaction_id: 0,
       payment_statement_id: null,
-      payment_type: random.weighted([[2, 6], [1, 1], [3, 3]] as const),
+      payment_type: random.weighted([
+        [2, 6],
+        [1, 1],
+        [3, 3],
+      ] as const),
       receipt_number: `${date.slice(0, 7)}-${pad(receiptSequence++, 5)}`,
       date,
       amount: Number(amount),
@@ -185,7 +366,14 @@ function seedDocuments(store: SplynxStore, random: Random, count: number, today:
       real_create_datetime: `${date} ${time(random)}`,
       updated_at: `${date} ${time(random)}`,
     });
-    store.invoiceRelations.insert({ customer_id: invoice.customer_id, payer_id: payment.id, type: "payment", invoice_id: invoice.id, transaction_id: 0, amount: Number(amount) });
+    store.invoiceRelations.insert({
+      customer_id: invoice.customer_id,
+      payer_id: payment.id,
+      type: "payment",
+      invoice_id: invoice.id,
+      transaction_id: 0,
+      amount: Number(amount),
+    });
     return payment;
   };
 
@@ -194,24 +382,53 @@ function seedDocuments(store: SplynxStore, random: Random, count: number, today:
     const created = addDays(today, -random.int(0, 540));
     const recurring = random.chance(0.7);
     const [periodFrom, periodTo] = recurring ? monthBounds(created) : ["0000-00-00", "0000-00-00"];
-    const taxFor = () => random.weighted<(typeof TAXES)[number]>([[TAXES[0], 8], [TAXES[1], 1], [TAXES[2], 1], [TAXES[3], 1]]);
+    const taxFor = () =>
+      random.weighted<(typeof TAXES)[number]>([
+        [TAXES[0], 8],
+        [TAXES[1], 1],
+        [TAXES[2], 1],
+        [TAXES[3], 1],
+      ]);
     const lines: Line[] = Array.from({ length: random.int(1, 4) }, () => {
       const product = recurring ? random.pick(PLANS) : random.pick(ONE_TIME);
       const standard = taxFor();
       const tax = product.category === VOICE && standard === TAXES[0] ? LEVY_GROUP : standard;
       const quantity = product.category === 9 && random.chance(0.3) ? String(random.int(2, 3)) : "1";
-      return { category: product.category, description: recurring ? `${product.name} ${periodFrom} – ${periodTo}` : product.name, quantity, price: netOf(product.gross, tax.rate), tax, periodFrom, periodTo };
+      return {
+        category: product.category,
+        description: recurring ? `${product.name} ${periodFrom} – ${periodTo}` : product.name,
+        quantity,
+        price: netOf(product.gross, tax.rate),
+        tax,
+        periodFrom,
+        periodTo,
+      };
     });
     if (recurring && random.chance(0.08)) {
-      lines.push({ category: 2, description: "Loyalty discount", quantity: "1", price: `-${netOf("5.00", lines[0]!.tax.rate)}`, tax: lines[0]!.tax, periodFrom, periodTo });
+      lines.push({
+        category: 2,
+        description: "Loyalty discount",
+        quantity: "1",
+        price: `-${netOf("5.00", lines[0]!.tax.rate)}`,
+        tax: lines[0]!.tax,
+        periodFrom,
+        periodTo,
+      });
     }
-    const total = splynxTotal(lines.map((line) => ({ price: line.price, quantity: line.quantity, tax: line.tax.rate })));
+    const total = splynxTotal(
+      lines.map((line) => ({ price: line.price, quantity: line.quantity, tax: line.tax.rate })),
+    );
     const year = created.slice(0, 4);
     const partner = Number(customer.partner_id);
     const sequenceKey = `${year}-${partner}`;
     const sequence = (invoiceSequence.get(sequenceKey) ?? 0) + 1;
     invoiceSequence.set(sequenceKey, sequence);
-    const status = random.weighted([["paid", 12], ["not_paid", 5], ["pending", 1], ["deleted", 1]] as const);
+    const status = random.weighted([
+      ["paid", 12],
+      ["not_paid", 5],
+      ["pending", 1],
+      ["deleted", 1],
+    ] as const);
     const invoice = store.invoices.insert({
       customer_id: customer.id,
       date_created: created,
@@ -257,7 +474,10 @@ function seedDocuments(store: SplynxStore, random: Random, count: number, today:
         date_updated: addDays(created, 20),
         date_payment: "0000-00-00",
         real_create_datetime: `${addDays(created, 20)} ${time(random)}`,
-        status: random.weighted([["not_refunded", 3], ["refunded", 1]] as const),
+        status: random.weighted([
+          ["not_refunded", 3],
+          ["refunded", 1],
+        ] as const),
         payment_id: 0,
         note: `Credit for invoice ${String(invoice.number)}`,
         is_sent: "0",
@@ -265,18 +485,71 @@ function seedDocuments(store: SplynxStore, random: Random, count: number, today:
         remind_amount: 0,
         added_by: "admin",
         added_by_id: 1,
-        items: itemsWire([credited], itemId++).map(({ pos: _pos, transaction_id: _transaction, categoryIdForTransaction: _category, ...item }) => item),
+        items: itemsWire([credited], itemId++).map(
+          ({ pos: _pos, transaction_id: _transaction, categoryIdForTransaction: _category, ...item }) => item,
+        ),
       });
-      store.invoiceRelations.insert({ customer_id: customer.id, payer_id: note.id, type: "credit_note", invoice_id: invoice.id, transaction_id: 0, amount: Number(creditTotal) });
+      store.invoiceRelations.insert({
+        customer_id: customer.id,
+        payer_id: note.id,
+        type: "credit_note",
+        invoice_id: invoice.id,
+        transaction_id: 0,
+        amount: Number(creditTotal),
+      });
     }
   }
 
   // Deposits: payments that pay no invoice.
   for (const customer of customers.slice(0, Math.ceil(customers.length / 20))) {
     const date = addDays(today, -random.int(0, 200));
-    store.payments.insert({ customer_id: customer.id, invoice_id: null, credit_note_id: null, request_id: null, transaction_id: 0, payment_statement_id: null, payment_type: 1, receipt_number: `${date.slice(0, 7)}-${pad(receiptSequence++, 5)}`, date, amount: 20, remind_amount: "20.0000", comment: "Deposit", is_sent: "0", field_1: "", field_2: "", field_3: "", field_4: "", field_5: "", note: "", memo: "", added_by: "admin", added_by_id: 1, real_create_datetime: `${date} ${time(random)}`, updated_at: `${date} ${time(random)}` });
+    store.payments.insert({
+      customer_id: customer.id,
+      invoice_id: null,
+      credit_note_id: null,
+      request_id: null,
+      transaction_id: 0,
+      payment_statement_id: null,
+      payment_type: 1,
+      receipt_number: `${date.slice(0, 7)}-${pad(receiptSequence++, 5)}`,
+      date,
+      amount: 20,
+      remind_amount: "20.0000",
+      comment: "Deposit",
+      is_sent: "0",
+      field_1: "",
+      field_2: "",
+      field_3: "",
+      field_4: "",
+      field_5: "",
+      note: "",
+      memo: "",
+      added_by: "admin",
+      added_by_id: 1,
+      real_create_datetime: `${date} ${time(random)}`,
+      updated_at: `${date} ${time(random)}`,
+    });
   }
-  store.bankStatements.insert({ date_time: `${today} 07:10:49`, title: "", handler: "", status: "new", filename_original: "", filename_uploaded: "", filename_parsed: "", records: 0, processed: 0, errors: 0, new: 0, canceled: 0, ignored: 0, manual_paired: 0, pending: 0, payment_type: 2, delimiter: "tabulator", pair_to_inactive_customers: "1" });
+  store.bankStatements.insert({
+    date_time: `${today} 07:10:49`,
+    title: "",
+    handler: "",
+    status: "new",
+    filename_original: "",
+    filename_uploaded: "",
+    filename_parsed: "",
+    records: 0,
+    processed: 0,
+    errors: 0,
+    new: 0,
+    canceled: 0,
+    ignored: 0,
+    manual_paired: 0,
+    pending: 0,
+    payment_type: 2,
+    delimiter: "tabulator",
+    pair_to_inactive_customers: "1",
+  });
 }
 
 export function seedStore(store: SplynxStore, options: SeedOptions): void {

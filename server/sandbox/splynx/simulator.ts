@@ -16,14 +16,24 @@ export type SplynxFaults = NetworkFaults & {
   expireTokens: boolean;
 };
 
-const NO_FAULTS: SplynxFaults = { latencyMs: 0, serverErrorRate: 0, dropRate: 0, dropPhase: "before", malformedRate: 0, expireTokens: false };
+const NO_FAULTS: SplynxFaults = {
+  latencyMs: 0,
+  serverErrorRate: 0,
+  dropRate: 0,
+  dropPhase: "before",
+  malformedRate: 0,
+  expireTokens: false,
+};
 
-export type SimulatorOptions = SeedOptions & ListOptions & { apiKeys?: Omit<ApiKey, "lastNonce">[]; now?: () => Date; accessTokenSeconds?: number };
+export type SimulatorOptions = SeedOptions &
+  ListOptions & { apiKeys?: Omit<ApiKey, "lastNonce">[]; now?: () => Date; accessTokenSeconds?: number };
 
 export function createSplynxSimulator(options: SimulatorOptions) {
   const store = createStore();
   seedStore(store, options);
-  const keys = options.apiKeys ?? [{ key: "sandbox-key", secret: "sandbox-secret", title: "Sandbox", checkNonce: true, unsecureAccess: false }];
+  const keys = options.apiKeys ?? [
+    { key: "sandbox-key", secret: "sandbox-secret", title: "Sandbox", checkNonce: true, unsecureAccess: false },
+  ];
   for (const key of keys) store.apiKeys.set(key.key, { ...key, lastNonce: 0n });
   const now = options.now ?? (() => new Date());
   const faults: SplynxFaults = { ...NO_FAULTS };
@@ -37,34 +47,54 @@ export function createSplynxSimulator(options: SimulatorOptions) {
     calls.set(key, (calls.get(key) ?? 0) + 1);
   }
 
-  const auth = createAuth(store, { now, accessTokenSeconds: options.accessTokenSeconds ?? 1800, tokensExpired: () => faults.expireTokens, count });
+  const auth = createAuth(store, {
+    now,
+    accessTokenSeconds: options.accessTokenSeconds ?? 1800,
+    tokensExpired: () => faults.expireTokens,
+    count,
+  });
 
   function malformed(record: WireRecord): WireRecord {
     if (faults.malformedRate <= 0 || !faultRandom.chance(faults.malformedRate)) return record;
     const broken = { ...record };
-    const field = ["total", "amount", "customer_id", "name", "date_created"].find((candidate) => candidate in broken) ?? "id";
+    const field =
+      ["total", "amount", "customer_id", "name", "date_created"].find((candidate) => candidate in broken) ?? "id";
     broken[field] = field === "name" ? { unexpected: true } : "not-a-number";
     return broken;
   }
 
-  async function resourceEndpoint(request: Request, apiKey: ApiKey, resourcePath: string, idText: string | undefined, search: URLSearchParams): Promise<Response> {
+  async function resourceEndpoint(
+    request: Request,
+    apiKey: ApiKey,
+    resourcePath: string,
+    idText: string | undefined,
+    search: URLSearchParams,
+  ): Promise<Response> {
     const resource = RESOURCES[resourcePath]!;
     const collection = store[resource.collection] as Collection;
     const method = (request.method === "HEAD" ? "GET" : request.method) as Method;
     count(request.method, idText ? `${resourcePath}/{id}` : resourcePath);
 
     if (request.method === "OPTIONS") return Response.json(optionsFor(resourcePath, collection.all()[0]));
-    if (!resource.methods.includes(method) || (!idText && (method === "PUT" || method === "DELETE")) || (idText && method === "POST")) {
+    if (
+      !resource.methods.includes(method) ||
+      (!idText && (method === "PUT" || method === "DELETE")) ||
+      (idText && method === "POST")
+    ) {
       return errorBody(405, "METHOD_DISABLED", "Method is disabled!");
     }
     const allowed = apiKey.permissions?.[resourcePath];
-    if (apiKey.permissions && !allowed?.includes(method)) return errorBody(403, "FORBIDDEN", "You do not have permission to do this action");
+    if (apiKey.permissions && !allowed?.includes(method))
+      return errorBody(403, "FORBIDDEN", "You do not have permission to do this action");
 
     if (request.method === "HEAD") {
       // A count of every match: limit, offset and the page cap shape answers, not totals.
       const rows = list(collection, search, { paged: false });
       if (rows instanceof Response) return rows;
-      return new Response(null, { status: 204, headers: { "X-total-count": String(rows.length), "Access-Control-Expose-Headers": "X-total-count" } });
+      return new Response(null, {
+        status: 204,
+        headers: { "X-total-count": String(rows.length), "Access-Control-Expose-Headers": "X-total-count" },
+      });
     }
     if (method === "GET" && !idText) {
       const rows = list(collection, search, { ...config, paged: true });
@@ -72,10 +102,14 @@ export function createSplynxSimulator(options: SimulatorOptions) {
     }
     if (method === "POST") {
       const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
-      if (!body || typeof body !== "object" || Array.isArray(body)) return Response.json([{ field: "", message: "Request body must be a JSON object" }], { status: 422 });
+      if (!body || typeof body !== "object" || Array.isArray(body))
+        return Response.json([{ field: "", message: "Request body must be a JSON object" }], { status: 422 });
       const errors = resource.validate?.(body, store) ?? [];
       if (errors.length > 0) return Response.json(errors, { status: 422 });
-      const record = collection.insert({ ...resource.defaults?.(body, now()), ...body, id: undefined } as Omit<WireRecord, "id">);
+      const record = collection.insert({ ...resource.defaults?.(body, now()), ...body, id: undefined } as Omit<
+        WireRecord,
+        "id"
+      >);
       resource.afterCreate?.(record, store);
       return Response.json({ id: record.id }, { status: 201 });
     }
@@ -87,7 +121,8 @@ export function createSplynxSimulator(options: SimulatorOptions) {
       return new Response(null, { status: 204 });
     }
     const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
-    if (!body || typeof body !== "object") return Response.json([{ field: "", message: "Request body must be a JSON object" }], { status: 422 });
+    if (!body || typeof body !== "object")
+      return Response.json([{ field: "", message: "Request body must be a JSON object" }], { status: 422 });
     const errors = resource.validate?.(body, store, record) ?? [];
     if (errors.length > 0) return Response.json(errors, { status: 422 });
     Object.assign(record, body, { id: record.id });
@@ -108,9 +143,12 @@ export function createSplynxSimulator(options: SimulatorOptions) {
       }
       return Response.json({ status: "ok", message: "API is valid", same_server: 0 });
     }
-    if (apiPath === "admin/auth/tokens" || apiPath.startsWith("admin/auth/tokens/")) return auth.tokenEndpoint(request, apiPath.slice("admin/auth/tokens".length).replace(/^\//, ""));
+    if (apiPath === "admin/auth/tokens" || apiPath.startsWith("admin/auth/tokens/"))
+      return auth.tokenEndpoint(request, apiPath.slice("admin/auth/tokens".length).replace(/^\//, ""));
 
-    const resourcePath = Object.keys(RESOURCES).find((candidate) => apiPath === candidate || apiPath.startsWith(`${candidate}/`));
+    const resourcePath = Object.keys(RESOURCES).find(
+      (candidate) => apiPath === candidate || apiPath.startsWith(`${candidate}/`),
+    );
     if (!resourcePath) {
       count(request.method, apiPath);
       return errorBody(404, "NOT_FOUND", "Page not found");
@@ -126,7 +164,12 @@ export function createSplynxSimulator(options: SimulatorOptions) {
 
   async function handle(request: Request): Promise<Response> {
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
-    return withNetworkFaults(faults, faultRandom, () => errorBody(500, "SERVER_ERROR", "Internal server error"), () => route(request));
+    return withNetworkFaults(
+      faults,
+      faultRandom,
+      () => errorBody(500, "SERVER_ERROR", "Internal server error"),
+      () => route(request),
+    );
   }
 
   return {

@@ -65,7 +65,13 @@ export type ApiKey = {
   permissions?: Record<string, ("GET" | "POST" | "PUT" | "DELETE")[]>;
 };
 
-export type AccessToken = { access: string; refresh: string; accessExpires: number; refreshExpires: number; key: string };
+export type AccessToken = {
+  access: string;
+  refresh: string;
+  accessExpires: number;
+  refreshExpires: number;
+  key: string;
+};
 
 export function createStore() {
   return {

@@ -27,11 +27,19 @@ export const zohoError = (status: number, code: number, message: string) => enve
 export const invalidValue = (field: string) => zohoError(400, 2, `Invalid value passed for ${field}`);
 
 const clocks = new Map<string, Intl.DateTimeFormat>();
-const DIGITS = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" } as const;
+const DIGITS = {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+} as const;
 
 function clockIn(timeZone: string): Intl.DateTimeFormat {
   let clock = clocks.get(timeZone);
-  if (!clock) clocks.set(timeZone, (clock = new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", ...DIGITS })));
+  if (!clock)
+    clocks.set(timeZone, (clock = new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", ...DIGITS })));
   return clock;
 }
 
@@ -43,7 +51,14 @@ function clockIn(timeZone: string): Intl.DateTimeFormat {
 export function zohoTimestamp(time: number, timeZone: string): string {
   const parts = clockIn(timeZone).formatToParts(time);
   const part = (type: string) => parts.find((candidate) => candidate.type === type)!.value;
-  const local = Date.UTC(Number(part("year")), Number(part("month")) - 1, Number(part("day")), Number(part("hour")), Number(part("minute")), Number(part("second")));
+  const local = Date.UTC(
+    Number(part("year")),
+    Number(part("month")) - 1,
+    Number(part("day")),
+    Number(part("hour")),
+    Number(part("minute")),
+    Number(part("second")),
+  );
   const offset = Math.round((local - Math.floor(time / 1000) * 1000) / 60_000);
   const hhmm = `${String(Math.floor(Math.abs(offset) / 60)).padStart(2, "0")}${String(Math.abs(offset) % 60).padStart(2, "0")}`;
   return `${part("year")}-${part("month")}-${part("day")}T${part("hour")}:${part("minute")}:${part("second")}${offset < 0 ? "-" : "+"}${hhmm}`;

@@ -6,34 +6,51 @@ import type { BooksRecord } from "./store";
 import { asNumber, subtract } from "./totals";
 
 /** What a payment has on each invoice, so an update can count it back as owed before it applies again. */
-const appliedBy = (payment: BooksRecord | undefined, invoiceId: string) => String(((payment?.invoices as BooksRecord[] | undefined) ?? []).find((entry) => String(entry.invoice_id) === invoiceId)?.amount_applied ?? 0);
+const appliedBy = (payment: BooksRecord | undefined, invoiceId: string) =>
+  String(
+    ((payment?.invoices as BooksRecord[] | undefined) ?? []).find((entry) => String(entry.invoice_id) === invoiceId)
+      ?.amount_applied ?? 0,
+  );
 
 /** Records a payment, or (with `existing`) replaces one: its applications are taken back and the new ones made. */
 function writePayment(call: BooksCall, existing?: BooksRecord): Response {
   const { org, body, now } = call;
   const customer = org.contacts.get(String(body.customer_id));
   if (!customer) return zohoError(400, 1002, "Contact does not exist.");
-  if (body.account_id && !org.accounts.get(String(body.account_id))) return zohoError(400, 1002, "Account does not exist.");
+  if (body.account_id && !org.accounts.get(String(body.account_id)))
+    return zohoError(400, 1002, "Account does not exist.");
   const amount = String(body.amount);
   let applied = "0";
   const entries: BooksRecord[] = [];
   for (const entry of (body.invoices as BooksRecord[]) ?? []) {
     const invoice = org.invoices.get(String(entry.invoice_id));
     if (!invoice || invoice.customer_id !== customer.contact_id) return zohoError(400, 1002, "Invoice does not exist.");
-    if (invoice.status === "draft" || invoice.status === "void") return zohoError(400, 4, `Payments cannot be applied to ${String(invoice.status)} invoices.`);
+    if (invoice.status === "draft" || invoice.status === "void")
+      return zohoError(400, 4, `Payments cannot be applied to ${String(invoice.status)} invoices.`);
     const owed = add([String(invoice.balance), appliedBy(existing, String(invoice.invoice_id))], 2);
-    if (compare(String(entry.amount_applied), owed) > 0) return zohoError(400, 4, "The amount applied exceeds the balance due on the invoice.");
+    if (compare(String(entry.amount_applied), owed) > 0)
+      return zohoError(400, 4, "The amount applied exceeds the balance due on the invoice.");
     applied = add([applied, String(entry.amount_applied)], 2);
-    entries.push({ invoice_id: invoice.invoice_id, invoice_number: invoice.invoice_number, date: invoice.date, invoice_amount: invoice.total, amount_applied: Number(entry.amount_applied) });
+    entries.push({
+      invoice_id: invoice.invoice_id,
+      invoice_number: invoice.invoice_number,
+      date: invoice.date,
+      invoice_amount: invoice.total,
+      amount_applied: Number(entry.amount_applied),
+    });
   }
-  if (compare(applied, amount) > 0) return zohoError(400, 4, "The amount applied to invoices exceeds the payment amount.");
+  if (compare(applied, amount) > 0)
+    return zohoError(400, 4, "The amount applied to invoices exceeds the payment amount.");
   for (const entry of (existing?.invoices as BooksRecord[] | undefined) ?? []) {
     const invoice = org.invoices.get(String(entry.invoice_id));
     if (invoice) settle(call, invoice, negate(String(entry.amount_applied)), "payment_made");
   }
-  for (const entry of entries) settle(call, org.invoices.get(String(entry.invoice_id))!, String(entry.amount_applied), "payment_made");
+  for (const entry of entries)
+    settle(call, org.invoices.get(String(entry.invoice_id))!, String(entry.amount_applied), "payment_made");
   const paymentId = existing ? String(existing.payment_id) : org.newId();
-  const account = body.account_id ? org.accounts.get(String(body.account_id)) : [...org.accounts.values()].find((candidate) => candidate.account_name === "Undeposited Funds");
+  const account = body.account_id
+    ? org.accounts.get(String(body.account_id))
+    : [...org.accounts.values()].find((candidate) => candidate.account_name === "Undeposited Funds");
   const stamp = zohoTimestamp(now, org.details.timeZone);
   const payment = {
     payment_id: paymentId,
@@ -51,14 +68,19 @@ function writePayment(call: BooksCall, existing?: BooksRecord): Response {
     description: body.description ?? "",
     account_id: account?.account_id ?? "",
     account_name: account?.account_name ?? "",
-    invoices: entries.map((entry) => ({ ...entry, balance_amount: org.invoices.get(String(entry.invoice_id))!.balance })),
+    invoices: entries.map((entry) => ({
+      ...entry,
+      balance_amount: org.invoices.get(String(entry.invoice_id))!.balance,
+    })),
     invoice_numbers: entries.map((entry) => entry.invoice_number).join(","),
     currency_code: customer.currency_code,
     created_time: existing?.created_time ?? stamp,
     last_modified_time: stamp,
   };
   org.payments.set(paymentId, payment);
-  return existing ? envelope(200, { code: 0, message: "The payment has been updated.", payment }) : envelope(201, { code: 0, message: "The payment has been created.", payment });
+  return existing
+    ? envelope(200, { code: 0, message: "The payment has been updated.", payment })
+    : envelope(201, { code: 0, message: "The payment has been created.", payment });
 }
 
 function listPayments({ org, params }: BooksCall): Response {
@@ -70,10 +92,19 @@ function listPayments({ org, params }: BooksCall): Response {
       (!start || String(payment.date) >= start) &&
       (!end || String(payment.date) <= end),
   );
-  const byModified = (a: BooksRecord, b: BooksRecord) => Date.parse(String(a.last_modified_time)) - Date.parse(String(b.last_modified_time));
+  const byModified = (a: BooksRecord, b: BooksRecord) =>
+    Date.parse(String(a.last_modified_time)) - Date.parse(String(b.last_modified_time));
   const sorted = params.get("sort_column") === "last_modified_time" ? payments.sort(byModified) : payments;
   // The OAS names the list key customer_payments; real Books and every client read customerpayments.
-  return envelope(200, page(sorted.map(({ invoices: _invoices, ...payment }) => payment), params, "customerpayments", params.get("sort_column") ?? "date"));
+  return envelope(
+    200,
+    page(
+      sorted.map(({ invoices: _invoices, ...payment }) => payment),
+      params,
+      "customerpayments",
+      params.get("sort_column") ?? "date",
+    ),
+  );
 }
 
 export const customerPaymentRoutes: BooksRoutes = {
@@ -85,7 +116,9 @@ export const customerPaymentRoutes: BooksRoutes = {
   },
   "GET /customerpayments/{payment_id}": ({ org, id }) => {
     const payment = org.payments.get(id);
-    return payment ? envelope(200, { code: 0, message: "success", payment }) : zohoError(404, 1002, "Payment does not exist.");
+    return payment
+      ? envelope(200, { code: 0, message: "success", payment })
+      : zohoError(404, 1002, "Payment does not exist.");
   },
   "DELETE /customerpayments/{payment_id}": (call) => {
     const payment = call.org.payments.get(call.id);

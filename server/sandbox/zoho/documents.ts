@@ -48,8 +48,15 @@ export function priceLines(org: Organization, lines: BooksRecord[]): { lines: Bo
 function taxSharesOf(org: Organization, line: BooksRecord): TaxShare[] {
   const tax = line.tax_id ? org.taxes.get(String(line.tax_id)) : undefined;
   if (!tax) return [];
-  const members = tax.tax_type === "tax_group" ? (org.taxGroups.get(String(tax.tax_id)) ?? []).map((id) => org.taxes.get(id)!) : [tax];
-  return members.map((member) => ({ taxId: String(member.tax_id), taxName: String(member.tax_name), percentage: decimalText(member.tax_percentage) }));
+  const members =
+    tax.tax_type === "tax_group"
+      ? (org.taxGroups.get(String(tax.tax_id)) ?? []).map((id) => org.taxes.get(id)!)
+      : [tax];
+  return members.map((member) => ({
+    taxId: String(member.tax_id),
+    taxName: String(member.tax_name),
+    percentage: decimalText(member.tax_percentage),
+  }));
 }
 
 /**
@@ -62,7 +69,12 @@ export function withTotals(org: Organization, document: BooksRecord, lines: Book
   const discountType = document.discount_type === "item_level" ? "item_level" : "entity_level";
   const discountBeforeTax = document.is_discount_before_tax !== false;
   const totals = documentTotals({
-    lines: lines.map((line) => ({ rate: decimalText(line.rate), quantity: decimalText(line.quantity), discount: discountOf(line.discount), taxes: taxSharesOf(org, line) })),
+    lines: lines.map((line) => ({
+      rate: decimalText(line.rate),
+      quantity: decimalText(line.quantity),
+      discount: discountOf(line.discount),
+      taxes: taxSharesOf(org, line),
+    })),
     taxRounding,
     precision: Number(currency?.price_precision ?? 2),
     inclusive: document.is_inclusive_tax === true,
@@ -76,8 +88,19 @@ export function withTotals(org: Organization, document: BooksRecord, lines: Book
     ...document,
     line_items: lines.map((line, index) => {
       const priced = totals.lines[index]!;
-      const lineItemTaxes = priced.taxes.map((tax) => ({ tax_id: tax.taxId, tax_name: tax.taxName, tax_percentage: asNumber(tax.percentage), tax_amount: asNumber(tax.amount) }));
-      return { ...line, rate: asNumber(priced.rate), discount_amount: asNumber(priced.discountAmount), item_total: asNumber(priced.itemTotal), line_item_taxes: lineItemTaxes };
+      const lineItemTaxes = priced.taxes.map((tax) => ({
+        tax_id: tax.taxId,
+        tax_name: tax.taxName,
+        tax_percentage: asNumber(tax.percentage),
+        tax_amount: asNumber(tax.amount),
+      }));
+      return {
+        ...line,
+        rate: asNumber(priced.rate),
+        discount_amount: asNumber(priced.discountAmount),
+        item_total: asNumber(priced.itemTotal),
+        line_item_taxes: lineItemTaxes,
+      };
     }),
     discount: discountEcho(document.discount),
     discount_type: discountType,
@@ -118,8 +141,15 @@ export function draftDocument({ org, params, body, now }: BooksCall, kind: Docum
   if (!customer) return zohoError(400, 1002, "Contact does not exist.");
   const ownNumber = params.get("ignore_auto_number_generation") === "true";
   // A caller's own number needs ignore_auto_number_generation (inferred: Zoho mandates it for custom numbers).
-  if (body[numberField] && !ownNumber) return zohoError(400, 4, `Invalid value passed for ${numberField}: auto-numbering is on; pass ignore_auto_number_generation=true to set your own.`);
-  const number = ownNumber ? String(body[numberField] ?? "") : `${kind.prefix}-${String(collection.size + 1).padStart(6, "0")}`;
+  if (body[numberField] && !ownNumber)
+    return zohoError(
+      400,
+      4,
+      `Invalid value passed for ${numberField}: auto-numbering is on; pass ignore_auto_number_generation=true to set your own.`,
+    );
+  const number = ownNumber
+    ? String(body[numberField] ?? "")
+    : `${kind.prefix}-${String(collection.size + 1).padStart(6, "0")}`;
   if (!number) return zohoError(400, 4, `${numberField} is required when ignore_auto_number_generation is true.`);
   if (org.numbers[numberField].has(number)) {
     return zohoError(400, 1001, `${kind.label} number ${number} already exists. Please enter a different one.`);

@@ -1,11 +1,35 @@
 // Invoices (invoices.yml): create with Zoho's numbering and totals, list, read, update, mark sent, void.
 import { add, compare } from "@/server/money";
-import { envelope, invalidValue, matchesTextFilters, page, parseZohoTimestamp, zohoError, zohoTimestamp, type BooksCall, type BooksRoutes } from "./api";
-import { documentSummary, draftDocument, exchangeRateRefusal, priceLines, storeDocument, today, withTotals, type DocumentKind } from "./documents";
+import {
+  envelope,
+  invalidValue,
+  matchesTextFilters,
+  page,
+  parseZohoTimestamp,
+  zohoError,
+  zohoTimestamp,
+  type BooksCall,
+  type BooksRoutes,
+} from "./api";
+import {
+  documentSummary,
+  draftDocument,
+  exchangeRateRefusal,
+  priceLines,
+  storeDocument,
+  today,
+  withTotals,
+  type DocumentKind,
+} from "./documents";
 import type { BooksRecord, Organization } from "./store";
 import { asNumber, isZero, subtract } from "./totals";
 
-const INVOICE: DocumentKind = { numberField: "invoice_number", label: "Invoice", prefix: "INV", collection: (org) => org.invoices };
+const INVOICE: DocumentKind = {
+  numberField: "invoice_number",
+  label: "Invoice",
+  prefix: "INV",
+  collection: (org) => org.invoices,
+};
 
 /** The status Zoho shows: paid, partially paid and overdue follow the balance and the due date. */
 export function invoiceStatus(invoice: BooksRecord, now: number): string {
@@ -17,7 +41,12 @@ export function invoiceStatus(invoice: BooksRecord, now: number): string {
 }
 
 /** Moves `amount` (negative to undo) from the invoice's balance to its payments or credits. */
-export function settle({ org, now }: Pick<BooksCall, "org" | "now">, invoice: BooksRecord, amount: string, kind: "payment_made" | "credits_applied") {
+export function settle(
+  { org, now }: Pick<BooksCall, "org" | "now">,
+  invoice: BooksRecord,
+  amount: string,
+  kind: "payment_made" | "credits_applied",
+) {
   invoice[kind] = asNumber(add([String(invoice[kind] ?? 0), amount], 2));
   invoice.balance = asNumber(subtract(String(invoice.balance), amount));
   invoice.status = invoiceStatus(invoice, now);
@@ -46,7 +75,15 @@ function createInvoice(call: BooksCall): Response {
   const base = draftDocument(call, INVOICE);
   if (base instanceof Response) return base;
   const invoiceId = call.org.newId();
-  const invoice = { ...base, invoice_id: invoiceId, due_date: call.body.due_date ?? base.date, payment_made: 0, credits_applied: 0, balance: base.total, status: call.params.get("send") === "true" ? "sent" : "draft" };
+  const invoice = {
+    ...base,
+    invoice_id: invoiceId,
+    due_date: call.body.due_date ?? base.date,
+    payment_made: 0,
+    credits_applied: 0,
+    balance: base.total,
+    status: call.params.get("send") === "true" ? "sent" : "draft",
+  };
   invoice.status = invoiceStatus(invoice, call.now);
   storeDocument(call.org, INVOICE, invoiceId, invoice);
   return envelope(201, { code: 0, message: "The invoice has been created.", invoice });
@@ -57,26 +94,53 @@ function updateInvoice({ org, id, params, body, now }: BooksCall): Response {
   if (!invoice) return zohoError(404, 1002, "Invoice does not exist.");
   const status = invoiceStatus(invoice, now);
   // Inferred wording: Zoho refuses edits to paid and void invoices.
-  if (status === "paid" || status === "void") return zohoError(400, 1067, `You cannot edit an invoice that is ${status}.`);
+  if (status === "paid" || status === "void")
+    return zohoError(400, 1067, `You cannot edit an invoice that is ${status}.`);
   if (body.invoice_number && body.invoice_number !== invoice.invoice_number) {
-    if (params.get("ignore_auto_number_generation") !== "true") return zohoError(400, 4, "Invalid value passed for invoice_number: pass ignore_auto_number_generation=true to change it.");
-    if (org.numbers.invoice_number.has(String(body.invoice_number))) return zohoError(400, 1001, `Invoice number ${String(body.invoice_number)} already exists. Please enter a different one.`);
+    if (params.get("ignore_auto_number_generation") !== "true")
+      return zohoError(
+        400,
+        4,
+        "Invalid value passed for invoice_number: pass ignore_auto_number_generation=true to change it.",
+      );
+    if (org.numbers.invoice_number.has(String(body.invoice_number)))
+      return zohoError(
+        400,
+        1001,
+        `Invoice number ${String(body.invoice_number)} already exists. Please enter a different one.`,
+      );
   }
   // Line items are replaced as a whole: a line left out is deleted.
-  const priced = priceLines(org, (body.line_items as BooksRecord[] | undefined) ?? (invoice.line_items as BooksRecord[]));
+  const priced = priceLines(
+    org,
+    (body.line_items as BooksRecord[] | undefined) ?? (invoice.line_items as BooksRecord[]),
+  );
   if (priced.error) return priced.error;
   const currency = org.currencies.get(String(body.currency_id ?? invoice.currency_id));
   if (!currency) return zohoError(400, 1002, "Currency does not exist.");
-  const exchangeRate = currency.is_base_currency ? 1 : (body.exchange_rate ?? (currency.currency_id === invoice.currency_id ? invoice.exchange_rate : undefined));
+  const exchangeRate = currency.is_base_currency
+    ? 1
+    : (body.exchange_rate ?? (currency.currency_id === invoice.currency_id ? invoice.exchange_rate : undefined));
   const foreignRefusal = exchangeRateRefusal(currency, exchangeRate);
   if (foreignRefusal) return foreignRefusal;
   // The document keeps the tax rounding it was created with (UNVERIFIED; Zoho FSM's help says a clone keeps its
   // parent's rounding preference, the nearest documented behaviour).
-  const changes = { ...body, currency_id: currency.currency_id, currency_code: currency.currency_code, exchange_rate: exchangeRate, tax_rounding: invoice.tax_rounding };
-  const updated = withTotals(org, { ...invoice, ...changes, last_modified_time: zohoTimestamp(now, org.details.timeZone) }, priced.lines);
+  const changes = {
+    ...body,
+    currency_id: currency.currency_id,
+    currency_code: currency.currency_code,
+    exchange_rate: exchangeRate,
+    tax_rounding: invoice.tax_rounding,
+  };
+  const updated = withTotals(
+    org,
+    { ...invoice, ...changes, last_modified_time: zohoTimestamp(now, org.details.timeZone) },
+    priced.lines,
+  );
   const paid = subtract(String(invoice.total), String(invoice.balance));
   updated.balance = asNumber(subtract(String(updated.total), paid));
-  if (compare(String(updated.balance), "0") < 0) return zohoError(400, 4, "The invoice total cannot be less than the amount already paid or credited.");
+  if (compare(String(updated.balance), "0") < 0)
+    return zohoError(400, 4, "The invoice total cannot be less than the amount already paid or credited.");
   updated.status = invoiceStatus(updated, now);
   org.invoices.set(id, updated);
   org.numbers.invoice_number.delete(String(invoice.invoice_number));
@@ -88,10 +152,17 @@ function updateInvoice({ org, id, params, body, now }: BooksCall): Response {
 export function voidInvoice(org: Organization, invoice: BooksRecord, now: number) {
   for (const payment of org.payments.values()) {
     const applied = (payment.invoices as BooksRecord[]).filter((entry) => entry.invoice_id === invoice.invoice_id);
-    for (const entry of applied) payment.unused_amount = asNumber(add([String(payment.unused_amount), String(entry.amount_applied)], 2));
+    for (const entry of applied)
+      payment.unused_amount = asNumber(add([String(payment.unused_amount), String(entry.amount_applied)], 2));
     payment.invoices = (payment.invoices as BooksRecord[]).filter((entry) => entry.invoice_id !== invoice.invoice_id);
   }
-  Object.assign(invoice, { status: "void", balance: 0, payment_made: 0, credits_applied: 0, last_modified_time: zohoTimestamp(now, org.details.timeZone) });
+  Object.assign(invoice, {
+    status: "void",
+    balance: 0,
+    payment_made: 0,
+    credits_applied: 0,
+    last_modified_time: zohoTimestamp(now, org.details.timeZone),
+  });
 }
 
 export const invoiceRoutes: BooksRoutes = {
@@ -99,7 +170,9 @@ export const invoiceRoutes: BooksRoutes = {
   "POST /invoices": createInvoice,
   "GET /invoices/{invoice_id}": ({ org, id, now }) => {
     const invoice = org.invoices.get(id);
-    return invoice ? envelope(200, { code: 0, message: "success", invoice: { ...invoice, status: invoiceStatus(invoice, now) } }) : zohoError(404, 1002, "Invoice does not exist.");
+    return invoice
+      ? envelope(200, { code: 0, message: "success", invoice: { ...invoice, status: invoiceStatus(invoice, now) } })
+      : zohoError(404, 1002, "Invoice does not exist.");
   },
   "PUT /invoices/{invoice_id}": updateInvoice,
   "POST /invoices/{invoice_id}/status/sent": ({ org, id, now }) => {

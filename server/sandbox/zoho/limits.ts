@@ -35,17 +35,32 @@ export function createLimits(options: LimitOptions) {
     state.recent.push(at);
     peaks.perWindow = Math.max(peaks.perWindow, state.recent.length);
     if (state.recent.length > perWindow) {
-      return refuse(44, "For security reasons your organization has been blocked as it have exceeded the maximum number of requests per minute that can originate from an organization.");
+      return refuse(
+        44,
+        "For security reasons your organization has been blocked as it have exceeded the maximum number of requests per minute that can originate from an organization.",
+      );
     }
-    if (state.usedToday >= plan.daily) return refuse(45, `The API call for this organization has exceeded the maximum call rate limit of ${plan.daily}.`);
-    if (state.inFlight >= plan.concurrency) return refuse(1070, "You have reached the maximum number of in process requests allowed. Kindly try again after some time.");
+    if (state.usedToday >= plan.daily)
+      return refuse(
+        45,
+        `The API call for this organization has exceeded the maximum call rate limit of ${plan.daily}.`,
+      );
+    if (state.inFlight >= plan.concurrency)
+      return refuse(
+        1070,
+        "You have reached the maximum number of in process requests allowed. Kindly try again after some time.",
+      );
     state.usedToday++;
     state.inFlight++;
     peaks.inFlight = Math.max(peaks.inFlight, state.inFlight);
     const resetSeconds = Math.ceil((dayMs - (at % dayMs)) / 1000);
     return {
       release: () => void state.inFlight--,
-      headers: { "X-Rate-Limit-Limit": String(plan.daily), "X-Rate-Limit-Remaining": String(plan.daily - state.usedToday), "X-Rate-Limit-Reset": String(resetSeconds) },
+      headers: {
+        "X-Rate-Limit-Limit": String(plan.daily),
+        "X-Rate-Limit-Remaining": String(plan.daily - state.usedToday),
+        "X-Rate-Limit-Reset": String(resetSeconds),
+      },
     };
   }
 

@@ -29,14 +29,21 @@ export function createAccountsServer(store: ZohoStore, options: AccountsServerOp
   }
 
   function consentPage(params: URLSearchParams): Response {
-    const html = (body: string, status: number) => new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8" } });
+    const html = (body: string, status: number) =>
+      new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8" } });
     const client = store.clients.get(params.get("client_id") ?? "");
     if (!client) return html("<h1>Invalid Client</h1><p>The client_id is not registered.</p>", 400);
     const redirectUri = params.get("redirect_uri") ?? "";
-    if (client.redirectUris.length > 0 && !client.redirectUris.includes(redirectUri)) return html("<h1>Invalid Redirect Uri</h1>", 400);
-    const hidden = [...params].map(([key, value]) => `<input type="hidden" name="${escapeHtml(key)}" value="${escapeHtml(value)}">`).join("");
+    if (client.redirectUris.length > 0 && !client.redirectUris.includes(redirectUri))
+      return html("<h1>Invalid Redirect Uri</h1>", 400);
+    const hidden = [...params]
+      .map(([key, value]) => `<input type="hidden" name="${escapeHtml(key)}" value="${escapeHtml(value)}">`)
+      .join("");
     const users = [...store.users.keys()].map((user) => `<option>${escapeHtml(user)}</option>`).join("");
-    const scopes = (params.get("scope") ?? "").split(",").map((scope) => `<li>${escapeHtml(scope)}</li>`).join("");
+    const scopes = (params.get("scope") ?? "")
+      .split(",")
+      .map((scope) => `<li>${escapeHtml(scope)}</li>`)
+      .join("");
     return html(
       `<!doctype html><html><head><title>Zoho Accounts (simulator)</title></head><body style="font-family:sans-serif;max-width:32rem;margin:3rem auto">
 <h1>Zoho Books (simulator)</h1><p><strong>${escapeHtml(client.clientId)}</strong> would like to access your Zoho Books data:</p><ul>${scopes}</ul>
@@ -87,22 +94,39 @@ export function createAccountsServer(store: ZohoStore, options: AccountsServerOp
     if (grantType === "authorization_code") {
       count("POST /oauth/v2/token (code)");
       const grant = store.grants.get(params.get("code") ?? "");
-      const valid = grant && !grant.used && grant.expiresAt >= now() && grant.clientId === client.clientId && grant.redirectUri === params.get("redirect_uri");
+      const valid =
+        grant &&
+        !grant.used &&
+        grant.expiresAt >= now() &&
+        grant.clientId === client.clientId &&
+        grant.redirectUri === params.get("redirect_uri");
       if (!grant || !valid) return Response.json({ error: "invalid_code" });
       grant.used = true;
       if (!grant.offline) return Response.json(issueAccessToken("", grant.scope, grant.user));
       const refresh = zohoToken();
-      store.refreshTokens.set(refresh, { token: refresh, clientId: client.clientId, scope: grant.scope, user: grant.user, revoked: false, requests: [] });
+      store.refreshTokens.set(refresh, {
+        token: refresh,
+        clientId: client.clientId,
+        scope: grant.scope,
+        user: grant.user,
+        revoked: false,
+        requests: [],
+      });
       return Response.json({ ...issueAccessToken(refresh, grant.scope, grant.user), refresh_token: refresh });
     }
     if (grantType === "refresh_token") {
       count("POST /oauth/v2/token (refresh)");
       const refresh = store.refreshTokens.get(params.get("refresh_token") ?? "");
-      if (!refresh || refresh.revoked || refresh.clientId !== client.clientId) return Response.json({ error: "invalid_code" });
+      if (!refresh || refresh.revoked || refresh.clientId !== client.clientId)
+        return Response.json({ error: "invalid_code" });
       const { max, windowMs } = options.tokenThrottle;
       refresh.requests = refresh.requests.filter((time) => time > now() - windowMs);
       if (refresh.requests.length >= max) {
-        const throttled = { error_description: "You have made too many requests continuously. Please try again after some time.", error: "Access Denied", status: "failure" };
+        const throttled = {
+          error_description: "You have made too many requests continuously. Please try again after some time.",
+          error: "Access Denied",
+          status: "failure",
+        };
         return Response.json(throttled, { status: 400 });
       }
       refresh.requests.push(now());
@@ -117,7 +141,8 @@ export function createAccountsServer(store: ZohoStore, options: AccountsServerOp
     const refresh = store.refreshTokens.get(params.get("token") ?? "");
     if (refresh) {
       refresh.revoked = true;
-      for (const [token, access] of store.accessTokens) if (access.refreshToken === refresh.token) store.accessTokens.delete(token);
+      for (const [token, access] of store.accessTokens)
+        if (access.refreshToken === refresh.token) store.accessTokens.delete(token);
     }
     return Response.json({ status: "success" });
   }
@@ -125,7 +150,9 @@ export function createAccountsServer(store: ZohoStore, options: AccountsServerOp
   /** Answers the accounts server's paths; undefined for any other path. */
   async function handle(request: Request, path: string): Promise<Response | undefined> {
     if (path.endsWith("/oauth/v2/auth")) {
-      return request.method === "POST" ? consentDecision(await formParams(request)) : consentPage(new URL(request.url).searchParams);
+      return request.method === "POST"
+        ? consentDecision(await formParams(request))
+        : consentPage(new URL(request.url).searchParams);
     }
     if (path.endsWith("/oauth/v2/token")) return tokenEndpoint(request);
     if (path.endsWith("/oauth/v2/token/revoke")) return revokeEndpoint(request);

@@ -39,7 +39,12 @@ type SchemaNode = {
 };
 type Parameter = { $ref?: string; name?: string; in?: string; description?: string };
 type Content = { content?: Record<string, { schema?: { $ref?: string } }> };
-type OperationObject = { operationId?: string; parameters?: Parameter[]; requestBody?: Content; responses?: Record<string, Content> };
+type OperationObject = {
+  operationId?: string;
+  parameters?: Parameter[];
+  requestBody?: Content;
+  responses?: Record<string, Content>;
+};
 type SpecDocument = {
   paths: Record<string, Record<string, OperationObject> & { parameters?: Parameter[] }>;
   components: { schemas: Record<string, SchemaNode>; parameters?: Record<string, Parameter> };
@@ -59,7 +64,9 @@ const PAGE_CONTEXT = { type: "object" } as const;
 // invoices.yml types `discount` as a number yet describes "a percentage (e.g., 12.5 for 12.5%) … or a fixed amount";
 // Books writes a percentage as a string, `"discount": "10.00%"` (the sales order sample of Zoho's webhook docs and
 // estimates in public fixtures), so a number is an amount and "N%" a percentage.
-const PERCENT_OR_AMOUNT: SchemaNode = { anyOf: [{ type: "number" }, { type: "string", pattern: "^-?\\d+(\\.\\d+)?%$" }] };
+const PERCENT_OR_AMOUNT: SchemaNode = {
+  anyOf: [{ type: "number" }, { type: "string", pattern: "^-?\\d+(\\.\\d+)?%$" }],
+};
 
 function mendDefects(schema: SchemaNode, name: string, file: string) {
   if (name === "discount" && (file === "invoices" || file === "credit-notes") && schema.type === "number") {
@@ -67,7 +74,8 @@ function mendDefects(schema: SchemaNode, name: string, file: string) {
     delete schema.format;
     Object.assign(schema, PERCENT_OR_AMOUNT);
   }
-  if (schema.required && /payment|credit-to-an-invoice/.test(name)) schema.required = schema.required.filter((field) => !MISPLACED_REQUIRED.has(field));
+  if (schema.required && /payment|credit-to-an-invoice/.test(name))
+    schema.required = schema.required.filter((field) => !MISPLACED_REQUIRED.has(field));
   if (AMOUNTS_TYPED_STRING.has(name) && schema.type === "string") schema.type = "number";
   if (name === "page_context" && schema.type === "array") {
     delete schema.items;
@@ -81,7 +89,8 @@ function mendDefects(schema: SchemaNode, name: string, file: string) {
     delete properties.customer_payments;
   }
   // credit-notes.yml types the list's `creditnotes` as one object; the answer (and the key's plural) is an array of them.
-  if (name === "list-all-credit-notes-response" && properties.creditnotes?.type === "object") properties.creditnotes = { type: "array", items: properties.creditnotes };
+  if (name === "list-all-credit-notes-response" && properties.creditnotes?.type === "object")
+    properties.creditnotes = { type: "array", items: properties.creditnotes };
 }
 
 // Limits Zoho's API pages state that this copy of the files leaves out: "contact_name … Display Name of the contact.
@@ -109,7 +118,9 @@ export function isZohoDate(value: string): boolean {
 /** One address, no spaces, lists or display names; the pattern is inferred (Zoho's own is not published). */
 export function isZohoEmail(value: string): boolean {
   if (value === "") return true;
-  return /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(value);
+  return /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(
+    value,
+  );
 }
 
 /** Turns the prose limits of a schema (and everything inline under it) into keywords Ajv enforces. */
@@ -121,10 +132,12 @@ function applyDescribedRules(node: SchemaNode | undefined, name: string) {
     if (DATE_DESCRIBED.test(node.description ?? "")) node.format = ZOHO_DATE;
     else if (EMAIL_FIELD.test(name)) node.format = ZOHO_EMAIL;
   }
-  if (node.items && EMAIL_LIST_FIELD.test(name) && !node.items.$ref && !node.items.format) node.items.format = ZOHO_EMAIL;
+  if (node.items && EMAIL_LIST_FIELD.test(name) && !node.items.$ref && !node.items.format)
+    node.items.format = ZOHO_EMAIL;
   for (const [property, child] of Object.entries(node.properties ?? {})) applyDescribedRules(child, property);
   applyDescribedRules(node.items, name);
-  for (const child of [...(node.allOf ?? []), ...(node.anyOf ?? []), ...(node.oneOf ?? [])]) applyDescribedRules(child, name);
+  for (const child of [...(node.allOf ?? []), ...(node.anyOf ?? []), ...(node.oneOf ?? [])])
+    applyDescribedRules(child, name);
 }
 
 /** The query parameters an operation documents with a Max-length, with the `_startswith`/`_contains` variants it names. */
@@ -134,14 +147,28 @@ function queryLimits(parameters: Parameter[], components: SpecDocument["componen
     const parameter = reference.$ref ? components.parameters?.[reference.$ref.split("/").pop()!] : reference;
     const limit = MAX_LENGTH.exec(parameter?.description ?? "");
     if (!parameter?.name || parameter.in !== "query" || !limit) continue;
-    const variants = [...(parameter.description ?? "").matchAll(/<code>(\w+)<\/code>/g)].map((match) => match[1]!).filter((variant) => variant.startsWith(`${parameter.name}_`));
+    const variants = [...(parameter.description ?? "").matchAll(/<code>(\w+)<\/code>/g)]
+      .map((match) => match[1]!)
+      .filter((variant) => variant.startsWith(`${parameter.name}_`));
     for (const name of [parameter.name, ...variants]) limits[name] = Number(limit[1]);
   }
   return limits;
 }
 
 // Named one by one so the build traces only these files (specs/zoho-books/README.md says where they come from).
-const SPEC_FILES = ["organizations", "contacts", "contact-persons", "items", "chart-of-accounts", "bank-accounts", "taxes", "currency", "invoices", "credit-notes", "customer-payments"];
+const SPEC_FILES = [
+  "organizations",
+  "contacts",
+  "contact-persons",
+  "items",
+  "chart-of-accounts",
+  "bank-accounts",
+  "taxes",
+  "currency",
+  "invoices",
+  "credit-notes",
+  "customer-payments",
+];
 
 /** Characters as a person counts them (code points), the way the body checks count them too. */
 const characters = (value: string) => [...value].length;
@@ -154,13 +181,17 @@ export class OpenApiContract {
 
   constructor() {
     const { ajv } = this;
-    for (const format of ["int64", "int32", "float", "double", "date", "date-time", "email", "uri", "binary"]) ajv.addFormat(format, true);
+    for (const format of ["int64", "int32", "float", "double", "date", "date-time", "email", "uri", "binary"])
+      ajv.addFormat(format, true);
     ajv.addFormat(ZOHO_DATE, { type: "string", validate: isZohoDate });
     ajv.addFormat(ZOHO_EMAIL, { type: "string", validate: isZohoEmail });
     for (const id of SPEC_FILES) {
-      const document = parse(readFileSync(path.join(process.cwd(), "specs", "zoho-books", `${id}.yml`), "utf8")) as SpecDocument;
+      const document = parse(
+        readFileSync(path.join(process.cwd(), "specs", "zoho-books", `${id}.yml`), "utf8"),
+      ) as SpecDocument;
       const { schemas } = document.components;
-      for (const [field, limit] of Object.entries(OMITTED_LIMITS[id] ?? {})) if (schemas[field]) schemas[field].maxLength = limit;
+      for (const [field, limit] of Object.entries(OMITTED_LIMITS[id] ?? {}))
+        if (schemas[field]) schemas[field].maxLength = limit;
       for (const [name, schema] of Object.entries(schemas)) {
         mendDefects(schema, name, id);
         applyDescribedRules(schema, name);
@@ -193,8 +224,12 @@ export class OpenApiContract {
   /** The documented operation for a method and a path under /books/v3, if Zoho documents one. */
   operation(method: string, apiPath: string): Operation | undefined {
     // Literal paths win over templated ones (/invoices/email before /invoices/{invoice_id}).
-    const candidates = this.operations.filter((operation) => operation.method === method && operation.pattern.test(apiPath));
-    return candidates.sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0))[0];
+    const candidates = this.operations.filter(
+      (operation) => operation.method === method && operation.pattern.test(apiPath),
+    );
+    return candidates.sort(
+      (a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0),
+    )[0];
   }
 
   private validator(reference: string): ValidateFunction {
@@ -209,10 +244,25 @@ export class OpenApiContract {
     const validate = this.validator(operation.body);
     if (validate(body)) return [];
     return (validate.errors ?? []).map((error): RequestProblem => {
-      const field = error.instancePath.split("/").filter((segment) => segment && !/^\d+$/.test(segment)).pop() ?? "";
-      const rule = error.keyword === "maxLength" ? "max-length" : error.params.format === ZOHO_DATE ? "date" : error.params.format === ZOHO_EMAIL ? "email" : undefined;
+      const field =
+        error.instancePath
+          .split("/")
+          .filter((segment) => segment && !/^\d+$/.test(segment))
+          .pop() ?? "";
+      const rule =
+        error.keyword === "maxLength"
+          ? "max-length"
+          : error.params.format === ZOHO_DATE
+            ? "date"
+            : error.params.format === ZOHO_EMAIL
+              ? "email"
+              : undefined;
       const missing = "missingProperty" in error.params ? ` (${String(error.params.missingProperty)})` : "";
-      return { path: error.instancePath || "(body)", message: `${error.message ?? "is invalid"}${missing}`, ...(rule ? { rule, field } : {}) };
+      return {
+        path: error.instancePath || "(body)",
+        message: `${error.message ?? "is invalid"}${missing}`,
+        ...(rule ? { rule, field } : {}),
+      };
     });
   }
 
@@ -224,16 +274,30 @@ export class OpenApiContract {
   checkResponse(operation: Operation, status: number, body: unknown): ResponseProblem[] {
     if (status < 200 || status > 299) return [];
     const reference = operation.responses[String(status)];
-    if (!reference) return [{ path: "(status)", message: `${operation.operationId} documents no ${status} answer (documented: ${Object.keys(operation.responses).join(", ") || "none"})` }];
+    if (!reference)
+      return [
+        {
+          path: "(status)",
+          message: `${operation.operationId} documents no ${status} answer (documented: ${Object.keys(operation.responses).join(", ") || "none"})`,
+        },
+      ];
     const validate = this.validator(reference);
     if (validate(body)) return [];
-    return (validate.errors ?? []).map((error) => ({ path: error.instancePath || "(body)", message: error.message ?? "is invalid" }));
+    return (validate.errors ?? []).map((error) => ({
+      path: error.instancePath || "(body)",
+      message: error.message ?? "is invalid",
+    }));
   }
 
   /** Query parameters longer than the operation's documented Max-length. */
   checkQuery(operation: Operation, params: URLSearchParams): RequestProblem[] {
     return Object.entries(operation.queryLimits)
       .filter(([name, limit]) => characters(params.get(name) ?? "") > limit)
-      .map(([name, limit]) => ({ path: name, message: `must NOT have more than ${limit} characters`, rule: "max-length", field: name }));
+      .map(([name, limit]) => ({
+        path: name,
+        message: `must NOT have more than ${limit} characters`,
+        rule: "max-length",
+        field: name,
+      }));
   }
 }

@@ -61,7 +61,14 @@ function organizationDetails(org: Organization): BooksRecord {
     website: "",
     email: "finance@sandbox.example",
     is_org_active: true,
-    address: { street_address1: "1 Exchange Square", street_address2: "", city: "London", state: "", country: "U.K.", zip: "EC2A 2JN" },
+    address: {
+      street_address1: "1 Exchange Square",
+      street_address2: "",
+      city: "London",
+      state: "",
+      country: "U.K.",
+      zip: "EC2A 2JN",
+    },
     custom_fields: [],
   };
 }
@@ -70,5 +77,7 @@ export const organizationRoutes: BooksRoutes = {
   // The organization in the path must be the one of `organization_id`; Zoho's answer to a mismatch is UNVERIFIED, and a
   // foreign organization surfaces as 57 elsewhere in the simulator.
   "GET /organizations/{organization_id}": ({ org, id }) =>
-    id === org.id ? envelope(200, { code: 0, message: "success", organization: organizationDetails(org) }) : zohoError(401, 57, "You are not authorized to perform this operation"),
+    id === org.id
+      ? envelope(200, { code: 0, message: "success", organization: organizationDetails(org) })
+      : zohoError(401, 57, "You are not authorized to perform this operation"),
 };

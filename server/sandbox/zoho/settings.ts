@@ -14,7 +14,16 @@ function taxGroup({ org, id }: BooksCall): Response {
     const { tax_id, tax_name, tax_percentage, tax_type } = org.taxes.get(memberId)!;
     return { tax_id, tax_name, tax_percentage, tax_type };
   });
-  return envelope(200, { code: 0, message: "success", tax_group: { tax_group_id: group.tax_id, tax_group_name: group.tax_name, tax_group_percentage: group.tax_percentage, taxes } });
+  return envelope(200, {
+    code: 0,
+    message: "success",
+    tax_group: {
+      tax_group_id: group.tax_id,
+      tax_group_name: group.tax_name,
+      tax_group_percentage: group.tax_percentage,
+      taxes,
+    },
+  });
 }
 
 /**
@@ -42,17 +51,36 @@ function exchangeRates({ org, id, params, now }: BooksCall): Response {
 
 export const settingsRoutes: BooksRoutes = {
   "GET /settings/currencies": ({ org, params }) => {
-    const currencies = [...org.currencies.values()].filter((currency) => params.get("filter_by") !== "Currencies.ExcludeBaseCurrency" || !currency.is_base_currency);
+    const currencies = [...org.currencies.values()].filter(
+      (currency) => params.get("filter_by") !== "Currencies.ExcludeBaseCurrency" || !currency.is_base_currency,
+    );
     return envelope(200, page(currencies, params, "currencies", "currency_code"));
   },
   "GET /settings/currencies/{currency_id}/exchangerates": exchangeRates,
   "GET /settings/taxes": ({ org, params }) => envelope(200, page([...org.taxes.values()], params, "taxes", "tax_name")),
   "GET /settings/taxgroups/{tax_group_id}": taxGroup,
-  "GET /items": ({ org, params }) => envelope(200, page([...org.items.values()].filter((item) => matchesTextFilters(item, params, ["name"])), params, "items", "name")),
-  "GET /chartofaccounts": ({ org, params }) => envelope(200, page([...org.accounts.values()], params, "chartofaccounts", "account_name")),
+  "GET /items": ({ org, params }) =>
+    envelope(
+      200,
+      page(
+        [...org.items.values()].filter((item) => matchesTextFilters(item, params, ["name"])),
+        params,
+        "items",
+        "name",
+      ),
+    ),
+  "GET /chartofaccounts": ({ org, params }) =>
+    envelope(200, page([...org.accounts.values()], params, "chartofaccounts", "account_name")),
   "GET /bankaccounts": ({ org, params }) => {
     const banks = [...org.accounts.values()].filter((account) => account.account_type === "bank");
-    const listed = banks.map((account) => ({ ...account, balance: 0, bcy_balance: 0, bank_name: "", is_primary_account: false, is_paypal_account: false }));
+    const listed = banks.map((account) => ({
+      ...account,
+      balance: 0,
+      bcy_balance: 0,
+      bank_name: "",
+      is_primary_account: false,
+      is_paypal_account: false,
+    }));
     return envelope(200, page(listed, params, "bankaccounts", "account_name"));
   },
 };

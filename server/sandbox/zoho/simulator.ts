@@ -46,12 +46,27 @@ export type ZohoSimulatorOptions = ZohoSeed & {
   checkResponses?: boolean;
 };
 
-const ROUTES: BooksRoutes = { ...organizationRoutes, ...settingsRoutes, ...contactRoutes, ...invoiceRoutes, ...creditNoteRoutes, ...customerPaymentRoutes };
+const ROUTES: BooksRoutes = {
+  ...organizationRoutes,
+  ...settingsRoutes,
+  ...contactRoutes,
+  ...invoiceRoutes,
+  ...creditNoteRoutes,
+  ...customerPaymentRoutes,
+};
 const NOT_AUTHORIZED = "You are not authorized to perform this operation";
 
 // Items, accounts and bank accounts are left out: items.yml types `tax_percentage` as a string ("70%") where the
 // simulator sends the tax's number, and which one Books sends is UNVERIFIED.
-const RESPONSE_CHECKED = new Set(["organizations", "contacts", "invoices", "credit-notes", "customer-payments", "currency", "taxes"]);
+const RESPONSE_CHECKED = new Set([
+  "organizations",
+  "contacts",
+  "invoices",
+  "credit-notes",
+  "customer-payments",
+  "currency",
+  "taxes",
+]);
 
 /**
  * Refuses a request its operation's schema or stated limits reject. Zoho's wording for schema failures is not
@@ -61,7 +76,12 @@ const RESPONSE_CHECKED = new Set(["organizations", "contacts", "invoices", "cred
 function refusal(problems: RequestProblem[]): Response | undefined {
   if (problems.length === 0) return undefined;
   const structural = problems.filter((problem) => !problem.rule);
-  if (structural.length > 0) return zohoError(400, 2, `Invalid value passed for ${structural.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}`);
+  if (structural.length > 0)
+    return zohoError(
+      400,
+      2,
+      `Invalid value passed for ${structural.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}`,
+    );
   return invalidValue(problems[0]!.field!);
 }
 
@@ -75,7 +95,12 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
   const faultRandom = seededRandom((options.seed ?? 1) ^ 0x20b0);
   const calls = new Map<string, number>();
   const count = (key: string) => calls.set(key, (calls.get(key) ?? 0) + 1);
-  const limits = createLimits({ now, windowMs: options.windowMs ?? 60_000, perWindow: options.perWindow ?? 100, dayMs: options.dayMs ?? 86_400_000 });
+  const limits = createLimits({
+    now,
+    windowMs: options.windowMs ?? 60_000,
+    perWindow: options.perWindow ?? 100,
+    dayMs: options.dayMs ?? 86_400_000,
+  });
   const accounts = createAccountsServer(store, {
     accountsServer: options.accountsServer,
     apiDomain: options.apiDomain,
@@ -87,13 +112,21 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
   async function answer(operation: Operation, response: Response): Promise<Response> {
     if (!options.checkResponses || !RESPONSE_CHECKED.has(operation.file)) return response;
     const problems = contract.checkResponse(operation, response.status, await response.clone().json());
-    if (problems.length > 0) throw new Error(`${operation.method} ${operation.template} answered outside ${operation.responses[String(response.status)] ?? "its documented statuses"}: ${problems.map((problem) => `${problem.path} ${problem.message}`).join("; ")}`);
+    if (problems.length > 0)
+      throw new Error(
+        `${operation.method} ${operation.template} answered outside ${operation.responses[String(response.status)] ?? "its documented statuses"}: ${problems.map((problem) => `${problem.path} ${problem.message}`).join("; ")}`,
+      );
     return response;
   }
 
   async function books(request: Request, url: URL, apiPath: string): Promise<Response> {
     const tokenValue = /^Zoho-oauthtoken (\S+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
-    if (!tokenValue) return zohoError(401, 14, "The request could not be authenticated as the authentication value you entered is invalid. Enter a valid authentication value and try again.");
+    if (!tokenValue)
+      return zohoError(
+        401,
+        14,
+        "The request could not be authenticated as the authentication value you entered is invalid. Enter a valid authentication value and try again.",
+      );
     const token = store.accessTokens.get(tokenValue);
     if (!token || token.expiresAt <= now()) return zohoError(401, 57, NOT_AUTHORIZED);
     const userOrgs = store.users.get(token.user) ?? [];
@@ -102,7 +135,14 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
 
     if (apiPath === "/organizations" && method === "GET") {
       count("GET /organizations");
-      return answer(contract.operation(method, apiPath)!, envelope(200, { code: 0, message: "success", organizations: userOrgs.map((id) => organizationSummary(store.organizations.get(id)!)) }));
+      return answer(
+        contract.operation(method, apiPath)!,
+        envelope(200, {
+          code: 0,
+          message: "success",
+          organizations: userOrgs.map((id) => organizationSummary(store.organizations.get(id)!)),
+        }),
+      );
     }
     const org = store.organizations.get(params.get("organization_id") ?? "");
     // A missing or foreign organization surfaces as 57, like a missing scope or a wrong data centre.
@@ -148,7 +188,12 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
     if (answered) return answered;
     const marker = path.indexOf("/books/v3");
     if (marker < 0) return zohoError(404, 5, "Invalid URL Passed");
-    return withNetworkFaults(faults, faultRandom, () => zohoError(500, 1000, "Internal error"), () => books(request, url, path.slice(marker + "/books/v3".length) || "/"));
+    return withNetworkFaults(
+      faults,
+      faultRandom,
+      () => zohoError(500, 1000, "Internal error"),
+      () => books(request, url, path.slice(marker + "/books/v3".length) || "/"),
+    );
   }
 
   return {
@@ -159,11 +204,14 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
     peaks: limits.peaks,
     resetFaults: () => Object.assign(faults, NO_FAULTS),
     /** Spends an organization's daily calls, as other integrations sharing its quota would. */
-    spendDailyQuota: (organizationId: string, calls: number) => limits.spendDailyQuota(store.organizations.get(organizationId)!, calls),
+    spendDailyQuota: (organizationId: string, calls: number) =>
+      limits.spendDailyQuota(store.organizations.get(organizationId)!, calls),
     /** Changes an organization's preferences, as its admin would under Settings → Preferences. */
-    setPreferences: (organizationId: string, preferences: Partial<OrganizationPreferences>) => Object.assign(store.organizations.get(organizationId)!.preferences, preferences),
+    setPreferences: (organizationId: string, preferences: Partial<OrganizationPreferences>) =>
+      Object.assign(store.organizations.get(organizationId)!.preferences, preferences),
     /** Registers an OAuth client, as creating one in Zoho's API console would. */
-    registerClient: (client: { clientId: string; clientSecret: string; redirectUris: string[] }) => store.clients.set(client.clientId, client),
+    registerClient: (client: { clientId: string; clientSecret: string; redirectUris: string[] }) =>
+      store.clients.set(client.clientId, client),
   };
 }
 

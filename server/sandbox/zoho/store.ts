@@ -64,8 +64,24 @@ export class Organization {
 }
 
 export type OAuthClient = { clientId: string; clientSecret: string; redirectUris: string[] };
-export type Grant = { code: string; clientId: string; redirectUri: string; scope: string; user: string; expiresAt: number; used: boolean; offline: boolean };
-export type RefreshToken = { token: string; clientId: string; scope: string; user: string; revoked: boolean; requests: number[] };
+export type Grant = {
+  code: string;
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  user: string;
+  expiresAt: number;
+  used: boolean;
+  offline: boolean;
+};
+export type RefreshToken = {
+  token: string;
+  clientId: string;
+  scope: string;
+  user: string;
+  revoked: boolean;
+  requests: number[];
+};
 export type AccessToken = { token: string; refreshToken: string; scope: string; user: string; expiresAt: number };
 
 export function createZohoStore() {
@@ -104,34 +120,98 @@ const TAXES: [string, number][] = [
 export type SeedContact = { name: string; email: string; company?: string; currencyCode?: string };
 
 function seedOrganization(org: Organization, contacts: SeedContact[]) {
-  for (const [code, name, symbol, base] of [[org.details.currencyCode, "Pound Sterling", "£", true], ["EUR", "Euro", "€", false], ["USD", "US Dollar", "$", false]] as const) {
+  for (const [code, name, symbol, base] of [
+    [org.details.currencyCode, "Pound Sterling", "£", true],
+    ["EUR", "Euro", "€", false],
+    ["USD", "US Dollar", "$", false],
+  ] as const) {
     const id = org.newId();
-    org.currencies.set(id, { currency_id: id, currency_code: code, currency_name: name, currency_symbol: symbol, price_precision: 2, currency_format: "1,234,567.89", is_base_currency: base, exchange_rate: base ? 1 : 0, effective_date: "" });
+    org.currencies.set(id, {
+      currency_id: id,
+      currency_code: code,
+      currency_name: name,
+      currency_symbol: symbol,
+      price_precision: 2,
+      currency_format: "1,234,567.89",
+      is_base_currency: base,
+      exchange_rate: base ? 1 : 0,
+      effective_date: "",
+    });
   }
   const accountIds = new Map<string, string>();
   for (const [name, type, code] of ACCOUNTS) {
     const id = org.newId();
     accountIds.set(name, id);
-    org.accounts.set(id, { account_id: id, account_name: name, account_code: code, account_type: type, currency_id: org.baseCurrency.currency_id, currency_code: org.details.currencyCode, description: "", is_user_created: true, is_system_account: type === "accounts_receivable", is_active: true, parent_account_id: "", created_time: "2024-01-15T09:00:00+0000", last_modified_time: "2024-01-15T09:00:00+0000" });
+    org.accounts.set(id, {
+      account_id: id,
+      account_name: name,
+      account_code: code,
+      account_type: type,
+      currency_id: org.baseCurrency.currency_id,
+      currency_code: org.details.currencyCode,
+      description: "",
+      is_user_created: true,
+      is_system_account: type === "accounts_receivable",
+      is_active: true,
+      parent_account_id: "",
+      created_time: "2024-01-15T09:00:00+0000",
+      last_modified_time: "2024-01-15T09:00:00+0000",
+    });
   }
   const taxIds: string[] = [];
   for (const [name, percentage] of TAXES) {
     const id = org.newId();
     taxIds.push(id);
-    org.taxes.set(id, { tax_id: id, tax_name: name, tax_percentage: percentage, tax_type: "tax", is_value_added: true, is_default_tax: name === "VAT 20%", is_editable: true });
+    org.taxes.set(id, {
+      tax_id: id,
+      tax_name: name,
+      tax_percentage: percentage,
+      tax_type: "tax",
+      is_value_added: true,
+      is_default_tax: name === "VAT 20%",
+      is_editable: true,
+    });
   }
   const groupId = org.newId();
   // Listed among the taxes as real answers list groups (`"tax_type": "tax_group"` with the summed percentage, as public
   // payloads of GET /settings/taxes show); its members only through GET /settings/taxgroups/{id} (taxes.yml).
-  org.taxes.set(groupId, { tax_id: groupId, tax_name: "VAT + telecoms levy", tax_percentage: 25, tax_type: "tax_group", is_value_added: true, is_default_tax: false, is_editable: true });
+  org.taxes.set(groupId, {
+    tax_id: groupId,
+    tax_name: "VAT + telecoms levy",
+    tax_percentage: 25,
+    tax_type: "tax_group",
+    is_value_added: true,
+    is_default_tax: false,
+    is_editable: true,
+  });
   org.taxGroups.set(groupId, [taxIds[0]!, taxIds[1]!]);
   for (const name of ITEMS) {
     const id = org.newId();
     // The rounding item carries no tax, so the difference it absorbs adds no tax of its own.
-    const tax = name === "Rounding" ? { tax_id: "", tax_name: "", tax_percentage: 0 } : { tax_id: taxIds[0], tax_name: "VAT 20%", tax_percentage: 20 };
-    org.items.set(id, { item_id: id, name, status: "active", description: "", rate: 0, unit: "", ...tax, tax_type: "tax", sku: "", product_type: "service", item_type: "sales", account_id: accountIds.get("Sales"), account_name: "Sales" });
+    const tax =
+      name === "Rounding"
+        ? { tax_id: "", tax_name: "", tax_percentage: 0 }
+        : { tax_id: taxIds[0], tax_name: "VAT 20%", tax_percentage: 20 };
+    org.items.set(id, {
+      item_id: id,
+      name,
+      status: "active",
+      description: "",
+      rate: 0,
+      unit: "",
+      ...tax,
+      tax_type: "tax",
+      sku: "",
+      product_type: "service",
+      item_type: "sales",
+      account_id: accountIds.get("Sales"),
+      account_name: "Sales",
+    });
   }
-  const currencyOf = (contact: SeedContact) => [...org.currencies.values()].find((currency) => currency.currency_code === (contact.currencyCode ?? org.details.currencyCode))!;
+  const currencyOf = (contact: SeedContact) =>
+    [...org.currencies.values()].find(
+      (currency) => currency.currency_code === (contact.currencyCode ?? org.details.currencyCode),
+    )!;
   for (const contact of contacts) {
     const id = org.newId();
     const [first, ...rest] = contact.name.split(" ");
@@ -145,8 +225,28 @@ function seedOrganization(org: Organization, contacts: SeedContact[]) {
       status: "active",
       currency_id: currencyOf(contact).currency_id,
       currency_code: currencyOf(contact).currency_code,
-      billing_address: { attention: "", address: "", street2: "", city: "", state: "", zip: "", country: "", phone: "", fax: "" },
-      contact_persons: [{ contact_person_id: personId, first_name: first ?? "", last_name: rest.join(" "), email: contact.email, phone: "", mobile: "", is_primary_contact: true }],
+      billing_address: {
+        attention: "",
+        address: "",
+        street2: "",
+        city: "",
+        state: "",
+        zip: "",
+        country: "",
+        phone: "",
+        fax: "",
+      },
+      contact_persons: [
+        {
+          contact_person_id: personId,
+          first_name: first ?? "",
+          last_name: rest.join(" "),
+          email: contact.email,
+          phone: "",
+          mobile: "",
+          is_primary_contact: true,
+        },
+      ],
       primary_contact_id: personId,
       outstanding_receivable_amount: 0,
       unused_credits_receivable_amount: 0,
@@ -171,7 +271,13 @@ function seedExchangeRates(org: Organization) {
     if (currency.is_base_currency || !series) continue;
     const rates = Array.from({ length: RATE_MONTHS }, (_, month): BooksRecord => {
       const effectiveDate = new Date(Date.UTC(2024, month, 1)).toISOString().slice(0, 10);
-      return { exchange_rate_id: org.newId(), currency_id: currency.currency_id, currency_code: currency.currency_code, effective_date: effectiveDate, rate: series(month) / 1_000_000 };
+      return {
+        exchange_rate_id: org.newId(),
+        currency_id: currency.currency_id,
+        currency_code: currency.currency_code,
+        effective_date: effectiveDate,
+        rate: series(month) / 1_000_000,
+      };
     });
     org.exchangeRates.set(String(currency.currency_id), rates);
     Object.assign(currency, { exchange_rate: rates.at(-1)!.rate, effective_date: rates.at(-1)!.effective_date });
@@ -183,13 +289,26 @@ export type ZohoSeed = { contacts?: SeedContact[]; clients?: OAuthClient[] };
 export function seedZoho(store: ZohoStore, options: ZohoSeed) {
   const user = "books-admin@sandbox.example";
   const organizations = [
-    new Organization("2646610000000000001", { name: "Demo ISP Ltd", currencyCode: "GBP", plan: "professional", timeZone: "Europe/London" }),
-    new Organization("3719820000000000001", { name: "Demo ISP Holdings", currencyCode: "GBP", plan: "free", timeZone: "Europe/London" }),
+    new Organization("2646610000000000001", {
+      name: "Demo ISP Ltd",
+      currencyCode: "GBP",
+      plan: "professional",
+      timeZone: "Europe/London",
+    }),
+    new Organization("3719820000000000001", {
+      name: "Demo ISP Holdings",
+      currencyCode: "GBP",
+      plan: "free",
+      timeZone: "Europe/London",
+    }),
   ];
   organizations.forEach((org, index) => {
     seedOrganization(org, index === 0 ? (options.contacts ?? []) : []);
     store.organizations.set(org.id, org);
   });
-  store.users.set(user, organizations.map((org) => org.id));
+  store.users.set(
+    user,
+    organizations.map((org) => org.id),
+  );
   for (const client of options.clients ?? []) store.clients.set(client.clientId, client);
 }

@@ -90,7 +90,12 @@ export type DocumentTerms = {
   adjustment: string;
 };
 
-export type LineTotals = { rate: string; discountAmount: string; itemTotal: string; taxes: (TaxShare & { amount: string })[] };
+export type LineTotals = {
+  rate: string;
+  discountAmount: string;
+  itemTotal: string;
+  taxes: (TaxShare & { amount: string })[];
+};
 export type DocumentTotals = {
   lines: LineTotals[];
   subTotal: string;
@@ -104,7 +109,9 @@ export type DocumentTotals = {
 
 function discountOn(base: Fraction, discount: Discount | null, places: number): Fraction {
   if (!discount) return ZERO;
-  return "percent" in discount ? rounded(over(times(base, fraction(discount.percent)), PERCENT), places) : rounded(fraction(discount.amount), places);
+  return "percent" in discount
+    ? rounded(over(times(base, fraction(discount.percent)), PERCENT), places)
+    : rounded(fraction(discount.amount), places);
 }
 
 export function documentTotals(terms: DocumentTerms): DocumentTotals {
@@ -127,17 +134,29 @@ export function documentTotals(terms: DocumentTerms): DocumentTotals {
     const taxes = line.taxes.map((tax) => {
       const divisor = terms.inclusive ? plus(PERCENT, lineRate) : PERCENT;
       const exact = over(times(taxed, fraction(tax.percentage)), divisor);
-      const entry = byTax.get(tax.taxId) ?? byTax.set(tax.taxId, { taxName: tax.taxName, exact: [], rounded: [] }).get(tax.taxId)!;
+      const entry =
+        byTax.get(tax.taxId) ?? byTax.set(tax.taxId, { taxName: tax.taxName, exact: [], rounded: [] }).get(tax.taxId)!;
       entry.exact.push(exact);
       entry.rounded.push(rounded(exact, places));
       return { ...tax, amount: text(exact, places) };
     });
-    return { rate: text(rate, places), discountAmount: text(discountAmount, places), itemTotal: text(itemTotal, places), taxes };
+    return {
+      rate: text(rate, places),
+      discountAmount: text(discountAmount, places),
+      itemTotal: text(itemTotal, places),
+      taxes,
+    };
   });
 
-  const taxes = [...byTax].map(([taxId, entry]) => ({ taxId, taxName: entry.taxName, amount: terms.taxRounding === "item_level" ? sum(entry.rounded) : rounded(sum(entry.exact), places) }));
+  const taxes = [...byTax].map(([taxId, entry]) => ({
+    taxId,
+    taxName: entry.taxName,
+    amount: terms.taxRounding === "item_level" ? sum(entry.rounded) : rounded(sum(entry.exact), places),
+  }));
   const taxTotal = sum(taxes.map((tax) => tax.amount));
-  const beforeAdjustment = terms.inclusive ? minus(subTotal, documentDiscount) : plus(minus(subTotal, documentDiscount), taxTotal);
+  const beforeAdjustment = terms.inclusive
+    ? minus(subTotal, documentDiscount)
+    : plus(minus(subTotal, documentDiscount), taxTotal);
   const afterTaxDiscount = terms.discountBeforeTax ? ZERO : discountOn(beforeAdjustment, terms.discount, places);
   const adjustment = rounded(fraction(terms.adjustment), places);
   return {
@@ -164,7 +183,8 @@ export function decimalText(value: unknown): string {
 /** The API's discount: a number is an amount, "12.5%" a percentage (as public Books clients send and read it). */
 export function discountOf(value: unknown): Discount | null {
   if (value === undefined || value === null || value === "") return null;
-  if (typeof value === "string" && value.trim().endsWith("%")) return { percent: decimalText(value.trim().slice(0, -1)) };
+  if (typeof value === "string" && value.trim().endsWith("%"))
+    return { percent: decimalText(value.trim().slice(0, -1)) };
   return { amount: decimalText(value) };
 }
 

@@ -2,7 +2,10 @@
 import type { ZohoStore } from "./store";
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!);
+  return value.replace(
+    /[&<>"']/g,
+    (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!,
+  );
 }
 
 const RECORD_PATH = /\/app\/(\d+)\/(contacts|invoices|creditnotes|paymentsreceived)\/(\d+)$/;
@@ -13,10 +16,17 @@ export function recordPage(store: ZohoStore, path: string): Response | undefined
   if (!match) return undefined;
   const [, organizationId, kind, id] = match as unknown as [string, string, string, string];
   const org = store.organizations.get(organizationId);
-  const collection = org && { contacts: org.contacts, invoices: org.invoices, creditnotes: org.creditNotes, paymentsreceived: org.payments }[kind];
+  const collection =
+    org &&
+    { contacts: org.contacts, invoices: org.invoices, creditnotes: org.creditNotes, paymentsreceived: org.payments }[
+      kind
+    ];
   const record = collection?.get(id);
-  if (!org || !record) return new Response("<h1>Not found</h1>", { status: 404, headers: { "content-type": "text/html" } });
-  const title = String(record.contact_name ?? record.invoice_number ?? record.creditnote_number ?? record.payment_number ?? id);
+  if (!org || !record)
+    return new Response("<h1>Not found</h1>", { status: 404, headers: { "content-type": "text/html" } });
+  const title = String(
+    record.contact_name ?? record.invoice_number ?? record.creditnote_number ?? record.payment_number ?? id,
+  );
   const body = `<!doctype html><title>${escapeHtml(title)} · Zoho Books (simulator)</title><h1>${escapeHtml(title)}</h1><p>${escapeHtml(org.details.name)} · ${kind} · ${id}</p><pre>${escapeHtml(JSON.stringify(record, null, 2))}</pre>`;
   return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
 }

@@ -23,7 +23,12 @@ function structures() {
     const field = /^\+ `?([A-Za-z_0-9]+)`?(?::[^(]*)?(?:\s*\(([^)]*)\))?/.exec(line);
     if (current && field) {
       const attributes = (field[2] ?? "string").split(",").map((part) => part.trim());
-      current.fields.push({ name: field[1]!, type: attributes[0] ?? "string", required: attributes.includes("required"), nullable: attributes.includes("nullable") });
+      current.fields.push({
+        name: field[1]!,
+        type: attributes[0] ?? "string",
+        required: attributes.includes("required"),
+        nullable: attributes.includes("nullable"),
+      });
     }
   }
   return cached;

@@ -21,21 +21,35 @@ const creditNoteApi: ZohoDocumentApi = {
  * Per page: the Splynx invoice each credit note credits, that invoice's Zoho id when it is in Zoho, whether it never
  * will be (skipped), and the note's total (the credit a fresh note has to give).
  */
-type Credited = Map<string, { splynxInvoiceId: string; zohoInvoiceId: string | null; invoiceSkipped: boolean; total: string }>;
+type Credited = Map<
+  string,
+  { splynxInvoiceId: string; zohoInvoiceId: string | null; invoiceSkipped: boolean; total: string }
+>;
 const credited = new WeakMap<SyncContext, Credited>();
 
 async function loadCredited(context: SyncContext, notes: SplynxRecord<"creditNotes">[]) {
   const ids = notes.map((note) => note.id);
   const relations: Credited = new Map();
   if (ids.length > 0) {
-    for await (const page of context.splynx.pages("invoiceRelations", { filter: { type: "credit_note", payer_id: ["IN", ids] } })) {
+    for await (const page of context.splynx.pages("invoiceRelations", {
+      filter: { type: "credit_note", payer_id: ["IN", ids] },
+    })) {
       for (const relation of page.records) {
         const total = notes.find((note) => note.id === relation.payer_id)?.total ?? "0";
-        relations.set(String(relation.payer_id), { splynxInvoiceId: String(relation.invoice_id), zohoInvoiceId: null, invoiceSkipped: false, total });
+        relations.set(String(relation.payer_id), {
+          splynxInvoiceId: String(relation.invoice_id),
+          zohoInvoiceId: null,
+          invoiceSkipped: false,
+          total,
+        });
       }
     }
   }
-  const invoices = await linksFor(context.db, { tenantId: context.tenantId, entity: "invoice", splynxIds: [...relations.values()].map((relation) => relation.splynxInvoiceId) });
+  const invoices = await linksFor(context.db, {
+    tenantId: context.tenantId,
+    entity: "invoice",
+    splynxIds: [...relations.values()].map((relation) => relation.splynxInvoiceId),
+  });
   for (const relation of relations.values()) {
     const link = invoices.get(relation.splynxInvoiceId);
     if (link?.zohoId && link.organizationId === context.organizationId) relation.zohoInvoiceId = link.zohoId;
@@ -45,16 +59,28 @@ async function loadCredited(context: SyncContext, notes: SplynxRecord<"creditNot
 }
 
 /** Applies the credit to its invoice up to the invoice's balance, once: what Zoho shows applied already is not applied again. */
-async function applyToInvoice(context: SyncContext, { splynxId, zohoId, resumed }: { splynxId: string; zohoId: string; resumed: boolean }) {
+async function applyToInvoice(
+  context: SyncContext,
+  { splynxId, zohoId, resumed }: { splynxId: string; zohoId: string; resumed: boolean },
+) {
   const relation = credited.get(context)?.get(splynxId);
   if (!relation?.zohoInvoiceId) return;
   // A note just created has its whole total to give; one an earlier attempt made may be applied already.
   const note = resumed ? await context.books.getCreditNote(zohoId) : null;
-  if (note && ((note.invoices as ZohoRecord[] | undefined) ?? []).some((applied) => String(applied.invoice_id) === relation.zohoInvoiceId)) return;
+  if (
+    note &&
+    ((note.invoices as ZohoRecord[] | undefined) ?? []).some(
+      (applied) => String(applied.invoice_id) === relation.zohoInvoiceId,
+    )
+  )
+    return;
   const invoice = await context.books.getInvoice(relation.zohoInvoiceId);
   const [available, owed] = [note ? String(note.balance) : relation.total, String(invoice.balance)];
   const amount = compare(available, owed) <= 0 ? available : owed;
-  if (compare(amount, "0") > 0) await context.books.applyCreditNote(zohoId, [{ invoice_id: relation.zohoInvoiceId, amount_applied: Number(amount) }]);
+  if (compare(amount, "0") > 0)
+    await context.books.applyCreditNote(zohoId, [
+      { invoice_id: relation.zohoInvoiceId, amount_applied: Number(amount) },
+    ]);
 }
 
 const adapter = zohoDocumentAdapter(creditNoteApi, "creditNotes", {
@@ -68,7 +94,10 @@ export const creditNotesAdapter: EntityAdapter<"creditNotes"> = {
     const relation = credited.get(context)?.get(String(note.id));
     // The invoice it credits comes first (invoices sync before credit notes), so the credit can be applied to it.
     // An invoice that is never exported (a negative total, deleted) leaves the credit with the customer.
-    if (relation && !relation.zohoInvoiceId && !relation.invoiceSkipped) throw new RecordProblem(`The invoice it credits (Splynx ${relation.splynxInvoiceId}) is not in Zoho yet; this credit note waits for it.`);
+    if (relation && !relation.zohoInvoiceId && !relation.invoiceSkipped)
+      throw new RecordProblem(
+        `The invoice it credits (Splynx ${relation.splynxInvoiceId}) is not in Zoho yet; this credit note waits for it.`,
+      );
     return adapter.prepare(note, context);
   },
 };

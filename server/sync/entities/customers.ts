@@ -7,16 +7,28 @@ import type { Eligibility, EntityAdapter, NaturalKey, SyncContext } from "../ent
 import type { Settings } from "../settings";
 
 export function customerEligibility(customer: Customer, settings: Settings, alreadyLinked: boolean): Eligibility {
-  if (settings.general.ignoredPartnerIds.includes(String(customer.partner_id))) return { eligible: false, rule: `Partner ${customer.partner_id} is in the partners ignore list.` };
+  if (settings.general.ignoredPartnerIds.includes(String(customer.partner_id)))
+    return { eligible: false, rule: `Partner ${customer.partner_id} is in the partners ignore list.` };
   // Customers already synced or paired keep syncing after they become inactive.
-  if (settings.customers.ignoreInactive && customer.status === "disabled" && !alreadyLinked) return { eligible: false, rule: "Inactive customer, and \"ignore inactive customers\" is on." };
+  if (settings.customers.ignoreInactive && customer.status === "disabled" && !alreadyLinked)
+    return { eligible: false, rule: 'Inactive customer, and "ignore inactive customers" is on.' };
   return { eligible: true };
 }
 
 /** The display name from the pattern ({id}, {login}, {name}, {email}); Zoho takes at most 200 characters. */
 export function contactName(customer: Customer, pattern: string): string {
-  const values: Record<string, string> = { id: String(customer.id), login: customer.login, name: customer.name, email: customer.email };
-  return pattern.replace(/\{(id|login|name|email)\}/g, (_, key: string) => values[key] ?? "").trim().slice(0, 200) || `Customer ${customer.id}`;
+  const values: Record<string, string> = {
+    id: String(customer.id),
+    login: customer.login,
+    name: customer.name,
+    email: customer.email,
+  };
+  return (
+    pattern
+      .replace(/\{(id|login|name|email)\}/g, (_, key: string) => values[key] ?? "")
+      .trim()
+      .slice(0, 200) || `Customer ${customer.id}`
+  );
 }
 
 const EMAIL = /^[^\s@,;<>()[\]\\"]+@[^\s@,;<>()[\]\\"]+\.[^\s@,;<>()[\]\\".]{2,}$/;
@@ -26,11 +38,20 @@ export function zohoEmail(raw: string): { email: string; note: string | null } {
   const trimmed = raw.trim();
   if (trimmed === "" || (EMAIL.test(trimmed) && trimmed.length <= 100)) return { email: trimmed, note: null };
   const first = trimmed.split(/[\s,;]+/).find((part) => EMAIL.test(part) && part.length <= 100) ?? "";
-  return { email: first, note: first ? `E-mail "${trimmed}" is not one address Zoho accepts; sent ${first}.` : `E-mail "${trimmed}" is not an address Zoho accepts; sent none.` };
+  return {
+    email: first,
+    note: first
+      ? `E-mail "${trimmed}" is not one address Zoho accepts; sent ${first}.`
+      : `E-mail "${trimmed}" is not an address Zoho accepts; sent none.`,
+  };
 }
 
 /** The contact as Zoho should hold it; its primary contact person carries the e-mail and phone. */
-export function contactFor(customer: Customer, settings: Settings, currencyId: string | null): { contact: ZohoRecord; note: string | null } {
+export function contactFor(
+  customer: Customer,
+  settings: Settings,
+  currencyId: string | null,
+): { contact: ZohoRecord; note: string | null } {
   const [first, ...rest] = customer.name.trim().split(/\s+/);
   const company = customer.category === "company";
   const { email, note } = zohoEmail(customer.email || customer.billing_email);
@@ -39,8 +60,20 @@ export function contactFor(customer: Customer, settings: Settings, currencyId: s
     company_name: company ? customer.name.slice(0, 200) : "",
     contact_type: "customer",
     customer_sub_type: company ? "business" : "individual",
-    billing_address: { address: customer.street_1.slice(0, 500), city: customer.city, zip: customer.zip_code.slice(0, 50) },
-    contact_persons: [{ first_name: (first || customer.name).slice(0, 100), last_name: rest.join(" ").slice(0, 100), email, phone: customer.phone.slice(0, 50), is_primary_contact: true }],
+    billing_address: {
+      address: customer.street_1.slice(0, 500),
+      city: customer.city,
+      zip: customer.zip_code.slice(0, 50),
+    },
+    contact_persons: [
+      {
+        first_name: (first || customer.name).slice(0, 100),
+        last_name: rest.join(" ").slice(0, 100),
+        email,
+        phone: customer.phone.slice(0, 50),
+        is_primary_contact: true,
+      },
+    ],
     ...(currencyId ? { currency_id: currencyId } : {}),
   };
   return { contact, note };
@@ -51,21 +84,37 @@ export function mergeContactPersons(payload: ZohoRecord, existing: ZohoRecord): 
   const persons = (existing.contact_persons as ZohoRecord[] | undefined) ?? [];
   const primary = persons.find((person) => person.is_primary_contact);
   const [wanted] = payload.contact_persons as ZohoRecord[];
-  const others = persons.filter((person) => !person.is_primary_contact).map((person) => ({ contact_person_id: person.contact_person_id, first_name: person.first_name, last_name: person.last_name, email: person.email, phone: person.phone }));
-  return { ...payload, contact_persons: [{ ...wanted, ...(primary ? { contact_person_id: primary.contact_person_id } : {}) }, ...others] };
+  const others = persons
+    .filter((person) => !person.is_primary_contact)
+    .map((person) => ({
+      contact_person_id: person.contact_person_id,
+      first_name: person.first_name,
+      last_name: person.last_name,
+      email: person.email,
+      phone: person.phone,
+    }));
+  return {
+    ...payload,
+    contact_persons: [{ ...wanted, ...(primary ? { contact_person_id: primary.contact_person_id } : {}) }, ...others],
+  };
 }
 
 // Zoho's contact_name filter takes at most 100 characters: longer names are searched by their start and compared whole.
 const NAME_FILTER_MAX = 100;
 
 async function contactsNamed(context: SyncContext, name: string): Promise<ZohoRecord[]> {
-  const query = name.length > NAME_FILTER_MAX ? { contact_name_startswith: name.slice(0, NAME_FILTER_MAX) } : { contact_name: name };
+  const query =
+    name.length > NAME_FILTER_MAX
+      ? { contact_name_startswith: name.slice(0, NAME_FILTER_MAX) }
+      : { contact_name: name };
   const found: ZohoRecord[] = [];
-  for await (const page of context.books.customers(query)) found.push(...page.filter((contact) => contact.contact_name === name));
+  for await (const page of context.books.customers(query))
+    found.push(...page.filter((contact) => contact.contact_name === name));
   return found;
 }
 
-const sameEmail = (contact: ZohoRecord, email: string) => String(contact.email ?? "").toLowerCase() === email.toLowerCase();
+const sameEmail = (contact: ZohoRecord, email: string) =>
+  String(contact.email ?? "").toLowerCase() === email.toLowerCase();
 
 // The index is brought up to date once per page of records, and only when a first create needs it.
 const refreshed = new WeakMap<SyncContext, Promise<void>>();
@@ -78,28 +127,48 @@ export const customersAdapter: EntityAdapter<"customers"> = {
   prepare(customer, context) {
     const { contact, note } = contactFor(customer, context.settings, context.currencyId);
     const person = (contact.contact_persons as ZohoRecord[])[0]!;
-    return { payload: contact, key: { name: String(contact.contact_name), email: String(person.email) }, notes: note ? [note] : [] };
+    return {
+      payload: contact,
+      key: { name: String(contact.contact_name), email: String(person.email) },
+      notes: note ? [note] : [],
+    };
   },
   async findSent(context, keys: NaturalKey[]) {
     const ids = new Set<string>();
     for (const name of new Set(keys.map((key) => key.name!))) {
       const emails = keys.filter((key) => key.name === name).map((key) => key.email ?? "");
-      for (const contact of await contactsNamed(context, name)) if (emails.some((email) => sameEmail(contact, email))) ids.add(String(contact.contact_id));
+      for (const contact of await contactsNamed(context, name))
+        if (emails.some((email) => sameEmail(contact, email))) ids.add(String(contact.contact_id));
     }
     return { ids: [...ids], strong: keys.every((key) => Boolean(key.email)) };
   },
   async findExisting(context, key) {
     if (!refreshed.has(context)) refreshed.set(context, refreshContactIndex(context));
     await refreshed.get(context);
-    const matches = await unheldContactsMatching(context.db, { tenantId: context.tenantId, organizationId: context.organizationId, email: key.email ?? "", name: key.name ?? "" });
-    return { ids: matches.map((contact) => contact.contactId), strong: Boolean(key.email), reason: key.email ? "same e-mail" : "same name" };
+    const matches = await unheldContactsMatching(context.db, {
+      tenantId: context.tenantId,
+      organizationId: context.organizationId,
+      email: key.email ?? "",
+      name: key.name ?? "",
+    });
+    return {
+      ids: matches.map((contact) => contact.contactId),
+      strong: Boolean(key.email),
+      reason: key.email ? "same e-mail" : "same name",
+    };
   },
   create: async (context, payload) => ({ zohoId: String((await context.books.createContact(payload)).contact_id) }),
   async update(context, zohoId, payload, adopting) {
     // Zoho refuses a currency change once a contact has transactions: the currency is only chosen at creation.
     const { currency_id: _currency, ...body } = payload;
     const keepOthers = adopting || context.settings.customers.checkDataBeforeExport;
-    await context.books.updateContact(zohoId, keepOthers ? mergeContactPersons(body, await context.books.getContact(zohoId)) : body);
+    await context.books.updateContact(
+      zohoId,
+      keepOthers ? mergeContactPersons(body, await context.books.getContact(zohoId)) : body,
+    );
   },
-  hintFor: (message) => (/already exists/i.test(message) ? "Zoho refuses a second contact with this name: add {id} to the customer name pattern in Settings so every name is unique." : null),
+  hintFor: (message) =>
+    /already exists/i.test(message)
+      ? "Zoho refuses a second contact with this name: add {id} to the customer name pattern in Settings so every name is unique."
+      : null,
 };

@@ -47,29 +47,43 @@ export function learnArithmetic(context: SyncContext, answered: ZohoRecord) {
 }
 
 /** A tax group's members, so its tax is computed member by member as Zoho does. */
-async function groupMembers(context: SyncContext, groupId: string): Promise<Pick<TaxSpec, "components" | "componentIds">> {
+async function groupMembers(
+  context: SyncContext,
+  groupId: string,
+): Promise<Pick<TaxSpec, "components" | "componentIds">> {
   const group = await rememberedFor(context, `taxgroup:${groupId}`, () => context.books.taxGroup(groupId));
   const taxes = (group.taxes as ZohoRecord[] | undefined) ?? [];
-  return { components: taxes.map((tax) => String(tax.tax_percentage)), componentIds: taxes.map((tax) => String(tax.tax_id)) };
+  return {
+    components: taxes.map((tax) => String(tax.tax_percentage)),
+    componentIds: taxes.map((tax) => String(tax.tax_id)),
+  };
 }
 
 /** The rate Zoho holds for the currency on the date (its closest earlier rate), or null when it holds none. */
 async function rateOn(context: SyncContext, currencyId: string, date: string): Promise<string | null> {
   const rates = await context.books.exchangeRates(currencyId, date);
-  const effective = rates.filter((rate) => String(rate.effective_date ?? "") <= date).sort((a, b) => String(b.effective_date).localeCompare(String(a.effective_date)));
+  const effective = rates
+    .filter((rate) => String(rate.effective_date ?? "") <= date)
+    .sort((a, b) => String(b.effective_date).localeCompare(String(a.effective_date)));
   return effective[0] ? String(effective[0].rate) : null;
 }
 
 export async function loadDocumentPage(context: SyncContext, records: SplynxDocument[]): Promise<void> {
   const tenantId = context.tenantId;
   const [customers, mappings, reference, organization] = await Promise.all([
-    linksFor(context.db, { tenantId, entity: "customer", splynxIds: [...new Set(records.map((record) => String(record.customer_id)))] }),
+    linksFor(context.db, {
+      tenantId,
+      entity: "customer",
+      splynxIds: [...new Set(records.map((record) => String(record.customer_id)))],
+    }),
     listMappings(context.db, { tenantId }),
     listReference(context.db, { tenantId, kinds: ["zoho_tax", "splynx_category", "splynx_tax"] }),
     rememberedFor(context, "organization", () => context.books.organization(context.organizationId)),
   ]);
-  const mapped = (kind: string) => new Map(mappings.filter((row) => row.kind === kind).map((row) => [row.splynxId, row.zohoValue]));
-  const names = (kind: string) => new Map(reference.filter((record) => record.kind === kind).map((record) => [record.externalId, record.name]));
+  const mapped = (kind: string) =>
+    new Map(mappings.filter((row) => row.kind === kind).map((row) => [row.splynxId, row.zohoValue]));
+  const names = (kind: string) =>
+    new Map(reference.filter((record) => record.kind === kind).map((record) => [record.externalId, record.name]));
   const arithmetic = arithmeticOf(organization) ?? learnedArithmetic.get(context.organizationId) ?? null;
   const zohoTaxes = new Map<string, TaxSpec>();
   for (const tax of reference.filter((record) => record.kind === "zoho_tax")) {
@@ -81,7 +95,8 @@ export async function loadDocumentPage(context: SyncContext, records: SplynxDocu
   let foreign: PageState["foreign"] = null;
   if (code && context.currencyId && code !== base) {
     const rates = new Map<string, string | null>();
-    for (const date of new Set(records.map((record) => record.date_created ?? ""))) rates.set(date, await rateOn(context, context.currencyId, date));
+    for (const date of new Set(records.map((record) => record.date_created ?? "")))
+      rates.set(date, await rateOn(context, context.currencyId, date));
     foreign = { currencyId: context.currencyId, code, base, rates };
   }
   pageStates.set(context, {
@@ -103,19 +118,33 @@ function pageState(context: SyncContext): PageState {
 }
 
 /** SPEC §6.2: what keeps a document out of Zoho, with the rule a person reads. */
-export function documentEligibility(record: SplynxDocument, context: SyncContext, what: "invoice" | "credit note"): Eligibility {
+export function documentEligibility(
+  record: SplynxDocument,
+  context: SyncContext,
+  what: "invoice" | "credit note",
+): Eligibility {
   const customer = pageState(context).customers.get(String(record.customer_id));
-  if (record.status !== "deleted" && customer?.state === "skipped") return { eligible: false, rule: `Customer ${record.customer_id} is not exported: ${customer.message ?? ""}`.trim() };
+  if (record.status !== "deleted" && customer?.state === "skipped")
+    return {
+      eligible: false,
+      rule: `Customer ${record.customer_id} is not exported: ${customer.message ?? ""}`.trim(),
+    };
   return ownEligibility(record, context, what);
 }
 
 /** The rules a document meets on its own, before its customer is known: these decide whether the customer is needed. */
-export function ownEligibility(record: SplynxDocument, context: SyncContext, what: "invoice" | "credit note"): Eligibility {
+export function ownEligibility(
+  record: SplynxDocument,
+  context: SyncContext,
+  what: "invoice" | "credit note",
+): Eligibility {
   if (record.status === "deleted") return { eligible: false, rule: "Deleted in Splynx.", retire: true };
   const from = context.settings.general.exportFromDate;
-  if (from && record.date_created && record.date_created < from) return { eligible: false, rule: `Dated ${record.date_created}, before the export-from date ${from}.` };
+  if (from && record.date_created && record.date_created < from)
+    return { eligible: false, rule: `Dated ${record.date_created}, before the export-from date ${from}.` };
   if (record.items.length === 0) return { eligible: false, rule: `The ${what} has no items.` };
-  if (compare(record.total, "0") < 0) return { eligible: false, rule: "A negative total is not an invoice in Zoho; Splynx credit notes carry refunds." };
+  if (compare(record.total, "0") < 0)
+    return { eligible: false, rule: "A negative total is not an invoice in Zoho; Splynx credit notes carry refunds." };
   return { eligible: true };
 }
 
@@ -123,11 +152,21 @@ export function ownEligibility(record: SplynxDocument, context: SyncContext, wha
 export function zohoCustomerOf(record: SplynxDocument, context: SyncContext): string {
   const link = pageState(context).customers.get(String(record.customer_id));
   if (link?.zohoId && link.state === "synced" && link.organizationId === context.organizationId) return link.zohoId;
-  const why = link?.state === "held" ? "it is held for review on Pairing" : link?.state === "failed" ? `it failed: ${link.message ?? ""}` : "it has not been exported";
-  throw new RecordProblem(`Customer ${record.customer_id} is not in Zoho yet (${why.trim()}); this document waits for it.`);
+  const why =
+    link?.state === "held"
+      ? "it is held for review on Pairing"
+      : link?.state === "failed"
+        ? `it failed: ${link.message ?? ""}`
+        : "it has not been exported";
+  throw new RecordProblem(
+    `Customer ${record.customer_id} is not in Zoho yet (${why.trim()}); this document waits for it.`,
+  );
 }
 
-const withPeriod = (item: Item) => (item.period_from && item.period_to && !item.description.includes(item.period_from) ? `${item.description} (${item.period_from} – ${item.period_to})` : item.description);
+const withPeriod = (item: Item) =>
+  item.period_from && item.period_to && !item.description.includes(item.period_from)
+    ? `${item.description} (${item.period_from} – ${item.period_to})`
+    : item.description;
 
 /** The document's lines as Zoho lines; an unmapped category or tax fails the record, naming the mapping to fix. */
 export function zohoLines(record: SplynxDocument, context: SyncContext): DocumentLine[] {
@@ -135,12 +174,24 @@ export function zohoLines(record: SplynxDocument, context: SyncContext): Documen
   return (record.items as Item[]).map((item) => {
     const category = item.categoryIdForTransaction ? String(item.categoryIdForTransaction) : null;
     const itemId = category ? state.items.get(category) : undefined;
-    if (category && !itemId) throw new RecordProblem(`Transaction category '${state.categoryNames.get(category) ?? category}' has no Zoho item: map it on Mapping → Accounting categories.`);
+    if (category && !itemId)
+      throw new RecordProblem(
+        `Transaction category '${state.categoryNames.get(category) ?? category}' has no Zoho item: map it on Mapping → Accounting categories.`,
+      );
     const taxKey = item.tax_id ? String(item.tax_id) : null;
     const zohoTax = taxKey ? state.taxes.get(taxKey) : compare(item.tax, "0") === 0 ? NO_TAX : undefined;
-    if (!zohoTax) throw new RecordProblem(`Tax '${taxKey ? (state.taxNames.get(taxKey) ?? taxKey) : `${item.tax} %`}' has no Zoho tax: map it on Mapping → Tax rates.`);
+    if (!zohoTax)
+      throw new RecordProblem(
+        `Tax '${taxKey ? (state.taxNames.get(taxKey) ?? taxKey) : `${item.tax} %`}' has no Zoho tax: map it on Mapping → Tax rates.`,
+      );
     const tax = zohoTax === NO_TAX ? null : (state.zohoTaxes.get(zohoTax) ?? { taxId: zohoTax, percentage: item.tax });
-    return { itemId: itemId ?? null, description: withPeriod(item).slice(0, 2000), quantity: item.quantity, rate: item.price, tax };
+    return {
+      itemId: itemId ?? null,
+      description: withPeriod(item).slice(0, 2000),
+      quantity: item.quantity,
+      rate: item.price,
+      tax,
+    };
   });
 }
 
@@ -154,12 +205,23 @@ export function documentBody(record: SplynxDocument, context: SyncContext): Zoho
   const body: ZohoRecord = {
     customer_id: zohoCustomerOf(record, context),
     date: record.date_created,
-    line_items: lines.map((line: DocumentLine) => ({ ...(line.itemId ? { item_id: line.itemId } : { name: line.description.slice(0, 100) }), description: line.description, quantity: Number(line.quantity), rate: Number(line.rate), ...(line.tax ? { tax_id: line.tax.taxId } : {}) })),
-    ...(adjustment !== null ? { adjustment: Number(adjustment), adjustment_description: "Rounding to the Splynx total" } : {}),
+    line_items: lines.map((line: DocumentLine) => ({
+      ...(line.itemId ? { item_id: line.itemId } : { name: line.description.slice(0, 100) }),
+      description: line.description,
+      quantity: Number(line.quantity),
+      rate: Number(line.rate),
+      ...(line.tax ? { tax_id: line.tax.taxId } : {}),
+    })),
+    ...(adjustment !== null
+      ? { adjustment: Number(adjustment), adjustment_description: "Rounding to the Splynx total" }
+      : {}),
   };
   if (state.foreign) {
     const rate = state.foreign.rates.get(record.date_created ?? "");
-    if (!rate) throw new RecordProblem(`Zoho holds no ${state.foreign.code} → ${state.foreign.base} exchange rate on or before ${record.date_created}: add one in Zoho Books (Settings → Currencies).`);
+    if (!rate)
+      throw new RecordProblem(
+        `Zoho holds no ${state.foreign.code} → ${state.foreign.base} exchange rate on or before ${record.date_created}: add one in Zoho Books (Settings → Currencies).`,
+      );
     body.exchange_rate = Number(rate);
   }
   return body;
@@ -178,7 +240,19 @@ export function totalGap(target: string, answered: ZohoRecord): string | null {
 /** The body with the gap absorbed where the rounding goes: the rounding item's line, else the adjustment. */
 export function closedBody(body: ZohoRecord, gap: string, roundingItemId: string | null): ZohoRecord {
   const lines = body.line_items as ZohoRecord[];
-  const rounding = roundingItemId ? lines.findIndex((line) => line.item_id === roundingItemId && line.tax_id === undefined) : -1;
-  if (rounding >= 0) return { ...body, line_items: lines.map((line, index) => (index === rounding ? { ...line, rate: Number(add([String(line.rate), gap], 2)) } : line)) };
-  return { ...body, adjustment: Number(add([String(body.adjustment ?? 0), gap], 2)), adjustment_description: "Rounding to the Splynx total" };
+  const rounding = roundingItemId
+    ? lines.findIndex((line) => line.item_id === roundingItemId && line.tax_id === undefined)
+    : -1;
+  if (rounding >= 0)
+    return {
+      ...body,
+      line_items: lines.map((line, index) =>
+        index === rounding ? { ...line, rate: Number(add([String(line.rate), gap], 2)) } : line,
+      ),
+    };
+  return {
+    ...body,
+    adjustment: Number(add([String(body.adjustment ?? 0), gap], 2)),
+    adjustment_description: "Rounding to the Splynx total",
+  };
 }

@@ -8,7 +8,17 @@ import type { CrashPoint } from "../entity";
 import { syncPage } from "../engine";
 import { httpSyncContext } from "./http-context";
 
-const [databaseUrl, tenantId, runId, splynxUrl, zohoUrl, token, entity, point, record] = process.argv.slice(2) as [string, string, string, string, string, string, SyncEntity, CrashPoint, string];
+const [databaseUrl, tenantId, runId, splynxUrl, zohoUrl, token, entity, point, record] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  SyncEntity,
+  CrashPoint,
+  string,
+];
 const die = () => process.kill(process.pid, "SIGKILL");
 const seen = new Map<CrashPoint, number>();
 const reached = (at: CrashPoint) => {
@@ -23,7 +33,16 @@ const zohoFetch: typeof fetch = async (input, init) => {
   return response;
 };
 const database = await openPostgres(databaseUrl, { max: 2 });
-const context = httpSyncContext(database.db, { tenantId, runId, splynxUrl, zohoUrl, token, claimMs: 300, crashPoint: reached, fetch: zohoFetch });
+const context = httpSyncContext(database.db, {
+  tenantId,
+  runId,
+  splynxUrl,
+  zohoUrl,
+  token,
+  claimMs: 300,
+  crashPoint: reached,
+  fetch: zohoFetch,
+});
 for (let after = 0; ; ) {
   const page = await syncPage(context, entity, { after, pageSize: 10 });
   if (page.done) break;

@@ -18,11 +18,24 @@ import { mapSuggestions } from "./mapping";
 
 export const ORGANIZATION = "2646610000000000001";
 
-export async function syncHarness(db: Db, options: { customers: number; invoices?: number; windowMs?: number; settings?: unknown; seed?: number }) {
+export async function syncHarness(
+  db: Db,
+  options: { customers: number; invoices?: number; windowMs?: number; settings?: unknown; seed?: number },
+) {
   const windowMs = options.windowMs ?? 200;
-  const splynx = createSplynxSimulator({ seed: options.seed ?? 5, customers: options.customers, invoices: options.invoices ?? 0 });
+  const splynx = createSplynxSimulator({
+    seed: options.seed ?? 5,
+    customers: options.customers,
+    invoices: options.invoices ?? 0,
+  });
   // Every answer the engine reads is checked against the response schemas of Zoho's OpenAPI files.
-  const zoho = createZohoSimulator({ accountsServer: "http://zoho.test", apiDomain: "http://zoho.test", windowMs, clients: [{ clientId: "c", clientSecret: "s", redirectUris: [] }], checkResponses: true });
+  const zoho = createZohoSimulator({
+    accountsServer: "http://zoho.test",
+    apiDomain: "http://zoho.test",
+    windowMs,
+    clients: [{ clientId: "c", clientSecret: "s", redirectUris: [] }],
+    checkResponses: true,
+  });
   const simulatorFetch = inProcessFetch(zoho.handle);
   /** Zoho refusals a test sets for requests it picks (a record Zoho will not take), answered before the simulator. */
   const refusals: ((request: Request) => Promise<Response | null>)[] = [];
@@ -33,23 +46,71 @@ export async function syncHarness(db: Db, options: { customers: number; invoices
     }
     return simulatorFetch(input, init);
   };
-  const consent = await zoho.handle(new Request("http://zoho.test/oauth/v2/auth", { method: "POST", body: new URLSearchParams({ client_id: "c", redirect_uri: "http://app/cb", scope: "x", access_type: "offline", decision: "accept", user: "books-admin@sandbox.example" }) }));
-  const grant = await exchangeCode({ fetch: zohoFetch, accountsServer: "http://zoho.test", clientId: "c", clientSecret: "s", code: new URL(consent.headers.get("location")!).searchParams.get("code")!, redirectUri: "http://app/cb" });
+  const consent = await zoho.handle(
+    new Request("http://zoho.test/oauth/v2/auth", {
+      method: "POST",
+      body: new URLSearchParams({
+        client_id: "c",
+        redirect_uri: "http://app/cb",
+        scope: "x",
+        access_type: "offline",
+        decision: "accept",
+        user: "books-admin@sandbox.example",
+      }),
+    }),
+  );
+  const grant = await exchangeCode({
+    fetch: zohoFetch,
+    accountsServer: "http://zoho.test",
+    clientId: "c",
+    clientSecret: "s",
+    code: new URL(consent.headers.get("location")!).searchParams.get("code")!,
+    redirectUri: "http://app/cb",
+  });
   const owner = await makePerson(db, "sync-owner");
   const tenant = await makeTenant(db, owner, "sync");
   let settings: Settings = readSettings(options.settings);
 
   // The currency new contacts and documents get, as syncContextFor finds it in the loaded reference data.
-  const currencyIdOf = (code: string | null, organizationId: string) => (code ? String([...zoho.store.organizations.get(organizationId)!.currencies.values()].find((currency) => currency.currency_code === code)!.currency_id) : null);
-  type ContextOptions = { retry?: boolean; crashPoint?: (point: CrashPoint) => void; organizationId?: string; claimMs?: number };
+  const currencyIdOf = (code: string | null, organizationId: string) =>
+    code
+      ? String(
+          [...zoho.store.organizations.get(organizationId)!.currencies.values()].find(
+            (currency) => currency.currency_code === code,
+          )!.currency_id,
+        )
+      : null;
+  type ContextOptions = {
+    retry?: boolean;
+    crashPoint?: (point: CrashPoint) => void;
+    organizationId?: string;
+    claimMs?: number;
+  };
   function context(runId: string, options: ContextOptions = {}): SyncContext {
     const limiter = new ZohoLimiter(db, { ...ZOHO_LIMITS, windowMs, marginMs: windowMs / 20, concurrency: 10 });
     return {
       db,
       tenantId: tenant.id,
       runId,
-      splynx: new SplynxClient({ baseUrl: "http://splynx.test", apiKey: "sandbox-key", apiSecret: "sandbox-secret", authMode: "signature", nonces: processNonceSource(), fetch: inProcessFetch(splynx.handle), backoffMs: 1 }),
-      books: new ZohoBooksClient({ apiDomain: "http://zoho.test", organizationId: options.organizationId ?? ORGANIZATION, accessToken: async () => grant.accessToken, limiter, fetch: zohoFetch, backoffMs: 2, rateLimitPauseMs: windowMs, timeoutMs: 2_000 }),
+      splynx: new SplynxClient({
+        baseUrl: "http://splynx.test",
+        apiKey: "sandbox-key",
+        apiSecret: "sandbox-secret",
+        authMode: "signature",
+        nonces: processNonceSource(),
+        fetch: inProcessFetch(splynx.handle),
+        backoffMs: 1,
+      }),
+      books: new ZohoBooksClient({
+        apiDomain: "http://zoho.test",
+        organizationId: options.organizationId ?? ORGANIZATION,
+        accessToken: async () => grant.accessToken,
+        limiter,
+        fetch: zohoFetch,
+        backoffMs: 2,
+        rateLimitPauseMs: windowMs,
+        timeoutMs: 2_000,
+      }),
       settings,
       organizationId: options.organizationId ?? ORGANIZATION,
       currencyId: currencyIdOf(settings.general.currencyCode, options.organizationId ?? ORGANIZATION),
@@ -63,7 +124,12 @@ export async function syncHarness(db: Db, options: { customers: number; invoices
 
   /** A whole run of one entity, page after page, as the run function does it; returns the run's totals. */
   async function runEntity(entity: SyncEntity, pageSize = 200, options: ContextOptions = {}) {
-    const run = await createRun(db, { tenantId: tenant.id, trigger: options.retry ? "retry" : "manual", requestedBy: owner.id, entities: [entity] });
+    const run = await createRun(db, {
+      tenantId: tenant.id,
+      trigger: options.retry ? "retry" : "manual",
+      requestedBy: owner.id,
+      entities: [entity],
+    });
     const totals = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0, zohoCalls: 0, records: 0 };
     const add = (page: { counts: RunCounts; zohoCalls: number; records: number }) => {
       for (const key of Object.keys(page.counts) as (keyof RunCounts)[]) totals[key] += page.counts[key];
@@ -84,7 +150,12 @@ export async function syncHarness(db: Db, options: { customers: number; invoices
       if (error instanceof PageStop) add(error.partial);
       stopped = error;
     }
-    await finishRun(db, { tenantId: tenant.id, runId: run.id, status: stopped?.status ?? "succeeded", error: stopped?.message });
+    await finishRun(db, {
+      tenantId: tenant.id,
+      runId: run.id,
+      status: stopped?.status ?? "succeeded",
+      error: stopped?.message,
+    });
     return { ...totals, runId: run.id, stopped };
   }
   const runCustomers = (pageSize = 200, options: ContextOptions = {}) => runEntity("customer", pageSize, options);

@@ -8,13 +8,40 @@ import type { CrashPoint, SyncContext } from "../entity";
 import { readSettings } from "../settings";
 import { ORGANIZATION } from "./harness";
 
-export function httpSyncContext(db: Db, input: { tenantId: string; runId: string; splynxUrl: string; zohoUrl: string; token: string; claimMs?: number; crashPoint?: (point: CrashPoint) => void; fetch?: typeof fetch }): SyncContext {
+export function httpSyncContext(
+  db: Db,
+  input: {
+    tenantId: string;
+    runId: string;
+    splynxUrl: string;
+    zohoUrl: string;
+    token: string;
+    claimMs?: number;
+    crashPoint?: (point: CrashPoint) => void;
+    fetch?: typeof fetch;
+  },
+): SyncContext {
   return {
     db,
     tenantId: input.tenantId,
     runId: input.runId,
-    splynx: new SplynxClient({ baseUrl: input.splynxUrl, apiKey: "sandbox-key", apiSecret: "sandbox-secret", authMode: "signature", nonces: processNonceSource(), backoffMs: 1 }),
-    books: new ZohoBooksClient({ apiDomain: input.zohoUrl, organizationId: ORGANIZATION, accessToken: async () => input.token, limiter: new ZohoLimiter(db, { ...ZOHO_LIMITS, windowMs: 200, marginMs: 10, concurrency: 10 }), backoffMs: 2, rateLimitPauseMs: 200, fetch: input.fetch }),
+    splynx: new SplynxClient({
+      baseUrl: input.splynxUrl,
+      apiKey: "sandbox-key",
+      apiSecret: "sandbox-secret",
+      authMode: "signature",
+      nonces: processNonceSource(),
+      backoffMs: 1,
+    }),
+    books: new ZohoBooksClient({
+      apiDomain: input.zohoUrl,
+      organizationId: ORGANIZATION,
+      accessToken: async () => input.token,
+      limiter: new ZohoLimiter(db, { ...ZOHO_LIMITS, windowMs: 200, marginMs: 10, concurrency: 10 }),
+      backoffMs: 2,
+      rateLimitPauseMs: 200,
+      fetch: input.fetch,
+    }),
     settings: readSettings({}),
     organizationId: ORGANIZATION,
     currencyId: null,

@@ -10,7 +10,9 @@ export async function mapSuggestions(db: Db, tenantId: string, context: Pick<Syn
   await replaceReferenceData(db, { tenantId, records, loadedAt: new Date() });
   for (const kind of ["category_item", "tax"] as const) {
     const screen = buildMappingScreen(kind, records as Reference[], new Map(), []);
-    const entries = screen.rows.filter((row) => row.suggestion).map((row) => ({ splynxId: row.splynxId, zohoValue: row.suggestion!.value }));
+    const entries = screen.rows
+      .filter((row) => row.suggestion)
+      .map((row) => ({ splynxId: row.splynxId, zohoValue: row.suggestion!.value }));
     await saveMappings(db, { tenantId, kind, entries });
   }
 }

@@ -15,7 +15,9 @@ export const auditRouter = router({
         limit: z.number().int().min(1).max(200).default(50),
       }),
     )
-    .query(({ ctx, input }) => listAudit(ctx.db, { ...input, before: input.cursor ?? undefined, tenantId: ctx.tenant.id })),
+    .query(({ ctx, input }) =>
+      listAudit(ctx.db, { ...input, before: input.cursor ?? undefined, tenantId: ctx.tenant.id }),
+    ),
 
   filterOptions: tenantProcedure("admin").query(({ ctx }) => auditFilterOptions(ctx.db, ctx.tenant.id)),
 });

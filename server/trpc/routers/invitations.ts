@@ -12,7 +12,13 @@ export const invitationsRouter = router({
   accept: authedProcedure.input(z.object({ token })).mutation(({ ctx, input }) =>
     ctx.db.transaction(async (tx) => {
       const joined = await acceptInvitation(tx, { token: input.token, person: ctx.person });
-      await recordAudit(tx, { tenantId: joined.tenant.id, actor: ctx.actor, action: "member.join", target: ctx.person.email, details: { role: joined.role } });
+      await recordAudit(tx, {
+        tenantId: joined.tenant.id,
+        actor: ctx.actor,
+        action: "member.join",
+        target: ctx.person.email,
+        details: { role: joined.role },
+      });
       return { slug: joined.tenant.slug };
     }),
   ),

@@ -18,8 +18,19 @@ export const membersRouter = router({
     .input(z.object({ email: z.email("Enter a valid e-mail address").max(254), role }))
     .mutation(({ ctx, input }) =>
       ctx.db.transaction(async (tx) => {
-        const invitation = await createInvitation(tx, { tenantId: ctx.tenant.id, email: input.email, role: input.role, invitedBy: ctx.person.id });
-        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "member.invite", target: input.email.toLowerCase(), details: { role: input.role } });
+        const invitation = await createInvitation(tx, {
+          tenantId: ctx.tenant.id,
+          email: input.email,
+          role: input.role,
+          invitedBy: ctx.person.id,
+        });
+        await recordAudit(tx, {
+          tenantId: ctx.tenant.id,
+          actor: ctx.actor,
+          action: "member.invite",
+          target: input.email.toLowerCase(),
+          details: { role: input.role },
+        });
         return { path: `/invite/${invitation.token}`, expiresAt: invitation.expiresAt };
       }),
     ),
@@ -29,7 +40,12 @@ export const membersRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.db.transaction(async (tx) => {
         const revoked = await revokeInvitation(tx, { tenantId: ctx.tenant.id, invitationId: input.invitationId });
-        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "member.invitation_revoke", target: revoked.email });
+        await recordAudit(tx, {
+          tenantId: ctx.tenant.id,
+          actor: ctx.actor,
+          action: "member.invitation_revoke",
+          target: revoked.email,
+        });
       }),
     ),
 
@@ -38,7 +54,13 @@ export const membersRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.db.transaction(async (tx) => {
         const before = await changeMemberRole(tx, { tenantId: ctx.tenant.id, ...input });
-        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "member.role_change", target: before.email, details: { role: { before: before.role, after: input.role } } });
+        await recordAudit(tx, {
+          tenantId: ctx.tenant.id,
+          actor: ctx.actor,
+          action: "member.role_change",
+          target: before.email,
+          details: { role: { before: before.role, after: input.role } },
+        });
       }),
     ),
 
@@ -47,13 +69,21 @@ export const membersRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.db.transaction(async (tx) => {
         const removed = await removeMember(tx, { tenantId: ctx.tenant.id, membershipId: input.membershipId });
-        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "member.remove", target: removed.email, details: { role: removed.role } });
+        await recordAudit(tx, {
+          tenantId: ctx.tenant.id,
+          actor: ctx.actor,
+          action: "member.remove",
+          target: removed.email,
+          details: { role: removed.role },
+        });
       }),
     ),
 
   leave: tenantProcedure("viewer").mutation(({ ctx }) =>
     ctx.db.transaction(async (tx) => {
-      const [self] = (await listMembers(tx, { tenantId: ctx.tenant.id })).filter((member) => member.personId === ctx.person.id);
+      const [self] = (await listMembers(tx, { tenantId: ctx.tenant.id })).filter(
+        (member) => member.personId === ctx.person.id,
+      );
       const left = await removeMember(tx, { tenantId: ctx.tenant.id, membershipId: self!.membershipId });
       await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "member.leave", target: left.email });
     }),

@@ -2,40 +2,74 @@
 // suggestions, and the customers the sync held for review (SPEC §6 "Never duplicate what Zoho already holds").
 import { z } from "zod";
 import { recordAudit } from "@/db/queries/audit";
-import { cacheSummary, cachedContacts, cachedContactsByIds, deleteManualLink, findCachedContact, replaceContactsCache, searchContacts, type CachedContact } from "@/db/queries/pairing";
+import {
+  cacheSummary,
+  cachedContacts,
+  cachedContactsByIds,
+  deleteManualLink,
+  findCachedContact,
+  replaceContactsCache,
+  searchContacts,
+  type CachedContact,
+} from "@/db/queries/pairing";
 import type { Db } from "@/db/client";
 import { confirmCreate, linksFor } from "@/db/queries/sync";
 import { getZohoConnection } from "@/db/queries/zoho";
 import { DomainError } from "@/server/errors";
 import { splynxClientForTenant } from "@/server/splynx/connect";
-import { heldContacts, linksOf, pairCustomer, PAIRING_STATES, pairingRows, pairingSuggestions, type PairingCustomer } from "@/server/sync/pairing";
+import {
+  heldContacts,
+  linksOf,
+  pairCustomer,
+  PAIRING_STATES,
+  pairingRows,
+  pairingSuggestions,
+  type PairingCustomer,
+} from "@/server/sync/pairing";
 import { booksClientForTenant } from "@/server/zoho/connection";
 import { router, tenantProcedure } from "../init";
 
 async function splynxCustomers(db: Db, tenantId: string): Promise<PairingCustomer[]> {
   const splynx = await splynxClientForTenant(db, tenantId);
   const customers: PairingCustomer[] = [];
-  for await (const page of splynx.pages("customers")) customers.push(...page.records.map((customer) => ({ splynxId: String(customer.id), name: customer.name, email: customer.email })));
+  for await (const page of splynx.pages("customers"))
+    customers.push(
+      ...page.records.map((customer) => ({
+        splynxId: String(customer.id),
+        name: customer.name,
+        email: customer.email,
+      })),
+    );
   return customers;
 }
 
 /** The Splynx customers with the links of the tenant's current Zoho organization (none when none is chosen). */
 async function customersWithLinks(db: Db, tenantId: string) {
-  const [customers, connection] = await Promise.all([splynxCustomers(db, tenantId), getZohoConnection(db, { tenantId })]);
+  const [customers, connection] = await Promise.all([
+    splynxCustomers(db, tenantId),
+    getZohoConnection(db, { tenantId }),
+  ]);
   const organizationId = connection?.organizationId ?? null;
-  const links = linksOf(await linksFor(db, { tenantId, entity: "customer", splynxIds: customers.map((customer) => customer.splynxId) }), organizationId);
+  const links = linksOf(
+    await linksFor(db, { tenantId, entity: "customer", splynxIds: customers.map((customer) => customer.splynxId) }),
+    organizationId,
+  );
   return { customers, links, organizationId };
 }
 
 async function suggestionsFor(db: Db, tenantId: string) {
-  const [{ customers, links, organizationId }, contacts] = await Promise.all([customersWithLinks(db, tenantId), cachedContacts(db, tenantId)]);
+  const [{ customers, links, organizationId }, contacts] = await Promise.all([
+    customersWithLinks(db, tenantId),
+    cachedContacts(db, tenantId),
+  ]);
   if (!organizationId) return [];
   return pairingSuggestions(customers, contacts, links, heldContacts(links));
 }
 
 async function currentOrganization(db: Db, tenantId: string): Promise<string> {
   const organizationId = (await getZohoConnection(db, { tenantId }))?.organizationId;
-  if (!organizationId) throw new DomainError("BAD_REQUEST", "Choose the Zoho organization first (Zoho Books connection).");
+  if (!organizationId)
+    throw new DomainError("BAD_REQUEST", "Choose the Zoho organization first (Zoho Books connection).");
   return organizationId;
 }
 
@@ -48,10 +82,23 @@ export const pairingRouter = router({
   load: tenantProcedure("admin").mutation(async ({ ctx }) => {
     const books = await booksClientForTenant(ctx.db, ctx.tenant.id);
     const contacts: CachedContact[] = [];
-    for await (const page of books.customers()) contacts.push(...page.map((contact) => ({ contactId: String(contact.contact_id), name: String(contact.contact_name), email: String(contact.email ?? ""), companyName: String(contact.company_name ?? "") })));
+    for await (const page of books.customers())
+      contacts.push(
+        ...page.map((contact) => ({
+          contactId: String(contact.contact_id),
+          name: String(contact.contact_name),
+          email: String(contact.email ?? ""),
+          companyName: String(contact.company_name ?? ""),
+        })),
+      );
     await ctx.db.transaction(async (tx) => {
       await replaceContactsCache(tx, { tenantId: ctx.tenant.id, contacts, loadedAt: new Date() });
-      await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "pairing.load", details: { contacts: contacts.length } });
+      await recordAudit(tx, {
+        tenantId: ctx.tenant.id,
+        actor: ctx.actor,
+        action: "pairing.load",
+        details: { contacts: contacts.length },
+      });
     });
     return { contacts: contacts.length };
   }),
@@ -60,11 +107,25 @@ export const pairingRouter = router({
     .input(z.object({ text: z.string().trim().max(100).optional(), state: z.enum(PAIRING_STATES).optional() }))
     .query(async ({ ctx, input }) => {
       const { customers, links } = await customersWithLinks(ctx.db, ctx.tenant.id);
-      const candidateIds = [...links.values()].map((link) => (link.state === "held" ? link.candidateId : null)).filter((id): id is string => Boolean(id));
-      const contacts = new Map((await cachedContactsByIds(ctx.db, { tenantId: ctx.tenant.id, contactIds: candidateIds })).map((contact) => [contact.contactId, contact]));
+      const candidateIds = [...links.values()]
+        .map((link) => (link.state === "held" ? link.candidateId : null))
+        .filter((id): id is string => Boolean(id));
+      const contacts = new Map(
+        (await cachedContactsByIds(ctx.db, { tenantId: ctx.tenant.id, contactIds: candidateIds })).map((contact) => [
+          contact.contactId,
+          contact,
+        ]),
+      );
       const text = input.text?.toLowerCase();
       return pairingRows(customers, links, contacts)
-        .filter((row) => (!input.state || row.state === input.state) && (!text || row.name.toLowerCase().includes(text) || row.email.toLowerCase().includes(text) || row.splynxId === text))
+        .filter(
+          (row) =>
+            (!input.state || row.state === input.state) &&
+            (!text ||
+              row.name.toLowerCase().includes(text) ||
+              row.email.toLowerCase().includes(text) ||
+              row.splynxId === text),
+        )
         .slice(0, 200);
     }),
 
@@ -79,10 +140,27 @@ export const pairingRouter = router({
     .mutation(async ({ ctx, input }) => {
       const organizationId = await currentOrganization(ctx.db, ctx.tenant.id);
       const contact = await findCachedContact(ctx.db, { tenantId: ctx.tenant.id, contactId: input.contactId });
-      if (!contact) throw new DomainError("NOT_FOUND", "That Zoho contact is not among the loaded Zoho customers; load them again.", "contactId");
+      if (!contact)
+        throw new DomainError(
+          "NOT_FOUND",
+          "That Zoho contact is not among the loaded Zoho customers; load them again.",
+          "contactId",
+        );
       await ctx.db.transaction(async (tx) => {
-        await pairCustomer(tx, { tenantId: ctx.tenant.id, organizationId, splynxId: input.splynxId, label: input.label, contactId: input.contactId });
-        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "pairing.pair", target: `${input.label} (${input.splynxId})`, details: { zohoContact: `${contact.name} (${contact.contactId})` } });
+        await pairCustomer(tx, {
+          tenantId: ctx.tenant.id,
+          organizationId,
+          splynxId: input.splynxId,
+          label: input.label,
+          contactId: input.contactId,
+        });
+        await recordAudit(tx, {
+          tenantId: ctx.tenant.id,
+          actor: ctx.actor,
+          action: "pairing.pair",
+          target: `${input.label} (${input.splynxId})`,
+          details: { zohoContact: `${contact.name} (${contact.contactId})` },
+        });
       });
     }),
 
@@ -91,9 +169,18 @@ export const pairingRouter = router({
     .input(z.object({ splynxId, label: z.string().max(300) }))
     .mutation(({ ctx, input }) =>
       ctx.db.transaction(async (tx) => {
-        const held = (await linksFor(tx, { tenantId: ctx.tenant.id, entity: "customer", splynxIds: [input.splynxId] })).get(input.splynxId);
-        if (!(await confirmCreate(tx, { tenantId: ctx.tenant.id, entity: "customer", splynxId: input.splynxId }))) throw new DomainError("NOT_FOUND", "This customer is not held for review (any more); reload the list.");
-        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "pairing.create_new", target: `${input.label} (${input.splynxId})`, details: { matchedZohoContact: held?.candidateId ?? "several" } });
+        const held = (
+          await linksFor(tx, { tenantId: ctx.tenant.id, entity: "customer", splynxIds: [input.splynxId] })
+        ).get(input.splynxId);
+        if (!(await confirmCreate(tx, { tenantId: ctx.tenant.id, entity: "customer", splynxId: input.splynxId })))
+          throw new DomainError("NOT_FOUND", "This customer is not held for review (any more); reload the list.");
+        await recordAudit(tx, {
+          tenantId: ctx.tenant.id,
+          actor: ctx.actor,
+          action: "pairing.create_new",
+          target: `${input.label} (${input.splynxId})`,
+          details: { matchedZohoContact: held?.candidateId ?? "several" },
+        });
       }),
     ),
 
@@ -103,7 +190,13 @@ export const pairingRouter = router({
       ctx.db.transaction(async (tx) => {
         const removed = await deleteManualLink(tx, { tenantId: ctx.tenant.id, splynxId: input.splynxId });
         if (!removed) throw new DomainError("NOT_FOUND", "This customer is not paired by hand.");
-        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "pairing.unpair", target: `${removed.label ?? ""} (${input.splynxId})`, details: { zohoContact: removed.zohoId } });
+        await recordAudit(tx, {
+          tenantId: ctx.tenant.id,
+          actor: ctx.actor,
+          action: "pairing.unpair",
+          target: `${removed.label ?? ""} (${input.splynxId})`,
+          details: { zohoContact: removed.zohoId },
+        });
       }),
     ),
 
@@ -112,11 +205,30 @@ export const pairingRouter = router({
     .input(z.object({ pairs: z.array(pairInput).max(5000) }))
     .mutation(async ({ ctx, input }) => {
       const organizationId = await currentOrganization(ctx.db, ctx.tenant.id);
-      const current = new Map((await suggestionsFor(ctx.db, ctx.tenant.id)).map((suggestion) => [`${suggestion.splynxId}:${suggestion.contactId}`, suggestion]));
-      const accepted = input.pairs.map((pair) => current.get(`${pair.splynxId}:${pair.contactId}`)).filter((suggestion) => suggestion !== undefined);
+      const current = new Map(
+        (await suggestionsFor(ctx.db, ctx.tenant.id)).map((suggestion) => [
+          `${suggestion.splynxId}:${suggestion.contactId}`,
+          suggestion,
+        ]),
+      );
+      const accepted = input.pairs
+        .map((pair) => current.get(`${pair.splynxId}:${pair.contactId}`))
+        .filter((suggestion) => suggestion !== undefined);
       await ctx.db.transaction(async (tx) => {
-        for (const suggestion of accepted) await pairCustomer(tx, { tenantId: ctx.tenant.id, organizationId, splynxId: suggestion.splynxId, label: suggestion.customerName, contactId: suggestion.contactId });
-        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "pairing.accept_suggestions", details: { paired: accepted.length, held: accepted.filter((suggestion) => suggestion.held).length } });
+        for (const suggestion of accepted)
+          await pairCustomer(tx, {
+            tenantId: ctx.tenant.id,
+            organizationId,
+            splynxId: suggestion.splynxId,
+            label: suggestion.customerName,
+            contactId: suggestion.contactId,
+          });
+        await recordAudit(tx, {
+          tenantId: ctx.tenant.id,
+          actor: ctx.actor,
+          action: "pairing.accept_suggestions",
+          details: { paired: accepted.length, held: accepted.filter((suggestion) => suggestion.held).length },
+        });
       });
       return { paired: accepted.length, stale: input.pairs.length - accepted.length };
     }),

@@ -16,12 +16,31 @@ describe("settings beyond the add-on", () => {
     const { settings } = await caller.settings.get({ tenantSlug: tenant.slug });
     expect(settings.general).toMatchObject({ existingMatch: "hold", quotaReservePercent: 20 });
 
-    await caller.settings.save({ tenantSlug: tenant.slug, settings: { ...settings, general: { ...settings.general, existingMatch: "pair", quotaReservePercent: 35 } } });
-    const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.tenantId, tenant.id), eq(auditLog.action, "settings.save")));
-    expect(entry!.details).toEqual({ "general.existingMatch": { before: "hold", after: "pair" }, "general.quotaReservePercent": { before: "20", after: "35" } });
+    await caller.settings.save({
+      tenantSlug: tenant.slug,
+      settings: { ...settings, general: { ...settings.general, existingMatch: "pair", quotaReservePercent: 35 } },
+    });
+    const [entry] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.tenantId, tenant.id), eq(auditLog.action, "settings.save")));
+    expect(entry!.details).toEqual({
+      "general.existingMatch": { before: "hold", after: "pair" },
+      "general.quotaReservePercent": { before: "20", after: "35" },
+    });
 
-    const refused = (await caller.settings.save({ tenantSlug: tenant.slug, settings: { ...settings, general: { ...settings.general, quotaReservePercent: 95 } } }).catch((error: unknown) => error)) as { cause: { issues: { path: (string | number)[]; message: string }[] } };
-    expect(refused.cause.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([["settings.general.quotaReservePercent", "At most 90"]]);
-    expect((await caller.settings.get({ tenantSlug: tenant.slug })).settings.general).toMatchObject({ existingMatch: "pair", quotaReservePercent: 35 });
+    const refused = (await caller.settings
+      .save({
+        tenantSlug: tenant.slug,
+        settings: { ...settings, general: { ...settings.general, quotaReservePercent: 95 } },
+      })
+      .catch((error: unknown) => error)) as { cause: { issues: { path: (string | number)[]; message: string }[] } };
+    expect(refused.cause.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([
+      ["settings.general.quotaReservePercent", "At most 90"],
+    ]);
+    expect((await caller.settings.get({ tenantSlug: tenant.slug })).settings.general).toMatchObject({
+      existingMatch: "pair",
+      quotaReservePercent: 35,
+    });
   });
 });

@@ -18,12 +18,32 @@ describe("settings", () => {
     expect(settings).toEqual(readSettings({}));
     expect(settings.schedule).toMatchObject({ customers: false, invoices: false, creditNotes: false, payments: false });
 
-    await asOwner.settings.save({ tenantSlug: tenant.slug, settings: { ...settings, customers: { ...settings.customers, namePattern: "{name} ({id})" }, schedule: { ...settings.schedule, customers: true } } });
-    const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.tenantId, tenant.id), eq(auditLog.action, "settings.save")));
-    expect(entry!.details).toEqual({ "customers.namePattern": { before: "{name}", after: "{name} ({id})" }, "schedule.customers": { before: "false", after: "true" } });
+    await asOwner.settings.save({
+      tenantSlug: tenant.slug,
+      settings: {
+        ...settings,
+        customers: { ...settings.customers, namePattern: "{name} ({id})" },
+        schedule: { ...settings.schedule, customers: true },
+      },
+    });
+    const [entry] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.tenantId, tenant.id), eq(auditLog.action, "settings.save")));
+    expect(entry!.details).toEqual({
+      "customers.namePattern": { before: "{name}", after: "{name} ({id})" },
+      "schedule.customers": { before: "false", after: "true" },
+    });
 
     const refused = (await asOwner.settings
-      .save({ tenantSlug: tenant.slug, settings: { ...settings, general: { ...settings.general, timeZone: "Mars/Olympus", exportFromDate: "1 May" }, schedule: { ...settings.schedule, launchTime: "25:00" } } })
+      .save({
+        tenantSlug: tenant.slug,
+        settings: {
+          ...settings,
+          general: { ...settings.general, timeZone: "Mars/Olympus", exportFromDate: "1 May" },
+          schedule: { ...settings.schedule, launchTime: "25:00" },
+        },
+      })
       .catch((error: unknown) => error)) as { cause: { issues: { path: (string | number)[]; message: string }[] } };
     expect(refused.cause.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual(
       expect.arrayContaining([
@@ -32,11 +52,20 @@ describe("settings", () => {
         ["settings.schedule.launchTime", "Use HH:MM, 24-hour"],
       ]),
     );
-    expect((await asOwner.settings.get({ tenantSlug: tenant.slug })).settings.customers.namePattern).toBe("{name} ({id})");
+    expect((await asOwner.settings.get({ tenantSlug: tenant.slug })).settings.customers.namePattern).toBe(
+      "{name} ({id})",
+    );
 
     const viewer = await makePerson(db, "viewer");
-    const invitation = await createInvitation(db, { tenantId: tenant.id, email: viewer.email, role: "viewer", invitedBy: owner.id });
+    const invitation = await createInvitation(db, {
+      tenantId: tenant.id,
+      email: viewer.email,
+      role: "viewer",
+      invitedBy: owner.id,
+    });
     await db.transaction((tx) => acceptInvitation(tx, { token: invitation.token, person: viewer }));
-    await expect(callerFor(db, viewer).settings.save({ tenantSlug: tenant.slug, settings })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(callerFor(db, viewer).settings.save({ tenantSlug: tenant.slug, settings })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 });

@@ -25,7 +25,8 @@ const secretInput = z.string().trim().max(200, "Use at most 200 characters").opt
 
 function checkBaseUrl(value: string): void {
   if (isSandboxUrl(value)) {
-    if (value !== SANDBOX_SPLYNX_URL || !env().sandbox) throw new DomainError("BAD_REQUEST", "The sandbox is not available on this server.", "baseUrl");
+    if (value !== SANDBOX_SPLYNX_URL || !env().sandbox)
+      throw new DomainError("BAD_REQUEST", "The sandbox is not available on this server.", "baseUrl");
     return;
   }
   let url: URL;
@@ -34,7 +35,8 @@ function checkBaseUrl(value: string): void {
   } catch {
     throw new DomainError("BAD_REQUEST", "Enter a full URL such as https://isp.splynx.app", "baseUrl");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new DomainError("BAD_REQUEST", "The URL must start with https://", "baseUrl");
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new DomainError("BAD_REQUEST", "The URL must start with https://", "baseUrl");
   if (!env().urlGuard) return;
   try {
     assertAllowedUrl(url);
@@ -62,7 +64,9 @@ export const splynxRouter = router({
   }),
 
   /** The sandbox's connection details, offered on the screen where the sandbox is on. */
-  sandbox: tenantProcedure("admin").query(() => (env().sandbox ? { baseUrl: SANDBOX_SPLYNX_URL, keys: SANDBOX_SPLYNX_KEYS } : null)),
+  sandbox: tenantProcedure("admin").query(() =>
+    env().sandbox ? { baseUrl: SANDBOX_SPLYNX_URL, keys: SANDBOX_SPLYNX_KEYS } : null,
+  ),
 
   save: tenantProcedure("admin")
     .input(z.object({ baseUrl, authMode: z.enum(SPLYNX_AUTH_MODES), apiKey: secretInput, apiSecret: secretInput }))
@@ -100,7 +104,19 @@ export const splynxRouter = router({
     const result = { ...outcome, testedAt: new Date().toISOString() };
     await ctx.db.transaction(async (tx) => {
       await recordSplynxTest(tx, { tenantId: ctx.tenant.id, result });
-      await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "splynx.connection_test", details: { ok: result.ok, failed: result.checks.filter((check) => !check.ok).map((check) => check.label).join(", ") || "none" } });
+      await recordAudit(tx, {
+        tenantId: ctx.tenant.id,
+        actor: ctx.actor,
+        action: "splynx.connection_test",
+        details: {
+          ok: result.ok,
+          failed:
+            result.checks
+              .filter((check) => !check.ok)
+              .map((check) => check.label)
+              .join(", ") || "none",
+        },
+      });
     });
     return result;
   }),

@@ -12,7 +12,15 @@ import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 
 const database = useTestDatabase();
 
-type Invoice = { splynxId: string; customerId: string; date: string; splynxTotal: string; zohoTotal?: string; state?: LinkWrite["state"]; message?: string };
+type Invoice = {
+  splynxId: string;
+  customerId: string;
+  date: string;
+  splynxTotal: string;
+  zohoTotal?: string;
+  state?: LinkWrite["state"];
+  message?: string;
+};
 
 async function writeInvoices(tenantId: string, invoices: Invoice[]) {
   for (const invoice of invoices) {
@@ -26,7 +34,13 @@ async function writeInvoices(tenantId: string, invoices: Invoice[]) {
       zohoId: linked ? `90000${invoice.splynxId}` : null,
       organizationId: linked ? "2646610000000000001" : null,
       message: invoice.message ?? null,
-      details: { number: `2026-${invoice.splynxId}`, customerId: invoice.customerId, date: invoice.date, splynxTotal: invoice.splynxTotal, ...(linked ? { zohoTotal: invoice.zohoTotal, zohoStatus: "sent" } : {}) },
+      details: {
+        number: `2026-${invoice.splynxId}`,
+        customerId: invoice.customerId,
+        date: invoice.date,
+        splynxTotal: invoice.splynxTotal,
+        ...(linked ? { zohoTotal: invoice.zohoTotal, zohoStatus: "sent" } : {}),
+      },
     });
   }
 }
@@ -35,12 +49,30 @@ describe("records per entity", () => {
   it("lists invoices with their customer and filters them by state, customer, date range and mismatch, keyset-paged", async () => {
     const { tenant, caller } = await sandboxTenant(database.db);
     const tenantSlug = tenant.slug;
-    for (const [splynxId, label] of [["1", "Ada Lovelace"], ["2", "Bob 100% Builder"]] as const) {
-      await writeLink(database.db, { tenantId: tenant.id, entity: "customer", splynxId, state: "synced", label, zohoId: `80000${splynxId}`, organizationId: "2646610000000000001" });
+    for (const [splynxId, label] of [
+      ["1", "Ada Lovelace"],
+      ["2", "Bob 100% Builder"],
+    ] as const) {
+      await writeLink(database.db, {
+        tenantId: tenant.id,
+        entity: "customer",
+        splynxId,
+        state: "synced",
+        label,
+        zohoId: `80000${splynxId}`,
+        organizationId: "2646610000000000001",
+      });
     }
     await writeInvoices(tenant.id, [
       { splynxId: "100", customerId: "1", date: "2026-11-01", splynxTotal: "20.00", zohoTotal: "20" },
-      { splynxId: "9", customerId: "2", date: "2026-10-31", splynxTotal: "7.00", state: "failed", message: "Tax 'VAT 7.5%' has no Zoho tax: map it on Mapping → Tax rates." },
+      {
+        splynxId: "9",
+        customerId: "2",
+        date: "2026-10-31",
+        splynxTotal: "7.00",
+        state: "failed",
+        message: "Tax 'VAT 7.5%' has no Zoho tax: map it on Mapping → Tax rates.",
+      },
       { splynxId: "10", customerId: "1", date: "2026-09-15", splynxTotal: "100.00", zohoTotal: "100.00" },
       { splynxId: "11", customerId: "2", date: "2026-10-02", splynxTotal: "50.5", zohoTotal: "50.50" },
       { splynxId: "12", customerId: "1", date: "2026-10-20", splynxTotal: "12.34", zohoTotal: "12.35" },
@@ -49,9 +81,12 @@ describe("records per entity", () => {
     ]);
     // Another tenant's invoice, with the same Splynx id, never shows.
     const other = await makeTenant(database.db, await makePerson(database.db, "other"));
-    await writeInvoices(other.id, [{ splynxId: "10", customerId: "1", date: "2026-10-10", splynxTotal: "1.00", zohoTotal: "2.00" }]);
+    await writeInvoices(other.id, [
+      { splynxId: "10", customerId: "1", date: "2026-10-10", splynxTotal: "1.00", zohoTotal: "2.00" },
+    ]);
 
-    const ids = async (filter: Record<string, unknown>) => (await caller.sync.records({ tenantSlug, entity: "invoice", ...filter })).links.map((link) => link.splynxId);
+    const ids = async (filter: Record<string, unknown>) =>
+      (await caller.sync.records({ tenantSlug, entity: "invoice", ...filter })).links.map((link) => link.splynxId);
 
     const all = await caller.sync.records({ tenantSlug, entity: "invoice" });
     expect(all.links.map((link) => [link.splynxId, link.customerName, link.mismatch])).toEqual([
@@ -64,7 +99,13 @@ describe("records per entity", () => {
     ]);
     expect(all.failed).toBe(1);
     expect(all.zohoLinkPrefix).toMatch(/^\/sandbox\/zoho\/app\/\d+\/invoices\/$/);
-    expect(all.links[1]!.details).toMatchObject({ number: "2026-10", date: "2026-09-15", splynxTotal: "100.00", zohoTotal: "100.00", zohoStatus: "sent" });
+    expect(all.links[1]!.details).toMatchObject({
+      number: "2026-10",
+      date: "2026-09-15",
+      splynxTotal: "100.00",
+      zohoTotal: "100.00",
+      zohoStatus: "sent",
+    });
 
     expect(await ids({ state: "failed" })).toEqual(["9"]);
     // Part of the name, case-insensitive, with LIKE's wildcards taken literally; or the customer's Splynx id exactly.
@@ -86,14 +127,32 @@ describe("records per entity", () => {
     const pages: string[][] = [];
     let cursor: string | null = null;
     do {
-      const page: { links: { splynxId: string }[]; nextCursor: string | null } = await caller.sync.records({ tenantSlug, entity: "invoice", limit: 4, cursor });
+      const page: { links: { splynxId: string }[]; nextCursor: string | null } = await caller.sync.records({
+        tenantSlug,
+        entity: "invoice",
+        limit: 4,
+        cursor,
+      });
       pages.push(page.links.map((link) => link.splynxId));
       cursor = page.nextCursor;
     } while (cursor);
-    expect(pages).toEqual([["9", "10", "11", "12"], ["13", "100"]]);
+    expect(pages).toEqual([
+      ["9", "10", "11", "12"],
+      ["13", "100"],
+    ]);
     const filtered = await caller.sync.records({ tenantSlug, entity: "invoice", customer: "ada", limit: 2 });
     expect(filtered.links.map((link) => link.splynxId)).toEqual(["10", "12"]);
-    expect((await caller.sync.records({ tenantSlug, entity: "invoice", customer: "ada", limit: 2, cursor: filtered.nextCursor })).links.map((link) => link.splynxId)).toEqual(["100"]);
+    expect(
+      (
+        await caller.sync.records({
+          tenantSlug,
+          entity: "invoice",
+          customer: "ada",
+          limit: 2,
+          cursor: filtered.nextCursor,
+        })
+      ).links.map((link) => link.splynxId),
+    ).toEqual(["100"]);
 
     // Customers stay the default entity, with their own links and Zoho contact pages.
     const customers = await caller.sync.records({ tenantSlug });
@@ -101,7 +160,9 @@ describe("records per entity", () => {
     expect(customers.zohoLinkPrefix).toMatch(/\/contacts\/$/);
     expect((await caller.sync.records({ tenantSlug, entity: "credit_note" })).links).toEqual([]);
 
-    await expect(caller.sync.records({ tenantSlug, entity: "invoice", dateFrom: "1 October" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(caller.sync.records({ tenantSlug, entity: "invoice", dateFrom: "1 October" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     const overview = await caller.sync.overview({ tenantSlug });
     expect(overview).toMatchObject({ failed: 1, failedByEntity: { customer: 0, invoice: 1 } });
   });
@@ -127,9 +188,16 @@ describe("starting runs per entity", () => {
     try {
       expect((await caller.sync.overview({ tenantSlug })).entities).toEqual(["customer", "invoice"]);
       const message = "This version of Ledgerlink does not sync payments yet; it syncs customers, invoices.";
-      await expect(caller.sync.start({ tenantSlug, entities: ["payment"] })).rejects.toMatchObject({ code: "BAD_REQUEST", message });
-      await expect(caller.sync.start({ tenantSlug, entities: ["customer", "invoice", "payment"] })).rejects.toMatchObject({ code: "BAD_REQUEST", message });
-      await expect(caller.sync.start({ tenantSlug, entities: ["payment", "credit_note"] })).rejects.toMatchObject({ message: expect.stringMatching(/^This version of Ledgerlink does not sync payments or credit notes yet;/) });
+      await expect(caller.sync.start({ tenantSlug, entities: ["payment"] })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message,
+      });
+      await expect(
+        caller.sync.start({ tenantSlug, entities: ["customer", "invoice", "payment"] }),
+      ).rejects.toMatchObject({ code: "BAD_REQUEST", message });
+      await expect(caller.sync.start({ tenantSlug, entities: ["payment", "credit_note"] })).rejects.toMatchObject({
+        message: expect.stringMatching(/^This version of Ledgerlink does not sync payments or credit notes yet;/),
+      });
       expect(await caller.sync.runs({ tenantSlug })).toMatchObject({ runs: [] });
     } finally {
       hidden.clear();
@@ -144,7 +212,9 @@ describe("starting runs per entity", () => {
     expect(synced().slice(0, 2)).toEqual(["customer", "invoice"]);
     expect((await caller.sync.overview({ tenantSlug })).entities).toEqual(synced());
     await expect(caller.sync.start({ tenantSlug, entities: [] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(caller.sync.start({ tenantSlug, entities: ["contact" as never] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(caller.sync.start({ tenantSlug, entities: ["contact" as never] })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
 
     // Not connected, so the run fails at once; what matters is what it was asked to sync, and in which order.
     const { runId } = await caller.sync.start({ tenantSlug, entities: ["invoice", "customer", "invoice"] });
@@ -159,9 +229,16 @@ describe("starting runs per entity", () => {
     expect(run).toMatchObject({ entities: ["customer", "invoice"], trigger: "manual", status: "failed" });
 
     const viewer = await makePerson(database.db, "viewer");
-    const invitation = await createInvitation(database.db, { tenantId: tenant.id, email: viewer.email, role: "viewer", invitedBy: person.id });
+    const invitation = await createInvitation(database.db, {
+      tenantId: tenant.id,
+      email: viewer.email,
+      role: "viewer",
+      invitedBy: person.id,
+    });
     await database.db.transaction((tx) => acceptInvitation(tx, { token: invitation.token, person: viewer }));
-    await expect(callerFor(database.db, viewer).sync.start({ tenantSlug, entities: ["invoice"] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      callerFor(database.db, viewer).sync.start({ tenantSlug, entities: ["invoice"] }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });
 
@@ -170,17 +247,36 @@ describe("the sync log's entries", () => {
     const person = await makePerson(database.db, "admin");
     const tenant = await makeTenant(database.db, person);
     const caller = callerFor(database.db, person);
-    const run = await createRun(database.db, { tenantId: tenant.id, trigger: "manual", requestedBy: person.id, entities: ["customer", "invoice"] });
+    const run = await createRun(database.db, {
+      tenantId: tenant.id,
+      trigger: "manual",
+      requestedBy: person.id,
+      entities: ["customer", "invoice"],
+    });
     await addEntries(database.db, {
       tenantId: tenant.id,
       runId: run.id,
       entries: [
-        { entity: "customer", splynxId: "4", action: "held", message: "Zoho already holds record 1 with the same e-mail: review it on Pairing before it syncs." },
-        { entity: "invoice", splynxId: "-", action: "warning", message: "Splynx counts 3 invoice records, and this run handled 2." },
+        {
+          entity: "customer",
+          splynxId: "4",
+          action: "held",
+          message: "Zoho already holds record 1 with the same e-mail: review it on Pairing before it syncs.",
+        },
+        {
+          entity: "invoice",
+          splynxId: "-",
+          action: "warning",
+          message: "Splynx counts 3 invoice records, and this run handled 2.",
+        },
         { entity: "invoice", splynxId: "8", action: "created" },
       ],
     });
-    const actions = async (action?: "held" | "warning" | "created") => (await caller.sync.entries({ tenantSlug: tenant.slug, runId: run.id, action })).entries.map((entry) => [entry.splynxId, entry.action]);
+    const actions = async (action?: "held" | "warning" | "created") =>
+      (await caller.sync.entries({ tenantSlug: tenant.slug, runId: run.id, action })).entries.map((entry) => [
+        entry.splynxId,
+        entry.action,
+      ]);
     expect(await actions("held")).toEqual([["4", "held"]]);
     expect(await actions("warning")).toEqual([["-", "warning"]]);
     expect(await actions()).toHaveLength(3);

@@ -23,7 +23,11 @@ describe("sync procedures", () => {
     sandboxZoho().faults.serverErrorRate = 1;
     try {
       const { runId } = await caller.sync.retryOne({ tenantSlug, splynxId });
-      expect(await ended(runId)).toMatchObject({ trigger: "retry", status: "succeeded", counts: { failed: 1, created: 0 } });
+      expect(await ended(runId)).toMatchObject({
+        trigger: "retry",
+        status: "succeeded",
+        counts: { failed: 1, created: 0 },
+      });
     } finally {
       sandboxZoho().resetFaults();
     }
@@ -33,9 +37,14 @@ describe("sync procedures", () => {
 
     const { runId } = await caller.sync.retryOne({ tenantSlug, splynxId });
     expect(await ended(runId)).toMatchObject({ status: "succeeded", counts: { created: 1, failed: 0 } });
-    expect((await caller.sync.records({ tenantSlug })).links).toEqual([expect.objectContaining({ splynxId, state: "synced", zohoId: expect.stringMatching(/^\d{19}$/) })]);
+    expect((await caller.sync.records({ tenantSlug })).links).toEqual([
+      expect.objectContaining({ splynxId, state: "synced", zohoId: expect.stringMatching(/^\d{19}$/) }),
+    ]);
     const { runs } = await caller.sync.runs({ tenantSlug });
-    expect(runs.map((run) => [run.trigger, run.status])).toEqual([["retry", "succeeded"], ["retry", "succeeded"]]);
+    expect(runs.map((run) => [run.trigger, run.status])).toEqual([
+      ["retry", "succeeded"],
+      ["retry", "succeeded"],
+    ]);
     expect(runs[0]!.requestedByEmail).toMatch(/@example\.test$/);
   }, 90_000);
 });

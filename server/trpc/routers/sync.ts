@@ -22,14 +22,24 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use the format YYYY-MM-DD")
 /** What the sync log lists: every action but "unchanged", which is not written. */
 const LOGGED_ACTIONS = ["created", "updated", "adopted", "skipped", "failed", "held", "warning"] as const;
 
-const ZOHO_KIND = { customer: "contacts", invoice: "invoices", credit_note: "creditnotes", payment: "paymentsreceived", payment_import: "paymentsreceived" } as const satisfies Record<SyncEntity, string>;
+const ZOHO_KIND = {
+  customer: "contacts",
+  invoice: "invoices",
+  credit_note: "creditnotes",
+  payment: "paymentsreceived",
+  payment_import: "paymentsreceived",
+} as const satisfies Record<SyncEntity, string>;
 
 /** The entities this version syncs, in the order a run syncs them. */
 const syncedEntities = () => SYNC_ORDER.filter(syncsEntity);
 
 const entityName = (entity: SyncEntity) => `${entity.replace("_", " ")}s`;
 
-async function failedCounts(db: Db, tenantId: string, entities: SyncEntity[]): Promise<Partial<Record<SyncEntity, number>>> {
+async function failedCounts(
+  db: Db,
+  tenantId: string,
+  entities: SyncEntity[],
+): Promise<Partial<Record<SyncEntity, number>>> {
   const counts = await Promise.all(entities.map((entity) => countLinks(db, { tenantId, entity, state: "failed" })));
   return Object.fromEntries(entities.map((entity, index) => [entity, counts[index]!]));
 }
@@ -50,27 +60,63 @@ export const syncRouter = router({
    */
   overview: tenantProcedure("viewer").query(async ({ ctx }) => {
     const entities = syncedEntities();
-    const [run, failedByEntity, stored, zoho] = await Promise.all([lastRun(ctx.db, ctx.tenant.id), failedCounts(ctx.db, ctx.tenant.id, entities), getSettingsRow(ctx.db, ctx.tenant.id), getZohoConnection(ctx.db, { tenantId: ctx.tenant.id })]);
+    const [run, failedByEntity, stored, zoho] = await Promise.all([
+      lastRun(ctx.db, ctx.tenant.id),
+      failedCounts(ctx.db, ctx.tenant.id, entities),
+      getSettingsRow(ctx.db, ctx.tenant.id),
+      getZohoConnection(ctx.db, { tenantId: ctx.tenant.id }),
+    ]);
     const paused = zoho?.state === "needs_reconnect";
     // Held in the organization chosen now: held links of another one are looked at again by its next run.
-    const held = zoho?.organizationId ? await countHeldCustomers(ctx.db, { tenantId: ctx.tenant.id, organizationId: zoho.organizationId }) : 0;
+    const held = zoho?.organizationId
+      ? await countHeldCustomers(ctx.db, { tenantId: ctx.tenant.id, organizationId: zoho.organizationId })
+      : 0;
     const failed = Object.values(failedByEntity).reduce((total, count) => total + count, 0);
-    return { lastRun: run ?? null, failed, failedByEntity, held, nextRun: paused ? null : nextScheduledRun(readSettings(stored), new Date()), paused, entities };
+    return {
+      lastRun: run ?? null,
+      failed,
+      failedByEntity,
+      held,
+      nextRun: paused ? null : nextScheduledRun(readSettings(stored), new Date()),
+      paused,
+      entities,
+    };
   }),
 
   start: tenantProcedure("admin")
-    .input(z.object({ entities: z.array(z.enum(SYNC_ENTITIES)).min(1).max(SYNC_ENTITIES.length), retry: z.boolean().default(false) }))
+    .input(
+      z.object({
+        entities: z.array(z.enum(SYNC_ENTITIES)).min(1).max(SYNC_ENTITIES.length),
+        retry: z.boolean().default(false),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const unsynced = input.entities.filter((entity) => !syncsEntity(entity));
       if (unsynced.length > 0) {
         const offered = syncedEntities().map(entityName).join(", ");
-        throw new DomainError("BAD_REQUEST", `This version of Ledgerlink does not sync ${unsynced.map(entityName).join(" or ")} yet; it syncs ${offered}.`);
+        throw new DomainError(
+          "BAD_REQUEST",
+          `This version of Ledgerlink does not sync ${unsynced.map(entityName).join(" or ")} yet; it syncs ${offered}.`,
+        );
       }
       const entities = SYNC_ORDER.filter((entity) => input.entities.includes(entity));
       const zoho = await getZohoConnection(ctx.db, { tenantId: ctx.tenant.id });
-      if (zoho?.state === "needs_reconnect") throw new DomainError("BAD_REQUEST", "Zoho Books needs reconnecting before a sync can run.");
-      const run = await requestSync(ctx.db, { tenantId: ctx.tenant.id, trigger: input.retry ? "retry" : "manual", requestedBy: ctx.person.id, entities });
-      await ctx.db.transaction((tx) => recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: input.retry ? "sync.retry_failed" : "sync.start", details: { entities: entities.join(", "), runId: run.id } }));
+      if (zoho?.state === "needs_reconnect")
+        throw new DomainError("BAD_REQUEST", "Zoho Books needs reconnecting before a sync can run.");
+      const run = await requestSync(ctx.db, {
+        tenantId: ctx.tenant.id,
+        trigger: input.retry ? "retry" : "manual",
+        requestedBy: ctx.person.id,
+        entities,
+      });
+      await ctx.db.transaction((tx) =>
+        recordAudit(tx, {
+          tenantId: ctx.tenant.id,
+          actor: ctx.actor,
+          action: input.retry ? "sync.retry_failed" : "sync.start",
+          details: { entities: entities.join(", "), runId: run.id },
+        }),
+      );
       return { runId: run.id };
     }),
 
@@ -87,7 +133,9 @@ export const syncRouter = router({
     }),
 
   /** The run going now, else the last one; polled by the Sync page for live progress. */
-  current: tenantProcedure("viewer").query(async ({ ctx }) => (await activeRun(ctx.db, ctx.tenant.id)) ?? (await lastRun(ctx.db, ctx.tenant.id)) ?? null),
+  current: tenantProcedure("viewer").query(
+    async ({ ctx }) => (await activeRun(ctx.db, ctx.tenant.id)) ?? (await lastRun(ctx.db, ctx.tenant.id)) ?? null,
+  ),
 
   cancel: tenantProcedure("admin")
     .input(z.object({ runId: z.uuid() }))
@@ -101,7 +149,9 @@ export const syncRouter = router({
 
   runs: tenantProcedure("viewer")
     .input(z.object({ cursor: z.date().nullish(), limit: z.number().int().min(1).max(100).default(25) }))
-    .query(({ ctx, input }) => listRuns(ctx.db, { tenantId: ctx.tenant.id, before: input.cursor ?? undefined, limit: input.limit })),
+    .query(({ ctx, input }) =>
+      listRuns(ctx.db, { tenantId: ctx.tenant.id, before: input.cursor ?? undefined, limit: input.limit }),
+    ),
 
   run: tenantProcedure("viewer")
     .input(z.object({ runId: z.uuid() }))
@@ -112,8 +162,23 @@ export const syncRouter = router({
     }),
 
   entries: tenantProcedure("viewer")
-    .input(z.object({ runId: z.uuid(), action: z.enum(LOGGED_ACTIONS).optional(), cursor: z.number().int().nullish(), limit: z.number().int().min(1).max(500).default(100) }))
-    .query(({ ctx, input }) => listEntries(ctx.db, { tenantId: ctx.tenant.id, runId: input.runId, action: input.action, after: input.cursor ?? undefined, limit: input.limit })),
+    .input(
+      z.object({
+        runId: z.uuid(),
+        action: z.enum(LOGGED_ACTIONS).optional(),
+        cursor: z.number().int().nullish(),
+        limit: z.number().int().min(1).max(500).default(100),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      listEntries(ctx.db, {
+        tenantId: ctx.tenant.id,
+        runId: input.runId,
+        action: input.action,
+        after: input.cursor ?? undefined,
+        limit: input.limit,
+      }),
+    ),
 
   /** One entity's records; a document with its customer, both totals and whether they differ. */
   records: tenantProcedure("viewer")
@@ -132,13 +197,34 @@ export const syncRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const tenantId = ctx.tenant.id;
-      const filter = { tenantId, entity: input.entity, state: input.state, text: input.text || undefined, customer: input.customer || undefined, dateFrom: input.dateFrom, dateTo: input.dateTo, mismatch: input.mismatch };
-      const [page, failed, zoho] = await Promise.all([listLinks(ctx.db, { ...filter, after: input.cursor ?? undefined, limit: input.limit }), countLinks(ctx.db, { tenantId, entity: input.entity, state: "failed" }), getZohoConnection(ctx.db, { tenantId })]);
+      const filter = {
+        tenantId,
+        entity: input.entity,
+        state: input.state,
+        text: input.text || undefined,
+        customer: input.customer || undefined,
+        dateFrom: input.dateFrom,
+        dateTo: input.dateTo,
+        mismatch: input.mismatch,
+      };
+      const [page, failed, zoho] = await Promise.all([
+        listLinks(ctx.db, { ...filter, after: input.cursor ?? undefined, limit: input.limit }),
+        countLinks(ctx.db, { tenantId, entity: input.entity, state: "failed" }),
+        getZohoConnection(ctx.db, { tenantId }),
+      ]);
       const organizationId = zoho?.organizationId;
       const kind = ZOHO_KIND[input.entity];
       // Where each record opens in Zoho's web app (the simulator's page in the sandbox).
-      const zohoLinkPrefix = !zoho || !organizationId ? null : zoho.region === SANDBOX_REGION ? `/sandbox/zoho/app/${organizationId}/${kind}/` : zohoRecordUrl(zoho.region as ZohoRegion, organizationId, kind, "");
-      const links = page.links.map((link) => ({ ...link, mismatch: totalsDiffer(link.details?.splynxTotal, link.details?.zohoTotal) }));
+      const zohoLinkPrefix =
+        !zoho || !organizationId
+          ? null
+          : zoho.region === SANDBOX_REGION
+            ? `/sandbox/zoho/app/${organizationId}/${kind}/`
+            : zohoRecordUrl(zoho.region as ZohoRegion, organizationId, kind, "");
+      const links = page.links.map((link) => ({
+        ...link,
+        mismatch: totalsDiffer(link.details?.splynxTotal, link.details?.zohoTotal),
+      }));
       return { ...page, links, failed, zohoLinkPrefix };
     }),
 });

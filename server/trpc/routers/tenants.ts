@@ -12,7 +12,13 @@ export const tenantsRouter = router({
   create: authedProcedure.input(z.object({ name: tenantName, slug: tenantSlug })).mutation(({ ctx, input }) =>
     ctx.db.transaction(async (tx) => {
       const tenant = await createTenant(tx, { ...input, ownerId: ctx.person.id });
-      await recordAudit(tx, { tenantId: tenant.id, actor: ctx.actor, action: "tenant.create", target: tenant.slug, details: { name: tenant.name } });
+      await recordAudit(tx, {
+        tenantId: tenant.id,
+        actor: ctx.actor,
+        action: "tenant.create",
+        target: tenant.slug,
+        details: { name: tenant.name },
+      });
       return { slug: tenant.slug };
     }),
   ),
@@ -26,7 +32,12 @@ export const tenantsRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.db.transaction(async (tx) => {
         await renameTenant(tx, { tenantId: ctx.tenant.id, name: input.name });
-        await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "tenant.rename", details: { name: { before: ctx.tenant.name, after: input.name } } });
+        await recordAudit(tx, {
+          tenantId: ctx.tenant.id,
+          actor: ctx.actor,
+          action: "tenant.rename",
+          details: { name: { before: ctx.tenant.name, after: input.name } },
+        });
       }),
     ),
 

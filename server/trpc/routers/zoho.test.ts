@@ -17,8 +17,18 @@ const database = useTestDatabase();
 async function reconnect(db: Db, tenantId: string, person: { id: string; email: string }) {
   const origin = "http://localhost:3000";
   const authorize = await startZohoConnect(db, { tenantId, personId: person.id, region: SANDBOX_REGION, origin });
-  const consent = await sandboxZoho().handle(new Request(authorize, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ decision: "accept", user: "books-admin@sandbox.example" }) }));
-  await completeZohoConnect(db, { actor: person, query: new URL(consent.headers.get("location")!).searchParams, origin });
+  const consent = await sandboxZoho().handle(
+    new Request(authorize, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ decision: "accept", user: "books-admin@sandbox.example" }),
+    }),
+  );
+  await completeZohoConnect(db, {
+    actor: person,
+    query: new URL(consent.headers.get("location")!).searchParams,
+    origin,
+  });
 }
 
 async function linkedTenant(db: Db) {
@@ -27,8 +37,25 @@ async function linkedTenant(db: Db) {
   const [ltd, holdings] = await setup.caller.zoho.organizations({ tenantSlug });
   await setup.caller.pairing.load({ tenantSlug });
   // Two customers synced into Demo ISP Ltd, a third failed there before it reached Zoho.
-  for (const [splynxId, zohoId] of [["1", "2646610000000100001"], ["2", "2646610000000100002"]] as const) await writeLink(db, { tenantId: setup.tenant.id, entity: "customer", splynxId, state: "synced", zohoId, organizationId: ltd!.organizationId });
-  await writeLink(db, { tenantId: setup.tenant.id, entity: "customer", splynxId: "3", state: "failed", message: "Internal error" });
+  for (const [splynxId, zohoId] of [
+    ["1", "2646610000000100001"],
+    ["2", "2646610000000100002"],
+  ] as const)
+    await writeLink(db, {
+      tenantId: setup.tenant.id,
+      entity: "customer",
+      splynxId,
+      state: "synced",
+      zohoId,
+      organizationId: ltd!.organizationId,
+    });
+  await writeLink(db, {
+    tenantId: setup.tenant.id,
+    entity: "customer",
+    splynxId: "3",
+    state: "failed",
+    message: "Internal error",
+  });
   const links = () => db.select().from(syncLinks).where(eq(syncLinks.tenantId, setup.tenant.id));
   return { ...setup, tenantSlug, ltd: ltd!, holdings: holdings!, links };
 }
@@ -40,47 +67,102 @@ describe("choosing the Zoho organization", () => {
 
     await reconnect(db, tenant.id, person);
     expect(await caller.zoho.connection({ tenantSlug })).toMatchObject({ organizationId: null });
-    const refused = await caller.zoho.chooseOrganization({ tenantSlug, organizationId: holdings.organizationId }).catch((error: unknown) => error);
-    expect(refused).toMatchObject({ code: "CONFLICT", message: "2 records are linked to Demo ISP Ltd; they will be synced again as new records in Demo ISP Holdings." });
+    const refused = await caller.zoho
+      .chooseOrganization({ tenantSlug, organizationId: holdings.organizationId })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      code: "CONFLICT",
+      message: "2 records are linked to Demo ISP Ltd; they will be synced again as new records in Demo ISP Holdings.",
+    });
     expect(await links()).toHaveLength(3);
     expect(await caller.zoho.connection({ tenantSlug })).toMatchObject({ organizationId: null });
 
     // Back to the organization the links point into: nothing to erase, nothing asked.
-    expect(await caller.zoho.chooseOrganization({ tenantSlug, organizationId: ltd.organizationId })).toEqual({ linksErased: 0 });
+    expect(await caller.zoho.chooseOrganization({ tenantSlug, organizationId: ltd.organizationId })).toEqual({
+      linksErased: 0,
+    });
     expect(await links()).toHaveLength(3);
 
     await reconnect(db, tenant.id, person);
     // A run still going would write links of the old organization.
-    const run = await createRun(db, { tenantId: tenant.id, trigger: "manual", requestedBy: person.id, entities: ["customer"] });
-    await expect(caller.zoho.chooseOrganization({ tenantSlug, organizationId: holdings.organizationId, eraseLinks: true })).rejects.toThrow("A sync is running");
+    const run = await createRun(db, {
+      tenantId: tenant.id,
+      trigger: "manual",
+      requestedBy: person.id,
+      entities: ["customer"],
+    });
+    await expect(
+      caller.zoho.chooseOrganization({ tenantSlug, organizationId: holdings.organizationId, eraseLinks: true }),
+    ).rejects.toThrow("A sync is running");
     await db.update(syncRuns).set({ status: "cancelled" }).where(eq(syncRuns.id, run.id));
 
-    expect(await caller.zoho.chooseOrganization({ tenantSlug, organizationId: holdings.organizationId, eraseLinks: true })).toEqual({ linksErased: 2 });
+    expect(
+      await caller.zoho.chooseOrganization({ tenantSlug, organizationId: holdings.organizationId, eraseLinks: true }),
+    ).toEqual({ linksErased: 2 });
     // The customer that never reached Zoho keeps its failure.
     expect((await links()).map((link) => [link.splynxId, link.state])).toEqual([["3", "failed"]]);
     expect(await cacheSummary(db, tenant.id)).toMatchObject({ contacts: 0 });
-    expect(await caller.zoho.connection({ tenantSlug })).toMatchObject({ organizationId: holdings.organizationId, organizationName: "Demo ISP Holdings" });
-    const [audit] = await db.select().from(auditLog).where(and(eq(auditLog.tenantId, tenant.id), eq(auditLog.action, "zoho.organization_choose"), eq(auditLog.target, "Demo ISP Holdings")));
-    expect(audit!.details).toEqual({ organizationId: holdings.organizationId, linksErased: 2, linkedBefore: "2 records are linked to Demo ISP Ltd" });
+    expect(await caller.zoho.connection({ tenantSlug })).toMatchObject({
+      organizationId: holdings.organizationId,
+      organizationName: "Demo ISP Holdings",
+    });
+    const [audit] = await db
+      .select()
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.tenantId, tenant.id),
+          eq(auditLog.action, "zoho.organization_choose"),
+          eq(auditLog.target, "Demo ISP Holdings"),
+        ),
+      );
+    expect(audit!.details).toEqual({
+      organizationId: holdings.organizationId,
+      linksErased: 2,
+      linkedBefore: "2 records are linked to Demo ISP Ltd",
+    });
   });
 
-  it("after a reset that forgot the organization, asks the same; the reset's \"also all links\" erases them at once", async () => {
+  it('after a reset that forgot the organization, asks the same; the reset\'s "also all links" erases them at once', async () => {
     const { db } = database;
     const { tenant, caller, tenantSlug, holdings, links } = await linkedTenant(db);
-    await expect(caller.zoho.chooseOrganization({ tenantSlug, organizationId: holdings.organizationId })).rejects.toThrow("accounting data reset first");
+    await expect(
+      caller.zoho.chooseOrganization({ tenantSlug, organizationId: holdings.organizationId }),
+    ).rejects.toThrow("accounting data reset first");
 
-    expect(await caller.mapping.linkedRecords({ tenantSlug })).toEqual({ records: 2, description: "2 records are linked to Demo ISP Ltd" });
+    expect(await caller.mapping.linkedRecords({ tenantSlug })).toEqual({
+      records: 2,
+      description: "2 records are linked to Demo ISP Ltd",
+    });
     await caller.mapping.reset({ tenantSlug, confirmation: "RESET", forgetOrganization: true });
     expect(await links()).toHaveLength(3);
-    await expect(caller.zoho.chooseOrganization({ tenantSlug, organizationId: holdings.organizationId })).rejects.toThrow("2 records are linked to Demo ISP Ltd; they will be synced again as new records in Demo ISP Holdings.");
+    await expect(
+      caller.zoho.chooseOrganization({ tenantSlug, organizationId: holdings.organizationId }),
+    ).rejects.toThrow(
+      "2 records are linked to Demo ISP Ltd; they will be synced again as new records in Demo ISP Holdings.",
+    );
 
-    expect(await caller.mapping.reset({ tenantSlug, confirmation: "RESET", forgetOrganization: false, eraseLinks: true })).toMatchObject({ linksErased: 3 });
+    expect(
+      await caller.mapping.reset({ tenantSlug, confirmation: "RESET", forgetOrganization: false, eraseLinks: true }),
+    ).toMatchObject({ linksErased: 3 });
     expect(await links()).toEqual([]);
-    const resets = await db.select().from(auditLog).where(and(eq(auditLog.tenantId, tenant.id), eq(auditLog.action, "mapping.reset"))).orderBy(auditLog.id);
+    const resets = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.tenantId, tenant.id), eq(auditLog.action, "mapping.reset")))
+      .orderBy(auditLog.id);
     expect(resets.map((entry) => entry.details)).toEqual([
       { mappings: 0, forgetOrganization: true, eraseLinks: false },
-      { mappings: 0, forgetOrganization: false, eraseLinks: true, linksErased: 3, linkedBefore: "2 records are linked to Demo ISP Ltd" },
+      {
+        mappings: 0,
+        forgetOrganization: false,
+        eraseLinks: true,
+        linksErased: 3,
+        linkedBefore: "2 records are linked to Demo ISP Ltd",
+      },
     ]);
-    expect(await caller.zoho.chooseOrganization({ tenantSlug, organizationId: holdings.organizationId })).toEqual({ linksErased: 0 });
+    expect(await caller.zoho.chooseOrganization({ tenantSlug, organizationId: holdings.organizationId })).toEqual({
+      linksErased: 0,
+    });
   });
 });

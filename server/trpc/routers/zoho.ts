@@ -8,7 +8,15 @@ import { chooseOrganization, deleteZohoConnection, getZohoConnection } from "@/d
 import { zohoUsage } from "@/db/queries/zoho-limits";
 import { decryptSecret, maskSecret } from "@/server/crypto/secrets";
 import { DomainError } from "@/server/errors";
-import { appForConnection, availableRegions, booksClientForTenant, SANDBOX_REGION, startZohoConnect, zohoFetchFor, type RegionChoice } from "@/server/zoho/connection";
+import {
+  appForConnection,
+  availableRegions,
+  booksClientForTenant,
+  SANDBOX_REGION,
+  startZohoConnect,
+  zohoFetchFor,
+  type RegionChoice,
+} from "@/server/zoho/connection";
 import { revokeRefreshToken, ZOHO_SCOPES, ZohoTokenError } from "@/server/zoho/oauth";
 import { ZOHO_REGION_CODES } from "@/server/zoho/regions";
 import { accessToken } from "@/server/zoho/tokens";
@@ -22,7 +30,8 @@ export const zohoRouter = router({
   connection: tenantProcedure("viewer").query(async ({ ctx }) => {
     const connection = await getZohoConnection(ctx.db, { tenantId: ctx.tenant.id });
     const regions = availableRegions();
-    if (!connection) return { connected: false as const, regions, scopes: ZOHO_SCOPES, sharedAppAvailable: env().zohoApp !== null };
+    if (!connection)
+      return { connected: false as const, regions, scopes: ZOHO_SCOPES, sharedAppAvailable: env().zohoApp !== null };
     const usage = connection.organizationId ? await zohoUsage(ctx.db, connection.organizationId) : null;
     return {
       connected: true as const,
@@ -42,13 +51,36 @@ export const zohoRouter = router({
 
   /** Starts the consent round trip; the browser goes to the URL returned. */
   connect: tenantProcedure("admin")
-    .input(z.object({ region, ownApp: z.object({ clientId: z.string().trim().min(1, "Enter the client id"), clientSecret: z.string().trim().min(1, "Enter the client secret") }).optional() }))
-    .mutation(({ ctx, input }) => startZohoConnect(ctx.db, { tenantId: ctx.tenant.id, personId: ctx.person.id, region: input.region as RegionChoice, ownApp: input.ownApp, origin: ctx.origin })),
+    .input(
+      z.object({
+        region,
+        ownApp: z
+          .object({
+            clientId: z.string().trim().min(1, "Enter the client id"),
+            clientSecret: z.string().trim().min(1, "Enter the client secret"),
+          })
+          .optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      startZohoConnect(ctx.db, {
+        tenantId: ctx.tenant.id,
+        personId: ctx.person.id,
+        region: input.region as RegionChoice,
+        ownApp: input.ownApp,
+        origin: ctx.origin,
+      }),
+    ),
 
   /** The Zoho organizations the connected account can reach, for the picker. */
   organizations: tenantProcedure("admin").query(async ({ ctx }) => {
     const books = await booksClientForTenant(ctx.db, ctx.tenant.id, { organizationId: "" });
-    return (await books.organizations()).map((organization) => ({ organizationId: String(organization.organization_id), name: String(organization.name), currencyCode: String(organization.currency_code ?? ""), planName: String(organization.plan_name ?? "") }));
+    return (await books.organizations()).map((organization) => ({
+      organizationId: String(organization.organization_id),
+      name: String(organization.name),
+      currencyCode: String(organization.currency_code ?? ""),
+      planName: String(organization.plan_name ?? ""),
+    }));
   }),
 
   /**
@@ -56,16 +88,27 @@ export const zohoRouter = router({
    * this one erases those links, and only with `eraseLinks`, the person's confirmation of what that means.
    */
   chooseOrganization: tenantProcedure("admin")
-    .input(z.object({ organizationId: z.string().regex(/^\d+$/, "Not a Zoho organization id"), eraseLinks: z.boolean().default(false) }))
+    .input(
+      z.object({
+        organizationId: z.string().regex(/^\d+$/, "Not a Zoho organization id"),
+        eraseLinks: z.boolean().default(false),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const tenantId = ctx.tenant.id;
       const connection = await getZohoConnection(ctx.db, { tenantId });
       if (!connection) throw new DomainError("BAD_REQUEST", "Connect Zoho Books first.");
       if (connection.organizationId && connection.organizationId !== input.organizationId) {
-        throw new DomainError("BAD_REQUEST", "Switching to another organization needs the accounting data reset first (Data mapping → Reset accounting data, forgetting the organization), so no mapping or record points into the old one.", "organizationId");
+        throw new DomainError(
+          "BAD_REQUEST",
+          "Switching to another organization needs the accounting data reset first (Data mapping → Reset accounting data, forgetting the organization), so no mapping or record points into the old one.",
+          "organizationId",
+        );
       }
       const books = await booksClientForTenant(ctx.db, tenantId, { organizationId: "" });
-      const chosen = (await books.organizations()).find((organization) => String(organization.organization_id) === input.organizationId);
+      const chosen = (await books.organizations()).find(
+        (organization) => String(organization.organization_id) === input.organizationId,
+      );
       if (!chosen) throw new DomainError("NOT_FOUND", "This Zoho account has no such organization.", "organizationId");
       const name = String(chosen.name);
       const switching = connection.organizationId !== input.organizationId;
@@ -73,17 +116,30 @@ export const zohoRouter = router({
         const elsewhere = await linkedOutside(tx, { tenantId, organizationId: input.organizationId });
         const one = elsewhere.length === 1 && elsewhere[0]!.records === 1;
         const what = one ? "it will be synced again as a new record" : "they will be synced again as new records";
-        if (elsewhere.length > 0 && !input.eraseLinks) throw new DomainError("CONFLICT", `${describeLinked(elsewhere)}; ${what} in ${name}.`, "eraseLinks");
+        if (elsewhere.length > 0 && !input.eraseLinks)
+          throw new DomainError("CONFLICT", `${describeLinked(elsewhere)}; ${what} in ${name}.`, "eraseLinks");
         const erase = switching || elsewhere.length > 0;
         // A run still going writes links into the organization it started with.
-        if (erase && (await activeRun(tx, tenantId))) throw new DomainError("CONFLICT", "A sync is running; wait for it to end, or cancel it, before choosing the organization.");
+        if (erase && (await activeRun(tx, tenantId)))
+          throw new DomainError(
+            "CONFLICT",
+            "A sync is running; wait for it to end, or cancel it, before choosing the organization.",
+          );
         // Held and confirmed decisions about the other organization's records go too: they are made anew here.
-        const erased = erase ? await deleteTenantLinks(tx, { tenantId, exceptOrganizationId: input.organizationId }) : 0;
+        const erased = erase
+          ? await deleteTenantLinks(tx, { tenantId, exceptOrganizationId: input.organizationId })
+          : 0;
         // The cached Zoho contacts are another organization's.
         if (switching) await clearContactsCache(tx, { tenantId });
         await chooseOrganization(tx, { tenantId, organizationId: input.organizationId, organizationName: name });
         const erasure = elsewhere.length > 0 ? { linksErased: erased, linkedBefore: describeLinked(elsewhere) } : {};
-        await recordAudit(tx, { tenantId, actor: ctx.actor, action: "zoho.organization_choose", target: name, details: { organizationId: input.organizationId, ...erasure } });
+        await recordAudit(tx, {
+          tenantId,
+          actor: ctx.actor,
+          action: "zoho.organization_choose",
+          target: name,
+          details: { organizationId: input.organizationId, ...erasure },
+        });
         return { linksErased: erased };
       });
     }),
@@ -91,7 +147,14 @@ export const zohoRouter = router({
   refreshToken: tenantProcedure("admin").mutation(async ({ ctx }) => {
     const context = { db: ctx.db, tenantId: ctx.tenant.id, appFor: appForConnection, fetchFor: zohoFetchFor };
     const token = await accessToken(context, { force: true });
-    await ctx.db.transaction((tx) => recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "zoho.token_refresh", details: { accessToken: maskSecret(token) } }));
+    await ctx.db.transaction((tx) =>
+      recordAudit(tx, {
+        tenantId: ctx.tenant.id,
+        actor: ctx.actor,
+        action: "zoho.token_refresh",
+        details: { accessToken: maskSecret(token) },
+      }),
+    );
   }),
 
   disconnect: tenantProcedure("admin").mutation(async ({ ctx }) => {
@@ -99,14 +162,28 @@ export const zohoRouter = router({
     if (!connection) return;
     // Revoke first: if Zoho can't be reached the connection stays, rather than leaving a live token behind.
     try {
-      await revokeRefreshToken({ fetch: zohoFetchFor(connection.accountsServer), accountsServer: connection.accountsServer, ...appForConnection(connection), refreshToken: decryptSecret(connection.refreshTokenSealed, env().encryptionKeys) });
+      await revokeRefreshToken({
+        fetch: zohoFetchFor(connection.accountsServer),
+        accountsServer: connection.accountsServer,
+        ...appForConnection(connection),
+        refreshToken: decryptSecret(connection.refreshTokenSealed, env().encryptionKeys),
+      });
     } catch (error) {
       // A token Zoho already refuses is as good as revoked.
-      if (!(error instanceof ZohoTokenError && error.kind === "rejected")) throw new DomainError("BAD_REQUEST", `Zoho could not revoke the connection, so it was kept: ${(error as Error).message}`);
+      if (!(error instanceof ZohoTokenError && error.kind === "rejected"))
+        throw new DomainError(
+          "BAD_REQUEST",
+          `Zoho could not revoke the connection, so it was kept: ${(error as Error).message}`,
+        );
     }
     await ctx.db.transaction(async (tx) => {
       await deleteZohoConnection(tx, { tenantId: ctx.tenant.id });
-      await recordAudit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: "zoho.disconnect", target: connection.organizationName ?? undefined });
+      await recordAudit(tx, {
+        tenantId: ctx.tenant.id,
+        actor: ctx.actor,
+        action: "zoho.disconnect",
+        target: connection.organizationName ?? undefined,
+      });
     });
   }),
 });

@@ -25,7 +25,12 @@ export async function victimTenant(db: Db) {
   await caller.tenants.rename({ tenantSlug: tenant.slug, name });
 
   const member = await makePerson(db, `victim-member-${mark}`);
-  const joining = await createInvitation(db, { tenantId: tenant.id, email: member.email, role: "admin", invitedBy: owner.id });
+  const joining = await createInvitation(db, {
+    tenantId: tenant.id,
+    email: member.email,
+    role: "admin",
+    invitedBy: owner.id,
+  });
   await db.transaction((tx) => acceptInvitation(tx, { token: joining.token, person: member }));
   const invitedEmail = `victim-guest-${mark}@example.test`;
   await caller.members.invite({ tenantSlug: tenant.slug, email: invitedEmail, role: "viewer" });
@@ -42,34 +47,115 @@ export async function victimTenant(db: Db) {
     held: { splynxId: "10", label: `Victim Held ${mark}` },
   };
   const customer = { tenantId: tenant.id, entity: "customer" as const, organizationId };
-  await writeLink(db, { ...customer, splynxId: links.synced.splynxId, state: "synced", zohoId: links.synced.zohoId, label: links.synced.label });
-  await writeLink(db, { ...customer, splynxId: links.failed.splynxId, state: "failed", message: links.failed.message, label: links.failed.label });
-  await writeLink(db, { ...customer, splynxId: links.manual.splynxId, state: "synced", zohoId: links.manual.zohoId, label: links.manual.label, manual: true });
-  await writeLink(db, { ...customer, splynxId: links.held.splynxId, state: "held", candidateId: contactId, label: links.held.label });
+  await writeLink(db, {
+    ...customer,
+    splynxId: links.synced.splynxId,
+    state: "synced",
+    zohoId: links.synced.zohoId,
+    label: links.synced.label,
+  });
+  await writeLink(db, {
+    ...customer,
+    splynxId: links.failed.splynxId,
+    state: "failed",
+    message: links.failed.message,
+    label: links.failed.label,
+  });
+  await writeLink(db, {
+    ...customer,
+    splynxId: links.manual.splynxId,
+    state: "synced",
+    zohoId: links.manual.zohoId,
+    label: links.manual.label,
+    manual: true,
+  });
+  await writeLink(db, {
+    ...customer,
+    splynxId: links.held.splynxId,
+    state: "held",
+    candidateId: contactId,
+    label: links.held.label,
+  });
 
-  const finished = await createRun(db, { tenantId: tenant.id, trigger: "manual", requestedBy: owner.id, entities: ["customer"] });
+  const finished = await createRun(db, {
+    tenantId: tenant.id,
+    trigger: "manual",
+    requestedBy: owner.id,
+    entities: ["customer"],
+  });
   await claimRun(db, { tenantId: tenant.id, runId: finished.id });
-  await recordProgress(db, { tenantId: tenant.id, runId: finished.id, counts: { ...NO_COUNTS, created: 1, failed: 1 }, zohoCalls: 3, done: 2, total: 2, step: "customers" });
+  await recordProgress(db, {
+    tenantId: tenant.id,
+    runId: finished.id,
+    counts: { ...NO_COUNTS, created: 1, failed: 1 },
+    zohoCalls: 3,
+    done: 2,
+    total: 2,
+    step: "customers",
+  });
   const entryMessage = `victim-entry-${mark}`;
-  await addEntries(db, { tenantId: tenant.id, runId: finished.id, entries: [{ entity: "customer", splynxId: links.synced.splynxId, action: "created" }, { entity: "customer", splynxId: links.failed.splynxId, action: "failed", message: entryMessage }] });
+  await addEntries(db, {
+    tenantId: tenant.id,
+    runId: finished.id,
+    entries: [
+      { entity: "customer", splynxId: links.synced.splynxId, action: "created" },
+      { entity: "customer", splynxId: links.failed.splynxId, action: "failed", message: entryMessage },
+    ],
+  });
   const runError = `victim-run-error-${mark}`;
   await finishRun(db, { tenantId: tenant.id, runId: finished.id, status: "failed", error: runError });
   // Running, its worker's lease live: the run a cancel would reach.
-  const active = await createRun(db, { tenantId: tenant.id, trigger: "schedule", requestedBy: null, entities: ["customer"] });
+  const active = await createRun(db, {
+    tenantId: tenant.id,
+    trigger: "schedule",
+    requestedBy: null,
+    entities: ["customer"],
+  });
   await claimRun(db, { tenantId: tenant.id, runId: active.id });
-  await recordProgress(db, { tenantId: tenant.id, runId: active.id, counts: NO_COUNTS, zohoCalls: 0, done: 0, total: 40, step: "customers" });
+  await recordProgress(db, {
+    tenantId: tenant.id,
+    runId: active.id,
+    counts: NO_COUNTS,
+    zohoCalls: 0,
+    done: 0,
+    total: 40,
+    step: "customers",
+  });
 
-  const contact = { contactId, name: `Victim Contact ${mark}`, email: `victim-contact-${mark}@example.test`, companyName: `Victim Company ${mark}` };
-  await db.transaction((tx) => replaceContactsCache(tx, { tenantId: tenant.id, contacts: [contact], loadedAt: new Date() }));
+  const contact = {
+    contactId,
+    name: `Victim Contact ${mark}`,
+    email: `victim-contact-${mark}@example.test`,
+    companyName: `Victim Company ${mark}`,
+  };
+  await db.transaction((tx) =>
+    replaceContactsCache(tx, { tenantId: tenant.id, contacts: [contact], loadedAt: new Date() }),
+  );
 
-  const reference = { splynxTax: { kind: "splynx_tax" as const, externalId: "901", name: `Victim Splynx Tax ${mark}`, details: { percentage: "20", used: true } }, zohoTax: { kind: "zoho_tax" as const, externalId: "99001", name: `Victim Zoho Tax ${mark}`, details: { percentage: "20" } } };
+  const reference = {
+    splynxTax: {
+      kind: "splynx_tax" as const,
+      externalId: "901",
+      name: `Victim Splynx Tax ${mark}`,
+      details: { percentage: "20", used: true },
+    },
+    zohoTax: {
+      kind: "zoho_tax" as const,
+      externalId: "99001",
+      name: `Victim Zoho Tax ${mark}`,
+      details: { percentage: "20" },
+    },
+  };
   await db.transaction(async (tx) => {
     await replaceReferenceData(tx, { tenantId: tenant.id, records: Object.values(reference), loadedAt: new Date() });
     await saveMappings(tx, { tenantId: tenant.id, kind: "tax", entries: [{ splynxId: "901", zohoValue: "99001" }] });
   });
   const namePattern = `{name} victim-pattern-${mark}`;
   const { settings } = await caller.settings.get({ tenantSlug: tenant.slug });
-  await caller.settings.save({ tenantSlug: tenant.slug, settings: { ...settings, customers: { ...settings.customers, namePattern } } });
+  await caller.settings.save({
+    tenantSlug: tenant.slug,
+    settings: { ...settings, customers: { ...settings.customers, namePattern } },
+  });
 
   return {
     tenant: { ...tenant, name },

@@ -6,17 +6,42 @@ import { ZohoBooksClient } from "../books";
 import { ZohoLimiter, ZOHO_LIMITS } from "../limiter";
 import { ORGANIZATION } from "./zoho-fixture";
 
-const [databaseUrl, zohoUrl, token, calls, windowMs, marginMs, name, deadlineMs] = process.argv.slice(2) as [string, string, string, string, string, string, string, string];
+const [databaseUrl, zohoUrl, token, calls, windowMs, marginMs, name, deadlineMs] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const database = await openPostgres(databaseUrl, { max: 4 });
-const limiter = new ZohoLimiter(database.db, { ...ZOHO_LIMITS, windowMs: Number(windowMs), marginMs: Number(marginMs), concurrency: 10 });
+const limiter = new ZohoLimiter(database.db, {
+  ...ZOHO_LIMITS,
+  windowMs: Number(windowMs),
+  marginMs: Number(marginMs),
+  concurrency: 10,
+});
 // A refused call pauses one window, not Zoho's real minute, so a limiter that lets too much through ends in seconds.
-const books = new ZohoBooksClient({ apiDomain: zohoUrl, organizationId: ORGANIZATION, accessToken: async () => token, limiter, backoffMs: 5, rateLimitPauseMs: Number(windowMs), timeoutMs: 10_000 });
+const books = new ZohoBooksClient({
+  apiDomain: zohoUrl,
+  organizationId: ORGANIZATION,
+  accessToken: async () => token,
+  limiter,
+  backoffMs: 5,
+  rateLimitPauseMs: Number(windowMs),
+  timeoutMs: 10_000,
+});
 
 const started = performance.now();
 let next = 0;
 let done = 0;
 const failures: string[] = [];
-const report = (timedOut: boolean) => console.log(JSON.stringify({ done, failures, timedOut, attempts: books.calls, seconds: (performance.now() - started) / 1000 }));
+const report = (timedOut: boolean) =>
+  console.log(
+    JSON.stringify({ done, failures, timedOut, attempts: books.calls, seconds: (performance.now() - started) / 1000 }),
+  );
 
 // Bounded: past the deadline the worker reports what it did and stops, so the test fails on figures rather than hangs.
 setTimeout(() => {

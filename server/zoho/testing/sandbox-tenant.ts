@@ -8,11 +8,32 @@ export async function sandboxTenant(db: Db) {
   const person = await makePerson(db, "admin");
   const tenant = await makeTenant(db, person);
   const caller = callerFor(db, person);
-  await caller.splynx.save({ tenantSlug: tenant.slug, baseUrl: SANDBOX_SPLYNX_URL, authMode: "signature", apiKey: SANDBOX_SPLYNX_KEYS.full.key, apiSecret: SANDBOX_SPLYNX_KEYS.full.secret });
+  await caller.splynx.save({
+    tenantSlug: tenant.slug,
+    baseUrl: SANDBOX_SPLYNX_URL,
+    authMode: "signature",
+    apiKey: SANDBOX_SPLYNX_KEYS.full.key,
+    apiSecret: SANDBOX_SPLYNX_KEYS.full.secret,
+  });
   const origin = "http://localhost:3000";
-  const authorize = await startZohoConnect(db, { tenantId: tenant.id, personId: person.id, region: SANDBOX_REGION, origin });
-  const consent = await sandboxZoho().handle(new Request(authorize, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ decision: "accept", user: "books-admin@sandbox.example" }) }));
-  await completeZohoConnect(db, { actor: { id: person.id, email: person.email }, query: new URL(consent.headers.get("location")!).searchParams, origin });
+  const authorize = await startZohoConnect(db, {
+    tenantId: tenant.id,
+    personId: person.id,
+    region: SANDBOX_REGION,
+    origin,
+  });
+  const consent = await sandboxZoho().handle(
+    new Request(authorize, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ decision: "accept", user: "books-admin@sandbox.example" }),
+    }),
+  );
+  await completeZohoConnect(db, {
+    actor: { id: person.id, email: person.email },
+    query: new URL(consent.headers.get("location")!).searchParams,
+    origin,
+  });
   const [organization] = await caller.zoho.organizations({ tenantSlug: tenant.slug });
   await caller.zoho.chooseOrganization({ tenantSlug: tenant.slug, organizationId: organization!.organizationId });
   return { person, tenant, caller };

@@ -14,13 +14,29 @@ export const ORGANIZATION = "2646610000000000001";
 export async function startZoho(options: { windowMs?: number; contacts?: { name: string; email: string }[] } = {}) {
   let simulator!: ZohoSimulator;
   const server = await serveHttp((request) => simulator.handle(request));
-  simulator = createZohoSimulator({ accountsServer: server.url, apiDomain: server.url, windowMs: options.windowMs, contacts: options.contacts ?? [{ name: "Zoë O'Brien", email: "zoe@example.net" }], clients: [{ ...FIXTURE_APP, redirectUris: [] }] });
+  simulator = createZohoSimulator({
+    accountsServer: server.url,
+    apiDomain: server.url,
+    windowMs: options.windowMs,
+    contacts: options.contacts ?? [{ name: "Zoë O'Brien", email: "zoe@example.net" }],
+    clients: [{ ...FIXTURE_APP, redirectUris: [] }],
+  });
   return { simulator, server, url: server.url };
 }
 
 /** Consents as the simulator's user and exchanges the code, as the OAuth callback does. */
 export async function consentAndExchange(url: string) {
-  const params = new URLSearchParams({ client_id: FIXTURE_APP.clientId, redirect_uri: "https://app.test/callback", scope: "ZohoBooks.fullaccess.all", response_type: "code", access_type: "offline", prompt: "consent", state: "x", decision: "accept", user: "books-admin@sandbox.example" });
+  const params = new URLSearchParams({
+    client_id: FIXTURE_APP.clientId,
+    redirect_uri: "https://app.test/callback",
+    scope: "ZohoBooks.fullaccess.all",
+    response_type: "code",
+    access_type: "offline",
+    prompt: "consent",
+    state: "x",
+    decision: "accept",
+    user: "books-admin@sandbox.example",
+  });
   const redirect = await fetch(`${url}/oauth/v2/auth`, { method: "POST", body: params, redirect: "manual" });
   const code = new URL(redirect.headers.get("location")!).searchParams.get("code")!;
   return exchangeCode({ fetch, accountsServer: url, ...FIXTURE_APP, code, redirectUri: "https://app.test/callback" });

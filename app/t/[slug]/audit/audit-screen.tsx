@@ -32,7 +32,8 @@ export function AuditScreen() {
     ),
     enabled: allowed,
   });
-  const set = (key: keyof Filters) => (event: { target: { value: string } }) => setFilters((current) => ({ ...current, [key]: event.target.value }));
+  const set = (key: keyof Filters) => (event: { target: { value: string } }) =>
+    setFilters((current) => ({ ...current, [key]: event.target.value }));
 
   if (!allowed) {
     return (
@@ -73,7 +74,11 @@ export function AuditScreen() {
         </Field>
       </div>
       {entries.error && <Notice>{entries.error.message}</Notice>}
-      {rows.length > 0 ? <AuditTable entries={rows} /> : <EmptyState>{entries.isLoading ? "Loading…" : "No entries match these filters."}</EmptyState>}
+      {rows.length > 0 ? (
+        <AuditTable entries={rows} />
+      ) : (
+        <EmptyState>{entries.isLoading ? "Loading…" : "No entries match these filters."}</EmptyState>
+      )}
       {entries.hasNextPage && (
         <div className="mt-4 text-center">
           <Button variant="secondary" busy={entries.isFetchingNextPage} onClick={() => void entries.fetchNextPage()}>

@@ -1,7 +1,15 @@
 // Audit entries as a table; changes are shown as "field: before → after".
 import { formatDateTime, Table } from "../../../_components/ui";
 
-export type AuditRow = { id: number; createdAt: Date; actorEmail: string | null; action: string; target: string | null; details: Record<string, unknown> | null; ip: string | null };
+export type AuditRow = {
+  id: number;
+  createdAt: Date;
+  actorEmail: string | null;
+  action: string;
+  target: string | null;
+  details: Record<string, unknown> | null;
+  ip: string | null;
+};
 
 function describeDetails(details: Record<string, unknown> | null): string {
   if (!details) return "";

@@ -6,7 +6,17 @@ import { useState } from "react";
 import { ENTITY_NAMES } from "../../../_components/entities";
 import { RunSummary, statusTone } from "../../../_components/run-summary";
 import { useTRPC } from "../../../_components/trpc";
-import { Badge, Button, Card, EmptyState, Field, formatDateTime, PageHeader, Select, Table } from "../../../_components/ui";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  Field,
+  formatDateTime,
+  PageHeader,
+  Select,
+  Table,
+} from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
 
 const ACTIONS = ["created", "updated", "adopted", "skipped", "failed", "held", "warning"] as const;
@@ -16,7 +26,12 @@ function RunEntries({ runId }: { runId: string }) {
   const tenant = useTenant();
   const [action, setAction] = useState<(typeof ACTIONS)[number] | "">("");
   const run = useQuery(trpc.sync.run.queryOptions({ tenantSlug: tenant.slug, runId }));
-  const entries = useInfiniteQuery(trpc.sync.entries.infiniteQueryOptions({ tenantSlug: tenant.slug, runId, action: action || undefined, limit: 100 }, { getNextPageParam: (page) => page.nextCursor }));
+  const entries = useInfiniteQuery(
+    trpc.sync.entries.infiniteQueryOptions(
+      { tenantSlug: tenant.slug, runId, action: action || undefined, limit: 100 },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+  );
   const rows = entries.data?.pages.flatMap((page) => page.entries) ?? [];
   return (
     <Card title="Run">
@@ -66,12 +81,20 @@ export function SyncLogScreen() {
   const trpc = useTRPC();
   const tenant = useTenant();
   const search = useSearchParams();
-  const runs = useInfiniteQuery(trpc.sync.runs.infiniteQueryOptions({ tenantSlug: tenant.slug, limit: 25 }, { getNextPageParam: (page) => page.nextCursor }));
+  const runs = useInfiniteQuery(
+    trpc.sync.runs.infiniteQueryOptions(
+      { tenantSlug: tenant.slug, limit: 25 },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+  );
   const list = runs.data?.pages.flatMap((page) => page.runs) ?? [];
   const selected = search.get("run") ?? list[0]?.id;
   return (
     <>
-      <PageHeader title="Sync log" description="Every run, who or what started it, what it did, and the Zoho calls it spent." />
+      <PageHeader
+        title="Sync log"
+        description="Every run, who or what started it, what it did, and the Zoho calls it spent."
+      />
       <div className="grid gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <div>
           {list.length === 0 ? (
@@ -87,8 +110,12 @@ export function SyncLogScreen() {
                   </td>
                   <td className="px-4 py-2">
                     {run.trigger}
-                    <span className="block text-xs text-slate-500">{run.entities.map((entity) => ENTITY_NAMES[entity].plural).join(" → ")}</span>
-                    {run.requestedByEmail && <span className="block text-xs text-slate-500">{run.requestedByEmail}</span>}
+                    <span className="block text-xs text-slate-500">
+                      {run.entities.map((entity) => ENTITY_NAMES[entity].plural).join(" → ")}
+                    </span>
+                    {run.requestedByEmail && (
+                      <span className="block text-xs text-slate-500">{run.requestedByEmail}</span>
+                    )}
                   </td>
                   <td className="px-4 py-2">
                     <Badge tone={statusTone[run.status]}>{run.status}</Badge>

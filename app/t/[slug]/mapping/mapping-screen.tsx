@@ -5,14 +5,40 @@ import { useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { MappingKind } from "@/db/schema";
 import { fieldError, formError, useTRPC } from "../../../_components/trpc";
-import { Badge, Button, Card, EmptyState, Field, formatDateTime, Input, Notice, PageHeader, Select, Table } from "../../../_components/ui";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  Field,
+  formatDateTime,
+  Input,
+  Notice,
+  PageHeader,
+  Select,
+  Table,
+} from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
 
 const SCREENS: { kind: MappingKind; title: string; explains: string }[] = [
-  { kind: "category_item", title: "Accounting categories", explains: "Each Splynx transaction category becomes this Zoho item on invoice and credit-note lines." },
-  { kind: "method_account", title: "Bank accounts", explains: "Payments of each Splynx method are deposited to this Zoho bank or cash account; the default covers the rest." },
+  {
+    kind: "category_item",
+    title: "Accounting categories",
+    explains: "Each Splynx transaction category becomes this Zoho item on invoice and credit-note lines.",
+  },
+  {
+    kind: "method_account",
+    title: "Bank accounts",
+    explains:
+      "Payments of each Splynx method are deposited to this Zoho bank or cash account; the default covers the rest.",
+  },
   { kind: "tax", title: "Tax rates", explains: "Each Splynx tax becomes this Zoho tax (or no tax) on document lines." },
-  { kind: "method_mode", title: "Payment modes", explains: "Payments of each Splynx method are recorded in Zoho with this payment mode; the default covers the rest." },
+  {
+    kind: "method_mode",
+    title: "Payment modes",
+    explains:
+      "Payments of each Splynx method are recorded in Zoho with this payment mode; the default covers the rest.",
+  },
 ];
 
 function ScreenEditor({ kind }: { kind: MappingKind }) {
@@ -35,7 +61,8 @@ function ScreenEditor({ kind }: { kind: MappingKind }) {
   );
   if (!screen.data) return <EmptyState>{screen.isLoading ? "Loading…" : screen.error?.message}</EmptyState>;
   const data = screen.data;
-  if (data.rows.length === 0) return <EmptyState>No mapping data yet. {isAdmin ? "Load it above." : "An admin can load it."}</EmptyState>;
+  if (data.rows.length === 0)
+    return <EmptyState>No mapping data yet. {isAdmin ? "Load it above." : "An admin can load it."}</EmptyState>;
   const unsaved = data.rows.some((row) => (draft[row.splynxId] ?? "") !== (row.current ?? ""));
   const draftUnmapped = data.rows.filter((row) => row.splynxId !== "*" && !draft[row.splynxId]).length;
   return (
@@ -47,10 +74,32 @@ function ScreenEditor({ kind }: { kind: MappingKind }) {
         </p>
         {isAdmin && (
           <div className="flex gap-2">
-            <Button variant="secondary" onClick={() => setDraft((current) => ({ ...current, ...Object.fromEntries(data.rows.filter((row) => row.suggestion && !current[row.splynxId]).map((row) => [row.splynxId, row.suggestion!.value])) }))}>
+            <Button
+              variant="secondary"
+              onClick={() =>
+                setDraft((current) => ({
+                  ...current,
+                  ...Object.fromEntries(
+                    data.rows
+                      .filter((row) => row.suggestion && !current[row.splynxId])
+                      .map((row) => [row.splynxId, row.suggestion!.value]),
+                  ),
+                }))
+              }
+            >
               Accept suggestions
             </Button>
-            <Button disabled={!unsaved} busy={save.isPending} onClick={() => save.mutate({ tenantSlug: tenant.slug, kind, entries: data.rows.map((row) => ({ splynxId: row.splynxId, zohoValue: draft[row.splynxId] || null })) })}>
+            <Button
+              disabled={!unsaved}
+              busy={save.isPending}
+              onClick={() =>
+                save.mutate({
+                  tenantSlug: tenant.slug,
+                  kind,
+                  entries: data.rows.map((row) => ({ splynxId: row.splynxId, zohoValue: draft[row.splynxId] || null })),
+                })
+              }
+            >
               Save
             </Button>
           </div>
@@ -65,10 +114,19 @@ function ScreenEditor({ kind }: { kind: MappingKind }) {
               <span className={row.splynxId === "*" ? "font-semibold" : ""}>{row.name}</span>
               {row.percentage !== undefined && <span className="ml-1 text-slate-500">({Number(row.percentage)}%)</span>}
               {row.used && <Badge tone="indigo">used</Badge>}
-              {row.currentMissing && <span className="mt-1 block text-xs text-red-700">Its Zoho target no longer exists: choose another.</span>}
+              {row.currentMissing && (
+                <span className="mt-1 block text-xs text-red-700">
+                  Its Zoho target no longer exists: choose another.
+                </span>
+              )}
             </td>
             <td className="px-4 py-2">
-              <Select aria-label={`Zoho for ${row.name}`} value={draft[row.splynxId] ?? ""} disabled={!isAdmin} onChange={(event) => setDraft((current) => ({ ...current, [row.splynxId]: event.target.value }))}>
+              <Select
+                aria-label={`Zoho for ${row.name}`}
+                value={draft[row.splynxId] ?? ""}
+                disabled={!isAdmin}
+                onChange={(event) => setDraft((current) => ({ ...current, [row.splynxId]: event.target.value }))}
+              >
                 <option value="">— not mapped —</option>
                 {data.targets.map((target) => (
                   <option key={target.value} value={target.value}>
@@ -93,14 +151,19 @@ function ResetCard() {
   const [forgetOrganization, setForgetOrganization] = useState(false);
   const [eraseLinks, setEraseLinks] = useState(false);
   const linked = useQuery(trpc.mapping.linkedRecords.queryOptions({ tenantSlug: tenant.slug }));
-  const reset = useMutation(trpc.mapping.reset.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }));
+  const reset = useMutation(
+    trpc.mapping.reset.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }),
+  );
   const records = linked.data?.records ?? 0;
   const linksLine = records === 1 ? "1 record linked to Zoho" : `${records} records linked to Zoho`;
   return (
     <Card title="Reset accounting data" className="mt-8 border-red-200">
       <p className="mb-3 text-sm text-slate-700" data-testid="reset-explains">
         Erases every mapping and the loaded reference data
-        {eraseLinks && (records > 0 && linked.data?.description ? `, and every link: ${linked.data.description}; they sync again as new records (a record Zoho already holds is then held for review or paired, never created twice)` : ", and every link (no record is linked to Zoho yet)")}
+        {eraseLinks &&
+          (records > 0 && linked.data?.description
+            ? `, and every link: ${linked.data.description}; they sync again as new records (a record Zoho already holds is then held for review or paired, never created twice)`
+            : ", and every link (no record is linked to Zoho yet)")}
         . Type RESET to confirm.
       </p>
       <form
@@ -111,7 +174,11 @@ function ResetCard() {
         }}
       >
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={forgetOrganization} onChange={(event) => setForgetOrganization(event.target.checked)} />
+          <input
+            type="checkbox"
+            checked={forgetOrganization}
+            onChange={(event) => setForgetOrganization(event.target.checked)}
+          />
           Also forget the chosen Zoho organization (needed before switching to another one)
         </label>
         <label className="flex items-center gap-2 text-sm">
@@ -121,17 +188,28 @@ function ResetCard() {
         <div className="flex items-start gap-3">
           <div className="w-48">
             <Field label="Confirmation" error={fieldError(reset.error, "confirmation")}>
-              <Input value={confirmation} onChange={(event) => setConfirmation(event.target.value)} placeholder="RESET" />
+              <Input
+                value={confirmation}
+                onChange={(event) => setConfirmation(event.target.value)}
+                placeholder="RESET"
+              />
             </Field>
           </div>
-          <Button type="submit" variant="danger" disabled={confirmation !== "RESET"} busy={reset.isPending} className="mt-6">
+          <Button
+            type="submit"
+            variant="danger"
+            disabled={confirmation !== "RESET"}
+            busy={reset.isPending}
+            className="mt-6"
+          >
             Reset
           </Button>
         </div>
         {formError(reset.error) && <Notice>{formError(reset.error)}</Notice>}
         {reset.isSuccess && (
           <Notice tone="success">
-            Reset done: {reset.data.mappings} mappings erased{reset.variables.eraseLinks && `, ${reset.data.linksErased} links erased`}.
+            Reset done: {reset.data.mappings} mappings erased
+            {reset.variables.eraseLinks && `, ${reset.data.linksErased} links erased`}.
           </Notice>
         )}
       </form>
@@ -146,13 +224,19 @@ export function MappingScreen() {
   const search = useSearchParams();
   const kind = (SCREENS.find((screen) => screen.kind === search.get("screen"))?.kind ?? "category_item") as MappingKind;
   const current = useQuery(trpc.mapping.screen.queryOptions({ tenantSlug: tenant.slug, kind }));
-  const load = useMutation(trpc.mapping.load.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }));
+  const load = useMutation(
+    trpc.mapping.load.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }),
+  );
   const base = `/t/${tenant.slug}/mapping`;
   return (
     <>
       <PageHeader
         title="Data mapping"
-        description={current.data?.loadedAt ? `Mapping data loaded ${formatDateTime(current.data.loadedAt)}.` : "Load the reference data from Splynx and Zoho Books to begin."}
+        description={
+          current.data?.loadedAt
+            ? `Mapping data loaded ${formatDateTime(current.data.loadedAt)}.`
+            : "Load the reference data from Splynx and Zoho Books to begin."
+        }
         actions={
           tenant.can("admin") && (
             <Button busy={load.isPending} onClick={() => load.mutate({ tenantSlug: tenant.slug })}>
@@ -162,10 +246,21 @@ export function MappingScreen() {
         }
       />
       {formError(load.error) && <Notice>{formError(load.error)}</Notice>}
-      {load.data && <Notice tone={load.data.vanished.length ? "error" : "success"}>Loaded {load.data.records} records.{load.data.vanished.length > 0 && ` These mappings point at Zoho records that no longer exist: ${load.data.vanished.join(", ")}.`}</Notice>}
+      {load.data && (
+        <Notice tone={load.data.vanished.length ? "error" : "success"}>
+          Loaded {load.data.records} records.
+          {load.data.vanished.length > 0 &&
+            ` These mappings point at Zoho records that no longer exist: ${load.data.vanished.join(", ")}.`}
+        </Notice>
+      )}
       <nav aria-label="Mapping screens" className="my-4 flex gap-1 border-b border-slate-200">
         {SCREENS.map((screen) => (
-          <Link key={screen.kind} href={`${base}?screen=${screen.kind}`} aria-current={screen.kind === kind ? "page" : undefined} className={`-mb-px border-b-2 px-3 py-2 text-sm ${screen.kind === kind ? "border-indigo-600 font-medium text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}>
+          <Link
+            key={screen.kind}
+            href={`${base}?screen=${screen.kind}`}
+            aria-current={screen.kind === kind ? "page" : undefined}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm ${screen.kind === kind ? "border-indigo-600 font-medium text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+          >
             {screen.title}
           </Link>
         ))}

@@ -4,7 +4,20 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ROLES, type Role } from "@/db/schema";
 import { fieldError, formError, useTRPC } from "../../../_components/trpc";
-import { Badge, Button, Card, EmptyState, Field, formatDateTime, Input, Notice, PageHeader, roleTone, Select, Table } from "../../../_components/ui";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  Field,
+  formatDateTime,
+  Input,
+  Notice,
+  PageHeader,
+  roleTone,
+  Select,
+  Table,
+} from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
 
 function InviteForm() {
@@ -45,13 +58,23 @@ function InviteForm() {
           Create invite link
         </Button>
       </form>
-      {formError(invite.error) && <div className="mt-3"><Notice>{formError(invite.error)}</Notice></div>}
+      {formError(invite.error) && (
+        <div className="mt-3">
+          <Notice>{formError(invite.error)}</Notice>
+        </div>
+      )}
       {link && (
         <div className="mt-4">
           <Notice tone="success">
             <p>Send this link to the person. It works once and expires {formatDateTime(invite.data!.expiresAt)}.</p>
             <p className="mt-2 flex gap-2">
-              <input readOnly value={link} aria-label="Invite link" className="flex-1 rounded border border-emerald-300 bg-white px-2 py-1 font-mono text-xs" onFocus={(event) => event.target.select()} />
+              <input
+                readOnly
+                value={link}
+                aria-label="Invite link"
+                className="flex-1 rounded border border-emerald-300 bg-white px-2 py-1 font-mono text-xs"
+                onFocus={(event) => event.target.select()}
+              />
               <Button type="button" variant="secondary" onClick={() => void navigator.clipboard?.writeText(link)}>
                 Copy
               </Button>
@@ -68,7 +91,11 @@ function OpenInvitations() {
   const queryClient = useQueryClient();
   const { slug } = useTenant();
   const invitations = useQuery(trpc.members.invitations.queryOptions({ tenantSlug: slug }));
-  const revoke = useMutation(trpc.members.revokeInvitation.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.members.invitations.queryKey() }) }));
+  const revoke = useMutation(
+    trpc.members.revokeInvitation.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.members.invitations.queryKey() }),
+    }),
+  );
   if (!invitations.data?.length) return null;
   return (
     <div className="mt-6">
@@ -82,7 +109,11 @@ function OpenInvitations() {
             </td>
             <td className="px-4 py-2 text-slate-600">{formatDateTime(invitation.expiresAt)}</td>
             <td className="px-4 py-2 text-right">
-              <Button variant="secondary" busy={revoke.isPending && revoke.variables?.invitationId === invitation.id} onClick={() => revoke.mutate({ tenantSlug: slug, invitationId: invitation.id })}>
+              <Button
+                variant="secondary"
+                busy={revoke.isPending && revoke.variables?.invitationId === invitation.id}
+                onClick={() => revoke.mutate({ tenantSlug: slug, invitationId: invitation.id })}
+              >
                 Withdraw
               </Button>
             </td>
@@ -104,23 +135,46 @@ export function MembersScreen() {
   const remove = useMutation(trpc.members.remove.mutationOptions({ onSettled: refresh }));
   const leave = useMutation(trpc.members.leave.mutationOptions({ onSuccess: () => router.push("/") }));
   const isOwner = tenant.can("owner");
-  const problem = formError(changeRole.error) ?? formError(remove.error) ?? formError(leave.error) ?? fieldError(changeRole.error, "role") ?? fieldError(remove.error, "role") ?? fieldError(leave.error, "role");
+  const problem =
+    formError(changeRole.error) ??
+    formError(remove.error) ??
+    formError(leave.error) ??
+    fieldError(changeRole.error, "role") ??
+    fieldError(remove.error, "role") ??
+    fieldError(leave.error, "role");
 
   return (
     <>
       <PageHeader
         title="Members"
-        description={isOwner ? "Invite people, set their roles, remove access." : "People with access to this tenant. Owners manage membership."}
+        description={
+          isOwner
+            ? "Invite people, set their roles, remove access."
+            : "People with access to this tenant. Owners manage membership."
+        }
         actions={
-          <Button variant="secondary" busy={leave.isPending} onClick={() => confirm(`Leave ${tenant.name}? You lose access at once.`) && leave.mutate({ tenantSlug: tenant.slug })}>
+          <Button
+            variant="secondary"
+            busy={leave.isPending}
+            onClick={() =>
+              confirm(`Leave ${tenant.name}? You lose access at once.`) && leave.mutate({ tenantSlug: tenant.slug })
+            }
+          >
             Leave tenant
           </Button>
         }
       />
-      {problem && <div className="mb-4"><Notice>{problem}</Notice></div>}
+      {problem && (
+        <div className="mb-4">
+          <Notice>{problem}</Notice>
+        </div>
+      )}
       {isOwner && <InviteForm />}
       <div className="mt-6">
-        <Table head={["Name", "E-mail", "Role", "Joined", ...(isOwner ? [""] : [])]} empty={members.data?.length === 0 && <EmptyState>No members.</EmptyState>}>
+        <Table
+          head={["Name", "E-mail", "Role", "Joined", ...(isOwner ? [""] : [])]}
+          empty={members.data?.length === 0 && <EmptyState>No members.</EmptyState>}
+        >
           {members.data?.map((member) => (
             <tr key={member.membershipId}>
               <td className="px-4 py-2 font-medium">{member.name}</td>
@@ -131,7 +185,13 @@ export function MembersScreen() {
                     aria-label={`Role of ${member.email}`}
                     value={member.role}
                     className="w-28"
-                    onChange={(event) => changeRole.mutate({ tenantSlug: tenant.slug, membershipId: member.membershipId, role: event.target.value as Role })}
+                    onChange={(event) =>
+                      changeRole.mutate({
+                        tenantSlug: tenant.slug,
+                        membershipId: member.membershipId,
+                        role: event.target.value as Role,
+                      })
+                    }
                   >
                     {ROLES.map((option) => (
                       <option key={option}>{option}</option>
@@ -144,7 +204,13 @@ export function MembersScreen() {
               <td className="px-4 py-2 text-slate-600">{formatDateTime(member.joinedAt)}</td>
               {isOwner && (
                 <td className="px-4 py-2 text-right">
-                  <Button variant="secondary" onClick={() => confirm(`Remove ${member.email} from ${tenant.name}?`) && remove.mutate({ tenantSlug: tenant.slug, membershipId: member.membershipId })}>
+                  <Button
+                    variant="secondary"
+                    onClick={() =>
+                      confirm(`Remove ${member.email} from ${tenant.name}?`) &&
+                      remove.mutate({ tenantSlug: tenant.slug, membershipId: member.membershipId })
+                    }
+                  >
                     Remove
                   </Button>
                 </td>

@@ -4,17 +4,37 @@ import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import type { PairingState } from "@/server/sync/pairing";
 import { formError, useTRPC } from "../../../_components/trpc";
-import { Badge, Button, Card, EmptyState, Field, formatDateTime, Input, Notice, PageHeader, Select, Table } from "../../../_components/ui";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  Field,
+  formatDateTime,
+  Input,
+  Notice,
+  PageHeader,
+  Select,
+  Table,
+} from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
 
 const stateTone = { synced: "emerald", paired: "indigo", held: "amber", not_paired: "slate" } as const;
-const stateLabel: Record<PairingState, string> = { synced: "synced", paired: "paired", held: "held for review", not_paired: "not paired" };
+const stateLabel: Record<PairingState, string> = {
+  synced: "synced",
+  paired: "paired",
+  held: "held for review",
+  not_paired: "not paired",
+};
 
 function PairPicker({ splynxId, label, onDone }: { splynxId: string; label: string; onDone: () => void }) {
   const trpc = useTRPC();
   const tenant = useTenant();
   const [text, setText] = useState(label);
-  const results = useQuery({ ...trpc.pairing.search.queryOptions({ tenantSlug: tenant.slug, text }), enabled: text.trim().length > 0 });
+  const results = useQuery({
+    ...trpc.pairing.search.queryOptions({ tenantSlug: tenant.slug, text }),
+    enabled: text.trim().length > 0,
+  });
   const pair = useMutation(trpc.pairing.pair.mutationOptions({ onSuccess: onDone }));
   return (
     <div className="space-y-2 rounded-md border border-indigo-200 bg-indigo-50 p-3">
@@ -28,7 +48,11 @@ function PairPicker({ splynxId, label, onDone }: { splynxId: string; label: stri
             <span>
               {contact.name} <span className="text-xs text-slate-500">{contact.email}</span>
             </span>
-            <Button variant="secondary" busy={pair.isPending} onClick={() => pair.mutate({ tenantSlug: tenant.slug, splynxId, contactId: contact.contactId, label })}>
+            <Button
+              variant="secondary"
+              busy={pair.isPending}
+              onClick={() => pair.mutate({ tenantSlug: tenant.slug, splynxId, contactId: contact.contactId, label })}
+            >
               Pair
             </Button>
           </li>
@@ -46,7 +70,9 @@ export function PairingScreen() {
   const isAdmin = tenant.can("admin");
   const search = useSearchParams();
   const [text, setText] = useState("");
-  const [state, setState] = useState<PairingState | "">(() => (Object.keys(stateLabel) as PairingState[]).find((option) => option === search.get("state")) ?? "");
+  const [state, setState] = useState<PairingState | "">(
+    () => (Object.keys(stateLabel) as PairingState[]).find((option) => option === search.get("state")) ?? "",
+  );
   const [picking, setPicking] = useState<string | null>(null);
   const [previewing, setPreviewing] = useState(false);
   const refresh = () => {
@@ -57,20 +83,37 @@ export function PairingScreen() {
   };
   const summary = useQuery(trpc.pairing.summary.queryOptions({ tenantSlug: tenant.slug }));
   const overview = useQuery(trpc.sync.overview.queryOptions({ tenantSlug: tenant.slug }));
-  const customers = useQuery(trpc.pairing.customers.queryOptions({ tenantSlug: tenant.slug, text: text || undefined, state: state || undefined }));
-  const suggestions = useQuery({ ...trpc.pairing.suggestions.queryOptions({ tenantSlug: tenant.slug }), enabled: (summary.data?.contacts ?? 0) > 0 });
-  const load = useMutation(trpc.pairing.load.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }));
+  const customers = useQuery(
+    trpc.pairing.customers.queryOptions({
+      tenantSlug: tenant.slug,
+      text: text || undefined,
+      state: state || undefined,
+    }),
+  );
+  const suggestions = useQuery({
+    ...trpc.pairing.suggestions.queryOptions({ tenantSlug: tenant.slug }),
+    enabled: (summary.data?.contacts ?? 0) > 0,
+  });
+  const load = useMutation(
+    trpc.pairing.load.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }),
+  );
   const pair = useMutation(trpc.pairing.pair.mutationOptions({ onSuccess: refresh }));
   const createNew = useMutation(trpc.pairing.createNew.mutationOptions({ onSuccess: refresh }));
   const unpair = useMutation(trpc.pairing.unpair.mutationOptions({ onSuccess: refresh }));
-  const acceptAll = useMutation(trpc.pairing.acceptSuggestions.mutationOptions({ onSuccess: () => (setPreviewing(false), refresh()) }));
+  const acceptAll = useMutation(
+    trpc.pairing.acceptSuggestions.mutationOptions({ onSuccess: () => (setPreviewing(false), refresh()) }),
+  );
   const held = overview.data?.held ?? 0;
   const failure = formError(load.error ?? pair.error ?? createNew.error ?? unpair.error ?? acceptAll.error);
   return (
     <>
       <PageHeader
         title="Customer pairing"
-        description={summary.data?.loadedAt ? `${summary.data.contacts} Zoho customers loaded ${formatDateTime(summary.data.loadedAt)}. A paired customer is never created again in Zoho.` : "Load the Zoho customers to pair existing contacts with Splynx customers."}
+        description={
+          summary.data?.loadedAt
+            ? `${summary.data.contacts} Zoho customers loaded ${formatDateTime(summary.data.loadedAt)}. A paired customer is never created again in Zoho.`
+            : "Load the Zoho customers to pair existing contacts with Splynx customers."
+        }
         actions={
           isAdmin && (
             <Button busy={load.isPending} onClick={() => load.mutate({ tenantSlug: tenant.slug })}>
@@ -79,12 +122,21 @@ export function PairingScreen() {
           )
         }
       />
-      {failure && <div className="mb-4"><Notice>{failure}</Notice></div>}
-      {acceptAll.data && <div className="mb-4"><Notice tone="success">Paired {acceptAll.data.paired} customers.</Notice></div>}
+      {failure && (
+        <div className="mb-4">
+          <Notice>{failure}</Notice>
+        </div>
+      )}
+      {acceptAll.data && (
+        <div className="mb-4">
+          <Notice tone="success">Paired {acceptAll.data.paired} customers.</Notice>
+        </div>
+      )}
       {held > 0 && state !== "held" && (
         <div className="mb-4">
           <Notice tone="info">
-            {held === 1 ? "1 customer is" : `${held} customers are`} held for review: Zoho already holds a contact each would duplicate.{" "}
+            {held === 1 ? "1 customer is" : `${held} customers are`} held for review: Zoho already holds a contact each
+            would duplicate.{" "}
             <button type="button" className="font-medium underline" onClick={() => setState("held")}>
               Show them
             </button>
@@ -106,11 +158,22 @@ export function PairingScreen() {
                   <tr key={suggestion.splynxId}>
                     <td className="px-4 py-2">{suggestion.customerName}</td>
                     <td className="px-4 py-2">{suggestion.contactName}</td>
-                    <td className="px-4 py-2 text-slate-600">{suggestion.held ? `${suggestion.reason}; held by the sync` : suggestion.reason}</td>
+                    <td className="px-4 py-2 text-slate-600">
+                      {suggestion.held ? `${suggestion.reason}; held by the sync` : suggestion.reason}
+                    </td>
                   </tr>
                 ))}
               </Table>
-              <Button className="mt-3" busy={acceptAll.isPending} onClick={() => acceptAll.mutate({ tenantSlug: tenant.slug, pairs: suggestions.data!.map(({ splynxId, contactId }) => ({ splynxId, contactId })) })}>
+              <Button
+                className="mt-3"
+                busy={acceptAll.isPending}
+                onClick={() =>
+                  acceptAll.mutate({
+                    tenantSlug: tenant.slug,
+                    pairs: suggestions.data!.map(({ splynxId, contactId }) => ({ splynxId, contactId })),
+                  })
+                }
+              >
                 Accept all {suggestions.data.length} suggestions
               </Button>
             </>
@@ -119,7 +182,11 @@ export function PairingScreen() {
       )}
       <div className="mb-4 grid gap-3 md:grid-cols-3">
         <Field label="Search customers">
-          <Input value={text} onChange={(event) => setText(event.target.value)} placeholder="Name, e-mail or Splynx id" />
+          <Input
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            placeholder="Name, e-mail or Splynx id"
+          />
         </Field>
         <Field label="State">
           <Select value={state} onChange={(event) => setState(event.target.value as typeof state)}>
@@ -134,14 +201,29 @@ export function PairingScreen() {
       {!customers.data ? (
         <EmptyState>{customers.isLoading ? "Loading…" : customers.error?.message}</EmptyState>
       ) : (
-        <Table head={["Splynx", "Customer", "State", "Zoho contact", ""]} empty={customers.data.length === 0 && <EmptyState>{state === "held" ? "No customer is held for review." : "No customers match."}</EmptyState>}>
+        <Table
+          head={["Splynx", "Customer", "State", "Zoho contact", ""]}
+          empty={
+            customers.data.length === 0 && (
+              <EmptyState>{state === "held" ? "No customer is held for review." : "No customers match."}</EmptyState>
+            )
+          }
+        >
           {customers.data.map((customer) => (
             <tr key={customer.splynxId} className="align-top">
               <td className="px-4 py-2 font-mono text-xs">{customer.splynxId}</td>
               <td className="px-4 py-2">
                 {customer.name} <span className="text-xs text-slate-500">{customer.email}</span>
-                {customer.note && <span className={`mt-1 block text-xs ${customer.state === "held" ? "text-amber-800" : "text-slate-600"}`}>{customer.note}</span>}
-                {picking === customer.splynxId && <PairPicker splynxId={customer.splynxId} label={customer.name} onDone={refresh} />}
+                {customer.note && (
+                  <span
+                    className={`mt-1 block text-xs ${customer.state === "held" ? "text-amber-800" : "text-slate-600"}`}
+                  >
+                    {customer.note}
+                  </span>
+                )}
+                {picking === customer.splynxId && (
+                  <PairPicker splynxId={customer.splynxId} label={customer.name} onDone={refresh} />
+                )}
               </td>
               <td className="px-4 py-2">
                 <Badge tone={stateTone[customer.state]}>{stateLabel[customer.state]}</Badge>
@@ -157,24 +239,52 @@ export function PairingScreen() {
                 {isAdmin && customer.state === "held" && (
                   <div className="mt-2 flex flex-wrap gap-2">
                     {customer.candidate && (
-                      <Button variant="secondary" busy={pair.isPending && pair.variables.splynxId === customer.splynxId} onClick={() => pair.mutate({ tenantSlug: tenant.slug, splynxId: customer.splynxId, contactId: customer.candidate!.contactId, label: customer.name })}>
+                      <Button
+                        variant="secondary"
+                        busy={pair.isPending && pair.variables.splynxId === customer.splynxId}
+                        onClick={() =>
+                          pair.mutate({
+                            tenantSlug: tenant.slug,
+                            splynxId: customer.splynxId,
+                            contactId: customer.candidate!.contactId,
+                            label: customer.name,
+                          })
+                        }
+                      >
                         Pair with this contact
                       </Button>
                     )}
-                    <Button variant="secondary" busy={createNew.isPending && createNew.variables.splynxId === customer.splynxId} onClick={() => createNew.mutate({ tenantSlug: tenant.slug, splynxId: customer.splynxId, label: customer.name })}>
+                    <Button
+                      variant="secondary"
+                      busy={createNew.isPending && createNew.variables.splynxId === customer.splynxId}
+                      onClick={() =>
+                        createNew.mutate({ tenantSlug: tenant.slug, splynxId: customer.splynxId, label: customer.name })
+                      }
+                    >
                       Create new in Zoho
                     </Button>
                   </div>
                 )}
               </td>
               <td className="px-4 py-2 text-right">
-                {isAdmin && (customer.state === "not_paired" || customer.state === "held") && (summary.data?.contacts ?? 0) > 0 && picking !== customer.splynxId && (
-                  <Button variant="secondary" className="whitespace-nowrap" onClick={() => setPicking(customer.splynxId)}>
-                    {customer.state === "held" ? "Pair with another…" : "Pair…"}
-                  </Button>
-                )}
+                {isAdmin &&
+                  (customer.state === "not_paired" || customer.state === "held") &&
+                  (summary.data?.contacts ?? 0) > 0 &&
+                  picking !== customer.splynxId && (
+                    <Button
+                      variant="secondary"
+                      className="whitespace-nowrap"
+                      onClick={() => setPicking(customer.splynxId)}
+                    >
+                      {customer.state === "held" ? "Pair with another…" : "Pair…"}
+                    </Button>
+                  )}
                 {isAdmin && customer.state === "paired" && (
-                  <Button variant="secondary" busy={unpair.isPending} onClick={() => unpair.mutate({ tenantSlug: tenant.slug, splynxId: customer.splynxId })}>
+                  <Button
+                    variant="secondary"
+                    busy={unpair.isPending}
+                    onClick={() => unpair.mutate({ tenantSlug: tenant.slug, splynxId: customer.splynxId })}
+                  >
                     Unpair
                   </Button>
                 )}

@@ -6,7 +6,18 @@ import { useEffect, useState } from "react";
 import { LINK_STATES, type LinkState, type SyncEntity } from "@/db/schema";
 import { ENTITY_NAMES, isSyncEntity } from "../../../_components/entities";
 import { formError, useTRPC, type RouterOutputs } from "../../../_components/trpc";
-import { Badge, Button, EmptyState, Field, formatDateTime, Input, Notice, PageHeader, Select, Table } from "../../../_components/ui";
+import {
+  Badge,
+  Button,
+  EmptyState,
+  Field,
+  formatDateTime,
+  Input,
+  Notice,
+  PageHeader,
+  Select,
+  Table,
+} from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
 
 type RecordRow = RouterOutputs["sync"]["records"]["links"][number];
@@ -27,7 +38,13 @@ function ZohoLink({ link, prefix, name }: { link: RecordRow; prefix: string | nu
   if (!link.zohoId) return null;
   if (!prefix) return <>{link.zohoId}</>;
   return (
-    <a href={`${prefix}${link.zohoId}`} target="_blank" rel="noreferrer" aria-label={name} className="text-indigo-700 hover:underline">
+    <a
+      href={`${prefix}${link.zohoId}`}
+      target="_blank"
+      rel="noreferrer"
+      aria-label={name}
+      className="text-indigo-700 hover:underline"
+    >
       {link.zohoId}
     </a>
   );
@@ -37,7 +54,15 @@ function StateBadge({ state }: { state: LinkState }) {
   return <Badge tone={stateTone[state]}>{state}</Badge>;
 }
 
-function CustomerRows({ rows, prefix, retryOne }: { rows: RecordRow[]; prefix: string | null | undefined; retryOne: { start: (splynxId: string) => void; busyFor: string | null } | null }) {
+function CustomerRows({
+  rows,
+  prefix,
+  retryOne,
+}: {
+  rows: RecordRow[];
+  prefix: string | null | undefined;
+  retryOne: { start: (splynxId: string) => void; busyFor: string | null } | null;
+}) {
   return (
     <Table head={["Splynx", "Customer", "State", "Zoho contact", "Last sync", "Message", ""]}>
       {rows.map((link) => (
@@ -57,7 +82,11 @@ function CustomerRows({ rows, prefix, retryOne }: { rows: RecordRow[]; prefix: s
           <td className={`${cell} max-w-md text-slate-600`}>{link.message}</td>
           <td className={`${cell} text-right`}>
             {retryOne && link.state === "failed" && (
-              <Button variant="secondary" busy={retryOne.busyFor === link.splynxId} onClick={() => retryOne.start(link.splynxId)}>
+              <Button
+                variant="secondary"
+                busy={retryOne.busyFor === link.splynxId}
+                onClick={() => retryOne.start(link.splynxId)}
+              >
                 Retry
               </Button>
             )}
@@ -69,9 +98,32 @@ function CustomerRows({ rows, prefix, retryOne }: { rows: RecordRow[]; prefix: s
 }
 
 /** Invoices, credit notes and payments: both totals (a payment's amount) side by side, a difference marked, Zoho's status. */
-function DocumentRows({ rows, prefix, noun, total }: { rows: RecordRow[]; prefix: string | null | undefined; noun: string; total: string }) {
+function DocumentRows({
+  rows,
+  prefix,
+  noun,
+  total,
+}: {
+  rows: RecordRow[];
+  prefix: string | null | undefined;
+  noun: string;
+  total: string;
+}) {
   return (
-    <Table head={["Number", "Customer", "Date", `Splynx ${total}`, `Zoho ${total}`, "Zoho status", "State", "Zoho", "Last sync", "Message"]}>
+    <Table
+      head={[
+        "Number",
+        "Customer",
+        "Date",
+        `Splynx ${total}`,
+        `Zoho ${total}`,
+        "Zoho status",
+        "State",
+        "Zoho",
+        "Last sync",
+        "Message",
+      ]}
+    >
       {rows.map((link) => {
         const details = link.details ?? {};
         const number = details.number ?? link.label ?? link.splynxId;
@@ -80,13 +132,18 @@ function DocumentRows({ rows, prefix, noun, total }: { rows: RecordRow[]; prefix
             <td className={`${cell} whitespace-nowrap font-mono text-xs`}>{number}</td>
             <td className={cell}>
               {link.customerName ?? (details.customerId ? `Customer ${details.customerId}` : "")}
-              {details.customerId && <span className="block font-mono text-xs text-slate-500">{details.customerId}</span>}
+              {details.customerId && (
+                <span className="block font-mono text-xs text-slate-500">{details.customerId}</span>
+              )}
             </td>
             <td className={`${cell} whitespace-nowrap`}>{details.date}</td>
             <td className={`${cell} text-right tabular-nums`} data-testid="splynx-total">
               {amount(details.splynxTotal)}
             </td>
-            <td className={`${cell} text-right tabular-nums ${link.mismatch ? "font-semibold text-red-700" : ""}`} data-testid="zoho-total">
+            <td
+              className={`${cell} text-right tabular-nums ${link.mismatch ? "font-semibold text-red-700" : ""}`}
+              data-testid="zoho-total"
+            >
               {amount(details.zohoTotal)}
               {link.mismatch && <span className="block text-xs font-normal">differs from Splynx</span>}
             </td>
@@ -97,7 +154,9 @@ function DocumentRows({ rows, prefix, noun, total }: { rows: RecordRow[]; prefix
             <td className={`${cell} font-mono text-xs`}>
               <ZohoLink link={link} prefix={prefix} name={`Open ${noun} ${number} in Zoho Books`} />
             </td>
-            <td className={`${cell} whitespace-nowrap text-slate-600`}>{link.syncedAt ? formatDateTime(link.syncedAt) : ""}</td>
+            <td className={`${cell} whitespace-nowrap text-slate-600`}>
+              {link.syncedAt ? formatDateTime(link.syncedAt) : ""}
+            </td>
             <td className={`${cell} min-w-64 max-w-md text-slate-600`}>{link.message}</td>
           </tr>
         );
@@ -106,7 +165,13 @@ function DocumentRows({ rows, prefix, noun, total }: { rows: RecordRow[]; prefix
   );
 }
 
-const NOUN: Record<SyncEntity, string> = { customer: "customer", invoice: "invoice", credit_note: "credit note", payment: "payment", payment_import: "imported payment" };
+const NOUN: Record<SyncEntity, string> = {
+  customer: "customer",
+  invoice: "invoice",
+  credit_note: "credit note",
+  payment: "payment",
+  payment_import: "imported payment",
+};
 
 function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialState: LinkState | "" }) {
   const trpc = useTRPC();
@@ -120,9 +185,28 @@ function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialSt
   const [dateFrom, setDateFrom] = useState("");
   const [dateTo, setDateTo] = useState("");
   const [mismatch, setMismatch] = useState(false);
-  const filters = { entity, state: state || undefined, text: text || undefined, ...(document ? { customer: customer || undefined, dateFrom: dateFrom || undefined, dateTo: dateTo || undefined, mismatch: mismatch || undefined } : {}) };
-  const records = useInfiniteQuery(trpc.sync.records.infiniteQueryOptions({ tenantSlug: tenant.slug, ...filters, limit: 50 }, { getNextPageParam: (page) => page.nextCursor }));
-  const retry = useMutation(trpc.sync.start.mutationOptions({ onSuccess: () => router.push(`/t/${tenant.slug}/sync`) }));
+  const filters = {
+    entity,
+    state: state || undefined,
+    text: text || undefined,
+    ...(document
+      ? {
+          customer: customer || undefined,
+          dateFrom: dateFrom || undefined,
+          dateTo: dateTo || undefined,
+          mismatch: mismatch || undefined,
+        }
+      : {}),
+  };
+  const records = useInfiniteQuery(
+    trpc.sync.records.infiniteQueryOptions(
+      { tenantSlug: tenant.slug, ...filters, limit: 50 },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+  );
+  const retry = useMutation(
+    trpc.sync.start.mutationOptions({ onSuccess: () => router.push(`/t/${tenant.slug}/sync`) }),
+  );
   const retryOne = useMutation(trpc.sync.retryOne.mutationOptions());
   // The retry is a run of its own: follow it, and refresh the list when it ends.
   const retryRun = useQuery({
@@ -148,13 +232,21 @@ function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialSt
             : "Every Splynx customer a sync has handled, with its Zoho contact (the Accounting ID) and its state."}
         </p>
         {tenant.can("admin") && failed > 0 && (
-          <Button variant="secondary" busy={retry.isPending} onClick={() => retry.mutate({ tenantSlug: tenant.slug, entities: [entity], retry: true })}>
+          <Button
+            variant="secondary"
+            busy={retry.isPending}
+            onClick={() => retry.mutate({ tenantSlug: tenant.slug, entities: [entity], retry: true })}
+          >
             Retry all failed {names.plural} ({failed})
           </Button>
         )}
       </div>
       {formError(retry.error ?? retryOne.error) && <Notice>{formError(retry.error ?? retryOne.error)}</Notice>}
-      {retryOne.data && !retryEnded && <Notice tone="info">Retry started for Splynx customer {retryOne.variables.splynxId}; this list refreshes when it ends.</Notice>}
+      {retryOne.data && !retryEnded && (
+        <Notice tone="info">
+          Retry started for Splynx customer {retryOne.variables.splynxId}; this list refreshes when it ends.
+        </Notice>
+      )}
       {retryRun.data?.status === "failed" && <Notice>The retry failed: {retryRun.data.error}</Notice>}
       <div className={`mb-4 grid gap-3 ${document ? "md:grid-cols-3 xl:grid-cols-6" : "md:grid-cols-3"}`}>
         <Field label="State">
@@ -174,10 +266,20 @@ function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialSt
               <Input value={customer} onChange={(event) => setCustomer(event.target.value)} />
             </Field>
             <Field label="From date">
-              <Input type="date" value={dateFrom} max={dateTo || undefined} onChange={(event) => setDateFrom(event.target.value)} />
+              <Input
+                type="date"
+                value={dateFrom}
+                max={dateTo || undefined}
+                onChange={(event) => setDateFrom(event.target.value)}
+              />
             </Field>
             <Field label="To date">
-              <Input type="date" value={dateTo} min={dateFrom || undefined} onChange={(event) => setDateTo(event.target.value)} />
+              <Input
+                type="date"
+                value={dateTo}
+                min={dateFrom || undefined}
+                onChange={(event) => setDateTo(event.target.value)}
+              />
             </Field>
             <div className="flex items-end pb-2">
               <label className="flex items-center gap-2 text-sm">
@@ -188,16 +290,32 @@ function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialSt
           </>
         )}
       </div>
-      {records.error && <Notice>{formError(records.error) ?? "Some filters need attention: dates are YYYY-MM-DD."}</Notice>}
+      {records.error && (
+        <Notice>{formError(records.error) ?? "Some filters need attention: dates are YYYY-MM-DD."}</Notice>
+      )}
       {rows.length === 0 ? (
-        <EmptyState>{records.isLoading ? "Loading…" : `No records match. Run a sync of ${names.plural} to fill this list.`}</EmptyState>
+        <EmptyState>
+          {records.isLoading ? "Loading…" : `No records match. Run a sync of ${names.plural} to fill this list.`}
+        </EmptyState>
       ) : document ? (
-        <DocumentRows rows={rows} prefix={first?.zohoLinkPrefix} noun={NOUN[entity]} total={entity === "payment" ? "amount" : "total"} />
+        <DocumentRows
+          rows={rows}
+          prefix={first?.zohoLinkPrefix}
+          noun={NOUN[entity]}
+          total={entity === "payment" ? "amount" : "total"}
+        />
       ) : (
         <CustomerRows
           rows={rows}
           prefix={first?.zohoLinkPrefix}
-          retryOne={canRetryOne ? { start: (splynxId) => retryOne.mutate({ tenantSlug: tenant.slug, splynxId }), busyFor: retryOne.isPending ? (retryOne.variables?.splynxId ?? null) : null } : null}
+          retryOne={
+            canRetryOne
+              ? {
+                  start: (splynxId) => retryOne.mutate({ tenantSlug: tenant.slug, splynxId }),
+                  busyFor: retryOne.isPending ? (retryOne.variables?.splynxId ?? null) : null,
+                }
+              : null
+          }
         />
       )}
       {records.hasNextPage && (
@@ -227,9 +345,16 @@ export function RecordsScreen() {
       <PageHeader title={`Records · ${ENTITY_NAMES[entity].title}`} />
       <nav aria-label="Record kinds" className="mb-4 flex gap-1 border-b border-slate-200">
         {tabs.map((tab) => (
-          <Link key={tab} href={`${base}?entity=${tab}`} aria-current={tab === entity ? "page" : undefined} className={`-mb-px border-b-2 px-3 py-2 text-sm ${tab === entity ? "border-indigo-600 font-medium text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}>
+          <Link
+            key={tab}
+            href={`${base}?entity=${tab}`}
+            aria-current={tab === entity ? "page" : undefined}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm ${tab === entity ? "border-indigo-600 font-medium text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+          >
             {ENTITY_NAMES[tab].title}
-            {(overview.data?.failedByEntity[tab] ?? 0) > 0 && <span className="ml-1 text-xs text-red-700">({overview.data!.failedByEntity[tab]} failed)</span>}
+            {(overview.data?.failedByEntity[tab] ?? 0) > 0 && (
+              <span className="ml-1 text-xs text-red-700">({overview.data!.failedByEntity[tab]} failed)</span>
+            )}
           </Link>
         ))}
       </nav>

@@ -8,12 +8,30 @@ import { useTenant } from "../tenant-context";
 
 type Option = { value: string; label: string };
 
-function Check({ label, hint, checked, onChange, disabled }: { label: ReactNode; hint?: ReactNode; checked: boolean; onChange: (checked: boolean) => void; disabled?: boolean }) {
+function Check({
+  label,
+  hint,
+  checked,
+  onChange,
+  disabled,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  disabled?: boolean;
+}) {
   const hintId = useId();
   return (
     <div className="text-sm">
       <label className="flex items-center gap-2">
-        <input type="checkbox" checked={checked} disabled={disabled} aria-describedby={hint ? hintId : undefined} onChange={(event) => onChange(event.target.checked)} />
+        <input
+          type="checkbox"
+          checked={checked}
+          disabled={disabled}
+          aria-describedby={hint ? hintId : undefined}
+          onChange={(event) => onChange(event.target.checked)}
+        />
         {label}
       </label>
       {hint && (
@@ -25,7 +43,21 @@ function Check({ label, hint, checked, onChange, disabled }: { label: ReactNode;
   );
 }
 
-function Choices({ legend, options, chosen, onChange, disabled, empty }: { legend: string; options: Option[]; chosen: string[]; onChange: (chosen: string[]) => void; disabled: boolean; empty: string }) {
+function Choices({
+  legend,
+  options,
+  chosen,
+  onChange,
+  disabled,
+  empty,
+}: {
+  legend: string;
+  options: Option[];
+  chosen: string[];
+  onChange: (chosen: string[]) => void;
+  disabled: boolean;
+  empty: string;
+}) {
   return (
     <fieldset className="text-sm">
       <legend className="mb-1 font-medium text-slate-700">{legend}</legend>
@@ -34,7 +66,15 @@ function Choices({ legend, options, chosen, onChange, disabled, empty }: { legen
       ) : (
         <div className="flex flex-wrap gap-x-4 gap-y-1">
           {options.map((option) => (
-            <Check key={option.value} label={option.label} disabled={disabled} checked={chosen.includes(option.value)} onChange={(on) => onChange(on ? [...chosen, option.value] : chosen.filter((value) => value !== option.value))} />
+            <Check
+              key={option.value}
+              label={option.label}
+              disabled={disabled}
+              checked={chosen.includes(option.value)}
+              onChange={(on) =>
+                onChange(on ? [...chosen, option.value] : chosen.filter((value) => value !== option.value))
+              }
+            />
           ))}
         </div>
       )}
@@ -56,39 +96,79 @@ export function SettingsScreen() {
       setModesText(loaded.data.settings.paymentsExport.paymentModes.join("\n"));
     }
   }, [loaded.data]);
-  const preview = useQuery({ ...trpc.settings.previewName.queryOptions({ tenantSlug: tenant.slug, pattern: draft?.customers.namePattern ?? "" }), enabled: Boolean(draft), retry: false });
-  const save = useMutation(trpc.settings.save.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.settings.get.queryKey() }) }));
+  const preview = useQuery({
+    ...trpc.settings.previewName.queryOptions({ tenantSlug: tenant.slug, pattern: draft?.customers.namePattern ?? "" }),
+    enabled: Boolean(draft),
+    retry: false,
+  });
+  const save = useMutation(
+    trpc.settings.save.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.settings.get.queryKey() }),
+    }),
+  );
   if (!draft || !loaded.data) return <EmptyState>{loaded.isLoading ? "Loading…" : loaded.error?.message}</EmptyState>;
   const { options } = loaded.data;
   const error = (path: string) => fieldError(save.error, `settings.${path}`);
-  const set = <S extends keyof Settings, K extends keyof Settings[S]>(section: S, key: K, value: Settings[S][K]) => setDraft((current) => current && { ...current, [section]: { ...current[section], [key]: value } });
+  const set = <S extends keyof Settings, K extends keyof Settings[S]>(section: S, key: K, value: Settings[S][K]) =>
+    setDraft((current) => current && { ...current, [section]: { ...current[section], [key]: value } });
   const orNull = (value: string) => (value === "" ? null : value);
 
   return (
     <>
-      <PageHeader title="Settings" description={editable ? "Every field of the add-on, with the same defaults. Changes are audited." : "Only admins change settings."} />
+      <PageHeader
+        title="Settings"
+        description={
+          editable
+            ? "Every field of the add-on, with the same defaults. Changes are audited."
+            : "Only admins change settings."
+        }
+      />
       <form
         className="space-y-6"
         onSubmit={(event) => {
           event.preventDefault();
-          const paymentModes = modesText.split("\n").map((line) => line.trim()).filter(Boolean);
-          save.mutate({ tenantSlug: tenant.slug, settings: { ...draft, paymentsExport: { ...draft.paymentsExport, paymentModes } } });
+          const paymentModes = modesText
+            .split("\n")
+            .map((line) => line.trim())
+            .filter(Boolean);
+          save.mutate({
+            tenantSlug: tenant.slug,
+            settings: { ...draft, paymentsExport: { ...draft.paymentsExport, paymentModes } },
+          });
         }}
       >
         <fieldset disabled={!editable} className="space-y-6">
           <Card title="General">
             <div className="grid gap-4 md:grid-cols-2">
               <Field label="Payment statement grouping">
-                <Select value={draft.general.statementGrouping} onChange={(event) => set("general", "statementGrouping", event.target.value as "monthly" | "daily")}>
+                <Select
+                  value={draft.general.statementGrouping}
+                  onChange={(event) => set("general", "statementGrouping", event.target.value as "monthly" | "daily")}
+                >
                   <option value="monthly">Monthly</option>
                   <option value="daily">Daily</option>
                 </Select>
               </Field>
-              <Field label="Export from date" error={error("general.exportFromDate")} hint="Documents dated before it are never exported.">
-                <Input type="date" value={draft.general.exportFromDate ?? ""} onChange={(event) => set("general", "exportFromDate", orNull(event.target.value))} />
+              <Field
+                label="Export from date"
+                error={error("general.exportFromDate")}
+                hint="Documents dated before it are never exported."
+              >
+                <Input
+                  type="date"
+                  value={draft.general.exportFromDate ?? ""}
+                  onChange={(event) => set("general", "exportFromDate", orNull(event.target.value))}
+                />
               </Field>
-              <Field label="Currency" error={error("general.currencyCode")} hint="Blank keeps the Zoho organization's base currency.">
-                <Select value={draft.general.currencyCode ?? ""} onChange={(event) => set("general", "currencyCode", orNull(event.target.value))}>
+              <Field
+                label="Currency"
+                error={error("general.currencyCode")}
+                hint="Blank keeps the Zoho organization's base currency."
+              >
+                <Select
+                  value={draft.general.currencyCode ?? ""}
+                  onChange={(event) => set("general", "currencyCode", orNull(event.target.value))}
+                >
                   <option value="">Organization base currency</option>
                   {options.currencies.map((currency) => (
                     <option key={currency.value} value={currency.label}>
@@ -98,7 +178,10 @@ export function SettingsScreen() {
                 </Select>
               </Field>
               <Field label="Time zone" error={error("general.timeZone")} hint="For the schedule and day boundaries.">
-                <Input value={draft.general.timeZone} onChange={(event) => set("general", "timeZone", event.target.value)} />
+                <Input
+                  value={draft.general.timeZone}
+                  onChange={(event) => set("general", "timeZone", event.target.value)}
+                />
               </Field>
             </div>
             <div className="mt-4 grid gap-4 md:grid-cols-2">
@@ -107,27 +190,70 @@ export function SettingsScreen() {
                 error={error("general.existingMatch")}
                 hint="Hold for review (the default): the customer is not created, and waits on Pairing until someone pairs it or chooses to create it. Pair automatically: the customer is linked to that Zoho contact, which the sync then updates."
               >
-                <Select value={draft.general.existingMatch} onChange={(event) => set("general", "existingMatch", event.target.value as "hold" | "pair")}>
+                <Select
+                  value={draft.general.existingMatch}
+                  onChange={(event) => set("general", "existingMatch", event.target.value as "hold" | "pair")}
+                >
                   <option value="hold">Hold for review</option>
                   <option value="pair">Pair automatically</option>
                 </Select>
               </Field>
-              <Field label="Zoho daily quota kept in reserve (%)" error={error("general.quotaReservePercent")} hint="Left for the ISP's other Zoho integrations: a run pauses when only this share of today's calls is left, and goes on after Zoho's daily reset.">
-                <Input type="number" inputMode="numeric" required value={Number.isNaN(draft.general.quotaReservePercent) ? "" : draft.general.quotaReservePercent} onChange={(event) => set("general", "quotaReservePercent", event.target.value === "" ? Number.NaN : Number(event.target.value))} />
+              <Field
+                label="Zoho daily quota kept in reserve (%)"
+                error={error("general.quotaReservePercent")}
+                hint="Left for the ISP's other Zoho integrations: a run pauses when only this share of today's calls is left, and goes on after Zoho's daily reset."
+              >
+                <Input
+                  type="number"
+                  inputMode="numeric"
+                  required
+                  value={Number.isNaN(draft.general.quotaReservePercent) ? "" : draft.general.quotaReservePercent}
+                  onChange={(event) =>
+                    set(
+                      "general",
+                      "quotaReservePercent",
+                      event.target.value === "" ? Number.NaN : Number(event.target.value),
+                    )
+                  }
+                />
               </Field>
             </div>
             <div className="mt-4">
-              <Choices legend="Partners ignore list" options={options.partners} chosen={draft.general.ignoredPartnerIds} disabled={!editable} empty="Load mapping data to choose partners." onChange={(chosen) => set("general", "ignoredPartnerIds", chosen)} />
+              <Choices
+                legend="Partners ignore list"
+                options={options.partners}
+                chosen={draft.general.ignoredPartnerIds}
+                disabled={!editable}
+                empty="Load mapping data to choose partners."
+                onChange={(chosen) => set("general", "ignoredPartnerIds", chosen)}
+              />
             </div>
           </Card>
 
           <Card title="Customers and invoices export">
             <div className="grid gap-4 md:grid-cols-2">
-              <Field label="Customer name pattern" error={error("customers.namePattern")} hint={preview.data ? `${preview.data.customer} → ${preview.data.name}` : "Variables: {id}, {login}, {name}, {email}"}>
-                <Input value={draft.customers.namePattern} onChange={(event) => set("customers", "namePattern", event.target.value)} />
+              <Field
+                label="Customer name pattern"
+                error={error("customers.namePattern")}
+                hint={
+                  preview.data
+                    ? `${preview.data.customer} → ${preview.data.name}`
+                    : "Variables: {id}, {login}, {name}, {email}"
+                }
+              >
+                <Input
+                  value={draft.customers.namePattern}
+                  onChange={(event) => set("customers", "namePattern", event.target.value)}
+                />
               </Field>
-              <Field label="Rounding item" hint="A Zoho item that absorbs rounding differences; without it the adjustment field is used.">
-                <Select value={draft.customers.roundingItemId ?? ""} onChange={(event) => set("customers", "roundingItemId", orNull(event.target.value))}>
+              <Field
+                label="Rounding item"
+                hint="A Zoho item that absorbs rounding differences; without it the adjustment field is used."
+              >
+                <Select
+                  value={draft.customers.roundingItemId ?? ""}
+                  onChange={(event) => set("customers", "roundingItemId", orNull(event.target.value))}
+                >
                   <option value="">Use the adjustment field</option>
                   {options.items.map((item) => (
                     <option key={item.value} value={item.value}>
@@ -138,8 +264,16 @@ export function SettingsScreen() {
               </Field>
             </div>
             <div className="mt-4 space-y-2">
-              <Check label="Check data before export (read the Zoho contact before updating it, so its other contact persons are kept)" checked={draft.customers.checkDataBeforeExport} onChange={(on) => set("customers", "checkDataBeforeExport", on)} />
-              <Check label="Ignore inactive customers (customers already synced or paired keep syncing)" checked={draft.customers.ignoreInactive} onChange={(on) => set("customers", "ignoreInactive", on)} />
+              <Check
+                label="Check data before export (read the Zoho contact before updating it, so its other contact persons are kept)"
+                checked={draft.customers.checkDataBeforeExport}
+                onChange={(on) => set("customers", "checkDataBeforeExport", on)}
+              />
+              <Check
+                label="Ignore inactive customers (customers already synced or paired keep syncing)"
+                checked={draft.customers.ignoreInactive}
+                onChange={(on) => set("customers", "ignoreInactive", on)}
+              />
               <Check
                 label="Keep invoices as drafts in Zoho"
                 hint="Payments can't be applied to drafts: leave it off to have each invoice marked sent once it is created."
@@ -151,14 +285,32 @@ export function SettingsScreen() {
 
           <Card title="Payments export">
             <div className="space-y-4">
-              <Check label="Export payments to Zoho Books" checked={draft.paymentsExport.enabled} onChange={(on) => set("paymentsExport", "enabled", on)} />
-              <Choices legend="Allowed Splynx payment methods" options={options.paymentMethods} chosen={draft.paymentsExport.allowedMethodIds} disabled={!editable} empty="Load mapping data to choose payment methods." onChange={(chosen) => set("paymentsExport", "allowedMethodIds", chosen)} />
+              <Check
+                label="Export payments to Zoho Books"
+                checked={draft.paymentsExport.enabled}
+                onChange={(on) => set("paymentsExport", "enabled", on)}
+              />
+              <Choices
+                legend="Allowed Splynx payment methods"
+                options={options.paymentMethods}
+                chosen={draft.paymentsExport.allowedMethodIds}
+                disabled={!editable}
+                empty="Load mapping data to choose payment methods."
+                onChange={(chosen) => set("paymentsExport", "allowedMethodIds", chosen)}
+              />
               <div className="grid gap-4 md:grid-cols-2">
                 <Field label="Zoho payment modes" error={error("paymentsExport.paymentModes")} hint="One per line.">
-                  <textarea className="block h-32 w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm" value={modesText} onChange={(event) => setModesText(event.target.value)} />
+                  <textarea
+                    className="block h-32 w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm"
+                    value={modesText}
+                    onChange={(event) => setModesText(event.target.value)}
+                  />
                 </Field>
                 <Field label="Default payment mode" error={error("paymentsExport.defaultPaymentMode")}>
-                  <Input value={draft.paymentsExport.defaultPaymentMode ?? ""} onChange={(event) => set("paymentsExport", "defaultPaymentMode", orNull(event.target.value))} />
+                  <Input
+                    value={draft.paymentsExport.defaultPaymentMode ?? ""}
+                    onChange={(event) => set("paymentsExport", "defaultPaymentMode", orNull(event.target.value))}
+                  />
                 </Field>
               </div>
             </div>
@@ -166,10 +318,20 @@ export function SettingsScreen() {
 
           <Card title="Payments import">
             <div className="space-y-4">
-              <Check label="Import payments from Zoho Books" checked={draft.paymentsImport.enabled} onChange={(on) => set("paymentsImport", "enabled", on)} />
+              <Check
+                label="Import payments from Zoho Books"
+                checked={draft.paymentsImport.enabled}
+                onChange={(on) => set("paymentsImport", "enabled", on)}
+              />
               <div className="grid gap-4 md:grid-cols-2">
-                <Field label="Accounting payment method" hint="Imported payments get it; payments of this method are never exported back.">
-                  <Select value={draft.paymentsImport.accountingMethodId ?? ""} onChange={(event) => set("paymentsImport", "accountingMethodId", orNull(event.target.value))}>
+                <Field
+                  label="Accounting payment method"
+                  hint="Imported payments get it; payments of this method are never exported back."
+                >
+                  <Select
+                    value={draft.paymentsImport.accountingMethodId ?? ""}
+                    onChange={(event) => set("paymentsImport", "accountingMethodId", orNull(event.target.value))}
+                  >
                     <option value="">Not chosen</option>
                     {options.paymentMethods.map((method) => (
                       <option key={method.value} value={method.value}>
@@ -179,20 +341,41 @@ export function SettingsScreen() {
                   </Select>
                 </Field>
                 <Field label="Import payments from date" error={error("paymentsImport.importFromDate")}>
-                  <Input type="date" value={draft.paymentsImport.importFromDate ?? ""} onChange={(event) => set("paymentsImport", "importFromDate", orNull(event.target.value))} />
+                  <Input
+                    type="date"
+                    value={draft.paymentsImport.importFromDate ?? ""}
+                    onChange={(event) => set("paymentsImport", "importFromDate", orNull(event.target.value))}
+                  />
                 </Field>
               </div>
-              <Check label="Create payment always (also for payments that match no single invoice, for a paired customer)" checked={draft.paymentsImport.createPaymentAlways} onChange={(on) => set("paymentsImport", "createPaymentAlways", on)} />
+              <Check
+                label="Create payment always (also for payments that match no single invoice, for a paired customer)"
+                checked={draft.paymentsImport.createPaymentAlways}
+                onChange={(on) => set("paymentsImport", "createPaymentAlways", on)}
+              />
             </div>
           </Card>
 
           <Card title="Schedule">
             <div className="grid gap-4 md:grid-cols-2">
               <Field label="Launch time" error={error("schedule.launchTime")} hint="Daily, in the tenant's time zone.">
-                <Input type="time" value={draft.schedule.launchTime} onChange={(event) => set("schedule", "launchTime", event.target.value)} />
+                <Input
+                  type="time"
+                  value={draft.schedule.launchTime}
+                  onChange={(event) => set("schedule", "launchTime", event.target.value)}
+                />
               </Field>
               <Field label="Also every">
-                <Select value={String(draft.schedule.intervalMinutes ?? "")} onChange={(event) => set("schedule", "intervalMinutes", event.target.value ? (Number(event.target.value) as 15 | 30 | 60) : null)}>
+                <Select
+                  value={String(draft.schedule.intervalMinutes ?? "")}
+                  onChange={(event) =>
+                    set(
+                      "schedule",
+                      "intervalMinutes",
+                      event.target.value ? (Number(event.target.value) as 15 | 30 | 60) : null,
+                    )
+                  }
+                >
                   <option value="">Only at the launch time</option>
                   <option value="15">15 minutes</option>
                   <option value="30">30 minutes</option>
@@ -201,10 +384,26 @@ export function SettingsScreen() {
               </Field>
             </div>
             <div className="mt-4 flex flex-wrap gap-6">
-              <Check label="Customers" checked={draft.schedule.customers} onChange={(on) => set("schedule", "customers", on)} />
-              <Check label="Invoices" checked={draft.schedule.invoices} onChange={(on) => set("schedule", "invoices", on)} />
-              <Check label="Credit notes" checked={draft.schedule.creditNotes} onChange={(on) => set("schedule", "creditNotes", on)} />
-              <Check label="Payments" checked={draft.schedule.payments} onChange={(on) => set("schedule", "payments", on)} />
+              <Check
+                label="Customers"
+                checked={draft.schedule.customers}
+                onChange={(on) => set("schedule", "customers", on)}
+              />
+              <Check
+                label="Invoices"
+                checked={draft.schedule.invoices}
+                onChange={(on) => set("schedule", "invoices", on)}
+              />
+              <Check
+                label="Credit notes"
+                checked={draft.schedule.creditNotes}
+                onChange={(on) => set("schedule", "creditNotes", on)}
+              />
+              <Check
+                label="Payments"
+                checked={draft.schedule.payments}
+                onChange={(on) => set("schedule", "payments", on)}
+              />
             </div>
           </Card>
         </fieldset>

@@ -15,7 +15,8 @@ export function SyncScreen() {
   const current = useQuery({
     ...trpc.sync.current.queryOptions({ tenantSlug: tenant.slug }),
     // Live progress while a run is going.
-    refetchInterval: (query) => (query.state.data && ["queued", "running"].includes(query.state.data.status) ? 1000 : false),
+    refetchInterval: (query) =>
+      query.state.data && ["queued", "running"].includes(query.state.data.status) ? 1000 : false,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.sync.current.queryKey() });
   const start = useMutation(trpc.sync.start.mutationOptions({ onSuccess: refresh }));
@@ -23,7 +24,10 @@ export function SyncScreen() {
   const run = current.data;
   const active = run && (run.status === "queued" || run.status === "running");
   // Held customers are counted anew as a run goes, and once more when it ends.
-  const overview = useQuery({ ...trpc.sync.overview.queryOptions({ tenantSlug: tenant.slug }), refetchInterval: active ? 2000 : false });
+  const overview = useQuery({
+    ...trpc.sync.overview.queryOptions({ tenantSlug: tenant.slug }),
+    refetchInterval: active ? 2000 : false,
+  });
   const runStatus = run?.status;
   useEffect(() => {
     if (runStatus) void queryClient.invalidateQueries({ queryKey: trpc.sync.overview.queryKey() });
@@ -34,12 +38,20 @@ export function SyncScreen() {
   const startFor = (chosen: typeof entities) => start.mutate({ tenantSlug: tenant.slug, entities: chosen });
   return (
     <>
-      <PageHeader title="Sync" description="Send Splynx records to Zoho Books now: one kind, or everything in order (customers first, so each document finds its customer). Unchanged records cost no Zoho calls." />
-      {formError(start.error ?? cancel.error) && <div className="mb-4"><Notice>{formError(start.error ?? cancel.error)}</Notice></div>}
+      <PageHeader
+        title="Sync"
+        description="Send Splynx records to Zoho Books now: one kind, or everything in order (customers first, so each document finds its customer). Unchanged records cost no Zoho calls."
+      />
+      {formError(start.error ?? cancel.error) && (
+        <div className="mb-4">
+          <Notice>{formError(start.error ?? cancel.error)}</Notice>
+        </div>
+      )}
       {held > 0 && (
         <div className="mb-4" data-testid="held-notice">
           <Notice tone="info">
-            {held === 1 ? "1 customer needs review before it syncs" : `${held} customers need review before they sync`}: Zoho already holds a contact each would duplicate.{" "}
+            {held === 1 ? "1 customer needs review before it syncs" : `${held} customers need review before they sync`}:
+            Zoho already holds a contact each would duplicate.{" "}
             <Link href={`/t/${tenant.slug}/pairing?state=held`} className="font-medium underline">
               Review them on Pairing
             </Link>
@@ -52,18 +64,35 @@ export function SyncScreen() {
             <div className="space-y-3">
               <div className="flex flex-wrap gap-2">
                 {entities.map((entity) => (
-                  <Button key={entity} variant="secondary" disabled={Boolean(active) || start.isPending} onClick={() => startFor([entity])}>
+                  <Button
+                    key={entity}
+                    variant="secondary"
+                    disabled={Boolean(active) || start.isPending}
+                    onClick={() => startFor([entity])}
+                  >
                     Sync {ENTITY_NAMES[entity].plural}
                   </Button>
                 ))}
               </div>
               <div className="flex flex-wrap items-center gap-2">
-                <Button busy={start.isPending && start.variables?.entities.length === entities.length} disabled={Boolean(active) || start.isPending || entities.length === 0} onClick={() => startFor(entities)}>
+                <Button
+                  busy={start.isPending && start.variables?.entities.length === entities.length}
+                  disabled={Boolean(active) || start.isPending || entities.length === 0}
+                  onClick={() => startFor(entities)}
+                >
                   Everything in order
                 </Button>
-                {entities.length > 0 && <span className="text-xs text-slate-500">{entities.map((entity) => ENTITY_NAMES[entity].plural).join(" → ")}</span>}
+                {entities.length > 0 && (
+                  <span className="text-xs text-slate-500">
+                    {entities.map((entity) => ENTITY_NAMES[entity].plural).join(" → ")}
+                  </span>
+                )}
                 {active && (
-                  <Button variant="secondary" busy={cancel.isPending || run.cancelRequested} onClick={() => cancel.mutate({ tenantSlug: tenant.slug, runId: run.id })}>
+                  <Button
+                    variant="secondary"
+                    busy={cancel.isPending || run.cancelRequested}
+                    onClick={() => cancel.mutate({ tenantSlug: tenant.slug, runId: run.id })}
+                  >
                     Cancel
                   </Button>
                 )}
@@ -82,7 +111,10 @@ export function SyncScreen() {
                   {run.counts.held} held for review (not created: Zoho already holds a matching contact).
                 </p>
               )}
-              <Link href={`/t/${tenant.slug}/log?run=${run.id}`} className="mt-3 inline-block text-sm text-indigo-700 hover:underline">
+              <Link
+                href={`/t/${tenant.slug}/log?run=${run.id}`}
+                className="mt-3 inline-block text-sm text-indigo-700 hover:underline"
+              >
                 See this run&apos;s entries
               </Link>
             </>

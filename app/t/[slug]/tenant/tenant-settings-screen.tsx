@@ -49,7 +49,8 @@ export function TenantSettingsScreen() {
         </Card>
         <Card title="Delete tenant" className="border-red-200">
           <p className="mb-4 text-sm text-slate-700">
-            Deleting removes the tenant, its members&apos; access and its audit log for good. Type <code className="font-mono font-semibold">{tenant.slug}</code> to confirm.
+            Deleting removes the tenant, its members&apos; access and its audit log for good. Type{" "}
+            <code className="font-mono font-semibold">{tenant.slug}</code> to confirm.
           </p>
           <form
             className="flex flex-wrap items-start gap-3"
@@ -60,10 +61,20 @@ export function TenantSettingsScreen() {
           >
             <div className="min-w-64 flex-1">
               <Field label="Confirmation">
-                <Input value={confirmation} onChange={(event) => setConfirmation(event.target.value)} placeholder={tenant.slug} />
+                <Input
+                  value={confirmation}
+                  onChange={(event) => setConfirmation(event.target.value)}
+                  placeholder={tenant.slug}
+                />
               </Field>
             </div>
-            <Button type="submit" variant="danger" disabled={confirmation !== tenant.slug} busy={remove.isPending} className="mt-6">
+            <Button
+              type="submit"
+              variant="danger"
+              disabled={confirmation !== tenant.slug}
+              busy={remove.isPending}
+              className="mt-6"
+            >
               Delete tenant
             </Button>
           </form>

@@ -3,7 +3,18 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { ConnectionCheck } from "@/db/schema";
 import { fieldError, formError, useTRPC } from "../../../../_components/trpc";
-import { Badge, Button, Card, EmptyState, Field, formatDateTime, Input, Notice, PageHeader, Select } from "../../../../_components/ui";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  Field,
+  formatDateTime,
+  Input,
+  Notice,
+  PageHeader,
+  Select,
+} from "../../../../_components/ui";
 import { useTenant } from "../../tenant-context";
 
 function CheckList({ checks }: { checks: ConnectionCheck[] }) {
@@ -36,17 +47,26 @@ export function SplynxConnectionScreen() {
   const sandbox = useQuery({ ...trpc.splynx.sandbox.queryOptions({ tenantSlug: tenant.slug }), enabled: isAdmin });
   const [form, setForm] = useState<Form>({ baseUrl: "", authMode: "signature", apiKey: "", apiSecret: "" });
   useEffect(() => {
-    if (connection.data) setForm((current) => ({ ...current, baseUrl: connection.data!.baseUrl, authMode: connection.data!.authMode }));
+    if (connection.data)
+      setForm((current) => ({ ...current, baseUrl: connection.data!.baseUrl, authMode: connection.data!.authMode }));
   }, [connection.data]);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.splynx.connection.queryKey() });
-  const save = useMutation(trpc.splynx.save.mutationOptions({ onSuccess: () => (setForm((current) => ({ ...current, apiKey: "", apiSecret: "" })), refresh()) }));
+  const save = useMutation(
+    trpc.splynx.save.mutationOptions({
+      onSuccess: () => (setForm((current) => ({ ...current, apiKey: "", apiSecret: "" })), refresh()),
+    }),
+  );
   const test = useMutation(trpc.splynx.test.mutationOptions({ onSettled: refresh }));
-  const set = (key: keyof Form) => (event: { target: { value: string } }) => setForm((current) => ({ ...current, [key]: event.target.value }));
+  const set = (key: keyof Form) => (event: { target: { value: string } }) =>
+    setForm((current) => ({ ...current, [key]: event.target.value }));
   const lastTest = test.data ?? connection.data?.lastTest;
 
   return (
     <>
-      <PageHeader title="Splynx connection" description="Where Ledgerlink reads customers, invoices, credit notes and payments, and writes imported payments." />
+      <PageHeader
+        title="Splynx connection"
+        description="Where Ledgerlink reads customers, invoices, credit notes and payments, and writes imported payments."
+      />
       <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
         <Card title="Connection">
           {!isAdmin ? (
@@ -63,19 +83,31 @@ export function SplynxConnectionScreen() {
                 <p className="pt-2 text-xs text-slate-500">Only admins see or change the API credentials.</p>
               </dl>
             ) : (
-              <EmptyState>{connection.isLoading ? "Loading…" : "Splynx is not connected yet. An admin can connect it."}</EmptyState>
+              <EmptyState>
+                {connection.isLoading ? "Loading…" : "Splynx is not connected yet. An admin can connect it."}
+              </EmptyState>
             )
           ) : (
             <form
               className="space-y-4"
               onSubmit={(event) => {
                 event.preventDefault();
-                save.mutate({ tenantSlug: tenant.slug, baseUrl: form.baseUrl, authMode: form.authMode, apiKey: form.apiKey || undefined, apiSecret: form.apiSecret || undefined });
+                save.mutate({
+                  tenantSlug: tenant.slug,
+                  baseUrl: form.baseUrl,
+                  authMode: form.authMode,
+                  apiKey: form.apiKey || undefined,
+                  apiSecret: form.apiSecret || undefined,
+                });
               }}
             >
               {formError(save.error) && <Notice>{formError(save.error)}</Notice>}
               {save.isSuccess && <Notice tone="success">Saved. Test the connection to check the permissions.</Notice>}
-              <Field label="Splynx URL" error={fieldError(save.error, "baseUrl")} hint="For example https://isp.splynx.app">
+              <Field
+                label="Splynx URL"
+                error={fieldError(save.error, "baseUrl")}
+                hint="For example https://isp.splynx.app"
+              >
                 <Input value={form.baseUrl} onChange={set("baseUrl")} placeholder="https://isp.splynx.app" required />
               </Field>
               <Field label="Authentication">
@@ -84,17 +116,37 @@ export function SplynxConnectionScreen() {
                   <option value="token">Access token</option>
                 </Select>
               </Field>
-              <Field label="API key" error={fieldError(save.error, "apiKey")} hint={connection.data?.apiKey ? `Stored: ${connection.data.apiKey}. Leave blank to keep it.` : undefined}>
+              <Field
+                label="API key"
+                error={fieldError(save.error, "apiKey")}
+                hint={
+                  connection.data?.apiKey ? `Stored: ${connection.data.apiKey}. Leave blank to keep it.` : undefined
+                }
+              >
                 <Input value={form.apiKey} onChange={set("apiKey")} autoComplete="off" />
               </Field>
-              <Field label="API secret" error={fieldError(save.error, "apiSecret")} hint={connection.data?.apiSecret ? `Stored: ${connection.data.apiSecret}. Leave blank to keep it.` : undefined}>
+              <Field
+                label="API secret"
+                error={fieldError(save.error, "apiSecret")}
+                hint={
+                  connection.data?.apiSecret
+                    ? `Stored: ${connection.data.apiSecret}. Leave blank to keep it.`
+                    : undefined
+                }
+              >
                 <Input type="password" value={form.apiSecret} onChange={set("apiSecret")} autoComplete="new-password" />
               </Field>
               <div className="flex gap-2">
                 <Button type="submit" busy={save.isPending}>
                   Save
                 </Button>
-                <Button type="button" variant="secondary" disabled={!connection.data} busy={test.isPending} onClick={() => test.mutate({ tenantSlug: tenant.slug })}>
+                <Button
+                  type="button"
+                  variant="secondary"
+                  disabled={!connection.data}
+                  busy={test.isPending}
+                  onClick={() => test.mutate({ tenantSlug: tenant.slug })}
+                >
                   Test connection
                 </Button>
               </div>
@@ -107,7 +159,9 @@ export function SplynxConnectionScreen() {
             {lastTest ? (
               <>
                 <p className="mb-2 text-sm">
-                  <Badge tone={lastTest.ok ? "emerald" : "red"}>{lastTest.ok ? "All checks passed" : "Something is missing"}</Badge>
+                  <Badge tone={lastTest.ok ? "emerald" : "red"}>
+                    {lastTest.ok ? "All checks passed" : "Something is missing"}
+                  </Badge>
                   <span className="ml-2 text-slate-500">{formatDateTime(lastTest.testedAt)}</span>
                 </p>
                 <CheckList checks={lastTest.checks} />
@@ -118,7 +172,9 @@ export function SplynxConnectionScreen() {
           </Card>
           {sandbox.data && (
             <Card title="Sandbox Splynx">
-              <p className="mb-2 text-sm text-slate-600">A simulated Splynx inside this server, with generated customers and invoices.</p>
+              <p className="mb-2 text-sm text-slate-600">
+                A simulated Splynx inside this server, with generated customers and invoices.
+              </p>
               <dl className="space-y-1 font-mono text-xs" data-testid="sandbox-details">
                 <div>URL: {sandbox.data.baseUrl}</div>
                 <div>Full key: {sandbox.data.keys.full.key}</div>

@@ -4,7 +4,18 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { fieldError, formError, useTRPC } from "../../../../_components/trpc";
-import { Badge, Button, Card, EmptyState, Field, formatDateTime, Input, Notice, PageHeader, Select } from "../../../../_components/ui";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  Field,
+  formatDateTime,
+  Input,
+  Notice,
+  PageHeader,
+  Select,
+} from "../../../../_components/ui";
 import { useTenant } from "../../tenant-context";
 
 function OrganizationPicker() {
@@ -13,7 +24,9 @@ function OrganizationPicker() {
   const tenant = useTenant();
   const organizations = useQuery(trpc.zoho.organizations.queryOptions({ tenantSlug: tenant.slug }));
   const [chosen, setChosen] = useState("");
-  const choose = useMutation(trpc.zoho.chooseOrganization.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() }));
+  const choose = useMutation(
+    trpc.zoho.chooseOrganization.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() }),
+  );
   if (organizations.error) return <Notice>{organizations.error.message}</Notice>;
   if (!organizations.data) return <EmptyState>Loading your Zoho organizations…</EmptyState>;
   // Records linked into another organization: choosing this one erases their links, once the person confirms it.
@@ -30,7 +43,10 @@ function OrganizationPicker() {
       <p className="text-sm text-slate-600">Choose the Zoho organization that keeps this ISP&apos;s books.</p>
       <fieldset className="space-y-2" aria-label="Zoho organizations">
         {organizations.data.map((organization) => (
-          <label key={organization.organizationId} className="flex items-center gap-3 rounded-md border border-slate-200 px-3 py-2 text-sm hover:bg-slate-50">
+          <label
+            key={organization.organizationId}
+            className="flex items-center gap-3 rounded-md border border-slate-200 px-3 py-2 text-sm hover:bg-slate-50"
+          >
             <input
               type="radio"
               name="organization"
@@ -48,13 +64,24 @@ function OrganizationPicker() {
           </label>
         ))}
       </fieldset>
-      {(formError(choose.error) ?? fieldError(choose.error, "organizationId")) && <Notice>{formError(choose.error) ?? fieldError(choose.error, "organizationId")}</Notice>}
+      {(formError(choose.error) ?? fieldError(choose.error, "organizationId")) && (
+        <Notice>{formError(choose.error) ?? fieldError(choose.error, "organizationId")}</Notice>
+      )}
       {eraseWarning ? (
         <div className="space-y-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900" role="alert">
           <p className="font-medium">{eraseWarning}</p>
-          <p>Their links are erased: Ledgerlink forgets which Zoho records they were. Customers that {chosenName ?? "this organization"} already holds are held for review on Pairing (or paired, if Settings say so), never created twice.</p>
+          <p>
+            Their links are erased: Ledgerlink forgets which Zoho records they were. Customers that{" "}
+            {chosenName ?? "this organization"} already holds are held for review on Pairing (or paired, if Settings say
+            so), never created twice.
+          </p>
           <div className="flex gap-2">
-            <Button type="button" variant="danger" busy={choose.isPending} onClick={() => choose.mutate({ tenantSlug: tenant.slug, organizationId: chosen, eraseLinks: true })}>
+            <Button
+              type="button"
+              variant="danger"
+              busy={choose.isPending}
+              onClick={() => choose.mutate({ tenantSlug: tenant.slug, organizationId: chosen, eraseLinks: true })}
+            >
               Erase the links and use {chosenName ?? "this organization"}
             </Button>
             <Button type="button" variant="secondary" onClick={() => choose.reset()}>
@@ -71,7 +98,15 @@ function OrganizationPicker() {
   );
 }
 
-function ConnectForm({ regions, scopes, sharedAppAvailable }: { regions: { code: string; label: string }[]; scopes: readonly string[]; sharedAppAvailable: boolean }) {
+function ConnectForm({
+  regions,
+  scopes,
+  sharedAppAvailable,
+}: {
+  regions: { code: string; label: string }[];
+  scopes: readonly string[];
+  sharedAppAvailable: boolean;
+}) {
   const trpc = useTRPC();
   const tenant = useTenant();
   const [region, setRegion] = useState(regions[0]?.code ?? "US");
@@ -86,7 +121,11 @@ function ConnectForm({ regions, scopes, sharedAppAvailable }: { regions: { code:
       className="space-y-4"
       onSubmit={(event) => {
         event.preventDefault();
-        connect.mutate({ tenantSlug: tenant.slug, region, ownApp: needsOwnApp ? { clientId, clientSecret } : undefined });
+        connect.mutate({
+          tenantSlug: tenant.slug,
+          region,
+          ownApp: needsOwnApp ? { clientId, clientSecret } : undefined,
+        });
       }}
     >
       {formError(connect.error) && <Notice>{formError(connect.error)}</Notice>}
@@ -101,7 +140,12 @@ function ConnectForm({ regions, scopes, sharedAppAvailable }: { regions: { code:
       </Field>
       {region !== "SANDBOX" && (
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={ownApp} disabled={!sharedAppAvailable} onChange={(event) => setOwnApp(event.target.checked)} />
+          <input
+            type="checkbox"
+            checked={ownApp}
+            disabled={!sharedAppAvailable}
+            onChange={(event) => setOwnApp(event.target.checked)}
+          />
           Use our own Zoho application {!sharedAppAvailable && "(this server has no shared app)"}
         </label>
       )}
@@ -111,7 +155,12 @@ function ConnectForm({ regions, scopes, sharedAppAvailable }: { regions: { code:
             <Input value={clientId} onChange={(event) => setClientId(event.target.value)} autoComplete="off" />
           </Field>
           <Field label="Client secret" error={fieldError(connect.error, "clientSecret")}>
-            <Input type="password" value={clientSecret} onChange={(event) => setClientSecret(event.target.value)} autoComplete="new-password" />
+            <Input
+              type="password"
+              value={clientSecret}
+              onChange={(event) => setClientSecret(event.target.value)}
+              autoComplete="new-password"
+            />
           </Field>
         </div>
       )}
@@ -144,28 +193,48 @@ export function ZohoConnectionScreen() {
 
   return (
     <>
-      <PageHeader title="Zoho Books connection" description="Where Ledgerlink writes customers, invoices, credit notes and payments." />
+      <PageHeader
+        title="Zoho Books connection"
+        description="Where Ledgerlink writes customers, invoices, credit notes and payments."
+      />
       <div className="mb-4 space-y-2">
         {search.get("error") && <Notice>{search.get("error")}</Notice>}
         {search.get("warning") && <Notice tone="info">{search.get("warning")}</Notice>}
-        {search.get("connected") && data?.connected && !data.organizationId && <Notice tone="success">Connected to Zoho. Now choose the organization.</Notice>}
-        {data?.connected && data.state === "needs_reconnect" && <Notice>Zoho no longer accepts this connection ({data.stateReason}). Scheduled syncs are paused until an admin connects again.</Notice>}
+        {search.get("connected") && data?.connected && !data.organizationId && (
+          <Notice tone="success">Connected to Zoho. Now choose the organization.</Notice>
+        )}
+        {data?.connected && data.state === "needs_reconnect" && (
+          <Notice>
+            Zoho no longer accepts this connection ({data.stateReason}). Scheduled syncs are paused until an admin
+            connects again.
+          </Notice>
+        )}
       </div>
       {!data ? (
         <EmptyState>{connection.isLoading ? "Loading…" : "Could not load the connection."}</EmptyState>
       ) : !data.connected || data.state === "needs_reconnect" ? (
-        <Card title={data.connected ? "Reconnect" : "Connect"}>{isAdmin ? <ConnectForm regions={data.regions} scopes={data.scopes} sharedAppAvailable={data.sharedAppAvailable} /> : <EmptyState>Zoho Books is not connected. An admin can connect it.</EmptyState>}</Card>
+        <Card title={data.connected ? "Reconnect" : "Connect"}>
+          {isAdmin ? (
+            <ConnectForm regions={data.regions} scopes={data.scopes} sharedAppAvailable={data.sharedAppAvailable} />
+          ) : (
+            <EmptyState>Zoho Books is not connected. An admin can connect it.</EmptyState>
+          )}
+        </Card>
       ) : (
         <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
           <Card title="Organization">
             {data.organizationId ? (
               <>
                 <p className="text-sm">
-                  <span className="font-medium" data-testid="zoho-organization">{data.organizationName}</span> <span className="text-slate-500">({data.organizationId})</span>
+                  <span className="font-medium" data-testid="zoho-organization">
+                    {data.organizationName}
+                  </span>{" "}
+                  <span className="text-slate-500">({data.organizationId})</span>
                 </p>
                 {isAdmin && (
                   <p className="mt-2 text-xs text-slate-500">
-                    Every synced record is linked to a record of this organization. To use another one, reset the accounting data and forget the organization on{" "}
+                    Every synced record is linked to a record of this organization. To use another one, reset the
+                    accounting data and forget the organization on{" "}
                     <Link href={`/t/${tenant.slug}/mapping`} className="text-indigo-700 hover:underline">
                       Data mapping
                     </Link>
@@ -203,21 +272,40 @@ export function ZohoConnectionScreen() {
               </div>
               <div className="flex justify-between">
                 <dt className="text-slate-500">API calls today</dt>
-                <dd data-testid="zoho-calls-today">{data.usage ? `${data.usage.callsToday}${data.usage.dailyLimit ? ` of ${data.usage.dailyLimit}` : ""}` : "—"}</dd>
+                <dd data-testid="zoho-calls-today">
+                  {data.usage
+                    ? `${data.usage.callsToday}${data.usage.dailyLimit ? ` of ${data.usage.dailyLimit}` : ""}`
+                    : "—"}
+                </dd>
               </div>
             </dl>
             {isAdmin && (
               <div className="mt-4 flex gap-2">
-                <Button variant="secondary" busy={refreshToken.isPending} onClick={() => refreshToken.mutate({ tenantSlug: tenant.slug })}>
+                <Button
+                  variant="secondary"
+                  busy={refreshToken.isPending}
+                  onClick={() => refreshToken.mutate({ tenantSlug: tenant.slug })}
+                >
                   Refresh OAuth token
                 </Button>
-                <Button variant="danger" busy={disconnect.isPending} onClick={() => confirm("Disconnect Zoho Books? Ledgerlink revokes its access.") && disconnect.mutate({ tenantSlug: tenant.slug })}>
+                <Button
+                  variant="danger"
+                  busy={disconnect.isPending}
+                  onClick={() =>
+                    confirm("Disconnect Zoho Books? Ledgerlink revokes its access.") &&
+                    disconnect.mutate({ tenantSlug: tenant.slug })
+                  }
+                >
                   Disconnect
                 </Button>
               </div>
             )}
             {refreshToken.isSuccess && <p className="mt-2 text-sm text-emerald-700">Token refreshed.</p>}
-            {formError(refreshToken.error ?? disconnect.error) && <div className="mt-2"><Notice>{formError(refreshToken.error ?? disconnect.error)}</Notice></div>}
+            {formError(refreshToken.error ?? disconnect.error) && (
+              <div className="mt-2">
+                <Notice>{formError(refreshToken.error ?? disconnect.error)}</Notice>
+              </div>
+            )}
           </Card>
         </div>
       )}

@@ -21,7 +21,9 @@ function signIn(db: Db, person: { id: string; email: string; name: string } | nu
 }
 
 async function download(slug: string, runId: string) {
-  const response = await GET(new Request(`http://localhost:3000/api/t/${slug}/runs/${runId}/entries.csv`), { params: Promise.resolve({ slug, runId }) });
+  const response = await GET(new Request(`http://localhost:3000/api/t/${slug}/runs/${runId}/entries.csv`), {
+    params: Promise.resolve({ slug, runId }),
+  });
   return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
 }
 
@@ -50,7 +52,12 @@ async function tenantWithRun(entries: EntryInput[]) {
   const { db } = database;
   const owner = await makePerson(db, "csv-owner");
   const tenant = await makeTenant(db, owner, "csv");
-  const run = await createRun(db, { tenantId: tenant.id, trigger: "manual", requestedBy: owner.id, entities: ["customer"] });
+  const run = await createRun(db, {
+    tenantId: tenant.id,
+    trigger: "manual",
+    requestedBy: owner.id,
+    entities: ["customer"],
+  });
   await addEntries(db, { tenantId: tenant.id, runId: run.id, entries });
   await finishRun(db, { tenantId: tenant.id, runId: run.id, status: "succeeded" });
   return { owner, tenant, run };
@@ -74,7 +81,10 @@ describe("entries.csv", () => {
     signIn(db, owner);
     const { status, headers, body } = await download(tenant.slug, run.id);
     expect(status).toBe(200);
-    expect(headers).toMatchObject({ "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="ledgerlink-run-${run.id}.csv"` });
+    expect(headers).toMatchObject({
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="ledgerlink-run-${run.id}.csv"`,
+    });
     const rows = parseCsv(body);
     expect(rows[0]).toEqual(["time", "entity", "splynx_id", "action", "message"]);
     expect(rows.slice(1).map(([, ...rest]) => rest)).toEqual([
@@ -88,11 +98,48 @@ describe("entries.csv", () => {
 
   it("prefixes every cell a spreadsheet would run as a formula, and leaves the rest as they are", async () => {
     const { db } = database;
-    const messages = ["=HYPERLINK(\"https://evil.example\",\"Open\")", "+1+1", "-2+3", "@SUM(A1:A2)", "\tcmd", "\rcmd", "=1,2", "plain = text", " =1+1", "a-b", "'quoted", ""];
-    const { owner, tenant, run } = await tenantWithRun(messages.map((message, index) => ({ entity: "customer", splynxId: String(index + 1), action: "failed", message })));
+    const messages = [
+      '=HYPERLINK("https://evil.example","Open")',
+      "+1+1",
+      "-2+3",
+      "@SUM(A1:A2)",
+      "\tcmd",
+      "\rcmd",
+      "=1,2",
+      "plain = text",
+      " =1+1",
+      "a-b",
+      "'quoted",
+      "",
+    ];
+    const { owner, tenant, run } = await tenantWithRun(
+      messages.map((message, index) => ({
+        entity: "customer",
+        splynxId: String(index + 1),
+        action: "failed",
+        message,
+      })),
+    );
     signIn(db, owner);
     const { body } = await download(tenant.slug, run.id);
-    expect(parseCsv(body).slice(1).map((row) => row[4])).toEqual(["'=HYPERLINK(\"https://evil.example\",\"Open\")", "'+1+1", "'-2+3", "'@SUM(A1:A2)", "'\tcmd", "'\rcmd", "'=1,2", "plain = text", " =1+1", "a-b", "'quoted", ""]);
+    expect(
+      parseCsv(body)
+        .slice(1)
+        .map((row) => row[4]),
+    ).toEqual([
+      '\'=HYPERLINK("https://evil.example","Open")',
+      "'+1+1",
+      "'-2+3",
+      "'@SUM(A1:A2)",
+      "'\tcmd",
+      "'\rcmd",
+      "'=1,2",
+      "plain = text",
+      " =1+1",
+      "a-b",
+      "'quoted",
+      "",
+    ]);
     const lines = body.split("\n");
     expect(lines[1]!.endsWith(',"\'=HYPERLINK(""https://evil.example"",""Open"")"')).toBe(true);
     expect(lines[2]!.endsWith(",'+1+1")).toBe(true);
@@ -102,15 +149,28 @@ describe("entries.csv", () => {
 
   it("guards every column, not only the message", async () => {
     const { db } = database;
-    const { owner, tenant, run } = await tenantWithRun([{ entity: "customer", splynxId: "=2+5", action: "failed", message: "-" }]);
+    const { owner, tenant, run } = await tenantWithRun([
+      { entity: "customer", splynxId: "=2+5", action: "failed", message: "-" },
+    ]);
     signIn(db, owner);
-    expect(parseCsv((await download(tenant.slug, run.id)).body)[1]!.slice(1)).toEqual(["customer", "'=2+5", "failed", "'-"]);
+    expect(parseCsv((await download(tenant.slug, run.id)).body)[1]!.slice(1)).toEqual([
+      "customer",
+      "'=2+5",
+      "failed",
+      "'-",
+    ]);
   });
 
   it("pages through every entry of a long run, each once", async () => {
     const { db } = database;
     const count = 1_203;
-    const { owner, tenant, run } = await tenantWithRun(Array.from({ length: count }, (_, index) => ({ entity: "customer", splynxId: String(index + 1), action: "created" })));
+    const { owner, tenant, run } = await tenantWithRun(
+      Array.from({ length: count }, (_, index) => ({
+        entity: "customer",
+        splynxId: String(index + 1),
+        action: "created",
+      })),
+    );
     signIn(db, owner);
     const rows = parseCsv((await download(tenant.slug, run.id)).body);
     expect(rows).toHaveLength(count + 1);
@@ -121,13 +181,19 @@ describe("entries.csv", () => {
     const { db } = database;
     const { owner, tenant, run } = await tenantWithRun([]);
     signIn(db, owner);
-    expect(await download(tenant.slug, run.id)).toMatchObject({ status: 200, body: "time,entity,splynx_id,action,message\n" });
+    expect(await download(tenant.slug, run.id)).toMatchObject({
+      status: 200,
+      body: "time,entity,splynx_id,action,message\n",
+    });
   });
 
   it("asks someone signed out to sign in", async () => {
     const target = await victim();
     signIn(database.db, null);
-    expect(await download(target.tenant.slug, target.ids.finishedRunId)).toMatchObject({ status: 401, body: "Sign in first." });
+    expect(await download(target.tenant.slug, target.ids.finishedRunId)).toMatchObject({
+      status: 401,
+      body: "Sign in first.",
+    });
   });
 
   it("answers 404 to another tenant's member, under the run's tenant or their own, and to a run that isn't there", async () => {
@@ -146,6 +212,8 @@ describe("entries.csv", () => {
     expect(await download(own.slug, "not-a-uuid")).toMatchObject({ status: 404, body: "Not found." });
     // The victim's own owner does get the entries: the refusals above are about who asks.
     signIn(db, target.owner);
-    expect((await download(target.tenant.slug, target.ids.finishedRunId)).body).toContain(target.markers.find((marker) => marker.startsWith("victim-entry-"))!);
+    expect((await download(target.tenant.slug, target.ids.finishedRunId)).body).toContain(
+      target.markers.find((marker) => marker.startsWith("victim-entry-"))!,
+    );
   });
 });

@@ -25,12 +25,28 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
       controller.enqueue(encoder.encode("time,entity,splynx_id,action,message\n"));
       let cursor: number | null = null;
       do {
-        const page: { entries: { createdAt: Date; entity: string; splynxId: string; action: string; message: string | null }[]; nextCursor: number | null } = await caller.sync.entries({ tenantSlug: slug, runId, cursor, limit: 500 });
-        controller.enqueue(encoder.encode(page.entries.map((entry) => [entry.createdAt, entry.entity, entry.splynxId, entry.action, entry.message].map(cell).join(",")).join("\n") + (page.entries.length ? "\n" : "")));
+        const page: {
+          entries: { createdAt: Date; entity: string; splynxId: string; action: string; message: string | null }[];
+          nextCursor: number | null;
+        } = await caller.sync.entries({ tenantSlug: slug, runId, cursor, limit: 500 });
+        controller.enqueue(
+          encoder.encode(
+            page.entries
+              .map((entry) =>
+                [entry.createdAt, entry.entity, entry.splynxId, entry.action, entry.message].map(cell).join(","),
+              )
+              .join("\n") + (page.entries.length ? "\n" : ""),
+          ),
+        );
         cursor = page.nextCursor;
       } while (cursor !== null);
       controller.close();
     },
   });
-  return new Response(body, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="ledgerlink-run-${runId}.csv"` } });
+  return new Response(body, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="ledgerlink-run-${runId}.csv"`,
+    },
+  });
 }
