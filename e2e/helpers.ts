@@ -141,7 +141,7 @@ export async function sandboxZohoApi(page: Page, organizationName: string) {
     },
     maxRedirects: 0,
   });
-  const code = new URL(consent.headers()["location"]!).searchParams.get("code")!;
+  const code = new URL(consent.headers().location!).searchParams.get("code")!;
   const token = await page.request.post("/sandbox/zoho/oauth/v2/token", {
     form: {
       grant_type: "authorization_code",

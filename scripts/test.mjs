@@ -1,4 +1,4 @@
-// `npm test`: type-check, unit and integration tests, production build, end-to-end tests; then
+// `npm test`: type-check, format and lint, unit and integration tests, production build, end-to-end tests; then
 // "N passed, N failed, N skipped". Where PostgreSQL is available (or installed but failed to start), a skipped test
 // counts as failed: every skip in this suite is a PostgreSQL-only test, and a green run must have run them.
 import { spawnSync } from "node:child_process";
@@ -26,8 +26,9 @@ function readJson(file) {
   }
 }
 
-// 1. Type-check: one test.
+// 1. Type-check, then format and lint over the whole tree: one test each.
 step("type-check", bin("tsc"), ["--noEmit"]) ? tally.passed++ : tally.failed++;
+step("format and lint", bin("biome"), ["check", "."]) ? tally.passed++ : tally.failed++;
 
 // 2. Unit and integration tests, against TEST_DATABASE_URL's server if given, else a throwaway PostgreSQL when the
 // binaries are present, else PGlite (and the PostgreSQL-only tests are skipped).

@@ -63,7 +63,7 @@ export type Env = {
 
 export class EnvError extends Error {}
 
-function describe(error: z.ZodError): string {
+function listIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
 }
 
@@ -99,7 +99,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   );
   const parsed = schema.safeParse(blankAsMissing);
   if (!parsed.success) {
-    throw new EnvError(`Invalid environment:\n${describe(parsed.error)}`);
+    throw new EnvError(`Invalid environment:\n${listIssues(parsed.error)}`);
   }
   const raw = parsed.data;
   const embedded = raw.DATABASE_URL === undefined;

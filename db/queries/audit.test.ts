@@ -1,11 +1,11 @@
 // The audit log: keyset pages within one tenant, filters, and the choices the filters offer.
 import { describe, expect, it } from "vitest";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { auditLog } from "../schema";
 import { auditFilterOptions, listAudit } from "./audit";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 describe("listAudit", () => {
   it("pages by keyset without gaps or repeats, newest first, within one tenant and its filters", async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
 import { blockedOnLock, gate, tracked } from "@/db/testing/lock-barrier";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import {
   acceptInvitation,
   createInvitation,
@@ -13,7 +13,7 @@ import {
 } from "./invitations";
 import { findMembership, listMembers } from "./tenants";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 async function invitedPair(role: "viewer" | "admin" = "viewer", now?: Date) {
   const { db } = database;

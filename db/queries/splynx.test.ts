@@ -1,10 +1,10 @@
 // Splynx signature nonces shared through the database: unique, growing, per key, and never behind the clock.
 import { describe, expect, it } from "vitest";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { clockNonce } from "@/server/splynx/nonces";
 import { databaseNonceSource } from "./splynx";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 describe("databaseNonceSource", () => {
   it("hands concurrent callers unique nonces that only grow, per key", async () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { syncLinks, syncRuns } from "@/db/schema";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { deleteTenantLinks, linkedOutside } from "./links-reset";
 import {
   eraseMappingData,
@@ -56,7 +56,7 @@ import {
 } from "./zoho";
 import { recordAudit } from "./audit";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 const ORGANIZATION = "2646610000000000001";
 const OTHER_ORGANIZATION = "2646610000000000002";
 const CONTACT = "2646610000000123001";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
 import { blockedOnLock, gate, tracked } from "@/db/testing/lock-barrier";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { createInvitation, acceptInvitation } from "./invitations";
 import {
   changeMemberRole,
@@ -19,7 +19,7 @@ import {
   renameTenant,
 } from "./tenants";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 async function join(
   db: Db,

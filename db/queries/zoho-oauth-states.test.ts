@@ -1,10 +1,10 @@
 // Pending "Connect with Zoho Books" attempts: stored whole, claimed once, by their person, strictly before they expire.
 import { describe, expect, it, vi } from "vitest";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { claimOAuthState, createOAuthState, findOAuthState, OAUTH_STATE_TTL_MS } from "./zoho-oauth-states";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 const CREATED = new Date("2026-11-01T12:00:00Z");
 
 async function started(ownApp = false) {

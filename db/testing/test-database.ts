@@ -29,7 +29,7 @@ export async function openTestDatabase(): Promise<Database> {
 }
 
 /** Opens a fresh database for the calling test file and closes it after; read `.db` inside tests. */
-export function useTestDatabase(): { readonly db: Db } {
+export function registerTestDatabase(): { readonly db: Db } {
   let opened: Database | undefined;
   beforeAll(async () => {
     opened = await openTestDatabase();

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { auditLog } from "@/db/schema";
 import { makePerson, makeTenant, TEST_PASSWORD } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { ADDRESS_POLICY, authenticate, EMAIL_POLICY } from "./authenticate";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 describe("authenticate", () => {
   it("signs in with the right password, any e-mail case, and audits it in each of the person's tenants", async () => {

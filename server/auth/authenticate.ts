@@ -27,9 +27,9 @@ export async function authenticate(
   if (retryAt) return { ok: false, reason: "throttled", retryAt };
 
   const person = await findPersonByEmail(db, input.email);
-  const valid = person
-    ? await verifyPassword(input.password, person.passwordHash)
-    : (await burnPasswordCheck(input.password), false);
+  let valid = false;
+  if (person) valid = await verifyPassword(input.password, person.passwordHash);
+  else await burnPasswordCheck(input.password); // a missing account takes as long as a wrong password
   if (!person || !valid) {
     await recordFailure(db, emailKey, EMAIL_POLICY, now);
     if (input.ip) await recordFailure(db, `ip:${input.ip}`, ADDRESS_POLICY, now);

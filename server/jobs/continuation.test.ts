@@ -6,13 +6,13 @@ import { describe, expect, it } from "vitest";
 import { createRun, getRun } from "@/db/queries/runs";
 import { saveSettingsRow } from "@/db/queries/sync";
 import { syncLinks } from "@/db/schema";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { sandboxSplynx } from "@/server/sandbox";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 import { SYNC_REQUESTED, type RunCursor, type SyncRequested } from "./client";
 import { syncRunFunctionFor } from "./sync-run";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 type Mocked = { mock: { calls: unknown[][] } };
 type Event = { id?: string; name: string; data: SyncRequested };

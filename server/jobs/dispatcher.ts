@@ -9,7 +9,8 @@ import { runSync } from "./sync-run";
 
 type Holder = { ledgerlinkRuns?: Map<string, Promise<unknown>>; ledgerlinkTicker?: NodeJS.Timeout };
 const holder = globalThis as Holder;
-const running = (holder.ledgerlinkRuns ??= new Map());
+holder.ledgerlinkRuns ??= new Map();
+const running = holder.ledgerlinkRuns;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

@@ -7,14 +7,14 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { claimRun, createRun, finishRun, getRun } from "@/db/queries/runs";
 import { saveSettingsRow } from "@/db/queries/sync";
 import { syncLinks, syncRuns, type SyncEntity } from "@/db/schema";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { sandboxSplynx, sandboxZoho } from "@/server/sandbox";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 import { SYNC_REQUESTED } from "./client";
 import { schedulerFunctionFor } from "./scheduler";
 import { syncRunFunctionFor } from "./sync-run";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 const syncRun = syncRunFunctionFor(async () => database.db);
 const scheduler = schedulerFunctionFor(async () => database.db);
 

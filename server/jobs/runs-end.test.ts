@@ -6,14 +6,14 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { claimRun, createRun, getRun, requestCancel, RUN_PICKUP_MS, sweepLapsedRuns } from "@/db/queries/runs";
 import { syncLinks, syncRuns } from "@/db/schema";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { sandboxZoho } from "@/server/sandbox";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 import { inngest, SYNC_REQUESTED } from "./client";
 import { requestSync } from "./dispatcher";
 import { syncRunFunctionFor } from "./sync-run";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -275,11 +275,17 @@ describe("the guarded connection, against listeners on this machine", () => {
 
   beforeAll(async () => {
     // One port on both loopbacks: a connection that got through would be counted here.
-    const v4 = createServer((socket) => (accepted.count++, socket.destroy()));
+    const v4 = createServer((socket) => {
+      accepted.count++;
+      socket.destroy();
+    });
     await new Promise<void>((resolve) => v4.listen(0, "127.0.0.1", resolve));
     port = (v4.address() as { port: number }).port;
     servers.push(v4);
-    const v6 = createServer((socket) => (accepted.count++, socket.destroy()));
+    const v6 = createServer((socket) => {
+      accepted.count++;
+      socket.destroy();
+    });
     await new Promise<void>((resolve) => v6.once("error", () => resolve()).listen(port, "::1", resolve));
     servers.push(v6);
   });

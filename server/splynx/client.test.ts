@@ -107,8 +107,11 @@ describe("SplynxClient", () => {
     let stale = true;
     // This worker took its nonce before the other worker's request (with a later nonce) reached Splynx.
     const lagging = {
-      next: async (fingerprint: string) =>
-        stale ? ((stale = false), simulator.store.apiKeys.get("full-key")!.lastNonce) : shared.next(fingerprint),
+      next: async (fingerprint: string) => {
+        if (!stale) return shared.next(fingerprint);
+        stale = false;
+        return simulator.store.apiKeys.get("full-key")!.lastNonce;
+      },
     };
     const splynx = new SplynxClient({
       baseUrl: server.url,

@@ -44,8 +44,9 @@ const tokenResponse = z.object({
 const createdResponse = z.object({ id: splynxId });
 
 // Requests signed with one key go one at a time per process, so the server sees their nonces in order.
-const lanes = ((globalThis as { ledgerlinkSplynxLanes?: Map<string, Promise<unknown>> }).ledgerlinkSplynxLanes ??=
-  new Map());
+const laneHolder = globalThis as { ledgerlinkSplynxLanes?: Map<string, Promise<unknown>> };
+laneHolder.ledgerlinkSplynxLanes ??= new Map();
+const lanes = laneHolder.ledgerlinkSplynxLanes;
 
 function inLane<T>(key: string, work: () => Promise<T>): Promise<T> {
   const previous = lanes.get(key) ?? Promise.resolve();

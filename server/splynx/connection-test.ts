@@ -16,7 +16,7 @@ const READS: [ResourceName, string][] = [
   ["partners", "Read partners"],
 ];
 
-const describe = (error: unknown) => (error instanceof SplynxError ? error.message : String(error));
+const explainFailure = (error: unknown) => (error instanceof SplynxError ? error.message : String(error));
 
 export async function testSplynxConnection(client: SplynxClient): Promise<{ ok: boolean; checks: ConnectionCheck[] }> {
   const checks: ConnectionCheck[] = [];
@@ -24,7 +24,7 @@ export async function testSplynxConnection(client: SplynxClient): Promise<{ ok: 
     await client.check();
     checks.push({ id: "reachable", label: "Splynx answers at this URL", ok: true });
   } catch (error) {
-    checks.push({ id: "reachable", label: "Splynx answers at this URL", ok: false, detail: describe(error) });
+    checks.push({ id: "reachable", label: "Splynx answers at this URL", ok: false, detail: explainFailure(error) });
     return { ok: false, checks };
   }
 
@@ -43,7 +43,7 @@ export async function testSplynxConnection(client: SplynxClient): Promise<{ ok: 
         detail:
           error instanceof SplynxError && error.kind === "permission"
             ? "The API key lacks this permission."
-            : describe(error),
+            : explainFailure(error),
       });
     }
     if (authFailure) break;
@@ -76,7 +76,7 @@ export async function testSplynxConnection(client: SplynxClient): Promise<{ ok: 
         ? undefined
         : error instanceof SplynxError && error.kind === "permission"
           ? "The API key lacks this permission."
-          : describe(error),
+          : explainFailure(error),
     });
   }
   return { ok: checks.every((check) => check.ok), checks };

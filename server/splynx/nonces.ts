@@ -19,7 +19,9 @@ type Holder = { ledgerlinkNonces?: Map<string, bigint> };
  * Several processes sharing a key need the database-backed source instead.
  */
 export function processNonceSource(): NonceSource {
-  const last = ((globalThis as Holder).ledgerlinkNonces ??= new Map<string, bigint>());
+  const holder = globalThis as Holder;
+  holder.ledgerlinkNonces ??= new Map<string, bigint>();
+  const last = holder.ledgerlinkNonces;
   return {
     async next(fingerprint) {
       const previous = last.get(fingerprint) ?? 0n;

@@ -31,7 +31,7 @@ export type ListQuery = {
 };
 
 function flatten(prefix: string, value: unknown, into: [string, string][]): void {
-  if (Array.isArray(value)) value.forEach((item, index) => flatten(`${prefix}[${index}]`, item, into));
+  if (Array.isArray(value)) for (const [index, item] of value.entries()) flatten(`${prefix}[${index}]`, item, into);
   else if (value !== null && typeof value === "object")
     for (const [key, item] of Object.entries(value)) flatten(`${prefix}[${key}]`, item, into);
   else if (value !== undefined) into.push([prefix, String(value)]);

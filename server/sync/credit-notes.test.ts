@@ -1,10 +1,10 @@
 // Credit notes through the engine (SPEC §6.2): numbers and totals as invoices, applied once to the invoice they credit.
 import { describe, expect, it } from "vitest";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { compare } from "@/server/money";
 import { ORGANIZATION, syncHarness } from "./testing/harness";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 async function exported() {
   const harness = await syncHarness(database.db, { customers: 40, invoices: 300 });

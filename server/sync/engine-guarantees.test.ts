@@ -5,13 +5,13 @@ import { and, eq } from "drizzle-orm";
 import { createRun } from "@/db/queries/runs";
 import { confirmCreate } from "@/db/queries/sync";
 import { syncLinks, syncRunEntries } from "@/db/schema";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { finishEntity, syncPage } from "./engine";
 import { contactName } from "./entities/customers";
 import { retryAfterFailures } from "./record";
 import { syncHarness, ORGANIZATION } from "./testing/harness";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 const OTHER_ORGANIZATION = "3719820000000000001";
 
 async function links(tenantId: string) {

@@ -2,10 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { syncLinks } from "@/db/schema";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { syncHarness } from "./testing/harness";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 async function linkStates(tenantId: string) {
   const rows = await database.db

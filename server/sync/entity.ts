@@ -66,6 +66,7 @@ export type EntityAdapter<R extends ResourceName = ResourceName> = {
   finish?: (
     context: SyncContext,
     written: { splynxId: string; zohoId: string; resumed: boolean },
+    // biome-ignore lint/suspicious/noConfusingVoidType: a step that learns nothing returns nothing.
   ) => Promise<ZohoFacts | void>;
   /** Ends the Zoho record of a record Splynx deleted (void), and says what it did ("Voided in Zoho."). */
   retire?: (context: SyncContext, zohoId: string) => Promise<string>;
@@ -77,7 +78,13 @@ export type EntityAdapter<R extends ResourceName = ResourceName> = {
   /** Loads what `prepare` needs for a page of records (links, mappings, rates) before they are handled. */
   beforePage?: (context: SyncContext, records: SplynxRecord<R>[]) => Promise<void>;
   /** `adopting`: the Zoho record was not made from this payload, so keep what it has besides (contact persons). */
-  update: (context: SyncContext, zohoId: string, payload: ZohoRecord, adopting: boolean) => Promise<ZohoFacts | void>;
+  update: (
+    context: SyncContext,
+    zohoId: string,
+    payload: ZohoRecord,
+    adopting: boolean,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a step that learns nothing returns nothing.
+  ) => Promise<ZohoFacts | void>;
   /** A hint for a person when Zoho refuses the record, or null. */
   hintFor?: (message: string) => string | null;
 };

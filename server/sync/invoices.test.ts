@@ -2,13 +2,13 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { syncLinks } from "@/db/schema";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { compare } from "@/server/money";
 import { finishRun } from "@/db/queries/runs";
 import { finishEntity } from "./engine";
 import { ORGANIZATION, syncHarness } from "./testing/harness";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 async function invoiceLinks(tenantId: string) {
   const rows = await database.db

@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { saveMappings } from "@/db/queries/mapping";
 import { syncLinks } from "@/db/schema";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { compare } from "@/server/money";
 import { ORGANIZATION, syncHarness } from "./testing/harness";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 // Splynx's seeded methods: 1 cash, 2 bank transfer, 3 credit card; 7 ("Zoho Books") is the accounting method payments from Zoho get.
 const SETTINGS = {
   paymentsExport: { enabled: true, allowedMethodIds: ["1", "2", "3", "7"], defaultPaymentMode: "banktransfer" },

@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { saveMappings } from "@/db/queries/mapping";
 import { createRun, finishRun } from "@/db/queries/runs";
 import { syncLinks } from "@/db/schema";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { compare } from "@/server/money";
 import { SplynxError } from "@/server/splynx/errors";
 import type { ZohoRecord } from "@/server/zoho/books";
@@ -12,7 +12,7 @@ import { PageStop, RunStop, syncPage, type SyncContext } from "./engine";
 import { statementTitle, todayIn, type ImportMode } from "./payments-import";
 import { ORGANIZATION, syncHarness } from "./testing/harness";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 // 7 ("Zoho Books") is the accounting method imported payments get.
 const SETTINGS = {
   paymentsExport: { enabled: true, allowedMethodIds: ["1", "2", "3", "7"], defaultPaymentMode: "banktransfer" },
@@ -187,13 +187,11 @@ describe("payments from Zoho", () => {
     const paidZoho = org.invoices.get(invoiceLinks.get(String(paid.id))!.zohoId!)!;
     const onPaid = await recordInZoho(harness, onInvoice({ zoho: paidZoho }, 1));
     // A Zoho-only invoice of a linked customer.
-    const zohoOnly = await harness
-      .context("zoho-user")
-      .books.createInvoice({
-        customer_id: unpaid[0]!.zoho.customer_id,
-        invoice_number: "ZOHO-ONLY-1",
-        line_items: [{ item_id: [...org.items.keys()][0], description: "Zoho-only", rate: 20, quantity: 1 }],
-      });
+    const zohoOnly = await harness.context("zoho-user").books.createInvoice({
+      customer_id: unpaid[0]!.zoho.customer_id,
+      invoice_number: "ZOHO-ONLY-1",
+      line_items: [{ item_id: [...org.items.keys()][0], description: "Zoho-only", rate: 20, quantity: 1 }],
+    });
     await harness.context("zoho-user").books.markInvoiceSent(String(zohoOnly.invoice_id));
     const onZohoOnly = await recordInZoho(harness, onInvoice({ zoho: zohoOnly }, 20));
     // A Zoho contact no link holds.

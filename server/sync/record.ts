@@ -257,7 +257,10 @@ async function writeToZoho<R extends ResourceName>(
   const { context, adapter } = step;
   const organizationId = context.organizationId;
   let facts: ZohoFacts = { ...(current.details ?? {}) };
-  const learn = (answer: ZohoFacts | void) => void (facts = { ...facts, ...answer });
+  // biome-ignore lint/suspicious/noConfusingVoidType: what adapters' steps return (see EntityAdapter.update).
+  const learn = (answer: ZohoFacts | void) => {
+    facts = { ...facts, ...answer };
+  };
   const synced = (zohoId: string, manual = false) => ({
     state: "synced" as const,
     zohoId,

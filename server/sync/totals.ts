@@ -52,18 +52,15 @@ export function zohoTotalFor(lines: DocumentLine[], arithmetic: ZohoArithmetic, 
   const taxes: string[] = [];
   if (arithmetic.taxRounding === "item") {
     // item_level: each line's tax, each member of a group apart, rounded on the line.
-    lines.forEach((_, index) =>
-      shares[index]!.forEach((share) => taxes.push(round(percentOf(amounts[index]!, share.percentage, EXACT), places))),
-    );
+    for (const [index, amount] of amounts.entries())
+      for (const share of shares[index]!) taxes.push(round(percentOf(amount, share.percentage, EXACT), places));
   } else {
     // entity_level: each tax once on the lines that carry it (Zoho KB items/tax-calculated: "calculated on the final
     // invoice amount … split up with respect to the different tax groups"); members summed per tax is UNVERIFIED.
     const exact = new Map<string, string[]>();
-    lines.forEach((_, index) =>
-      shares[index]!.forEach((share) =>
-        exact.set(share.key, [...(exact.get(share.key) ?? []), percentOf(amounts[index]!, share.percentage, EXACT)]),
-      ),
-    );
+    for (const [index, amount] of amounts.entries())
+      for (const share of shares[index]!)
+        exact.set(share.key, [...(exact.get(share.key) ?? []), percentOf(amount, share.percentage, EXACT)]);
     for (const values of exact.values()) taxes.push(round(add(values, EXACT), places));
   }
   // The adjustment comes after tax (invoices.yml `adjustment`: "applied after tax calculation").

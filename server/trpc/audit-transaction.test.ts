@@ -4,9 +4,9 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, tenants } from "@/db/schema";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 /** A database whose transactions fail when they write to the audit log, as a full disk or a bug would. */
 function withFailingAudit(db: Db): Db {

@@ -21,7 +21,10 @@ export type Meta = { minRole?: Role };
 /** Zod's messages keyed by the field's dotted path ("settings.customers.namePattern"), so nested forms can place them. */
 function fieldMessages(error: ZodError): Record<string, string[]> {
   const messages: Record<string, string[]> = {};
-  for (const issue of error.issues) (messages[issue.path.join(".")] ??= []).push(issue.message);
+  for (const issue of error.issues) {
+    const path = issue.path.join(".");
+    messages[path] = [...(messages[path] ?? []), issue.message];
+  }
   return messages;
 }
 

@@ -6,13 +6,13 @@ import { listMembers, findMembership } from "@/db/queries/tenants";
 import { listAudit } from "@/db/queries/audit";
 import { listOpenInvitations } from "@/db/queries/invitations";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { SANDBOX_SPLYNX_URL } from "@/server/sandbox";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 import { holdings, victimTenant, type Victim } from "./testing/victim-tenant";
 import { tenantProcedures } from "./tenant-procedures";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 /** The tenant procedures, read from the router; never an empty list that would let the loops below pass vacuously. */
 function tenantProcedurePaths(): string[] {

@@ -1,13 +1,13 @@
 // The Books client with the shared limiter and token refresh, against the Zoho simulator over HTTP and a real database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getZohoConnection } from "@/db/queries/zoho";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { ZohoBooksClient } from "./books";
 import { ZohoLimiter, ZOHO_LIMITS } from "./limiter";
 import { connectedTenant, FIXTURE_APP, ORGANIZATION, startZoho } from "./testing/zoho-fixture";
 import { accessToken } from "./tokens";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 let zoho: Awaited<ReturnType<typeof startZoho>>;
 beforeAll(async () => {
   zoho = await startZoho();

@@ -5,11 +5,11 @@ import { getZohoConnection } from "@/db/queries/zoho";
 import { OAUTH_STATE_TTL_MS } from "@/db/queries/zoho-oauth-states";
 import { auditLog } from "@/db/schema";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { sandboxZoho } from "@/server/sandbox";
 import { completeZohoConnect, SANDBOX_REGION, startZohoConnect } from "./connection";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 const ORIGIN = "http://localhost:3000";
 
 async function consentRedirect(authorizeUrl: string) {

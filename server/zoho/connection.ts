@@ -146,7 +146,7 @@ export async function completeZohoConnect(
     state.ownClientId && state.ownClientSecretSealed
       ? { clientId: state.ownClientId, clientSecret: decryptSecret(state.ownClientSecretSealed, keys) }
       : sharedApp(region);
-  let grant;
+  let grant: Awaited<ReturnType<typeof exchangeCode>>;
   try {
     grant = await exchangeCode({
       fetch: zohoFetchFor(accountsServer),

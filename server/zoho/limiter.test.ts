@@ -8,13 +8,13 @@ import { openPostgres } from "@/db/client";
 import { eq } from "drizzle-orm";
 import { zohoRateLimits } from "@/db/schema";
 import { blockedOnLock, gate, tracked } from "@/db/testing/lock-barrier";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { serveHttp } from "@/server/sandbox/http-adapter";
 import { ZohoError } from "./errors";
 import type { Clock, ZohoLimiter as Limiter } from "./limiter";
 import { consentAndExchange, startZoho } from "./testing/zoho-fixture";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 // The limiter and its queries imported afresh for this file, so what they build as they load (the limits, the real
 // clock) is built by the code under test on every run, mutation testing included.
@@ -81,7 +81,10 @@ function testClock(start = T0): Clock & { at: number; pauses: number[] } {
     at: start,
     pauses: [] as number[],
     now: () => clock.at,
-    sleep: async (ms: number) => void (clock.pauses.push(ms), (clock.at += Math.ceil(ms))),
+    sleep: async (ms: number) => {
+      clock.pauses.push(ms);
+      clock.at += Math.ceil(ms);
+    },
   };
   return clock;
 }

@@ -2,7 +2,7 @@
 // the attempt is looked up, so it stays usable by the genuine answer.
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { sandboxZoho } from "@/server/sandbox";
 
 // Imported afresh, so the signing functions the module builds as it loads are the code under test on every run.
@@ -15,7 +15,7 @@ beforeAll(async () => {
   ({ completeZohoConnect, startZohoConnect, SANDBOX_REGION } = await import("./connection").catch(() => ({}) as never));
 });
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 const ORIGIN = "http://localhost:3000";
 const INVALID = "The answer from Zoho did not carry a valid state; start again from the connection page.";
 

@@ -18,7 +18,10 @@ export function seededRandom(seed: number) {
     /** Picks by weight: `[["a", 3], ["b", 1]]` gives "a" three times as often. */
     weighted: <T>(options: readonly (readonly [T, number])[]): T => {
       let roll = next() * options.reduce((sum, [, weight]) => sum + weight, 0);
-      for (const [value, weight] of options) if ((roll -= weight) < 0) return value;
+      for (const [value, weight] of options) {
+        roll -= weight;
+        if (roll < 0) return value;
+      }
       return options[options.length - 1]![0];
     },
   };

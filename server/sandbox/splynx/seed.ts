@@ -196,7 +196,7 @@ function seedReference(store: SplynxStore) {
     "Equipment",
     "Installation",
   ];
-  categories.forEach((name, index) =>
+  for (const [index, name] of categories.entries())
     store.transactionCategories.insert({
       id: index + 1,
       name,
@@ -206,8 +206,7 @@ function seedReference(store: SplynxStore) {
       einvoicing_private_person_category_id: 0,
       einvoicing_type_id: 0,
       einvoicing_private_person_type_id: 0,
-    }),
-  );
+    });
   for (const tax of TAXES)
     store.taxes.insert({
       ...tax,

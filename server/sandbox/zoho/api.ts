@@ -37,9 +37,10 @@ const DIGITS = {
 } as const;
 
 function clockIn(timeZone: string): Intl.DateTimeFormat {
-  let clock = clocks.get(timeZone);
-  if (!clock)
-    clocks.set(timeZone, (clock = new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", ...DIGITS })));
+  const known = clocks.get(timeZone);
+  if (known) return known;
+  const clock = new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", ...DIGITS });
+  clocks.set(timeZone, clock);
   return clock;
 }
 

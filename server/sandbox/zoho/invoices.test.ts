@@ -41,14 +41,14 @@ describe("Zoho invoices", () => {
       "2026-07-01T10:00:00+0100",
       "2026-07-01T10:30:00+0100",
     ]);
-    const after = async (time: string) =>
+    const modifiedAfter = async (time: string) =>
       (await call("GET", `/invoices?last_modified_time=${time}`)).body.invoices?.map(
         (listed: { invoice_id: string }) => listed.invoice_id,
       );
-    expect(await after("2026-07-01T10:15:00%2B0100")).toEqual([second.invoice_id]);
+    expect(await modifiedAfter("2026-07-01T10:15:00%2B0100")).toEqual([second.invoice_id]);
     // The same instant written in UTC.
-    expect(await after("2026-07-01T09:15:00%2B0000")).toEqual([second.invoice_id]);
-    expect(await after("2026-07-01T08:15:00-0100")).toEqual([second.invoice_id]);
+    expect(await modifiedAfter("2026-07-01T09:15:00%2B0000")).toEqual([second.invoice_id]);
+    expect(await modifiedAfter("2026-07-01T08:15:00-0100")).toEqual([second.invoice_id]);
     expect(await call("GET", "/invoices?last_modified_time=2026-07-01T10:15:00+0100")).toEqual({
       status: 400,
       body: { code: 2, message: "Invalid value passed for last_modified_time" },

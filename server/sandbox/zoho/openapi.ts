@@ -233,8 +233,10 @@ export class OpenApiContract {
   }
 
   private validator(reference: string): ValidateFunction {
-    let validate = this.validators.get(reference);
-    if (!validate) this.validators.set(reference, (validate = this.ajv.compile({ $ref: reference })));
+    const known = this.validators.get(reference);
+    if (known) return known;
+    const validate = this.ajv.compile({ $ref: reference });
+    this.validators.set(reference, validate);
     return validate;
   }
 

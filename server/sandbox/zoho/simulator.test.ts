@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createZohoSimulator, type ZohoSimulator } from "./simulator";
+import type { ZohoJson } from "./testing/books-session";
 
 const ACCOUNTS = "https://accounts.sim.test";
 const API = "https://api.sim.test";
@@ -62,7 +63,7 @@ async function books(token: string, method: string, path: string, body?: unknown
       body: body === undefined ? undefined : JSON.stringify(body),
     }),
   );
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as ZohoJson };
 }
 
 describe("Zoho accounts server", () => {

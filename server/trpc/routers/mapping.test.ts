@@ -2,12 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { acceptInvitation, createInvitation } from "@/db/queries/invitations";
 import { callerFor, makePerson } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { sandboxZoho } from "@/server/sandbox";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 import { MAPPING_KINDS } from "@/db/schema";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 describe("mapping", () => {
   it("loads reference data, suggests, saves, and the checklist follows", async () => {

@@ -5,9 +5,9 @@ import type { Db } from "@/db/client";
 import { acceptInvitation, createInvitation } from "@/db/queries/invitations";
 import { auditLog } from "@/db/schema";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 async function tenantWith(db: Db, role: "viewer" | "admin" | "owner") {
   const owner = await makePerson(db, "owner");

@@ -4,11 +4,11 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { claimLink, linksFor, writeLink } from "@/db/queries/sync";
 import { auditLog } from "@/db/schema";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { sandboxZoho } from "@/server/sandbox";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 describe("pairing", () => {
   it("suggests by e-mail, pairs by hand and by suggestion, refuses double pairs, and unpairs", async () => {

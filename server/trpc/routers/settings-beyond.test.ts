@@ -3,9 +3,9 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog } from "@/db/schema";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 describe("settings beyond the add-on", () => {
   it("default to hold for review and a 20 % reserve, audit changes, and name the field at fault", async () => {

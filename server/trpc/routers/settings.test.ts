@@ -3,10 +3,10 @@ import { and, eq } from "drizzle-orm";
 import { acceptInvitation, createInvitation } from "@/db/queries/invitations";
 import { auditLog } from "@/db/schema";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { readSettings } from "@/server/sync/settings";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 describe("settings", () => {
   it("start at the add-on's defaults, save whole, audit each changed field, and refuse bad fields by name", async () => {

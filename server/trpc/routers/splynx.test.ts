@@ -3,11 +3,11 @@ import { eq } from "drizzle-orm";
 import { acceptInvitation, createInvitation } from "@/db/queries/invitations";
 import { auditLog, splynxConnections } from "@/db/schema";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { env } from "@/server/env";
 import { SANDBOX_SPLYNX_KEYS, SANDBOX_SPLYNX_URL } from "@/server/sandbox";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 async function setup() {
   const { db } = database;

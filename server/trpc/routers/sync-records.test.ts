@@ -5,12 +5,12 @@ import { acceptInvitation, createInvitation } from "@/db/queries/invitations";
 import { createRun } from "@/db/queries/runs";
 import { addEntries, writeLink, type LinkWrite } from "@/db/queries/sync";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import type { SyncEntity } from "@/db/schema";
 import { SYNC_ORDER, syncsEntity } from "@/server/sync/engine";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 type Invoice = {
   splynxId: string;

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { sandboxZoho } from "@/server/sandbox";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 describe("sync procedures", () => {
   it("retry one: a failed customer is retried as a run of its own, and its link heals", async () => {

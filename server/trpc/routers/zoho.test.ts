@@ -6,12 +6,12 @@ import { cacheSummary } from "@/db/queries/pairing";
 import { createRun } from "@/db/queries/runs";
 import { writeLink } from "@/db/queries/sync";
 import { auditLog, syncLinks, syncRuns } from "@/db/schema";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import { sandboxZoho } from "@/server/sandbox";
 import { completeZohoConnect, SANDBOX_REGION, startZohoConnect } from "@/server/zoho/connection";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 /** Connects again through the consent page, as an admin does after "needs reconnect": the organization is asked again. */
 async function reconnect(db: Db, tenantId: string, person: { id: string; email: string }) {

@@ -101,7 +101,12 @@ export function PairingScreen() {
   const createNew = useMutation(trpc.pairing.createNew.mutationOptions({ onSuccess: refresh }));
   const unpair = useMutation(trpc.pairing.unpair.mutationOptions({ onSuccess: refresh }));
   const acceptAll = useMutation(
-    trpc.pairing.acceptSuggestions.mutationOptions({ onSuccess: () => (setPreviewing(false), refresh()) }),
+    trpc.pairing.acceptSuggestions.mutationOptions({
+      onSuccess: () => {
+        setPreviewing(false);
+        refresh();
+      },
+    }),
   );
   const held = overview.data?.held ?? 0;
   const failure = formError(load.error ?? pair.error ?? createNew.error ?? unpair.error ?? acceptAll.error);

@@ -7,8 +7,9 @@ const ACCOUNTS = "https://accounts.sim.test";
 const API = "https://api.sim.test";
 const CLIENT = { clientId: "client-1", clientSecret: "secret-1", redirectUris: ["https://app.test/callback"] };
 
-// any: tests read Zoho's JSON by path, the way assertions on a wire format do.
-export type BooksAnswer = { status: number; body: Record<string, any> };
+// biome-ignore lint/suspicious/noExplicitAny: tests read Zoho's JSON by path, the way assertions on a wire format do.
+export type ZohoJson = Record<string, any>;
+export type BooksAnswer = { status: number; body: ZohoJson };
 
 /**
  * A simulator and an access token obtained through its consent page and token endpoint; every successful answer is
@@ -58,7 +59,7 @@ export async function booksSession(options: Partial<ZohoSimulatorOptions> = {}) 
     };
     const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
     const response = await zoho.handle(new Request(url, init));
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
+    return { status: response.status, body: (await response.json()) as ZohoJson };
   }
 
   return { zoho, call };

@@ -53,7 +53,10 @@ export function SplynxConnectionScreen() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.splynx.connection.queryKey() });
   const save = useMutation(
     trpc.splynx.save.mutationOptions({
-      onSuccess: () => (setForm((current) => ({ ...current, apiKey: "", apiSecret: "" })), refresh()),
+      onSuccess: () => {
+        setForm((current) => ({ ...current, apiKey: "", apiSecret: "" }));
+        refresh();
+      },
     }),
   );
   const test = useMutation(trpc.splynx.test.mutationOptions({ onSettled: refresh }));

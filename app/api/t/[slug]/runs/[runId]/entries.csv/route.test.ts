@@ -5,7 +5,7 @@ import type { Db } from "@/db/client";
 import { createRun, finishRun } from "@/db/queries/runs";
 import { addEntries, type EntryInput } from "@/db/queries/sync";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
-import { useTestDatabase } from "@/db/testing/test-database";
+import { registerTestDatabase } from "@/db/testing/test-database";
 import type { Context } from "@/server/trpc/init";
 import { victimTenant, type Victim } from "@/server/trpc/testing/victim-tenant";
 
@@ -14,7 +14,7 @@ const session = vi.hoisted(() => ({ context: null as Context | null }));
 vi.mock("@/server/trpc/context", () => ({ createContext: async () => session.context }));
 const { GET } = await import("./route");
 
-const database = useTestDatabase();
+const database = registerTestDatabase();
 
 function signIn(db: Db, person: { id: string; email: string; name: string } | null) {
   session.context = { db, person, ip: "203.0.113.7", origin: "http://localhost:3000" };
@@ -36,13 +36,20 @@ function parseCsv(text: string): string[][] {
   for (let index = 0; index < text.length; index++) {
     const char = text[index]!;
     if (quoted) {
-      if (char === '"' && text[index + 1] === '"') (cell += '"'), index++;
-      else if (char === '"') quoted = false;
+      if (char === '"' && text[index + 1] === '"') {
+        cell += '"';
+        index++;
+      } else if (char === '"') quoted = false;
       else cell += char;
     } else if (char === '"' && cell === "") quoted = true;
-    else if (char === ",") row.push(cell), (cell = "");
-    else if (char === "\n") row.push(cell), rows.push(row), (row = []), (cell = "");
-    else cell += char;
+    else if (char === "," || char === "\n") {
+      row.push(cell);
+      cell = "";
+      if (char === "\n") {
+        rows.push(row);
+        row = [];
+      }
+    } else cell += char;
   }
   expect(cell === "" && row.length === 0, "the file ends with a line break").toBe(true);
   return rows;
