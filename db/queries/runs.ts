@@ -8,6 +8,7 @@ import {
   tenants,
   tenantSettings,
   zohoConnections,
+  type PaymentsImportMode,
   type RunCounts,
   type RunStatus,
   type RunTrigger,
@@ -30,6 +31,7 @@ export type NewRun = {
   requestedBy: string | null;
   entities: SyncEntity[];
   onlySplynxIds?: string[];
+  paymentsImportMode?: PaymentsImportMode;
   /** A scheduled or resumed run's slot: creating the run of a slot again returns the run it already has. */
   slot?: string;
 };

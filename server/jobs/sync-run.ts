@@ -3,19 +3,18 @@
 import type { Db } from "@/db/client";
 import { getDb } from "@/db/client";
 import { claimRun, finishRun, recordProgress } from "@/db/queries/runs";
-import type { SyncEntity } from "@/db/schema";
+import type { PaymentsImportMode, SyncEntity } from "@/db/schema";
 import { syncContextFor } from "@/server/sync/context";
 import {
   countRecords,
   emptyCounts,
   finishEntity,
-  PageStop,
   RunStop,
   SYNC_ORDER,
   syncChosen,
   syncPage,
   syncsEntity,
-  type PageResult,
+  type PageProgress,
 } from "@/server/sync/engine";
 import { continueEvent, inngest, SYNC_REQUESTED, type RunCursor, type SyncRequested } from "./client";
 
@@ -32,32 +31,42 @@ export type Steps = {
   sendEvent: (id: string, event: ReturnType<typeof continueEvent>) => Promise<unknown>;
 };
 
-type Plan = { entities: SyncEntity[]; onlySplynxIds: string[] | null; retry: boolean };
+type Plan = {
+  entities: SyncEntity[];
+  onlySplynxIds: string[] | null;
+  retry: boolean;
+  paymentsImportMode: PaymentsImportMode;
+};
 type PageStep = { cursor: RunCursor; stopped?: RunStop["status"] };
 
-/** One page of the cursor's entity with its progress; a stop ends the run here, as an outcome, not a step failure. */
+/**
+ * One page of the cursor's entity; the engine reports its progress as it goes (every few seconds). A stop ends the run
+ * here, as an outcome, not a step failure.
+ */
 async function syncOnePage(db: Db, data: SyncRequested, plan: Plan, cursor: RunCursor, pageSize: number) {
   const { tenantId, runId } = data;
   const entity = plan.entities[cursor.entityIndex]!;
   const { done, total } = cursor;
-  const progress = ({ counts, zohoCalls, records }: Omit<PageResult, "lastId" | "done">) =>
-    recordProgress(db, { tenantId, runId, counts, zohoCalls, done: done + records, total, step: entity });
+  let records = 0;
+  const reportProgress = async (grown: PageProgress) => {
+    records += grown.records;
+    const { counts, zohoCalls } = grown;
+    await recordProgress(db, { tenantId, runId, counts, zohoCalls, done: done + records, total, step: entity });
+  };
   try {
     // The page's entity shows as the current step while the page runs, not only once it is done.
-    await progress({ counts: emptyCounts(), zohoCalls: 0, records: 0 });
-    const context = await syncContextFor(db, { tenantId, runId, retry: plan.retry });
+    await reportProgress({ counts: emptyCounts(), zohoCalls: 0, records: 0 });
+    const { retry, paymentsImportMode } = plan;
+    const context = await syncContextFor(db, { tenantId, runId, retry, paymentsImportMode, reportProgress });
     const page = plan.onlySplynxIds
       ? await syncChosen(context, entity, plan.onlySplynxIds)
       : await syncPage(context, entity, { after: cursor.after, pageSize });
-    await progress(page);
     const next = { ...cursor, handled: cursor.handled + page.records, done: done + page.records };
     if (!page.done && page.lastId !== null) return { cursor: { ...next, after: page.lastId } };
     if (!plan.onlySplynxIds) await finishEntity(context, entity, next.handled);
     return { cursor: { ...next, entityIndex: cursor.entityIndex + 1, after: 0, handled: 0 } };
   } catch (error) {
     if (!(error instanceof RunStop)) throw error;
-    // The records a stopped page did handle still count.
-    if (error instanceof PageStop) await progress(error.partial);
     await finishRun(db, { tenantId, runId, status: error.status, error: error.message, resumeAt: error.resumeAt });
     return { cursor, stopped: error.status };
   }
@@ -83,7 +92,8 @@ export async function runSync(db: Db, data: SyncRequested, step: Steps, options:
     const run = await claimRun(db, { tenantId, runId });
     if (!run) return null;
     const entities = SYNC_ORDER.filter((entity) => run.entities.includes(entity));
-    return { entities, onlySplynxIds: run.onlySplynxIds, retry: run.trigger === "retry" };
+    const { onlySplynxIds, paymentsImportMode } = run;
+    return { entities, onlySplynxIds, retry: run.trigger === "retry", paymentsImportMode };
   });
   // Ended before this worker came (cancelled, or taken for lost): nothing to do.
   if (!plan) return { status: "not running" };

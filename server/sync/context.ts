@@ -12,7 +12,8 @@ import { readSettings } from "./settings";
 /** `retry`: a person asked for the run, so failed records are tried now whatever their backoff says. */
 export async function syncContextFor(
   db: Db,
-  input: { tenantId: string; runId: string; retry?: boolean },
+  input: Pick<SyncContext, "tenantId" | "runId" | "reportProgress"> &
+    Partial<Pick<SyncContext, "retry" | "paymentsImportMode">>,
 ): Promise<SyncContext> {
   const zoho = await getZohoConnection(db, { tenantId: input.tenantId });
   if (!zoho?.organizationId) throw new DomainError("BAD_REQUEST", "Choose the Zoho organization first.");
@@ -28,6 +29,8 @@ export async function syncContextFor(
     tenantId: input.tenantId,
     runId: input.runId,
     retry: input.retry ?? false,
+    paymentsImportMode: input.paymentsImportMode ?? "new",
+    reportProgress: input.reportProgress,
     organizationId: zoho.organizationId,
     splynx: await splynxClientForTenant(db, input.tenantId),
     books: await booksClientForTenant(db, input.tenantId),

@@ -1,9 +1,10 @@
 // The entity adapter: everything that differs between customers, invoices, credit notes and payments; the engine does the rest.
 import type { Db } from "@/db/client";
-import type { LinkDetails, SyncEntity } from "@/db/schema";
+import type { LinkDetails, PaymentsImportMode, SyncEntity } from "@/db/schema";
 import type { SplynxClient } from "@/server/splynx/client";
 import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
 import type { ZohoBooksClient, ZohoRecord } from "@/server/zoho/books";
+import type { PageProgress } from "./flow";
 import type { Settings } from "./settings";
 
 /** Named moments in a record's write where a test can stop the worker dead (the crash table of the engine's tests). */
@@ -23,6 +24,10 @@ export type SyncContext = {
   retry: boolean;
   /** How long a claim on a record lasts; longer than one record's slowest Zoho exchange. */
   claimMs?: number;
+  /** The payments import's reach: "new" since the import cursor, "all" since the import-from date. */
+  paymentsImportMode: PaymentsImportMode;
+  /** Adds what a page did since its last report to the run's counts and progress (set by the run's worker). */
+  reportProgress?: (grown: PageProgress) => Promise<void>;
   /** Tests only: called at each crash point, where it may end the process. */
   crashPoint?: (point: CrashPoint) => void | Promise<void>;
 };

@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { saveMappings } from "@/db/queries/mapping";
 import { createRun, finishRun } from "@/db/queries/runs";
-import { syncLinks } from "@/db/schema";
+import { syncLinks, type PaymentsImportMode } from "@/db/schema";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { compare } from "@/server/money";
 import { SplynxError } from "@/server/splynx/errors";
 import type { ZohoRecord } from "@/server/zoho/books";
 import { PageStop, RunStop, syncPage, type SyncContext } from "./engine";
-import { statementTitle, todayIn, type ImportMode } from "./payments-import";
+import { statementTitle, todayIn } from "./payments-import";
 import { ORGANIZATION, syncHarness } from "./testing/harness";
 
 const database = registerTestDatabase();
@@ -43,20 +43,20 @@ async function setup(settings: object = SETTINGS) {
 }
 
 /** An import run, page after page; `adjust` may change the context (a Splynx that loses answers). */
-async function runImport(harness: Harness, mode: ImportMode = "new", adjust?: (context: SyncContext) => void) {
+async function runImport(harness: Harness, mode: PaymentsImportMode = "new", adjust?: (context: SyncContext) => void) {
   const run = await createRun(database.db, {
     tenantId: harness.tenant.id,
     trigger: "manual",
     requestedBy: null,
     entities: ["payment_import"],
   });
-  const context = harness.context(run.id);
+  const context = harness.context(run.id, { paymentsImportMode: mode });
   adjust?.(context);
   const totals = { created: 0, skipped: 0, failed: 0, unchanged: 0, zohoCalls: 0 };
   let stopped: RunStop | undefined;
   try {
     for (let after = 0; ; ) {
-      const page = await syncPage(context, "payment_import", { after, pageSize: 200, importMode: mode });
+      const page = await syncPage(context, "payment_import", { after, pageSize: 200 });
       for (const key of ["created", "skipped", "failed", "unchanged"] as const) totals[key] += page.counts[key];
       totals.zohoCalls += page.zohoCalls;
       if (page.done) break;

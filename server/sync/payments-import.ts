@@ -18,16 +18,16 @@ import {
   type Link,
   type LinkWrite,
 } from "@/db/queries/sync";
-import { syncLinks, syncRuns, type LinkDetails, type RunCounts } from "@/db/schema";
+import { syncLinks, syncRuns, type LinkDetails, type PaymentsImportMode } from "@/db/schema";
 import { add, compare } from "@/server/money";
 import { SplynxError } from "@/server/splynx/errors";
 import type { ZohoRecord } from "@/server/zoho/books";
 import { ZohoError } from "@/server/zoho/errors";
 import type { SyncContext } from "./entity";
+import { beat, keepQuotaReserve, PageTally, type EntityFlow } from "./flow";
 import { retryAfterFailures, RunStop } from "./record";
 
 export const IMPORT_ENTITY = "payment_import" as const;
-export type ImportMode = "new" | "all";
 /** A payment Zoho changed up to this long before the newest one handled is read again: clocks and same-second writes. */
 export const CURSOR_OVERLAP_MS = 60 * 60_000;
 const DEFERRED = "deferred";
@@ -35,14 +35,6 @@ const PER_PAGE = 200;
 const CLAIM_MS = 10 * 60_000;
 
 type ImportDetails = LinkDetails & { splynxPaymentId?: string; statementId?: string };
-type Counts = RunCounts;
-export type ImportPageResult = {
-  lastId: number | null;
-  records: number;
-  counts: Counts;
-  zohoCalls: number;
-  done: boolean;
-};
 
 /** What a Splynx payment is made of, stored as the intent before it is sent. */
 type Plan = {
@@ -56,7 +48,6 @@ type Plan = {
 };
 type Decision = { write: Omit<Plan, "statementId"> } | { skip: string };
 
-const emptyCounts = (): Counts => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0 });
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const money = (value: unknown) => add([String(value ?? "0")], 2);
 
@@ -81,7 +72,7 @@ type Page = {
   links: Map<string, Link>;
 };
 
-type Step = { context: SyncContext; page: Page; mode: ImportMode; counts: Counts };
+type Step = { context: SyncContext; page: Page; mode: PaymentsImportMode; tally: PageTally };
 
 const tenantLinks = (context: SyncContext) =>
   and(eq(syncLinks.tenantId, context.tenantId), eq(syncLinks.organizationId, context.organizationId));
@@ -289,8 +280,8 @@ async function finishLink(
   action: "created" | "skipped" | "failed" | "warning" | "unchanged",
   message?: string,
 ) {
-  const { context, counts } = step;
-  if (action !== "warning") counts[action]++;
+  const { context, tally } = step;
+  tally.handled(action);
   const entry =
     action === "unchanged"
       ? null
@@ -312,7 +303,7 @@ async function finishLink(
 
 async function skip(step: Step, target: Target, link: Link | undefined, fingerprint: string | null, rule: string) {
   if (link?.state === "skipped" && link.message === rule && link.fingerprint === fingerprint) {
-    step.counts.skipped++;
+    step.tally.handled("skipped");
     return;
   }
   await finishLink(
@@ -351,7 +342,7 @@ async function importOne(step: Step, payment: ZohoRecord, full: () => Promise<Zo
     label: `Zoho payment ${String(payment.payment_number ?? zohoId)}`,
     details: { number: String(payment.payment_number ?? ""), date, zohoTotal: money(payment.amount) },
   };
-  if (link?.state === "synced") return void step.counts.unchanged++;
+  if (link?.state === "synced") return step.tally.handled("unchanged");
   const interrupted =
     link?.state === "pending" &&
     (link.intentKey !== null || Boolean((link.details as ImportDetails | null)?.splynxPaymentId));
@@ -359,7 +350,8 @@ async function importOne(step: Step, payment: ZohoRecord, full: () => Promise<Zo
   if (!interrupted) {
     const own = ownExport(payment, page);
     if (own) return skip(step, target, link, changed, own);
-    if (mode === "new" && link?.state === "skipped" && link.fingerprint === changed) return void step.counts.skipped++;
+    if (mode === "new" && link?.state === "skipped" && link.fingerprint === changed)
+      return step.tally.handled("skipped");
     if (
       link?.state === "failed" &&
       !context.retry &&
@@ -367,7 +359,7 @@ async function importOne(step: Step, payment: ZohoRecord, full: () => Promise<Zo
       link.retryAfter &&
       link.retryAfter.getTime() > Date.now()
     )
-      return void step.counts.failed++;
+      return step.tally.handled("failed");
     const from = context.settings.paymentsImport.importFromDate;
     if (from && date < from)
       return skip(step, target, link, changed, `Dated ${date}, before the import-from date ${from}.`);
@@ -546,6 +538,7 @@ function settingsCheck(context: SyncContext): string | null {
 
 async function handleIds(step: Step, zohoIds: string[]) {
   for (const zohoId of zohoIds) {
+    await beforeEach(step);
     const known = step.page.links.get(zohoId);
     const details = known?.details as ImportDetails | null;
     let payment: ZohoRecord | null = null;
@@ -580,53 +573,38 @@ async function handleIds(step: Step, zohoIds: string[]) {
 
 /**
  * One step of an import run: `after` 0 first looks at the links that are due (interrupted, failed, deferred), then
- * reads Zoho's payments page by page (`after` + 1), ordered by when Zoho last changed them. "new" handles those changed
- * since the cursor, "all" every one dated on or after the import-from date.
+ * reads Zoho's payments page by page (`after` + 1) in the order Zoho created them, so a page does not shift while the
+ * run reads on. "new" handles those changed since the cursor, "all" every one dated on or after the import-from date.
  */
-export async function syncImportPage(
-  context: SyncContext,
-  input: { after: number; mode?: ImportMode },
-  counts: Counts = emptyCounts(),
-): Promise<ImportPageResult> {
+async function importPage(context: SyncContext, after: number, tally: PageTally): Promise<number | null> {
   const off = settingsCheck(context);
   if (off) {
-    if (input.after === 0)
+    if (after === 0)
       await addEntries(context.db, {
         tenantId: context.tenantId,
         runId: context.runId,
         entries: [{ entity: IMPORT_ENTITY, splynxId: "-", action: "warning", message: off }],
       });
-    return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0, done: true };
+    return null;
   }
-  const mode = input.mode ?? "new";
-  const callsBefore = context.books.calls;
+  const mode = context.paymentsImportMode;
   const runStart = await runStartOf(context);
   const cursor = mode === "new" ? await importCursor(context, runStart) : null;
-  let records = 0;
-
-  if (input.after === 0) {
-    const due = await dueLinks(context, todayIn(context.settings.general.timeZone));
-    const page = await loadPage(
-      context,
-      due.map((link) => link.splynxId),
-      runStart,
-    );
-    await handleIds(
-      { context, page, mode, counts },
-      due.map((link) => link.splynxId),
-    );
-    records += due.length;
+  if (after === 0) {
+    const due = (await dueLinks(context, todayIn(context.settings.general.timeZone))).map((link) => link.splynxId);
+    await handleIds({ context, page: await loadPage(context, due, runStart), mode, tally }, due);
   }
 
-  const pageNumber = input.after + 1;
+  const pageNumber = after + 1;
   const from = context.settings.paymentsImport.importFromDate;
   const query = {
     page: String(pageNumber),
     per_page: String(PER_PAGE),
-    sort_column: "last_modified_time",
+    sort_column: "created_time",
     sort_order: "A",
     ...(from ? { date_start: from } : {}),
   };
+  await keepQuotaReserve(context);
   const body = await context.books.request({ method: "GET", path: "/customerpayments", query });
   const listed = (body.customerpayments as ZohoRecord[] | undefined) ?? [];
   const more = Boolean((body.page_context as { has_more_page?: boolean } | undefined)?.has_more_page);
@@ -637,28 +615,40 @@ export async function syncImportPage(
     wanted.map((payment) => String(payment.payment_id)),
     runStart,
   );
-  const step = { context, page, mode, counts };
+  const step = { context, page, mode, tally };
   for (const payment of wanted) {
-    await new Promise((resolve) => setImmediate(resolve));
+    await beforeEach(step);
     await importOne(step, payment, () => context.books.getPayment(String(payment.payment_id)));
   }
-  records += wanted.length;
-  return {
-    lastId: more ? pageNumber : null,
-    records,
-    counts,
-    zohoCalls: context.books.calls - callsBefore,
-    done: !more,
-  };
+  return more ? pageNumber : null;
 }
 
-/** Chosen Zoho payments (a person's retry), read one by one from Zoho. */
-export async function importChosen(context: SyncContext, zohoIds: string[]): Promise<ImportPageResult> {
-  const off = settingsCheck(context);
-  if (off) return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0, done: true };
-  const callsBefore = context.books.calls;
-  const counts = emptyCounts();
-  const page = await loadPage(context, zohoIds, await runStartOf(context));
-  await handleIds({ context, page, mode: "all", counts }, zohoIds);
-  return { lastId: null, records: zohoIds.length, counts, zohoCalls: context.books.calls - callsBefore, done: true };
+/** Between payments: the run's heartbeat, a person's cancel, and the tenant's reserve of Zoho's quota. */
+async function beforeEach(step: Step) {
+  await beat(step.context, step.tally);
+  await keepQuotaReserve(step.context);
 }
+
+/** Payments, Zoho → Splynx: links keyed by the Zoho payment id; Zoho's payments are not counted (it costs calls). */
+export const paymentsImportFlow: EntityFlow = {
+  count: async () => 0,
+  async page(context, input) {
+    const tally = new PageTally(context);
+    let lastId: number | null = null;
+    const result = await tally.run(async () => {
+      lastId = await importPage(context, input.after, tally);
+    });
+    return { ...result, lastId, done: lastId === null };
+  },
+  async chosen(context, zohoIds) {
+    const tally = new PageTally(context);
+    const result = await tally.run(async () => {
+      if (settingsCheck(context)) return;
+      const page = await loadPage(context, zohoIds, await runStartOf(context));
+      await handleIds({ context, page, mode: "all", tally }, zohoIds);
+    });
+    return { ...result, lastId: null, done: true };
+  },
+  // Imported payments stay in Splynx whatever Zoho does later; nothing is swept or counted.
+  finish: async () => {},
+};

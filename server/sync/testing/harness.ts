@@ -1,6 +1,6 @@
 // A tenant's sync against in-process simulators on a scaled clock, for engine tests and benchmarks.
 import type { Db } from "@/db/client";
-import type { RunCounts, SyncEntity } from "@/db/schema";
+import type { PaymentsImportMode, RunCounts, SyncEntity } from "@/db/schema";
 import { createRun, finishRun } from "@/db/queries/runs";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
 import { inProcessFetch } from "@/server/sandbox/http-adapter";
@@ -52,7 +52,7 @@ export async function syncHarness(
       body: new URLSearchParams({
         client_id: "c",
         redirect_uri: "http://app/cb",
-        scope: "x",
+        scope: "ZohoBooks.fullaccess.all",
         access_type: "offline",
         decision: "accept",
         user: "books-admin@sandbox.example",
@@ -85,6 +85,7 @@ export async function syncHarness(
     crashPoint?: (point: CrashPoint) => void;
     organizationId?: string;
     claimMs?: number;
+    paymentsImportMode?: PaymentsImportMode;
   };
   function context(runId: string, options: ContextOptions = {}): SyncContext {
     const limiter = new ZohoLimiter(db, { ...ZOHO_LIMITS, windowMs, marginMs: windowMs / 20, concurrency: 10 });
@@ -116,6 +117,7 @@ export async function syncHarness(
       currencyId: currencyIdOf(settings.general.currencyCode, options.organizationId ?? ORGANIZATION),
       claimMs: options.claimMs,
       retry: options.retry ?? false,
+      paymentsImportMode: options.paymentsImportMode ?? "new",
       crashPoint: options.crashPoint,
     };
   }

@@ -46,6 +46,7 @@ export function httpSyncContext(
     organizationId: ORGANIZATION,
     currencyId: null,
     retry: false,
+    paymentsImportMode: "new",
     claimMs: input.claimMs,
     crashPoint: input.crashPoint,
   };
