@@ -1,7 +1,7 @@
 // Erasing a tenant's links (SPEC §4.4, §6 "Links belong to one Zoho organization"): what would go, and the erase.
 import { and, count, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { auditLog, syncLinks, zohoConnections } from "../schema";
+import { auditLog, syncCursors, syncLinks, zohoConnections } from "../schema";
 
 export type LinkedOrganization = { organizationId: string | null; name: string | null; records: number };
 
@@ -75,6 +75,8 @@ export async function deleteTenantLinks(
     .delete(syncLinks)
     .where(and(eq(syncLinks.tenantId, input.tenantId), elsewhere))
     .returning({ splynxId: syncLinks.splynxId });
+  // Records whose links went sync again as new, changed in Splynx or not: the next scheduled read is a full one.
+  await tx.delete(syncCursors).where(eq(syncCursors.tenantId, input.tenantId));
   return deleted.length;
 }
 

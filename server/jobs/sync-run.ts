@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import { claimRun, finishRun, recordProgress } from "@/db/queries/runs";
 import type { PaymentsImportMode, SyncEntity } from "@/db/schema";
 import { syncContextFor } from "@/server/sync/context";
+import { completeRead, planReads, readBasis, type ReadPlan } from "@/server/sync/incremental";
 import {
   countRecords,
   emptyCounts,
@@ -36,6 +37,8 @@ type Plan = {
   onlySplynxIds: string[] | null;
   retry: boolean;
   paymentsImportMode: PaymentsImportMode;
+  /** Entities read as changes since these instants (scheduled runs); the basis and start their next reads go from. */
+  reads: { changedSince: ReadPlan; basis: string; startedAt: string };
 };
 type PageStep = { cursor: RunCursor; stopped?: RunStop["status"] };
 
@@ -57,13 +60,20 @@ async function syncOnePage(db: Db, data: SyncRequested, plan: Plan, cursor: RunC
     // The page's entity shows as the current step while the page runs, not only once it is done.
     await reportProgress({ counts: emptyCounts(), zohoCalls: 0, records: 0 });
     const { retry, paymentsImportMode } = plan;
-    const context = await syncContextFor(db, { tenantId, runId, retry, paymentsImportMode, reportProgress });
+    const { changedSince } = plan.reads;
+    const input = { tenantId, runId, retry, paymentsImportMode, reportProgress, changedSince };
+    const context = await syncContextFor(db, input);
     const page = plan.onlySplynxIds
       ? await syncChosen(context, entity, plan.onlySplynxIds)
       : await syncPage(context, entity, { after: cursor.after, pageSize });
     const next = { ...cursor, handled: cursor.handled + page.records, done: done + page.records };
     if (!page.done && page.lastId !== null) return { cursor: { ...next, after: page.lastId } };
-    if (!plan.onlySplynxIds) await finishEntity(context, entity, next.handled);
+    if (!plan.onlySplynxIds) {
+      await finishEntity(context, entity, next.handled);
+      const { basis, startedAt } = plan.reads;
+      const incremental = entity in changedSince;
+      await completeRead(db, { tenantId, entity, readFrom: new Date(startedAt), incremental, basis });
+    }
     return { cursor: { ...next, entityIndex: cursor.entityIndex + 1, after: 0, handled: 0 } };
   } catch (error) {
     if (!(error instanceof RunStop)) throw error;
@@ -77,7 +87,8 @@ async function countAll(db: Db, data: SyncRequested, plan: Plan): Promise<RunCur
   const { tenantId, runId } = data;
   let total = plan.onlySplynxIds?.length ?? 0;
   if (!plan.onlySplynxIds) {
-    const context = await syncContextFor(db, { tenantId, runId, retry: plan.retry });
+    const { changedSince } = plan.reads;
+    const context = await syncContextFor(db, { tenantId, runId, retry: plan.retry, changedSince });
     for (const entity of plan.entities) total += syncsEntity(entity) ? await countRecords(context, entity) : 0;
   }
   const step = plan.entities[0]!;
@@ -92,8 +103,12 @@ export async function runSync(db: Db, data: SyncRequested, step: Steps, options:
     const run = await claimRun(db, { tenantId, runId });
     if (!run) return null;
     const entities = SYNC_ORDER.filter((entity) => run.entities.includes(entity));
-    const { onlySplynxIds, paymentsImportMode } = run;
-    return { entities, onlySplynxIds, retry: run.trigger === "retry", paymentsImportMode };
+    const { onlySplynxIds, paymentsImportMode, trigger } = run;
+    const basis = await readBasis(db, tenantId);
+    const startedAt = run.startedAt ?? new Date();
+    const changedSince = await planReads(db, { tenantId, trigger, basis, now: new Date() });
+    const reads = { changedSince, basis, startedAt: startedAt.toISOString() };
+    return { entities, onlySplynxIds, retry: trigger === "retry", paymentsImportMode, reads };
   });
   // Ended before this worker came (cancelled, or taken for lost): nothing to do.
   if (!plan) return { status: "not running" };

@@ -12,7 +12,7 @@ import { readSettings } from "./settings";
 /** `retry`: a person asked for the run, so failed records are tried now whatever their backoff says. */
 export async function syncContextFor(
   db: Db,
-  input: Pick<SyncContext, "tenantId" | "runId" | "reportProgress"> &
+  input: Pick<SyncContext, "tenantId" | "runId" | "reportProgress" | "changedSince"> &
     Partial<Pick<SyncContext, "retry" | "paymentsImportMode">>,
 ): Promise<SyncContext> {
   const zoho = await getZohoConnection(db, { tenantId: input.tenantId });
@@ -31,6 +31,7 @@ export async function syncContextFor(
     retry: input.retry ?? false,
     paymentsImportMode: input.paymentsImportMode ?? "new",
     reportProgress: input.reportProgress,
+    changedSince: input.changedSince,
     organizationId: zoho.organizationId,
     splynx: await splynxClientForTenant(db, input.tenantId),
     books: await booksClientForTenant(db, input.tenantId),

@@ -1,5 +1,6 @@
 // The sync engine for any entity: one page of Splynx records through its adapter, every record accounted for (SPEC §6).
 import { randomUUID } from "node:crypto";
+import { unsettledSplynxIds } from "@/db/queries/cursors";
 import { addEntries, linkedSplynxIds, linksFor, writeLinkWithEntry, type EntryInput } from "@/db/queries/sync";
 import type { SyncEntity } from "@/db/schema";
 import type { Page, RejectedRecord } from "@/server/splynx/client";
@@ -10,6 +11,7 @@ import { invoicesAdapter } from "./entities/invoices";
 import { paymentsExportAdapter } from "./entities/payments-export";
 import type { EntityAdapter, SyncContext } from "./entity";
 import { beat, emptyCounts, keepQuotaReserve, PageTally, type EntityFlow } from "./flow";
+import { changedSince } from "./incremental";
 import { paymentsImportFlow } from "./payments-import";
 import { retire, RunStop, syncRecord } from "./record";
 
@@ -135,22 +137,44 @@ async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<
   }
 }
 
-/** Splynx → Zoho through the entity's adapter, keyed by Splynx ids. */
+/** At most this many failed or interrupted records are tried again by a read of changes; the daily full read the rest. */
+const UNSETTLED_PER_READ = 200;
+
+/** Splynx → Zoho through the entity's adapter, keyed by Splynx ids; scheduled runs may read only the changes. */
 function exportFlow(adapter: EntityAdapter): EntityFlow {
   const entity = adapter.entity;
   const label = entity.replace("_", " ");
+  const changes = (context: SyncContext) => {
+    const since = context.changedSince?.[entity];
+    return since && adapter.changes ? changedSince(adapter.changes, since) : undefined;
+  };
   return {
-    count: (context) => context.splynx.count(adapter.resource),
+    count: (context) => context.splynx.count(adapter.resource, changes(context)),
     async page(context, input) {
-      const pages = context.splynx.pages(adapter.resource, { after: input.after, pageSize: input.pageSize });
+      const filter = changes(context);
+      const pages = context.splynx.pages(adapter.resource, { after: input.after, pageSize: input.pageSize, filter });
       const first = await pages.next();
       await pages.return(undefined);
       const page: Page<ResourceName> | undefined = first.done ? undefined : first.value;
-      if (!page || page.records.length + page.rejected.length === 0)
+      // A read of changes first tries again what failed or was interrupted: no change in Splynx would bring it back.
+      const unsettled =
+        filter && input.after === 0
+          ? await unsettledSplynxIds(context.db, { tenantId: context.tenantId, entity, limit: UNSETTLED_PER_READ })
+          : [];
+      const listed = new Set(page?.records.map((record) => String((record as { id: number }).id)));
+      const [retried, unreadable] = await readChosen(
+        context,
+        entity,
+        unsettled.filter((id) => !listed.has(id)),
+      );
+      const records = [...retried, ...(page?.records ?? [])];
+      const rejected = [...unreadable, ...(page?.rejected ?? [])];
+      if (records.length + rejected.length === 0)
         return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0, done: true };
       const tally = new PageTally(context);
-      const result = await tally.run(() => syncRecords(context, adapter, page.records, page.rejected, tally));
-      return { ...result, lastId: page.lastId, done: page.lastId === null };
+      const result = await tally.run(() => syncRecords(context, adapter, records, rejected, tally));
+      const lastId = page?.lastId ?? null;
+      return { ...result, lastId, done: lastId === null };
     },
     async chosen(context, splynxIds) {
       const tally = new PageTally(context);
@@ -158,8 +182,10 @@ function exportFlow(adapter: EntityAdapter): EntityFlow {
       const result = await tally.run(() => syncRecords(context, adapter, records, rejected, tally));
       return { ...result, lastId: null, done: true };
     },
-    // Zoho records of Splynx records that are gone are voided; a warning when the run handled a different number.
+    // Zoho records of Splynx records that are gone are voided; a warning when the run handled a different number. A
+    // read of changes sees neither (the daily full read does).
     async finish(context, handled) {
+      if (changes(context)) return;
       await sweepGone(context, adapter);
       const expected = await context.splynx.count(adapter.resource);
       if (expected === handled) return;

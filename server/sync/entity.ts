@@ -26,6 +26,8 @@ export type SyncContext = {
   claimMs?: number;
   /** The payments import's reach: "new" since the import cursor, "all" since the import-from date. */
   paymentsImportMode: PaymentsImportMode;
+  /** Entities this run reads only the changes of, since these instants (scheduled runs); the rest in full. */
+  changedSince?: Partial<Record<SyncEntity, string>>;
   /** Adds what a page did since its last report to the run's counts and progress (set by the run's worker). */
   reportProgress?: (grown: PageProgress) => Promise<void>;
   /** Tests only: called at each crash point, where it may end the process. */
@@ -50,12 +52,17 @@ export type Prepared = { payload: ZohoRecord; key: NaturalKey; notes: string[] }
 /** What Zoho answered that Records shows (a document's total and status). */
 export type ZohoFacts = Pick<LinkDetails, "zohoTotal" | "zohoStatus">;
 
+/** The Splynx column that moves when a record changes (a date only, on documents), for reads of changes. */
+export type ChangeColumn = { name: string; precision: "datetime" | "date" };
+
 /** Zoho records that carry a key; `strong` when the key identifies one record (an e-mail, a number). */
 export type Candidates = { ids: string[]; strong: boolean };
 
 export type EntityAdapter<R extends ResourceName = ResourceName> = {
   entity: SyncEntity;
   resource: R;
+  /** Where Splynx notes a change, so scheduled runs read only changed records; absent: always read in full. */
+  changes?: ChangeColumn;
   /** What a person recognises the record by in Records and the log. */
   label: (record: SplynxRecord<R>) => string;
   /** What Records shows of the Splynx record beside the ids, whatever the outcome (a document's number, date, total). */

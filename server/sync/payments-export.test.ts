@@ -91,6 +91,33 @@ describe("payments to Zoho", () => {
     expect(org.payments.size).toBe(payments.length - 1);
   });
 
+  it("with a unique payment field, writes by Zoho's upsert: a lost answer the lookup can't see is never a second payment", async () => {
+    const { harness, org, payments } = await exported();
+    const unique = { ...SETTINGS, paymentsExport: { ...SETTINGS.paymentsExport, uniqueFieldApiName: "cf_splynx_id" } };
+    harness.setSettings(unique);
+    const lost = payments[3]!;
+    const sentFor = async (request: Request) =>
+      request.method === "PUT" && (await request.clone().json()).reference_number === lost.receipt_number;
+    // Zoho's search has not caught up with the write yet: the lookup by reference finds nothing.
+    harness.refusals.push(async (request) =>
+      request.method === "GET" && request.url.includes(`reference_number=${lost.receipt_number}`)
+        ? Response.json({ code: 0, message: "success", customerpayments: [], page_context: {} })
+        : null,
+    );
+    harness.refusals.push(async (request) => {
+      if (!(await sentFor(request))) return null;
+      await harness.zoho.handle(request);
+      throw new TypeError("fetch failed", { cause: { code: "ECONNRESET" } });
+    });
+    expect(await harness.runEntity("payment")).toMatchObject({ failed: 1 });
+    harness.refusals.pop();
+    expect(await harness.runEntity("payment")).toMatchObject({ created: 1, failed: 0 });
+    expect(org.payments.size).toBe(payments.length);
+    const written = [...org.payments.values()].filter((payment) => payment.reference_number === lost.receipt_number);
+    expect(written).toHaveLength(1);
+    expect(written[0]!.custom_fields).toEqual([{ api_name: "cf_splynx_id", value: String(lost.id) }]);
+  });
+
   it("finds a payment whose create answer was lost by what was sent, and deletes in Zoho one deleted in Splynx", async () => {
     const { harness, org, payments } = await exported();
     const lost = payments[3]!;

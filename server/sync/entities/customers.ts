@@ -122,6 +122,7 @@ const refreshed = new WeakMap<SyncContext, Promise<void>>();
 export const customersAdapter: EntityAdapter<"customers"> = {
   entity: "customer",
   resource: "customers",
+  changes: { name: "last_update", precision: "datetime" },
   label: (customer) => customer.name,
   eligibility: (customer, context, linked) => customerEligibility(customer, context.settings, linked),
   prepare(customer, context) {

@@ -156,6 +156,8 @@ export const paymentsExportAdapter: EntityAdapter<"payments"> = {
   eligibility: paymentEligibility,
   prepare(payment, context) {
     const payload = paymentBody(payment, context);
+    const uniqueField = context.settings.paymentsExport.uniqueFieldApiName;
+    if (uniqueField) payload.custom_fields = [{ api_name: uniqueField, value: String(payment.id) }];
     // Zoho chooses payment numbers, so what was sent (customer, reference, amount, date) is what finds it again.
     const key = {
       reference: String(payload.reference_number),
@@ -182,8 +184,13 @@ export const paymentsExportAdapter: EntityAdapter<"payments"> = {
   },
   // Payments Zoho holds already are found by what a create sent (findSent); a first create costs no lookup.
   findExisting: async () => ({ ids: [], strong: true, reason: "same reference" }),
+  // With a unique field, a write the lookup missed (Zoho's search lagging) updates that payment instead of adding one.
   async create(context, payload) {
-    const created = await context.books.createPayment(await withApplication(context, payload));
+    const body = await withApplication(context, payload);
+    const [unique] = (payload.custom_fields as { api_name: string; value: string }[] | undefined) ?? [];
+    const created = unique
+      ? await context.books.upsertPayment({ key: unique.api_name, value: unique.value }, body)
+      : await context.books.createPayment(body);
     return {
       zohoId: String(created.payment_id),
       facts: { zohoTotal: String(created.amount), zohoStatus: String(created.status ?? "") },

@@ -101,6 +101,8 @@ export function zohoDocumentAdapter<R extends "invoices" | "creditNotes">(
   return {
     entity: api.entity,
     resource,
+    // Splynx keeps only the day a document changed.
+    changes: { name: "date_updated", precision: "date" },
     label: (record) => `${api.noun[0]!.toUpperCase()}${api.noun.slice(1)} ${(record as SplynxDocument).number}`,
     dependsOn: [
       {
