@@ -59,4 +59,15 @@ describe("parseEnv", () => {
       }),
     ).toMatchObject({ urlGuard: false, sandbox: false });
   });
+
+  it("trusts no proxy unless told how many, and refuses a count that is not a small whole number", () => {
+    expect(parseEnv({ PGLITE_DIR: "memory://" }).trustedProxies).toBe(0);
+    expect(parseEnv({ PGLITE_DIR: "memory://", LEDGERLINK_TRUSTED_PROXIES: "2" }).trustedProxies).toBe(2);
+    expect(() => parseEnv({ PGLITE_DIR: "memory://", LEDGERLINK_TRUSTED_PROXIES: "1.5" })).toThrow(
+      "LEDGERLINK_TRUSTED_PROXIES: use a whole number",
+    );
+    expect(() => parseEnv({ PGLITE_DIR: "memory://", LEDGERLINK_TRUSTED_PROXIES: "-1" })).toThrow(
+      "LEDGERLINK_TRUSTED_PROXIES: use 0 or more",
+    );
+  });
 });

@@ -35,6 +35,12 @@ const schema = z.object({
   ZOHO_CLIENT_ID: z.string().min(1).optional(),
   ZOHO_CLIENT_SECRET: z.string().min(1).optional(),
   LEDGERLINK_URL_GUARD: z.enum(["on", "off"]).optional(),
+  LEDGERLINK_TRUSTED_PROXIES: z.coerce
+    .number()
+    .int("use a whole number")
+    .min(0, "use 0 or more")
+    .max(10, "use at most 10")
+    .default(0),
 });
 
 export type EncryptionKey = { id: string; key: Buffer };
@@ -59,6 +65,8 @@ export type Env = {
   appUrl: string | undefined;
   /** The operator's shared Zoho app, used unless a tenant brings its own. */
   zohoApp: { clientId: string; clientSecret: string } | null;
+  /** How many reverse proxies in front of the app append to X-Forwarded-For (0: clients connect directly). */
+  trustedProxies: number;
 };
 
 export class EnvError extends Error {}
@@ -133,6 +141,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       raw.ZOHO_CLIENT_ID && raw.ZOHO_CLIENT_SECRET
         ? { clientId: raw.ZOHO_CLIENT_ID, clientSecret: raw.ZOHO_CLIENT_SECRET }
         : null,
+    trustedProxies: raw.LEDGERLINK_TRUSTED_PROXIES,
   };
 }
 

@@ -1,14 +1,26 @@
-// Checks e-mail and password with throttling per e-mail and per client address; a success is audited.
+// Checks e-mail and password, counting each attempt before the check; a success is audited.
 import type { Db } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
 import { findPersonByEmail, normaliseEmail } from "@/db/queries/people";
-import { clearFailures, lockedUntil, recordFailure, type ThrottlePolicy } from "@/db/queries/sign-in-throttle";
+import {
+  recordSuccess,
+  refundAttempts,
+  succeededSince,
+  takeAttempts,
+  type ThrottlePolicy,
+} from "@/db/queries/sign-in-throttle";
 import { listTenantsForPerson } from "@/db/queries/tenants";
 import { burnPasswordCheck, verifyPassword } from "./password";
 
-export const EMAIL_POLICY: ThrottlePolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+const MINUTE = 60_000;
+/** One e-mail from one address: the lock a guesser meets, and the only one a person's own address can meet. */
+export const PAIR_POLICY: ThrottlePolicy = { maxAttempts: 5, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE };
 // An address may carry several people (an office behind one NAT), so it gets more room than one e-mail.
-export const ADDRESS_POLICY: ThrottlePolicy = { maxFailures: 20, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+export const ADDRESS_POLICY: ThrottlePolicy = { maxAttempts: 20, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE };
+/** Guesses spread over many addresses: a slower limit per e-mail that addresses the person used before skip. */
+export const EMAIL_BACKSTOP_POLICY: ThrottlePolicy = { maxAttempts: 30, windowMs: 60 * MINUTE, lockMs: 60 * MINUTE };
+/** How long an address stays the person's own after a successful sign-in from it. */
+export const KNOWN_ADDRESS_MS = 90 * 24 * 60 * MINUTE;
 
 export type AuthenticationResult =
   | { ok: true; person: { id: string; email: string; name: string } }
@@ -20,24 +32,28 @@ export async function authenticate(
   input: { email: string; password: string; ip: string | null; now?: Date },
 ): Promise<AuthenticationResult> {
   const now = input.now ?? new Date();
-  const emailKey = `email:${normaliseEmail(input.email)}`;
-  const keys = input.ip ? [emailKey, `ip:${input.ip}`] : [emailKey];
-
-  const retryAt = await lockedUntil(db, keys, now);
+  const email = normaliseEmail(input.email);
+  const pairKey = `pair:${email}|${input.ip ?? "unknown"}`;
+  const known = input.ip !== null && (await succeededSince(db, pairKey, new Date(now.getTime() - KNOWN_ADDRESS_MS)));
+  const shared: [string, ThrottlePolicy][] = [];
+  if (input.ip) shared.push([`ip:${input.ip}`, ADDRESS_POLICY]);
+  if (!known) shared.push([`email:${email}`, EMAIL_BACKSTOP_POLICY]);
+  const retryAt = await takeAttempts(db, [[pairKey, PAIR_POLICY], ...shared], now);
   if (retryAt) return { ok: false, reason: "throttled", retryAt };
 
-  const person = await findPersonByEmail(db, input.email);
+  const person = await findPersonByEmail(db, email);
   let valid = false;
   if (person) valid = await verifyPassword(input.password, person.passwordHash);
   else await burnPasswordCheck(input.password); // a missing account takes as long as a wrong password
-  if (!person || !valid) {
-    await recordFailure(db, emailKey, EMAIL_POLICY, now);
-    if (input.ip) await recordFailure(db, `ip:${input.ip}`, ADDRESS_POLICY, now);
-    return { ok: false, reason: "invalid" };
-  }
+  if (!person || !valid) return { ok: false, reason: "invalid" };
 
   await db.transaction(async (tx) => {
-    await clearFailures(tx, [emailKey]);
+    await recordSuccess(tx, pairKey, now);
+    await refundAttempts(
+      tx,
+      shared.map(([key]) => key),
+      now,
+    );
     for (const tenant of await listTenantsForPerson(tx, person.id)) {
       await recordAudit(tx, {
         tenantId: tenant.id,

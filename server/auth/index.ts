@@ -5,13 +5,14 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { env } from "@/server/env";
 import { authenticate } from "./authenticate";
+import { safeCallbackPath } from "./callback-path";
 import { clientAddress } from "./client-address";
 
 class ThrottledSignIn extends CredentialsSignin {
   code = "throttled";
 }
 
-const credentials = z.object({ email: z.string().trim().min(1), password: z.string().min(1) });
+const credentials = z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) });
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: env().authSecret,
@@ -39,6 +40,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     }),
   ],
   callbacks: {
+    // next-auth's own endpoints take a callbackUrl too: the same rule as the forms.
+    redirect({ url, baseUrl }) {
+      return `${baseUrl}${safeCallbackPath(url, baseUrl)}`;
+    },
     jwt({ token, user }) {
       if (user?.id) token.sub = user.id;
       return token;

@@ -12,21 +12,22 @@ beforeAll(async () => {
 });
 
 const k1 = { id: "k1", key: Buffer.alloc(32, 1) };
+const row = { tenantId: "tenant-a", column: "zoho_connections.refresh_token" };
 
 describe("sealed secrets", () => {
-  it("is v1, the key id, and three base64url parts, and round-trips the empty string too", () => {
-    const sealed = encryptSecret("", [k1]);
-    expect(sealed).toMatch(/^v1\.k1\.[\w-]{16}\.[\w-]{22}\.$/);
-    expect(decryptSecret(sealed, [k1])).toBe("");
-    expect(decryptSecret(encryptSecret("ünïcode ✓", [k1]), [k1])).toBe("ünïcode ✓");
+  it("is v2, the key id, and three base64url parts, and round-trips the empty string too", () => {
+    const sealed = encryptSecret("", [k1], row);
+    expect(sealed).toMatch(/^v2\.k1\.[\w-]{16}\.[\w-]{22}\.$/);
+    expect(decryptSecret(sealed, [k1], row)).toBe("");
+    expect(decryptSecret(encryptSecret("ünïcode ✓", [k1], row), [k1], row)).toBe("ünïcode ✓");
   });
 
   it("refuses to seal without a key", () => {
-    expect(() => encryptSecret("secret", [])).toThrow(new Error("No encryption key configured"));
+    expect(() => encryptSecret("secret", [], row)).toThrow(new Error("No encryption key configured"));
   });
 
   it("refuses a value missing any part, or of another version", () => {
-    const [, keyId, iv, tag, ciphertext] = encryptSecret("secret", [k1]).split(".") as [
+    const [, keyId, iv, tag, ciphertext] = encryptSecret("secret", [k1], row).split(".") as [
       string,
       string,
       string,
@@ -35,29 +36,29 @@ describe("sealed secrets", () => {
     ];
     const malformed = new Error("Encrypted value is malformed");
     for (const parts of [
-      ["v2", keyId, iv, tag, ciphertext],
-      ["v1", "", iv, tag, ciphertext],
-      ["v1", keyId, "", tag, ciphertext],
-      ["v1", keyId, iv, "", ciphertext],
-      ["v1", keyId, iv, tag],
+      ["v3", keyId, iv, tag, ciphertext],
+      ["v2", "", iv, tag, ciphertext],
+      ["v2", keyId, "", tag, ciphertext],
+      ["v2", keyId, iv, "", ciphertext],
+      ["v2", keyId, iv, tag],
     ]) {
-      expect(() => decryptSecret(parts.join("."), [k1]), parts.join(".")).toThrow(malformed);
+      expect(() => decryptSecret(parts.join("."), [k1], row), parts.join(".")).toThrow(malformed);
     }
-    expect(() => decryptSecret("", [k1])).toThrow(malformed);
+    expect(() => decryptSecret("", [k1], row)).toThrow(malformed);
   });
 
   it("binds the key id to the ciphertext: the same key under another id does not open it", () => {
-    const sealed = encryptSecret("secret", [k1]).split(".");
+    const sealed = encryptSecret("secret", [k1], row).split(".");
     sealed[1] = "k9";
-    expect(() => decryptSecret(sealed.join("."), [k1, { id: "k9", key: k1.key }])).toThrow(
+    expect(() => decryptSecret(sealed.join("."), [k1, { id: "k9", key: k1.key }], row)).toThrow(
       "Unsupported state or unable to authenticate data",
     );
   });
 
   it("refuses a tampered value with the cipher's own complaint", () => {
-    const parts = encryptSecret("secret", [k1]).split(".");
+    const parts = encryptSecret("secret", [k1], row).split(".");
     parts[4] = Buffer.from("SECRET").toString("base64url");
-    expect(() => decryptSecret(parts.join("."), [k1])).toThrow("Unsupported state or unable to authenticate data");
+    expect(() => decryptSecret(parts.join("."), [k1], row)).toThrow("Unsupported state or unable to authenticate data");
   });
 
   it("shows the last four characters only of what is longer than four", () => {

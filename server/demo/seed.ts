@@ -7,10 +7,10 @@ import { recordAudit } from "@/db/queries/audit";
 import { createPerson, findPersonByEmail } from "@/db/queries/people";
 import { saveSplynxConnection } from "@/db/queries/splynx";
 import { createTenant } from "@/db/queries/tenants";
-import { encryptSecret } from "@/server/crypto/secrets";
 import { SANDBOX_SPLYNX_KEYS, SANDBOX_SPLYNX_URL } from "@/server/sandbox";
 import { hashPassword } from "@/server/auth/password";
 import { env } from "@/server/env";
+import { sealSplynxKey, sealSplynxSecret } from "@/server/splynx/credentials";
 
 export const DEMO_EMAIL = "demo@ledgerlink.local";
 export const DEMO_TENANT = { name: "Demo ISP", slug: "demo-isp" };
@@ -28,8 +28,12 @@ function credentialsFile(): string | null {
     : path.join(path.dirname(path.resolve(pgliteDir)), "demo-credentials.json");
 }
 
-/** The demo sign-in details, when the embedded default's demo is on and has been seeded. */
+/** The demo sign-in details to show on the sign-in page: on the embedded default only, never on a real database. */
 export function demoCredentials(): DemoCredentials | null {
+  return env().embedded ? seededCredentials() : null;
+}
+
+function seededCredentials(): DemoCredentials | null {
   if (!env().demoSeed) return null;
   if (holder.ledgerlinkDemoCredentials) return holder.ledgerlinkDemoCredentials;
   const file = credentialsFile();
@@ -44,7 +48,7 @@ export function demoCredentials(): DemoCredentials | null {
 
 export async function seedDemo(db: Db): Promise<DemoCredentials | null> {
   if (!env().demoSeed) return null;
-  const existing = demoCredentials();
+  const existing = seededCredentials();
   if (existing && (await findPersonByEmail(db, existing.email))) return existing;
 
   const credentials = { email: DEMO_EMAIL, password: randomBytes(9).toString("base64url") };
@@ -66,14 +70,13 @@ export async function seedDemo(db: Db): Promise<DemoCredentials | null> {
       details: { name: tenant.name, demo: true },
     });
     if (env().sandbox) {
-      const keys = env().encryptionKeys;
       const { key, secret } = SANDBOX_SPLYNX_KEYS.full;
       await saveSplynxConnection(tx, {
         tenantId: tenant.id,
         baseUrl: SANDBOX_SPLYNX_URL,
         authMode: "signature",
-        apiKeySealed: encryptSecret(key, keys),
-        apiSecretSealed: encryptSecret(secret, keys),
+        apiKeySealed: sealSplynxKey(tenant.id, key),
+        apiSecretSealed: sealSplynxSecret(tenant.id, SANDBOX_SPLYNX_URL, secret),
       });
     }
   });

@@ -1,12 +1,12 @@
 // Builds the Splynx client for a tenant's stored connection: secrets unsealed, the right transport, shared nonces.
 import type { Db } from "@/db/client";
 import { databaseNonceSource, getSplynxConnection } from "@/db/queries/splynx";
-import { decryptSecret } from "@/server/crypto/secrets";
 import { env } from "@/server/env";
 import { DomainError } from "@/server/errors";
 import { guardedFetch } from "@/server/net/url-guard";
 import { isSandboxUrl, sandboxSplynxFetch } from "@/server/sandbox";
 import { SplynxClient, type SplynxAuthMode } from "./client";
+import { unsealSplynxCredentials } from "./credentials";
 
 /** The transport for a base URL: the in-process sandbox, the URL guard, or plain fetch where the guard is off. */
 export function splynxFetchFor(baseUrl: string): typeof fetch {
@@ -29,11 +29,9 @@ export async function splynxClientForTenant(db: Db, tenantId: string): Promise<S
   const connection = await getSplynxConnection(db, { tenantId });
   if (!connection)
     throw new DomainError("BAD_REQUEST", "Splynx is not connected yet: enter its URL, API key and secret first.");
-  const keys = env().encryptionKeys;
   return splynxClient(db, {
     baseUrl: connection.baseUrl,
     authMode: connection.authMode,
-    apiKey: decryptSecret(connection.apiKeySealed, keys),
-    apiSecret: decryptSecret(connection.apiSecretSealed, keys),
+    ...unsealSplynxCredentials(connection),
   });
 }

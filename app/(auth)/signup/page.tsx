@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentPerson } from "@/server/auth/current-person";
-import { safeCallbackPath } from "@/server/auth/sign-up";
+import { safeCallbackPath } from "@/server/auth/callback-path";
 import { SignUpForm } from "../auth-forms";
 
 export const metadata: Metadata = { title: "Create account" };

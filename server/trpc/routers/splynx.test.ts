@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
+import { serveHttp } from "@/server/sandbox/http-adapter";
 import { acceptInvitation, createInvitation } from "@/db/queries/invitations";
 import { auditLog, splynxConnections } from "@/db/schema";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
@@ -139,6 +140,51 @@ describe("Splynx connection", () => {
       expect(unreachable.checks).toMatchObject([{ id: "reachable", ok: false }]);
     } finally {
       settings.urlGuard = wasGuarded;
+    }
+  });
+
+  it("sends nothing signed to a URL the secret was not entered for, from the form or from a changed row", async () => {
+    const { tenant, asAdmin } = await setup();
+    const received = { genuine: [] as string[], attacker: [] as string[] };
+    const recordInto = (list: string[]) => async (request: Request) => {
+      list.push(request.url);
+      return Response.json([]);
+    };
+    const genuine = await serveHttp(recordInto(received.genuine));
+    const attacker = await serveHttp(recordInto(received.attacker));
+    try {
+      await asAdmin.splynx.save({
+        tenantSlug: tenant.slug,
+        baseUrl: genuine.url,
+        authMode: "signature",
+        apiKey: "key-1234",
+        apiSecret: "the real secret",
+      });
+      // A path on the same host keeps the secret.
+      await asAdmin.splynx.save({ tenantSlug: tenant.slug, baseUrl: `${genuine.url}/splynx`, authMode: "signature" });
+      await asAdmin.splynx.test({ tenantSlug: tenant.slug });
+      expect(received.genuine.length).toBeGreaterThan(0);
+      expect(received.genuine.every((url) => url.includes("/splynx/api/2.0/"))).toBe(true);
+
+      await expect(
+        asAdmin.splynx.save({ tenantSlug: tenant.slug, baseUrl: attacker.url, authMode: "signature" }),
+      ).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message: "Enter the API secret again: it is only ever sent to the URL it was entered for.",
+        cause: { field: "apiSecret" },
+      });
+      // Another path to the same end: the row's URL changed without the secret being entered again.
+      await database.db
+        .update(splynxConnections)
+        .set({ baseUrl: attacker.url })
+        .where(eq(splynxConnections.tenantId, tenant.id));
+      await expect(asAdmin.splynx.test({ tenantSlug: tenant.slug })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message: "The stored API secret was not entered for this Splynx URL: enter the API secret again.",
+      });
+      expect(received.attacker).toEqual([]);
+    } finally {
+      await Promise.all([genuine.close(), attacker.close()]);
     }
   });
 });

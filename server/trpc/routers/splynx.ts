@@ -3,13 +3,15 @@ import { z } from "zod";
 import { recordAudit } from "@/db/queries/audit";
 import { getSplynxConnection, recordSplynxTest, saveSplynxConnection } from "@/db/queries/splynx";
 import { SPLYNX_AUTH_MODES } from "@/db/schema";
-import { decryptSecret, encryptSecret, maskSecret } from "@/server/crypto/secrets";
+import { maskSecret } from "@/server/crypto/secrets";
 import { env } from "@/server/env";
 import { DomainError } from "@/server/errors";
 import { assertAllowedUrl, UrlRefused } from "@/server/net/url-guard";
 import { isSandboxUrl, SANDBOX_SPLYNX_KEYS, SANDBOX_SPLYNX_URL } from "@/server/sandbox";
 import { splynxClientForTenant } from "@/server/splynx/connect";
 import { testSplynxConnection } from "@/server/splynx/connection-test";
+import { refuseMixedSandbox } from "@/server/zoho/sandbox-mixing";
+import { credentialHost, sealSplynxKey, sealSplynxSecret, unsealSplynxCredentials } from "@/server/splynx/credentials";
 import { hasRole } from "../roles";
 import { router, tenantProcedure } from "../init";
 
@@ -50,14 +52,13 @@ export const splynxRouter = router({
   connection: tenantProcedure("viewer").query(async ({ ctx }) => {
     const connection = await getSplynxConnection(ctx.db, { tenantId: ctx.tenant.id });
     if (!connection) return null;
-    const isAdmin = hasRole(ctx.tenant.role, "admin");
-    const keys = env().encryptionKeys;
+    // Viewers see neither part of the credentials; admins see the last four characters.
+    const credentials = hasRole(ctx.tenant.role, "admin") ? unsealSplynxCredentials(connection) : null;
     return {
       baseUrl: connection.baseUrl,
       authMode: connection.authMode,
-      // Viewers see neither part of the credentials; admins see the last four characters.
-      apiKey: isAdmin ? maskSecret(decryptSecret(connection.apiKeySealed, keys)) : null,
-      apiSecret: isAdmin ? maskSecret(decryptSecret(connection.apiSecretSealed, keys)) : null,
+      apiKey: credentials ? maskSecret(credentials.apiKey) : null,
+      apiSecret: credentials ? maskSecret(credentials.apiSecret) : null,
       lastTest: connection.lastTest,
       updatedAt: connection.updatedAt,
     };
@@ -73,16 +74,25 @@ export const splynxRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.db.transaction(async (tx) => {
         checkBaseUrl(input.baseUrl);
+        await refuseMixedSandbox(tx, { tenantId: ctx.tenant.id, splynxBaseUrl: input.baseUrl });
         const existing = await getSplynxConnection(tx, { tenantId: ctx.tenant.id });
         if (!existing && !input.apiKey) throw new DomainError("BAD_REQUEST", "Enter the API key", "apiKey");
         if (!existing && !input.apiSecret) throw new DomainError("BAD_REQUEST", "Enter the API secret", "apiSecret");
-        const keys = env().encryptionKeys;
+        // The secret was entered for one host: another URL could capture signed requests and replay them.
+        if (existing && !input.apiSecret && credentialHost(input.baseUrl) !== credentialHost(existing.baseUrl))
+          throw new DomainError(
+            "BAD_REQUEST",
+            "Enter the API secret again: it is only ever sent to the URL it was entered for.",
+            "apiSecret",
+          );
         await saveSplynxConnection(tx, {
           tenantId: ctx.tenant.id,
           baseUrl: input.baseUrl,
           authMode: input.authMode,
-          apiKeySealed: input.apiKey ? encryptSecret(input.apiKey, keys) : existing!.apiKeySealed,
-          apiSecretSealed: input.apiSecret ? encryptSecret(input.apiSecret, keys) : existing!.apiSecretSealed,
+          apiKeySealed: input.apiKey ? sealSplynxKey(ctx.tenant.id, input.apiKey) : existing!.apiKeySealed,
+          apiSecretSealed: input.apiSecret
+            ? sealSplynxSecret(ctx.tenant.id, input.baseUrl, input.apiSecret)
+            : existing!.apiSecretSealed,
         });
         await recordAudit(tx, {
           tenantId: ctx.tenant.id,

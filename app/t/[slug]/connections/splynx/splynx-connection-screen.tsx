@@ -133,7 +133,9 @@ export function SplynxConnectionScreen() {
                 error={fieldError(save.error, "apiSecret")}
                 hint={
                   connection.data?.apiSecret
-                    ? `Stored: ${connection.data.apiSecret}. Leave blank to keep it.`
+                    ? form.baseUrl.trim().replace(/\/+$/, "") !== connection.data.baseUrl
+                      ? "Enter it again for a new URL: the secret is only sent where it was entered for."
+                      : `Stored: ${connection.data.apiSecret}. Leave blank to keep it.`
                     : undefined
                 }
               >
