@@ -1,6 +1,7 @@
 // The sandbox: simulators that live inside the app process, reachable as `sandbox://` connections and under /sandbox.
 import { env } from "@/server/env";
 import { DomainError } from "@/server/errors";
+import { ZOHO_CALLBACK_PATH } from "@/server/zoho/oauth";
 import { inProcessFetch } from "./http-adapter";
 import { createSplynxSimulator, type SplynxSimulator } from "./splynx/simulator";
 import { createZohoSimulator, type ZohoSimulator } from "./zoho/simulator";
@@ -69,6 +70,12 @@ export const SANDBOX_ZOHO = {
   app: { clientId: "ledgerlink-sandbox-app", clientSecret: "sandbox-app-secret-91f3" },
 } as const;
 
+/** Where the sandbox's consent may send people back: the app's OAuth callback (zoho/connection.ts's callbackUrl). */
+function sandboxRedirectUris(): string[] {
+  const appUrl = env().appUrl?.replace(/\/+$/, "");
+  return [ZOHO_CALLBACK_PATH, ...(appUrl ? [`${appUrl}${ZOHO_CALLBACK_PATH}`] : [])];
+}
+
 type ZohoHolder = { ledgerlinkSandboxZoho?: ZohoSimulator };
 
 /**
@@ -94,8 +101,8 @@ export function sandboxZoho(): ZohoSimulator {
       company: customer.category === "company" ? String(customer.name) : undefined,
       currencyCode: customer === inEuros ? "EUR" : undefined,
     })),
-    // Any redirect URI: the sandbox serves whatever origin the app runs on.
-    clients: [{ ...SANDBOX_ZOHO.app, redirectUris: [] }],
+    // Only the app's own callback, on the origin the consent page is served from (or APP_URL's).
+    clients: [{ ...SANDBOX_ZOHO.app, redirectUris: sandboxRedirectUris() }],
   });
   return holder.ledgerlinkSandboxZoho;
 }

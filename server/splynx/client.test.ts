@@ -5,7 +5,8 @@ import { serveHttp } from "@/server/sandbox/http-adapter";
 import { createSplynxSimulator, type SplynxSimulator } from "@/server/sandbox/splynx/simulator";
 import { SplynxClient, type SplynxAuthMode } from "./client";
 import { SplynxError } from "./errors";
-import { processNonceSource } from "./nonces";
+import { keyFingerprint, processNonceSource } from "./nonces";
+import { signatureHeader } from "./signature";
 
 type ClientOptions = { key?: string; secret?: string; authMode?: SplynxAuthMode; timeoutMs?: number };
 
@@ -39,6 +40,7 @@ async function splynxFor(seed = 11) {
       authMode: options.authMode ?? "signature",
       nonces: processNonceSource(),
       backoffMs: 1,
+      signatureRetryDelaysMs: [1, 1, 1],
       timeoutMs: options.timeoutMs ?? 5_000,
       now: () => clock.at,
     });
@@ -123,6 +125,57 @@ describe("SplynxClient", () => {
     });
     await expect(splynx.get("customers", 1)).resolves.toMatchObject({ id: 1 });
     expect(splynx.calls).toBe(2);
+  });
+
+  it("recovers from refused signatures, whatever Splynx's words, once past nonces another tool took", async () => {
+    const { server } = await splynxFor();
+    // Splynx's words for a stale nonce are not documented: here every refusal says only "Unauthorized".
+    const plainRefusals: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (response.status !== 401) return response;
+      const error = { message: "Unauthorized", code: 401, internal_code: "UNAUTHORIZED" };
+      return Response.json({ error }, { status: 401 });
+    };
+    const nonces = processNonceSource();
+    const ours = await nonces.next(keyFingerprint("full-key"));
+    // Another tool signs 30 requests with this key within milliseconds, one past its last nonce each time.
+    for (let offset = 1n; offset <= 30n; offset++) {
+      const authorization = signatureHeader({ key: "full-key", secret: "full-secret", nonce: ours + offset });
+      const response = await fetch(`${server.url}/api/2.0/admin/customers/customer/1`, { headers: { authorization } });
+      expect(response.status).toBe(200);
+    }
+    const splynx = new SplynxClient({
+      baseUrl: server.url,
+      apiKey: "full-key",
+      apiSecret: "full-secret",
+      authMode: "signature",
+      nonces,
+      fetch: plainRefusals,
+    });
+    await expect(splynx.get("customers", 2)).resolves.toMatchObject({ id: 2 });
+    expect(splynx.calls).toBeGreaterThan(1);
+    expect(splynx.calls).toBeLessThanOrEqual(4);
+    const sent = splynx.calls;
+    await expect(splynx.get("customers", 3)).resolves.toMatchObject({ id: 3 });
+    expect(splynx.calls).toBe(sent + 1);
+  });
+
+  it("gives up on a refused signature after its bounded waits, with Splynx's message", async () => {
+    const { server } = await splynxFor();
+    const splynx = new SplynxClient({
+      baseUrl: server.url,
+      apiKey: "full-key",
+      apiSecret: "wrong-secret",
+      authMode: "signature",
+      nonces: processNonceSource(),
+      signatureRetryDelaysMs: [1, 1, 1],
+    });
+    await expect(splynx.get("customers", 1)).rejects.toMatchObject({
+      kind: "auth",
+      message: "Signature is not valid",
+      details: { status: 401, internalCode: "UNAUTHORIZED" },
+    });
+    expect(splynx.calls).toBe(4);
   });
 
   it("uses access tokens: created once, renewed before expiry, re-created when refused as expired", async () => {

@@ -1,5 +1,6 @@
 // The Splynx API v2.0 client: auth, timeouts, classified errors, retried reads, streamed listings and the writes the sync needs.
 import { z } from "zod";
+import { BodyTooLarge, readBoundedText } from "@/server/net/bounded-body";
 import { errorFromResponse, SplynxError } from "./errors";
 import { splynxId } from "./fields";
 import { keyFingerprint, type NonceSource } from "./nonces";
@@ -21,9 +22,24 @@ export type SplynxClientOptions = {
   /** Attempts for idempotent reads on 5xx, network errors and timeouts (writes get exactly one). */
   readAttempts?: number;
   backoffMs?: number;
+  /**
+   * Waits before signing again after Splynx refused a signature. Splynx's words for a stale nonce are not
+   * documented, so any refusal counts; the waits let the clock-based nonce pass those another tool took with this key
+   * (Splynx's PHP client adds one per request to its centisecond clock). Bounded: a wrong secret fails after them.
+   */
+  signatureRetryDelaysMs?: number[];
+  /** The most an answer may weigh, and the most records one listing may yield (memory is shared by every tenant). */
+  maxBodyBytes?: number;
+  maxListRecords?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 };
+
+const SIGNATURE_RETRY_DELAYS_MS = [100, 300, 900];
+/** A page of 500 invoices with their items is about a megabyte; far more is a broken or hostile server. */
+const MAX_BODY_BYTES = 16 * 1_048_576;
+/** No ISP's book comes near this; a server that keeps sending pages past it is not ending its listing. */
+const MAX_LIST_RECORDS = 2_000_000;
 
 export type RejectedRecord = { id: string | null; field: string; message: string };
 export type Page<R extends ResourceName> = {
@@ -186,11 +202,17 @@ export class SplynxClient {
           { method: spec.method, path: spec.path },
         );
       }
-      const bodyText = await response.text().catch(() => {
-        throw new SplynxError("network", `The connection dropped while reading ${spec.method} ${spec.path}`, {
-          method: spec.method,
-          path: spec.path,
-        });
+      const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
+      const bodyText = await readBoundedText(response, limit).catch((error: unknown) => {
+        const where = { method: spec.method, path: spec.path };
+        if (error instanceof BodyTooLarge)
+          throw new SplynxError(
+            "bad_response",
+            `Splynx's answer to ${spec.method} ${spec.path} passed ${limit / 1_048_576} MB; ` +
+              "Ledgerlink stopped reading it",
+            { status: response.status, ...where },
+          );
+        throw new SplynxError("network", `The connection dropped while reading ${spec.method} ${spec.path}`, where);
       });
       if (response.status >= 300 && response.status < 400) {
         throw new SplynxError(
@@ -213,18 +235,28 @@ export class SplynxClient {
     return this.options.authMode === "signature" && authorization ? inLane(this.fingerprint, exchange) : exchange();
   }
 
-  /** Sends with auth; retries reads on transient failures, and any call once after an expired token or a stale nonce. */
+  /**
+   * Sends with auth; retries reads on transient failures, a refused signature after a wait (a stale nonce), and any
+   * call once after an expired token. A refused token or nonce is refused before Splynx does anything, so even a write
+   * may go again.
+   */
   async request(spec: RequestSpec): Promise<unknown> {
     const attempts = spec.idempotent ? (this.options.readAttempts ?? 4) : 1;
-    let reauthenticated = false;
+    const signatureWaits = [...(this.options.signatureRetryDelaysMs ?? SIGNATURE_RETRY_DELAYS_MS)];
+    let tokenRenewed = false;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.send(spec, () => this.authorization());
       } catch (error) {
         if (!(error instanceof SplynxError)) throw error;
-        // A refused token or nonce is refused before Splynx does anything, so even a write may go again.
-        if (error.kind === "auth" && !reauthenticated && this.retryableAuthFailure(error)) {
-          reauthenticated = true;
+        if (error.kind === "auth" && this.options.authMode === "signature") {
+          const wait = signatureWaits.shift();
+          if (wait === undefined) throw error;
+          await this.sleep(wait);
+          continue;
+        }
+        if (error.kind === "auth" && !tokenRenewed && this.renewableToken(error)) {
+          tokenRenewed = true;
           this.tokens = null;
           continue;
         }
@@ -234,11 +266,8 @@ export class SplynxClient {
     }
   }
 
-  private retryableAuthFailure(error: SplynxError): boolean {
-    if (this.options.authMode === "token")
-      return error.details.internalCode === "EXPIRED_ACCESS_TOKEN" || error.details.internalCode === "TOKEN_BANNED";
-    // Another process may have signed a later nonce first; a fresh nonce settles it.
-    return error.details.internalCode === "UNAUTHORIZED" && /nonce/i.test(error.message);
+  private renewableToken(error: SplynxError): boolean {
+    return error.details.internalCode === "EXPIRED_ACCESS_TOKEN" || error.details.internalCode === "TOKEN_BANNED";
   }
 
   /**
@@ -249,7 +278,9 @@ export class SplynxClient {
   async *pages<R extends ResourceName>(resource: R, options: ListOptions = {}): AsyncGenerator<Page<R>> {
     const { path, schema } = RESOURCES[resource];
     const pageSize = options.pageSize ?? 500;
+    const maxRecords = this.options.maxListRecords ?? MAX_LIST_RECORDS;
     let lastId = options.after ?? 0;
+    let listed = 0;
     for (;;) {
       const query: ListQuery = {
         main_attributes: { ...options.filter, id: [">", lastId] },
@@ -260,6 +291,17 @@ export class SplynxClient {
       if (!Array.isArray(body))
         throw new SplynxError("bad_response", `Splynx sent ${typeof body} instead of a list for ${path}`);
       if (body.length === 0) return;
+      if (body.length > pageSize)
+        throw new SplynxError(
+          "bad_response",
+          `Splynx sent ${body.length} records of ${path} for a page of ${pageSize}`,
+        );
+      listed += body.length;
+      if (listed > maxRecords)
+        throw new SplynxError(
+          "bad_response",
+          `Splynx kept sending ${path} past ${maxRecords} records; Ledgerlink stopped reading the list`,
+        );
       const page: Page<R> = { records: [], rejected: [], lastId: null };
       for (const raw of body) {
         const rawId = (raw as { id?: unknown } | null)?.id;

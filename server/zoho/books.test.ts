@@ -1,5 +1,5 @@
 // The Books client with the shared limiter and token refresh, against the Zoho simulator over HTTP and a real database.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { getZohoConnection } from "@/db/queries/zoho";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { ZohoBooksClient } from "./books";
@@ -14,7 +14,10 @@ beforeAll(async () => {
 });
 afterAll(() => zoho.server.close());
 
-function clientFor(tenantId: string, options: { perWindow?: number; organizationId?: string } = {}) {
+function clientFor(
+  tenantId: string,
+  options: { perWindow?: number; organizationId?: string; simulator?: typeof zoho } = {},
+) {
   const { db } = database;
   const limiter = new ZohoLimiter(db, {
     ...ZOHO_LIMITS,
@@ -24,7 +27,7 @@ function clientFor(tenantId: string, options: { perWindow?: number; organization
   });
   const context = { db, tenantId, appFor: () => FIXTURE_APP, fetchFor: () => fetch };
   return new ZohoBooksClient({
-    apiDomain: zoho.url,
+    apiDomain: (options.simulator ?? zoho).url,
     organizationId: options.organizationId ?? ORGANIZATION,
     accessToken: (force) => accessToken(context, force),
     limiter,
@@ -52,13 +55,36 @@ describe("ZohoBooksClient", () => {
     const before = refreshes();
     expect(await books.currencies()).toHaveLength(3);
     expect(refreshes() - before).toBe(1);
-    const foreign = clientFor(tenant.id, { organizationId: "999" });
-    await expect(foreign.items()).rejects.toMatchObject({
+    // A token whose scopes no longer cover the call: 57 again after the refresh.
+    const { store } = zoho.simulator;
+    for (const token of [...store.accessTokens.values(), ...store.refreshTokens.values()])
+      token.scope = "ZohoBooks.contacts.READ";
+    await expect(books.items()).rejects.toMatchObject({
       kind: "unauthorized",
       message: "You are not authorized to perform this operation",
       details: { code: 57 },
     });
     expect(refreshes() - before).toBe(2);
+  });
+
+  it("tells a removed organization from a refused token: one call, no refresh or retry, a clear reason", async () => {
+    const own = await startZoho();
+    onTestFinished(() => own.server.close());
+    const { tenant } = await connectedTenant(database.db, own.url);
+    const books = clientFor(tenant.id, { organizationId: "3719820000000000001", simulator: own });
+    own.simulator.removeOrganization("3719820000000000001");
+    await expect(books.items()).rejects.toMatchObject({
+      name: "ZohoError",
+      kind: "organization_gone",
+      retryable: false,
+      message:
+        "The Zoho organization is no longer reachable with this connection: it was removed, or the connected Zoho " +
+        'user lost access to it (Zoho: "This user is not associated with the CompanyID/CompanyName:' +
+        '3719820000000000001."). Reconnect Zoho Books with a user of the organization, or choose another.',
+      details: { code: 6041 },
+    });
+    expect(books.calls).toBe(1);
+    expect(own.simulator.calls.get("POST /oauth/v2/token (refresh)")).toBeUndefined();
   });
 
   it("marks the connection 'needs reconnect' when Zoho rejects the refresh token", async () => {
@@ -91,6 +117,29 @@ describe("ZohoBooksClient", () => {
     const sent = free.calls;
     await expect(free.items()).rejects.toMatchObject({ kind: "daily_quota" });
     expect(free.calls).toBe(sent);
+  });
+
+  it("reads every customer exactly once while contacts are created between its pages", async () => {
+    const contacts = Array.from({ length: 450 }, (_, index) => ({
+      name: `Customer ${String(index).padStart(3, "0")}`,
+      email: `customer${index}@example.net`,
+    }));
+    const own = await startZoho({ contacts });
+    onTestFinished(() => own.server.close());
+    const { tenant } = await connectedTenant(database.db, own.url);
+    const books = clientFor(tenant.id, { simulator: own });
+    const read: string[] = [];
+    for await (const page of books.customers()) {
+      read.push(...page.map((contact) => String(contact.contact_id)));
+      // Another integration (or a sync) adds a contact whose name sorts before every other.
+      await books.createContact({ contact_name: `Aaron ${read.length}`, contact_type: "customer" });
+    }
+    const seeded = [...own.simulator.store.organizations.get(ORGANIZATION)!.contacts.values()]
+      .filter((contact) => String(contact.contact_name).startsWith("Customer "))
+      .map((contact) => String(contact.contact_id));
+    expect(seeded).toHaveLength(450);
+    expect(new Set(read).size).toBe(read.length);
+    expect(seeded.filter((id) => !read.includes(id))).toEqual([]);
   });
 
   it("sends only bodies Zoho's OpenAPI files accept, and keeps ids as strings", async () => {

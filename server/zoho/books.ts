@@ -1,9 +1,12 @@
 // The Zoho Books v3 client: organization_id on every call, Zoho's envelope, paging, limits shared through PostgreSQL.
+import { BodyTooLarge, readBoundedText } from "@/server/net/bounded-body";
 import { zohoErrorFrom, ZohoError } from "./errors";
 import { parseJsonKeepingBigIntegers } from "./json";
 import type { ZohoLimiter } from "./limiter";
 
 export type ZohoRecord = Record<string, unknown>;
+/** A custom field configured to refuse duplicates (its API name, cf_…) and the value that identifies one record. */
+export type UniqueField = { key: string; value: string };
 
 export type BooksClientOptions = {
   apiDomain: string;
@@ -19,7 +22,16 @@ export type BooksClientOptions = {
   /** How long to pause after Zoho's per-minute block (code 44), which lasts until its minute window moves on. */
   rateLimitPauseMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The most an answer may weigh, and the most records one list may yield (memory is shared by every tenant). */
+  maxBodyBytes?: number;
+  maxListRecords?: number;
 };
+
+/** A page of 200 records is a few hundred kilobytes; far more is a broken or hostile server. */
+const MAX_BODY_BYTES = 8 * 1_048_576;
+/** Pages Zoho's limits allow in a day hold 2,000,000 records; a list past a quarter of that is not ending. */
+const MAX_LIST_RECORDS = 500_000;
+const PER_PAGE = 200;
 
 type Call = {
   method: "GET" | "POST" | "PUT" | "DELETE";
@@ -85,7 +97,18 @@ export class ZohoBooksClient {
           { method: call.method, path: call.path },
         );
       }
-      const text = await response.text();
+      const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
+      const text = await readBoundedText(response, limit).catch((error: unknown) => {
+        const where = { status: response.status, method: call.method, path: call.path };
+        if (error instanceof BodyTooLarge)
+          throw new ZohoError(
+            "bad_response",
+            `Zoho's answer to ${call.method} ${call.path} passed ${limit / 1_048_576} MB; ` +
+              "Ledgerlink stopped reading it",
+            where,
+          );
+        throw new ZohoError("network", `The connection dropped while reading ${call.method} ${call.path}`, where);
+      });
       let body: ZohoRecord;
       try {
         body = (text ? parseJsonKeepingBigIntegers(text) : {}) as ZohoRecord;
@@ -147,16 +170,23 @@ export class ZohoBooksClient {
     }
   }
 
-  /** Every record of a list, 200 per page, following `page_context.has_more_page`. */
+  /** Every record of a list, 200 per page, following `page_context.has_more_page` up to a bound. */
   async *list(path: string, key: string, query: Record<string, string | undefined> = {}): AsyncGenerator<ZohoRecord[]> {
+    const maxRecords = this.options.maxListRecords ?? MAX_LIST_RECORDS;
+    let listed = 0;
     for (let page = 1; ; page++) {
       const body = await this.request({
         method: "GET",
         path,
-        query: { ...query, page: String(page), per_page: "200" },
+        query: { ...query, page: String(page), per_page: String(PER_PAGE) },
       });
       const records = body[key];
       if (!Array.isArray(records)) throw new ZohoError("bad_response", `Zoho's ${path} answer has no "${key}" list`);
+      if (records.length > PER_PAGE)
+        throw new ZohoError("bad_response", `Zoho sent ${records.length} records of ${path} for a page of ${PER_PAGE}`);
+      listed += records.length;
+      if (listed > maxRecords)
+        throw new ZohoError("bad_response", `Zoho kept sending ${path} past ${maxRecords} records; Ledgerlink stopped`);
       yield records as ZohoRecord[];
       if (!(body.page_context as { has_more_page?: boolean } | undefined)?.has_more_page) return;
     }
@@ -198,8 +228,18 @@ export class ZohoBooksClient {
     ).exchange_rates as ZohoRecord[];
 
   // ---- Contacts ----
+  /**
+   * Zoho pages by offset, so a list read while records change can shift them between pages. Oldest first by default:
+   * contacts created meanwhile land after the pages read, so none is doubled or skipped; a contact deleted meanwhile
+   * can still hide a later one until the next read, which the sync's refresh by last change picks up.
+   */
   customers = (query: Record<string, string | undefined> = {}) =>
-    this.list("/contacts", "contacts", { contact_type: "customer", ...query });
+    this.list("/contacts", "contacts", {
+      contact_type: "customer",
+      sort_column: "created_time",
+      sort_order: "A",
+      ...query,
+    });
   getContact = async (id: string) =>
     this.single(await this.request({ method: "GET", path: `/contacts/${id}` }), "contact");
   createContact = async (body: ZohoRecord) =>
@@ -208,20 +248,16 @@ export class ZohoBooksClient {
   updateContact = async (id: string, body: ZohoRecord) =>
     this.single(await this.request({ method: "PUT", path: `/contacts/${id}`, body }), "contact");
   /** Creates or updates by a unique custom field, so a repeated create can't duplicate. */
-  upsertContact = async (unique: { key: string; value: string }, body: ZohoRecord) =>
-    this.single(
-      await this.request({
-        method: "PUT",
-        path: "/contacts",
-        body,
-        headers: {
-          "X-Unique-Identifier-Key": unique.key,
-          "X-Unique-Identifier-Value": unique.value,
-          "X-Upsert": "true",
-        },
-      }),
-      "contact",
-    );
+  upsertContact = (unique: UniqueField, body: ZohoRecord) => this.upsert("/contacts", "contact", unique, body);
+
+  private upsert = async (path: string, key: string, unique: UniqueField, body: ZohoRecord) => {
+    const headers = {
+      "X-Unique-Identifier-Key": unique.key,
+      "X-Unique-Identifier-Value": unique.value,
+      "X-Upsert": "true",
+    };
+    return this.single(await this.request({ method: "PUT", path, body, headers }), key);
+  };
 
   // ---- Invoices ----
   createInvoice = async (body: ZohoRecord) =>
@@ -288,6 +324,7 @@ export class ZohoBooksClient {
     this.list("/customerpayments", "customerpayments", query);
   getPayment = async (id: string) =>
     this.single(await this.request({ method: "GET", path: `/customerpayments/${id}` }), "payment");
+  upsertPayment = (unique: UniqueField, body: ZohoRecord) => this.upsert("/customerpayments", "payment", unique, body);
   updatePayment = async (id: string, body: ZohoRecord) =>
     this.single(await this.request({ method: "PUT", path: `/customerpayments/${id}`, body }), "payment");
   deletePayment = (id: string) => this.request({ method: "DELETE", path: `/customerpayments/${id}` });

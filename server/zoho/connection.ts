@@ -2,15 +2,18 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Db } from "@/db/client";
 import { recordAudit, type Actor } from "@/db/queries/audit";
-import { getZohoConnection, saveZohoConnection, type ZohoConnectionRow } from "@/db/queries/zoho";
+import { getZohoConnection, lockZohoConnection, saveZohoConnection, type ZohoConnectionRow } from "@/db/queries/zoho";
+import { listTenantsForPerson } from "@/db/queries/tenants";
 import { claimOAuthState, createOAuthState, findOAuthState } from "@/db/queries/zoho-oauth-states";
 import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
+import { zohoBinding } from "@/server/crypto/zoho-bindings";
 import { env } from "@/server/env";
 import { DomainError } from "@/server/errors";
 import { SANDBOX_ZOHO, sandboxZohoFetch } from "@/server/sandbox";
 import { ZohoBooksClient } from "./books";
 import { concurrencyForPlan, ZohoLimiter, ZOHO_LIMITS } from "./limiter";
-import { authorizeUrl, exchangeCode, ZohoTokenError } from "./oauth";
+import { hasRole } from "@/server/trpc/roles";
+import { authorizeUrl, exchangeCode, revokeRefreshToken, ZOHO_CALLBACK_PATH, ZohoTokenError } from "./oauth";
 import {
   isKnownAccountsServer,
   isKnownApiDomain,
@@ -19,9 +22,11 @@ import {
   ZOHO_REGIONS,
   type ZohoRegion,
 } from "./regions";
+import { refuseMixedSandbox, SANDBOX_REGION } from "./sandbox-mixing";
+import { forgetAccessToken } from "./token-cache";
 import { accessToken, type ZohoApp } from "./tokens";
 
-export const SANDBOX_REGION = "SANDBOX";
+export { SANDBOX_REGION };
 export type RegionChoice = ZohoRegion | typeof SANDBOX_REGION;
 
 export function availableRegions(): { code: RegionChoice; label: string }[] {
@@ -74,12 +79,16 @@ export function appForConnection(connection: ZohoConnectionRow): ZohoApp {
   if (connection.ownClientId && connection.ownClientSecretSealed)
     return {
       clientId: connection.ownClientId,
-      clientSecret: decryptSecret(connection.ownClientSecretSealed, env().encryptionKeys),
+      clientSecret: decryptSecret(
+        connection.ownClientSecretSealed,
+        env().encryptionKeys,
+        zohoBinding(connection.tenantId, "own_client_secret"),
+      ),
     };
   return sharedApp(connection.region);
 }
 
-export const callbackUrl = (origin: string) => `${env().appUrl?.replace(/\/+$/, "") ?? origin}/api/zoho/callback`;
+export const callbackUrl = (origin: string) => `${env().appUrl?.replace(/\/+$/, "") ?? origin}${ZOHO_CALLBACK_PATH}`;
 
 /** Starts "Connect with Zoho Books": a signed, single-use state bound to tenant and person, and Zoho's consent URL. */
 export async function startZohoConnect(
@@ -87,13 +96,16 @@ export async function startZohoConnect(
   input: { tenantId: string; personId: string; region: RegionChoice; ownApp?: ZohoApp; origin: string },
 ): Promise<string> {
   const { consentBase } = endpoints(input.region, input.origin);
+  await refuseMixedSandbox(db, { tenantId: input.tenantId, zohoRegion: input.region });
   const app = input.ownApp ?? sharedApp(input.region);
   const id = await createOAuthState(db, {
     tenantId: input.tenantId,
     personId: input.personId,
     region: input.region,
     ownClientId: input.ownApp?.clientId,
-    ownClientSecretSealed: input.ownApp ? encryptSecret(input.ownApp.clientSecret, env().encryptionKeys) : undefined,
+    ownClientSecretSealed: input.ownApp
+      ? encryptSecret(input.ownApp.clientSecret, env().encryptionKeys, zohoBinding(input.tenantId, "own_client_secret"))
+      : undefined,
   });
   return authorizeUrl({
     consentBase,
@@ -134,8 +146,19 @@ export async function completeZohoConnect(
       pending?.tenantId,
     );
   if (input.query.get("error")) throw new ConnectRefused(`Zoho reported: ${input.query.get("error")}`, state.tenantId);
+  // The person may have been demoted or removed since they started; nothing is exchanged for them then.
+  const membership = (await listTenantsForPerson(db, personId)).find((tenant) => tenant.id === state.tenantId);
+  if (!membership || !hasRole(membership.role, "admin"))
+    throw new ConnectRefused(
+      "You are no longer an admin of this tenant, so Zoho Books was not connected.",
+      membership ? state.tenantId : undefined,
+    );
 
   const region = state.region as RegionChoice;
+  // Splynx may have been switched to or from the sandbox since the attempt started.
+  await refuseMixedSandbox(db, { tenantId: state.tenantId, zohoRegion: region }).catch((error: Error) => {
+    throw new ConnectRefused(error.message, state.tenantId);
+  });
   const accountsServer = input.query.get("accounts-server") ?? endpoints(region, input.origin).accountsServer;
   const sandbox = region === SANDBOX_REGION;
   if (sandbox ? accountsServer !== SANDBOX_ZOHO.accountsServer : !isKnownAccountsServer(accountsServer)) {
@@ -144,7 +167,14 @@ export async function completeZohoConnect(
   const keys = env().encryptionKeys;
   const app =
     state.ownClientId && state.ownClientSecretSealed
-      ? { clientId: state.ownClientId, clientSecret: decryptSecret(state.ownClientSecretSealed, keys) }
+      ? {
+          clientId: state.ownClientId,
+          clientSecret: decryptSecret(
+            state.ownClientSecretSealed,
+            keys,
+            zohoBinding(state.tenantId, "own_client_secret"),
+          ),
+        }
       : sharedApp(region);
   let grant: Awaited<ReturnType<typeof exchangeCode>>;
   try {
@@ -181,15 +211,16 @@ export async function completeZohoConnect(
     apiDomain,
     ownClientId: state.ownClientId,
     ownClientSecretSealed: state.ownClientSecretSealed,
-    refreshTokenSealed: encryptSecret(grant.refreshToken, keys),
-    accessTokenSealed: encryptSecret(grant.accessToken, keys),
+    refreshTokenSealed: encryptSecret(grant.refreshToken, keys, zohoBinding(state.tenantId, "refresh_token")),
+    accessTokenSealed: encryptSecret(grant.accessToken, keys, zohoBinding(state.tenantId, "access_token")),
     accessTokenExpiresAt: grant.expiresAt,
     organizationId: null,
     organizationName: null,
     state: "connected" as const,
     stateReason: null,
   };
-  await db.transaction(async (tx) => {
+  const replaced = await db.transaction(async (tx) => {
+    const previous = await lockZohoConnection(tx, { tenantId: state.tenantId });
     await saveZohoConnection(tx, connection);
     await recordAudit(tx, {
       tenantId: state.tenantId,
@@ -197,8 +228,35 @@ export async function completeZohoConnect(
       action: "zoho.connect",
       details: { region, ownApp: Boolean(state.ownClientId), ...(warning ? { warning } : {}) },
     });
+    return previous;
   });
-  return { tenantId: state.tenantId, warning };
+  forgetAccessToken(state.tenantId);
+  // Zoho keeps 20 refresh tokens per user: the one replaced must not linger and push a live one out.
+  const unrevoked = replaced ? await revokeStoredRefreshToken(replaced).catch((error: Error) => error.message) : null;
+  const revokeWarning = unrevoked
+    ? `The previous Zoho token could not be revoked (${unrevoked}); remove it under Zoho's Connected Apps.`
+    : undefined;
+  const warnings = [warning, revokeWarning].filter(Boolean).join(" ");
+  return { tenantId: state.tenantId, warning: warnings || undefined };
+}
+
+/** Revokes the connection's refresh token with the app and accounts server that issued it; a refusal counts as done. */
+export async function revokeStoredRefreshToken(connection: ZohoConnectionRow): Promise<void> {
+  try {
+    await revokeRefreshToken({
+      fetch: zohoFetchFor(connection.accountsServer),
+      accountsServer: connection.accountsServer,
+      ...appForConnection(connection),
+      refreshToken: decryptSecret(
+        connection.refreshTokenSealed,
+        env().encryptionKeys,
+        zohoBinding(connection.tenantId, "refresh_token"),
+      ),
+    });
+  } catch (error) {
+    // A token Zoho already refuses is as good as revoked.
+    if (!(error instanceof ZohoTokenError && error.kind === "rejected")) throw error;
+  }
 }
 
 /** A Books client for the tenant's connection; `organizationId` overrides the chosen one (the organization picker). */
@@ -217,7 +275,8 @@ export async function booksClientForTenant(
   const limiter = new ZohoLimiter(db, {
     ...ZOHO_LIMITS,
     windowMs,
-    marginMs: windowMs / 60,
+    // Whole milliseconds: a scaled sandbox minute (2000 ms in the end-to-end tests) is not divisible by 60.
+    marginMs: Math.ceil(windowMs / 60),
     concurrency: concurrencyForPlan(options.planName),
   });
   const context = { db, tenantId, appFor: appForConnection, fetchFor: zohoFetchFor };

@@ -13,6 +13,9 @@ export const ZOHO_SCOPES = [
   "ZohoBooks.banking.READ",
 ] as const;
 
+/** Where Zoho sends people back after consent, on the app's origin; registered in the Zoho app as APP_URL + this. */
+export const ZOHO_CALLBACK_PATH = "/api/zoho/callback";
+
 export function authorizeUrl(input: {
   consentBase: string;
   clientId: string;
@@ -119,6 +122,15 @@ export async function refreshAccessToken(call: TokenCall & { refreshToken: strin
   const body = await tokenRequest(call, "/oauth/v2/token", {
     grant_type: "refresh_token",
     refresh_token: call.refreshToken,
+  }).catch((error: unknown) => {
+    // Zoho answers invalid_code for a refresh token that no longer exists, whichever way it went.
+    if (error instanceof ZohoTokenError && error.message.includes("(invalid_code)"))
+      throw new ZohoTokenError(
+        "rejected",
+        "Zoho no longer accepts the stored refresh token (invalid_code): it was revoked in Zoho, or Zoho dropped it " +
+          "because 20 newer ones were issued for the same Zoho user and app. Reconnect Zoho Books.",
+      );
+    throw error;
   });
   return readGrant(body, (call.now ?? Date.now)());
 }

@@ -84,6 +84,31 @@ export function matchesTextFilters(record: BooksRecord, params: URLSearchParams,
   return true;
 }
 
+const TIME_COLUMNS = new Set(["created_time", "last_modified_time"]);
+const NUMBER_COLUMNS = new Set(["total", "balance", "amount", "rate", "outstanding_receivable_amount"]);
+
+function compareBy(column: string): (a: BooksRecord, b: BooksRecord) => number {
+  if (TIME_COLUMNS.has(column)) return (a, b) => Date.parse(String(a[column])) - Date.parse(String(b[column]));
+  if (NUMBER_COLUMNS.has(column)) return (a, b) => Number(a[column] ?? 0) - Number(b[column] ?? 0);
+  return (a, b) => String(a[column] ?? "").localeCompare(String(b[column] ?? ""), "en", { sensitivity: "base" });
+}
+
+/**
+ * A list in the order `sort_column` (one of the columns the operation's file allows, else its default) and `sort_order`
+ * (A or D; not in the files, but clients send it and Zoho echoes it) ask for. The sort is stable, so equal values keep
+ * the order records were created in.
+ */
+export function sortRecords(
+  records: BooksRecord[],
+  params: URLSearchParams,
+  allowed: readonly string[],
+  defaultColumn: string,
+): BooksRecord[] {
+  const asked = params.get("sort_column") ?? "";
+  const ascending = compareBy(allowed.includes(asked) ? asked : defaultColumn);
+  return [...records].sort(params.get("sort_order") === "D" ? (a, b) => ascending(b, a) : ascending);
+}
+
 /** One page of a list, with the `page_context` Books sends: `per_page` defaults to 200 and cannot exceed it. */
 export function page(records: BooksRecord[], params: URLSearchParams, key: string, sortColumn: string) {
   const pageNumber = Math.max(1, Number(params.get("page") ?? 1) || 1);

@@ -1,7 +1,17 @@
 // Contacts (contacts.yml): create, list with Zoho's filters and sort columns, read, update, upsert, delete; with the
 // organization's duplicate display name preference and the currency lock of a contact that has transactions.
-import { envelope, matchesTextFilters, page, zohoError, zohoTimestamp, type BooksCall, type BooksRoutes } from "./api";
+import {
+  envelope,
+  matchesTextFilters,
+  page,
+  sortRecords,
+  zohoError,
+  zohoTimestamp,
+  type BooksCall,
+  type BooksRoutes,
+} from "./api";
 import type { BooksRecord, Organization } from "./store";
+import { upsertTarget } from "./upsert";
 
 /** A list row: no persons or addresses; e-mail, phone and names are the primary contact person's. */
 function contactSummary(contact: BooksRecord): BooksRecord {
@@ -136,24 +146,15 @@ function updateContact(call: BooksCall): Response {
 
 /** PUT /contacts: update the contact whose unique custom field holds the value, or create it with X-Upsert. */
 function upsertContact(call: BooksCall): Response {
-  const { org, request } = call;
-  const key = request.headers.get("X-Unique-Identifier-Key");
-  const value = request.headers.get("X-Unique-Identifier-Value");
-  if (!key || value === null)
-    return zohoError(400, 4, "X-Unique-Identifier-Key and X-Unique-Identifier-Value are required.");
-  const holdsValue = (record: BooksRecord) =>
-    ((record.custom_fields as BooksRecord[] | undefined) ?? []).some(
-      (field) => field.api_name === key && String(field.value) === value,
-    );
-  const target = [...org.contacts.values()].find(holdsValue);
-  if (!target && request.headers.get("X-Upsert") !== "true") return zohoError(404, 1002, "Contact does not exist.");
+  const target = upsertTarget(call, call.org.contacts.values(), "Contact does not exist.");
+  if (target instanceof Response) return target;
   // contacts.yml documents only a 200 answer for this operation, a create included.
   if (!target) return createContact(call, 200);
   return updateContact({ ...call, id: String(target.contact_id) });
 }
 
-// contacts.yml's sort_column values; sort_order (A or D) is not in the file but clients send it and Zoho echoes it.
-const SORT_COLUMNS = new Set([
+// contacts.yml's sort_column values.
+const SORT_COLUMNS = [
   "contact_name",
   "first_name",
   "last_name",
@@ -161,14 +162,7 @@ const SORT_COLUMNS = new Set([
   "outstanding_receivable_amount",
   "created_time",
   "last_modified_time",
-]);
-
-function compareBy(column: string): (a: BooksRecord, b: BooksRecord) => number {
-  if (column === "created_time" || column === "last_modified_time")
-    return (a, b) => Date.parse(String(a[column])) - Date.parse(String(b[column]));
-  if (column === "outstanding_receivable_amount") return (a, b) => Number(a[column] ?? 0) - Number(b[column] ?? 0);
-  return (a, b) => String(a[column] ?? "").localeCompare(String(b[column] ?? ""), "en", { sensitivity: "base" });
-}
+];
 
 const ADDRESS_FIELDS = ["attention", "address", "street2", "city", "state", "zip", "country"];
 
@@ -203,10 +197,10 @@ function listContacts({ org, params }: BooksCall): Response {
         "phone",
       ]),
     );
-  const column = SORT_COLUMNS.has(params.get("sort_column") ?? "") ? params.get("sort_column")! : "contact_name";
-  const ascending = compareBy(column);
-  rows.sort(params.get("sort_order") === "D" ? (a, b) => ascending(b, a) : ascending);
-  return envelope(200, page(rows, params, "contacts", "contact_name"));
+  return envelope(
+    200,
+    page(sortRecords(rows, params, SORT_COLUMNS, "contact_name"), params, "contacts", "contact_name"),
+  );
 }
 
 export const contactRoutes: BooksRoutes = {

@@ -1,7 +1,16 @@
 // Credit notes (credit-notes.yml): create with Zoho's numbering and totals, list, read, update, void, apply to invoices
 // and list where they were applied.
 import { compare, negate } from "@/server/money";
-import { envelope, matchesTextFilters, page, zohoError, zohoTimestamp, type BooksCall, type BooksRoutes } from "./api";
+import {
+  envelope,
+  matchesTextFilters,
+  page,
+  sortRecords,
+  zohoError,
+  zohoTimestamp,
+  type BooksCall,
+  type BooksRoutes,
+} from "./api";
 import {
   documentSummary,
   draftDocument,
@@ -146,6 +155,9 @@ function voidCreditNote(call: BooksCall): Response {
   return envelope(200, { code: 0, message: "The credit note has been marked as void." });
 }
 
+// credit-notes.yml's sort_column values.
+const CREDIT_NOTE_SORT_COLUMNS = ["customer_name", "creditnote_number", "balance", "total", "date", "created_time"];
+
 export const creditNoteRoutes: BooksRoutes = {
   "GET /creditnotes": ({ org, params }) => {
     const forCustomer = (note: BooksRecord) =>
@@ -153,7 +165,8 @@ export const creditNoteRoutes: BooksRoutes = {
     const notes = [...org.creditNotes.values()].filter(
       (note) => forCustomer(note) && matchesTextFilters(note, params, ["creditnote_number"]),
     );
-    return envelope(200, page(notes.map(documentSummary), params, "creditnotes", "created_time"));
+    const sorted = sortRecords(notes.map(documentSummary), params, CREDIT_NOTE_SORT_COLUMNS, "created_time");
+    return envelope(200, page(sorted, params, "creditnotes", "created_time"));
   },
   "POST /creditnotes": createCreditNote,
   "GET /creditnotes/{creditnote_id}": ({ org, id }) => {

@@ -1,8 +1,18 @@
 // Customer payments (customer-payments.yml): record against invoices with the excess kept as credit, list, read, delete.
 import { add, compare, negate } from "@/server/money";
-import { envelope, matchesTextFilters, page, zohoError, zohoTimestamp, type BooksCall, type BooksRoutes } from "./api";
+import {
+  envelope,
+  matchesTextFilters,
+  page,
+  sortRecords,
+  zohoError,
+  zohoTimestamp,
+  type BooksCall,
+  type BooksRoutes,
+} from "./api";
 import { settle } from "./invoices";
 import type { BooksRecord } from "./store";
+import { upsertTarget } from "./upsert";
 import { asNumber, subtract } from "./totals";
 
 /** What a payment has on each invoice, so an update can count it back as owed before it applies again. */
@@ -12,8 +22,11 @@ const appliedBy = (payment: BooksRecord | undefined, invoiceId: string) =>
       ?.amount_applied ?? 0,
   );
 
-/** Records a payment, or (with `existing`) replaces one: its applications are taken back and the new ones made. */
-function writePayment(call: BooksCall, existing?: BooksRecord): Response {
+/**
+ * Records a payment, or (with `existing`) replaces one: its applications are taken back and the new ones made.
+ * `createdStatus`: the upsert creates with 200, the only answer its operation documents.
+ */
+function writePayment(call: BooksCall, existing?: BooksRecord, createdStatus = 201): Response {
   const { org, body, now } = call;
   const customer = org.contacts.get(String(body.customer_id));
   if (!customer) return zohoError(400, 1002, "Contact does not exist.");
@@ -65,6 +78,7 @@ function writePayment(call: BooksCall, existing?: BooksRecord): Response {
     date: body.date,
     status: "success",
     reference_number: body.reference_number ?? "",
+    custom_fields: body.custom_fields ?? existing?.custom_fields ?? [],
     description: body.description ?? "",
     account_id: account?.account_id ?? "",
     account_name: account?.account_name ?? "",
@@ -80,8 +94,11 @@ function writePayment(call: BooksCall, existing?: BooksRecord): Response {
   org.payments.set(paymentId, payment);
   return existing
     ? envelope(200, { code: 0, message: "The payment has been updated.", payment })
-    : envelope(201, { code: 0, message: "The payment has been created.", payment });
+    : envelope(createdStatus, { code: 0, message: "The payment has been created.", payment });
 }
+
+// customer-payments.yml lists no sort_column values (its example is created_time): these are the list's own columns.
+const PAYMENT_SORT_COLUMNS = ["date", "created_time", "last_modified_time", "amount", "reference_number"];
 
 function listPayments({ org, params }: BooksCall): Response {
   const [start, end] = [params.get("date_start"), params.get("date_end")];
@@ -92,9 +109,7 @@ function listPayments({ org, params }: BooksCall): Response {
       (!start || String(payment.date) >= start) &&
       (!end || String(payment.date) <= end),
   );
-  const byModified = (a: BooksRecord, b: BooksRecord) =>
-    Date.parse(String(a.last_modified_time)) - Date.parse(String(b.last_modified_time));
-  const sorted = params.get("sort_column") === "last_modified_time" ? payments.sort(byModified) : payments;
+  const sorted = sortRecords(payments, params, PAYMENT_SORT_COLUMNS, "date");
   // The OAS names the list key customer_payments; real Books and every client read customerpayments.
   return envelope(
     200,
@@ -110,6 +125,11 @@ function listPayments({ org, params }: BooksCall): Response {
 export const customerPaymentRoutes: BooksRoutes = {
   "GET /customerpayments": listPayments,
   "POST /customerpayments": (call) => writePayment(call),
+  // By a unique custom field (customer-payments.yml: update-a-payment-using-a-custom-field-value).
+  "PUT /customerpayments": (call) => {
+    const target = upsertTarget(call, call.org.payments.values(), "Payment does not exist.");
+    return target instanceof Response ? target : writePayment(call, target ?? undefined, 200);
+  },
   "PUT /customerpayments/{payment_id}": (call) => {
     const existing = call.org.payments.get(call.id);
     return existing ? writePayment(call, existing) : zohoError(404, 1002, "Payment does not exist.");

@@ -5,6 +5,7 @@ import {
   invalidValue,
   matchesTextFilters,
   page,
+  sortRecords,
   parseZohoTimestamp,
   zohoError,
   zohoTimestamp,
@@ -53,6 +54,17 @@ export function settle(
   invoice.last_modified_time = zohoTimestamp(now, org.details.timeZone);
 }
 
+// invoices.yml's sort_column values.
+const INVOICE_SORT_COLUMNS = [
+  "customer_name",
+  "invoice_number",
+  "date",
+  "due_date",
+  "total",
+  "balance",
+  "created_time",
+];
+
 function listInvoices({ org, params, now }: BooksCall): Response {
   const modifiedAfterText = params.get("last_modified_time");
   // invoices.yml: "modified after", `YYYY-MM-DDTHH:MM:SS±hhmm` with `+` sent as %2B. Zoho's refusal of another form is unknown.
@@ -68,7 +80,10 @@ function listInvoices({ org, params, now }: BooksCall): Response {
         matchesTextFilters(invoice, params, ["invoice_number", "reference_number"]),
     )
     .map(documentSummary);
-  return envelope(200, page(invoices, params, "invoices", "created_time"));
+  return envelope(
+    200,
+    page(sortRecords(invoices, params, INVOICE_SORT_COLUMNS, "created_time"), params, "invoices", "created_time"),
+  );
 }
 
 function createInvoice(call: BooksCall): Response {

@@ -13,6 +13,9 @@ export type AccountsServerOptions = {
   count: (key: string) => void;
 };
 
+/** Reference §1.4: whether the cap is per user or per user and app is not stated; per user and app here. */
+export const REFRESH_TOKENS_PER_USER = 20;
+
 const zohoToken = () => `1000.${randomBytes(16).toString("hex")}.${randomBytes(16).toString("hex")}`;
 
 export function createAccountsServer(store: ZohoStore, options: AccountsServerOptions) {
@@ -28,14 +31,25 @@ export function createAccountsServer(store: ZohoStore, options: AccountsServerOp
     return params;
   }
 
-  function consentPage(params: URLSearchParams): Response {
-    const html = (body: string, status: number) =>
-      new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8" } });
+  const html = (body: string, status: number) =>
+    new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8" } });
+
+  /**
+   * The consent's refusal of an unknown client or an unregistered redirect URI, before any page or redirect. A path
+   * registered alone stands for that path on the consent page's own origin (the sandbox serves whatever origin the app
+   * runs on); a client registered with no URI at all (standalone simulators in tests) takes any.
+   */
+  function consentRefusal(params: URLSearchParams, request: Request): Response | undefined {
     const client = store.clients.get(params.get("client_id") ?? "");
     if (!client) return html("<h1>Invalid Client</h1><p>The client_id is not registered.</p>", 400);
     const redirectUri = params.get("redirect_uri") ?? "";
-    if (client.redirectUris.length > 0 && !client.redirectUris.includes(redirectUri))
-      return html("<h1>Invalid Redirect Uri</h1>", 400);
+    const registered = client.redirectUris.map((uri) => new URL(uri, request.url).href);
+    if (registered.length > 0 && !registered.includes(redirectUri)) return html("<h1>Invalid Redirect Uri</h1>", 400);
+    return undefined;
+  }
+
+  function consentPage(params: URLSearchParams): Response {
+    const client = store.clients.get(params.get("client_id") ?? "")!;
     const hidden = [...params]
       .map(([key, value]) => `<input type="hidden" name="${escapeHtml(key)}" value="${escapeHtml(value)}">`)
       .join("");
@@ -78,6 +92,15 @@ export function createAccountsServer(store: ZohoStore, options: AccountsServerOp
     return Response.redirect(redirect.toString(), 302);
   }
 
+  /** Zoho keeps 20 refresh tokens per user (per app, here): the 21st silently deletes the oldest, even one in use. */
+  function evictBeyondLimit(clientId: string, user: string) {
+    const live = [...store.refreshTokens.values()].filter(
+      (token) => !token.revoked && token.clientId === clientId && token.user === user,
+    );
+    for (const oldest of live.slice(0, Math.max(0, live.length - (REFRESH_TOKENS_PER_USER - 1))))
+      store.refreshTokens.delete(oldest.token);
+  }
+
   function issueAccessToken(refreshToken: string, scope: string, user: string) {
     const token = zohoToken();
     store.accessTokens.set(token, { token, refreshToken, scope, user, expiresAt: now() + 3_600_000 });
@@ -104,6 +127,7 @@ export function createAccountsServer(store: ZohoStore, options: AccountsServerOp
       grant.used = true;
       if (!grant.offline) return Response.json(issueAccessToken("", grant.scope, grant.user));
       const refresh = zohoToken();
+      evictBeyondLimit(client.clientId, grant.user);
       store.refreshTokens.set(refresh, {
         token: refresh,
         clientId: client.clientId,
@@ -150,9 +174,10 @@ export function createAccountsServer(store: ZohoStore, options: AccountsServerOp
   /** Answers the accounts server's paths; undefined for any other path. */
   async function handle(request: Request, path: string): Promise<Response | undefined> {
     if (path.endsWith("/oauth/v2/auth")) {
-      return request.method === "POST"
-        ? consentDecision(await formParams(request))
-        : consentPage(new URL(request.url).searchParams);
+      const params = await formParams(request);
+      const refused = consentRefusal(params, request);
+      if (refused) return refused;
+      return request.method === "POST" ? consentDecision(params) : consentPage(params);
     }
     if (path.endsWith("/oauth/v2/token")) return tokenEndpoint(request);
     if (path.endsWith("/oauth/v2/token/revoke")) return revokeEndpoint(request);

@@ -15,6 +15,8 @@ export type Operation = {
   body?: string;
   responses: Record<string, string>;
   queryLimits: Record<string, number>;
+  /** The OAuth scopes its `security` block requires (`ZohoBooks.contacts.READ`, …). */
+  scopes: string[];
 };
 
 /** What is wrong with a request; `rule` names the limits the files state in prose rather than as schema keywords. */
@@ -41,6 +43,7 @@ type Parameter = { $ref?: string; name?: string; in?: string; description?: stri
 type Content = { content?: Record<string, { schema?: { $ref?: string } }> };
 type OperationObject = {
   operationId?: string;
+  security?: Record<string, string[]>[];
   parameters?: Parameter[];
   requestBody?: Content;
   responses?: Record<string, Content>;
@@ -200,7 +203,13 @@ export class OpenApiContract {
       for (const [template, methods] of Object.entries(document.paths)) {
         for (const [method, operation] of Object.entries(methods)) {
           if (method === "parameters" || !(operation as OperationObject).operationId) continue;
-          const { operationId, requestBody, responses = {}, parameters = [] } = operation as OperationObject;
+          const {
+            operationId,
+            requestBody,
+            responses = {},
+            parameters = [],
+            security = [],
+          } = operation as OperationObject;
           const reference = requestBody?.content?.["application/json"]?.schema?.$ref;
           const answers = Object.entries(responses).flatMap(([status, answer]) => {
             const schema = answer.content?.["application/json"]?.schema?.$ref;
@@ -215,6 +224,7 @@ export class OpenApiContract {
             body: reference ? `${id}${reference}` : undefined,
             responses: Object.fromEntries(answers),
             queryLimits: queryLimits([...(methods.parameters ?? []), ...parameters], document.components),
+            scopes: security.flatMap((requirement) => Object.values(requirement).flat()),
           });
         }
       }

@@ -24,8 +24,17 @@ beforeEach(() => {
 
 const form = (values: Record<string, string>) => new URLSearchParams(values).toString();
 
-async function consent(decision: "accept" | "reject", accessType = "offline") {
-  const authorize = `${ACCOUNTS}/oauth/v2/auth?${form({ client_id: "client-1", redirect_uri: "https://app.test/callback", scope: "ZohoBooks.fullaccess.all", response_type: "code", access_type: accessType, prompt: "consent", state: "s1" })}`;
+async function consent(decision: "accept" | "reject", accessType = "offline", scope = "ZohoBooks.fullaccess.all") {
+  const query = form({
+    client_id: "client-1",
+    redirect_uri: "https://app.test/callback",
+    scope,
+    response_type: "code",
+    access_type: accessType,
+    prompt: "consent",
+    state: "s1",
+  });
+  const authorize = `${ACCOUNTS}/oauth/v2/auth?${query}`;
   const page = await zoho.handle(new Request(authorize));
   expect(await page.text()).toContain("Accept");
   const response = await zoho.handle(
@@ -38,8 +47,8 @@ async function consent(decision: "accept" | "reject", accessType = "offline") {
   return new URL(response.headers.get("location")!);
 }
 
-async function tokens() {
-  const redirect = await consent("accept");
+async function tokens(scope?: string) {
+  const redirect = await consent("accept", "offline", scope);
   const response = await zoho.handle(
     new Request(
       `${ACCOUNTS}/oauth/v2/token?${form({ grant_type: "authorization_code", client_id: "client-1", client_secret: "secret-1", redirect_uri: "https://app.test/callback", code: redirect.searchParams.get("code")! })}`,
@@ -133,7 +142,7 @@ describe("Zoho accounts server", () => {
 });
 
 describe("Zoho Books API", () => {
-  it("refuses missing and bad tokens and foreign organizations with Zoho's codes", async () => {
+  it("refuses missing and bad tokens, and foreign or removed organizations, with Zoho's codes", async () => {
     const noHeader = await zoho.handle(new Request(`${API}/books/v3/contacts?organization_id=${ORG}`));
     expect([noHeader.status, ((await noHeader.json()) as { code: number }).code]).toEqual([401, 14]);
     expect((await books("1000.bad.token", "GET", "/contacts")).body).toEqual({
@@ -141,10 +150,65 @@ describe("Zoho Books API", () => {
       message: "You are not authorized to perform this operation",
     });
     const { access_token } = await tokens();
-    expect((await books(access_token, "GET", "/contacts", undefined, "999")).body.code).toBe(57);
+    expect((await books(access_token, "GET", "/contacts", undefined, "999")).body).toEqual({
+      code: 6041,
+      message: "This user is not associated with the CompanyID/CompanyName:999.",
+    });
     expect(
       (await books(access_token, "GET", "/organizations")).body.organizations.map((org: { name: string }) => org.name),
     ).toEqual(["Demo ISP Ltd", "Demo ISP Holdings"]);
+    zoho.removeOrganization(FREE_ORG);
+    expect((await books(access_token, "GET", "/contacts", undefined, FREE_ORG)).body.code).toBe(6041);
+    expect(
+      (await books(access_token, "GET", "/organizations")).body.organizations.map((org: { name: string }) => org.name),
+    ).toEqual(["Demo ISP Ltd"]);
+  });
+
+  it("checks the token's scopes per operation as the files' security blocks name them, answering 57", async () => {
+    const { access_token } = await tokens("ZohoBooks.contacts.READ,zohobooks.invoices.all");
+    const statusOf = async (method: string, path: string, body?: unknown) =>
+      (await books(access_token, method, path, body)).body.code;
+    expect(await statusOf("GET", "/contacts")).toBe(0);
+    expect(await statusOf("POST", "/contacts", { contact_name: "Refused" })).toBe(57);
+    expect(await statusOf("GET", "/invoices")).toBe(0);
+    // Items and organizations are guarded by the settings family, payments by their own.
+    expect(await statusOf("GET", "/items")).toBe(57);
+    expect(await statusOf("GET", "/customerpayments")).toBe(57);
+    expect((await books(access_token, "GET", "/organizations")).body).toEqual({
+      code: 57,
+      message: "You are not authorized to perform this operation",
+    });
+    expect([...zoho.store.organizations.get(ORG)!.contacts.values()].map((contact) => contact.contact_name)).toEqual([
+      "Zoë O'Brien",
+    ]);
+  });
+
+  it("orders invoice lists by the sort_column and sort_order asked for, and by created_time otherwise", async () => {
+    const { access_token } = await tokens();
+    const [contact] = (await books(access_token, "GET", "/contacts")).body.contacts;
+    const [item] = (await books(access_token, "GET", "/items")).body.items;
+    for (const [number, rate] of [
+      ["INV-B", 30],
+      ["INV-C", 10],
+      ["INV-A", 20],
+    ] as const) {
+      clock += 1000;
+      const invoice = { customer_id: contact.contact_id, invoice_number: number, date: "2026-11-01" };
+      const line_items = [{ item_id: item.item_id, rate, quantity: 1 }];
+      const created = await books(access_token, "POST", "/invoices?ignore_auto_number_generation=true", {
+        ...invoice,
+        line_items,
+      });
+      expect(created.status).toBe(201);
+    }
+    const numbers = async (query: string) =>
+      (await books(access_token, "GET", `/invoices${query}`)).body.invoices.map(
+        (invoice: { invoice_number: string }) => invoice.invoice_number,
+      );
+    expect(await numbers("")).toEqual(["INV-B", "INV-C", "INV-A"]);
+    expect(await numbers("?sort_column=invoice_number")).toEqual(["INV-A", "INV-B", "INV-C"]);
+    expect(await numbers("?sort_column=total&sort_order=D")).toEqual(["INV-B", "INV-A", "INV-C"]);
+    expect(await numbers("?sort_column=created_time&sort_order=D")).toEqual(["INV-A", "INV-C", "INV-B"]);
   });
 
   it("limits calls per minute (44), per day (45) and in flight (1070), with the rate headers", async () => {

@@ -10,6 +10,7 @@ import { createLimits } from "./limits";
 import { createAccountsServer } from "./oauth";
 import { OpenApiContract, type Operation, type RequestProblem } from "./openapi";
 import { organizationRoutes, organizationSummary } from "./organizations";
+import { scopesCover } from "./scopes";
 import { settingsRoutes } from "./settings";
 import { createZohoStore, seedZoho, type BooksRecord, type OrganizationPreferences, type ZohoSeed } from "./store";
 import { recordPage } from "./web";
@@ -133,10 +134,14 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
     const params = url.searchParams;
     const method = request.method;
 
+    const operation = contract.operation(method, apiPath);
+    // A token without the operation's scope gets the same 57 as a bad token (reference §1.3).
+    if (operation && !scopesCover(token.scope, operation.scopes)) return zohoError(401, 57, NOT_AUTHORIZED);
+
     if (apiPath === "/organizations" && method === "GET") {
       count("GET /organizations");
       return answer(
-        contract.operation(method, apiPath)!,
+        operation!,
         envelope(200, {
           code: 0,
           message: "success",
@@ -144,11 +149,12 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
         }),
       );
     }
-    const org = store.organizations.get(params.get("organization_id") ?? "");
-    // A missing or foreign organization surfaces as 57, like a missing scope or a wrong data centre.
-    if (!org || !userOrgs.includes(org.id)) return zohoError(401, 57, NOT_AUTHORIZED);
+    const organizationId = params.get("organization_id") ?? "";
+    const org = store.organizations.get(organizationId);
+    // A removed or foreign organization: Zoho's own code for it (errors.ts cites it); the HTTP status is UNVERIFIED.
+    if (!org || !userOrgs.includes(org.id))
+      return zohoError(400, 6041, `This user is not associated with the CompanyID/CompanyName:${organizationId}.`);
 
-    const operation = contract.operation(method, apiPath);
     if (!operation) return zohoError(404, 5, "Invalid URL Passed");
     count(`${method} ${operation.template}`);
     let body: BooksRecord = {};
@@ -209,6 +215,15 @@ export function createZohoSimulator(options: ZohoSimulatorOptions) {
     /** Changes an organization's preferences, as its admin would under Settings → Preferences. */
     setPreferences: (organizationId: string, preferences: Partial<OrganizationPreferences>) =>
       Object.assign(store.organizations.get(organizationId)!.preferences, preferences),
+    /** Deletes an organization, as its owner closing it in Zoho would: its users lose it with its data. */
+    removeOrganization: (organizationId: string) => {
+      store.organizations.delete(organizationId);
+      for (const [user, organizations] of store.users)
+        store.users.set(
+          user,
+          organizations.filter((id) => id !== organizationId),
+        );
+    },
     /** Registers an OAuth client, as creating one in Zoho's API console would. */
     registerClient: (client: { clientId: string; clientSecret: string; redirectUris: string[] }) =>
       store.clients.set(client.clientId, client),

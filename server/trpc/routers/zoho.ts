@@ -6,19 +6,21 @@ import { clearContactsCache } from "@/db/queries/pairing";
 import { activeRun } from "@/db/queries/runs";
 import { chooseOrganization, deleteZohoConnection, getZohoConnection } from "@/db/queries/zoho";
 import { zohoUsage } from "@/db/queries/zoho-limits";
-import { decryptSecret, maskSecret } from "@/server/crypto/secrets";
+import { maskSecret } from "@/server/crypto/secrets";
 import { DomainError } from "@/server/errors";
 import {
   appForConnection,
   availableRegions,
   booksClientForTenant,
+  revokeStoredRefreshToken,
   SANDBOX_REGION,
   startZohoConnect,
   zohoFetchFor,
   type RegionChoice,
 } from "@/server/zoho/connection";
-import { revokeRefreshToken, ZOHO_SCOPES, ZohoTokenError } from "@/server/zoho/oauth";
+import { ZOHO_SCOPES } from "@/server/zoho/oauth";
 import { ZOHO_REGION_CODES } from "@/server/zoho/regions";
+import { forgetAccessToken } from "@/server/zoho/token-cache";
 import { accessToken } from "@/server/zoho/tokens";
 import { env } from "@/server/env";
 import { hasRole } from "../roles";
@@ -56,8 +58,8 @@ export const zohoRouter = router({
         region,
         ownApp: z
           .object({
-            clientId: z.string().trim().min(1, "Enter the client id"),
-            clientSecret: z.string().trim().min(1, "Enter the client secret"),
+            clientId: z.string().trim().min(1, "Enter the client id").max(200, "Use at most 200 characters"),
+            clientSecret: z.string().trim().min(1, "Enter the client secret").max(200, "Use at most 200 characters"),
           })
           .optional(),
       }),
@@ -90,7 +92,7 @@ export const zohoRouter = router({
   chooseOrganization: tenantProcedure("admin")
     .input(
       z.object({
-        organizationId: z.string().regex(/^\d+$/, "Not a Zoho organization id"),
+        organizationId: z.string().regex(/^\d{1,30}$/, "Not a Zoho organization id"),
         eraseLinks: z.boolean().default(false),
       }),
     )
@@ -162,22 +164,16 @@ export const zohoRouter = router({
     if (!connection) return;
     // Revoke first: if Zoho can't be reached the connection stays, rather than leaving a live token behind.
     try {
-      await revokeRefreshToken({
-        fetch: zohoFetchFor(connection.accountsServer),
-        accountsServer: connection.accountsServer,
-        ...appForConnection(connection),
-        refreshToken: decryptSecret(connection.refreshTokenSealed, env().encryptionKeys),
-      });
+      await revokeStoredRefreshToken(connection);
     } catch (error) {
-      // A token Zoho already refuses is as good as revoked.
-      if (!(error instanceof ZohoTokenError && error.kind === "rejected"))
-        throw new DomainError(
-          "BAD_REQUEST",
-          `Zoho could not revoke the connection, so it was kept: ${(error as Error).message}`,
-        );
+      throw new DomainError(
+        "BAD_REQUEST",
+        `Zoho could not revoke the connection, so it was kept: ${(error as Error).message}`,
+      );
     }
     await ctx.db.transaction(async (tx) => {
       await deleteZohoConnection(tx, { tenantId: ctx.tenant.id });
+      forgetAccessToken(ctx.tenant.id);
       await recordAudit(tx, {
         tenantId: ctx.tenant.id,
         actor: ctx.actor,

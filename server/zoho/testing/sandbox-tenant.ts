@@ -4,6 +4,18 @@ import { makePerson, makeTenant, callerFor } from "@/db/testing/fixtures";
 import { SANDBOX_SPLYNX_KEYS, SANDBOX_SPLYNX_URL, sandboxZoho } from "@/server/sandbox";
 import { completeZohoConnect, SANDBOX_REGION, startZohoConnect } from "../connection";
 
+/** Accepts on the sandbox's consent page as its Zoho user; the query Zoho's redirect carries back. */
+export async function sandboxConsent(authorizeUrl: string): Promise<URLSearchParams> {
+  const response = await sandboxZoho().handle(
+    new Request(authorizeUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ decision: "accept", user: "books-admin@sandbox.example" }),
+    }),
+  );
+  return new URL(response.headers.get("location")!).searchParams;
+}
+
 export async function sandboxTenant(db: Db) {
   const person = await makePerson(db, "admin");
   const tenant = await makeTenant(db, person);
@@ -22,16 +34,9 @@ export async function sandboxTenant(db: Db) {
     region: SANDBOX_REGION,
     origin,
   });
-  const consent = await sandboxZoho().handle(
-    new Request(authorize, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ decision: "accept", user: "books-admin@sandbox.example" }),
-    }),
-  );
   await completeZohoConnect(db, {
     actor: { id: person.id, email: person.email },
-    query: new URL(consent.headers.get("location")!).searchParams,
+    query: await sandboxConsent(authorize),
     origin,
   });
   const [organization] = await caller.zoho.organizations({ tenantSlug: tenant.slug });

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { saveZohoConnection } from "@/db/queries/zoho";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
 import { encryptSecret } from "@/server/crypto/secrets";
+import { zohoBinding } from "@/server/crypto/zoho-bindings";
 import { env } from "@/server/env";
 import { serveHttp } from "@/server/sandbox/http-adapter";
 import { createZohoSimulator, type ZohoSimulator } from "@/server/sandbox/zoho/simulator";
@@ -52,8 +53,8 @@ export async function connectedTenant(db: Db, url: string, options: { expired?: 
     region: "US",
     accountsServer: url,
     apiDomain: grant.apiDomain!,
-    refreshTokenSealed: encryptSecret(grant.refreshToken!, keys),
-    accessTokenSealed: encryptSecret(grant.accessToken, keys),
+    refreshTokenSealed: encryptSecret(grant.refreshToken!, keys, zohoBinding(tenant.id, "refresh_token")),
+    accessTokenSealed: encryptSecret(grant.accessToken, keys, zohoBinding(tenant.id, "access_token")),
     accessTokenExpiresAt: options.expired ? new Date(Date.now() - 1000) : grant.expiresAt,
     organizationId: ORGANIZATION,
     organizationName: "Demo ISP Ltd",

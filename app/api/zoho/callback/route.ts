@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { listTenantsForPerson } from "@/db/queries/tenants";
 import { clientAddress } from "@/server/auth/client-address";
 import { currentPerson } from "@/server/auth/current-person";
+import { signedNotices } from "@/server/auth/signed-notice";
 import { completeZohoConnect, ConnectRefused } from "@/server/zoho/connection";
 
 export async function GET(request: Request) {
@@ -22,10 +23,11 @@ export async function GET(request: Request) {
       query: url.searchParams,
       origin: url.origin,
     });
-    return NextResponse.redirect(await pageFor(tenantId, { connected: "1", ...(warning ? { warning } : {}) }));
+    return NextResponse.redirect(await pageFor(tenantId, { connected: "1", ...signedNotices({ warning }) }));
   } catch (error) {
     if (!(error instanceof ConnectRefused)) throw error;
-    if (error.tenantId) return NextResponse.redirect(await pageFor(error.tenantId, { error: error.message }));
+    if (error.tenantId)
+      return NextResponse.redirect(await pageFor(error.tenantId, signedNotices({ error: error.message })));
     return new NextResponse(
       `<!doctype html><title>Zoho Books connection refused</title><p>${error.message.replace(/</g, "&lt;")}</p><p><a href="/">Back to Ledgerlink</a></p>`,
       { status: 400, headers: { "content-type": "text/html; charset=utf-8" } },

@@ -1,10 +1,7 @@
-// The sandbox Splynx over HTTP at /sandbox/splynx/api/2.0/…, for tools and people; the app itself calls it in-process.
-import { env } from "@/server/env";
+// The sandbox Splynx over HTTP at /sandbox/splynx/api/2.0/…, for people signed in; the app itself calls it in-process.
 import { sandboxSplynx } from "@/server/sandbox";
+import { sandboxRoute } from "@/server/sandbox/routes";
 
-async function handler(request: Request): Promise<Response> {
-  if (!env().sandbox) return new Response("Not found", { status: 404 });
-  return sandboxSplynx().handle(request);
-}
+const handler = sandboxRoute(sandboxSplynx);
 
 export { handler as DELETE, handler as GET, handler as HEAD, handler as OPTIONS, handler as POST, handler as PUT };

@@ -179,7 +179,7 @@ function ConnectForm({
   );
 }
 
-export function ZohoConnectionScreen() {
+export function ZohoConnectionScreen({ notices }: { notices: { error?: string; warning?: string } }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tenant = useTenant();
@@ -198,8 +198,8 @@ export function ZohoConnectionScreen() {
         description="Where Ledgerlink writes customers, invoices, credit notes and payments."
       />
       <div className="mb-4 space-y-2">
-        {search.get("error") && <Notice>{search.get("error")}</Notice>}
-        {search.get("warning") && <Notice tone="info">{search.get("warning")}</Notice>}
+        {notices.error && <Notice>{notices.error}</Notice>}
+        {notices.warning && <Notice tone="info">{notices.warning}</Notice>}
         {search.get("connected") && data?.connected && !data.organizationId && (
           <Notice tone="success">Connected to Zoho. Now choose the organization.</Notice>
         )}
