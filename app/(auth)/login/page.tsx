@@ -1,22 +1,34 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentPerson } from "@/server/auth/current-person";
-import { safeCallbackPath } from "@/server/auth/sign-up";
+import { safeCallbackPath } from "@/server/auth/callback-path";
 import { demoCredentials } from "@/server/demo/seed";
 import { Notice } from "../../_components/ui";
 import { SignInForm } from "../auth-forms";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-type Props = { searchParams: Promise<{ callbackUrl?: string; email?: string }> };
+type Props = { searchParams: Promise<{ callbackUrl?: string; email?: string; error?: string; code?: string }> };
+
+/** next-auth's own endpoints send failures here as ?error=…&code=…; only fixed words of ours are ever shown. */
+function signInFailure(error: string | undefined, code: string | undefined): string | undefined {
+  if (!error) return undefined;
+  if (error !== "CredentialsSignin") return "Signing in did not work. Try again.";
+  return code === "throttled"
+    ? "Too many failed sign-ins. Wait 15 minutes and try again."
+    : "That e-mail and password don't match an account.";
+}
 
 export default async function LoginPage({ searchParams }: Props) {
-  const { callbackUrl, email } = await searchParams;
+  const { callbackUrl, email, error, code } = await searchParams;
   const destination = safeCallbackPath(callbackUrl);
   if (await currentPerson()) redirect(destination);
   const demo = demoCredentials();
+  const failure = signInFailure(error, code);
   return (
     <div className="space-y-4">
+      {failure && <Notice>{failure}</Notice>}
       {demo && (
         <Notice tone="info">
           <p className="font-medium">Embedded demo</p>
@@ -27,6 +39,9 @@ export default async function LoginPage({ searchParams }: Props) {
         </Notice>
       )}
       <SignInForm callbackUrl={destination} email={email} />
+      <Link href="/forgot-password" className="block text-center text-sm text-indigo-700 hover:underline">
+        Forgot password?
+      </Link>
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { recordAudit } from "@/db/queries/audit";
 import { createInvitation, listOpenInvitations, revokeInvitation } from "@/db/queries/invitations";
+import { mailInvitation } from "@/server/mail/invitation";
 import { changeMemberRole, listMembers, removeMember } from "@/db/queries/tenants";
 import { ROLES } from "@/db/schema";
 import { router, tenantProcedure } from "../init";
@@ -16,8 +17,8 @@ export const membersRouter = router({
 
   invite: tenantProcedure("owner")
     .input(z.object({ email: z.email("Enter a valid e-mail address").max(254), role }))
-    .mutation(({ ctx, input }) =>
-      ctx.db.transaction(async (tx) => {
+    .mutation(async ({ ctx, input }) => {
+      const invited = await ctx.db.transaction(async (tx) => {
         const invitation = await createInvitation(tx, {
           tenantId: ctx.tenant.id,
           email: input.email,
@@ -32,8 +33,11 @@ export const membersRouter = router({
           details: { role: input.role },
         });
         return { path: `/invite/${invitation.token}`, expiresAt: invitation.expiresAt };
-      }),
-    ),
+      });
+      // Mailed once the invitation is committed; the link is shown to the owner either way.
+      const mail = { to: input.email, tenantName: ctx.tenant.name, inviterName: ctx.person.name, role: input.role };
+      return { ...invited, mailed: await mailInvitation(ctx.db, { ...mail, ...invited, origin: ctx.origin }) };
+    }),
 
   revokeInvitation: tenantProcedure("owner")
     .input(z.object({ invitationId: z.uuid("Not an invitation id") }))

@@ -13,6 +13,8 @@ import { DomainError } from "@/server/errors";
 import { compare } from "@/server/money";
 import { SYNC_ORDER, syncsEntity } from "@/server/sync/engine";
 import { requestSync } from "@/server/jobs/dispatcher";
+import { syncBlockers } from "@/server/sync/readiness";
+import { runEta } from "@/server/sync/run-eta";
 import { SANDBOX_REGION } from "@/server/zoho/connection";
 import { zohoRecordUrl, type ZohoRegion } from "@/server/zoho/regions";
 import { router, tenantProcedure } from "../init";
@@ -34,6 +36,15 @@ const ZOHO_KIND = {
 const syncedEntities = () => SYNC_ORDER.filter(syncsEntity);
 
 const entityName = (entity: SyncEntity) => `${entity.replace("_", " ")}s`;
+
+/** Refuses a start before the connections, mapping and settings its entities need exist, saying what and where. */
+async function refuseUnready(db: Db, tenantId: string, entities: SyncEntity[]) {
+  const blockers = await syncBlockers(db, { tenantId, entities });
+  const entity = entities.find((candidate) => blockers[candidate]);
+  if (!entity) return;
+  const blocker = blockers[entity]!;
+  throw new DomainError("BAD_REQUEST", `Can't sync ${entityName(entity)} yet: ${blocker.reason} ${blocker.fix} first.`);
+}
 
 async function failedCounts(
   db: Db,
@@ -60,11 +71,12 @@ export const syncRouter = router({
    */
   overview: tenantProcedure("viewer").query(async ({ ctx }) => {
     const entities = syncedEntities();
-    const [run, failedByEntity, stored, zoho] = await Promise.all([
+    const [run, failedByEntity, stored, zoho, blockers] = await Promise.all([
       lastRun(ctx.db, ctx.tenant.id),
       failedCounts(ctx.db, ctx.tenant.id, entities),
       getSettingsRow(ctx.db, ctx.tenant.id),
       getZohoConnection(ctx.db, { tenantId: ctx.tenant.id }),
+      syncBlockers(ctx.db, { tenantId: ctx.tenant.id, entities }),
     ]);
     const paused = zoho?.state === "needs_reconnect";
     // Held in the organization chosen now: held links of another one are looked at again by its next run.
@@ -80,6 +92,7 @@ export const syncRouter = router({
       nextRun: paused ? null : nextScheduledRun(readSettings(stored), new Date()),
       paused,
       entities,
+      blockers,
     };
   }),
 
@@ -88,6 +101,8 @@ export const syncRouter = router({
       z.object({
         entities: z.array(z.enum(SYNC_ENTITIES)).min(1).max(SYNC_ENTITIES.length),
         retry: z.boolean().default(false),
+        /** The payments import's reach: payments changed since the last import, or all since the import-from date. */
+        paymentsImportMode: z.enum(["new", "all"]).default("new"),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -100,21 +115,25 @@ export const syncRouter = router({
         );
       }
       const entities = SYNC_ORDER.filter((entity) => input.entities.includes(entity));
-      const zoho = await getZohoConnection(ctx.db, { tenantId: ctx.tenant.id });
-      if (zoho?.state === "needs_reconnect")
-        throw new DomainError("BAD_REQUEST", "Zoho Books needs reconnecting before a sync can run.");
+      await refuseUnready(ctx.db, ctx.tenant.id, entities);
+      const importing = entities.includes("payment_import");
       const run = await requestSync(ctx.db, {
         tenantId: ctx.tenant.id,
         trigger: input.retry ? "retry" : "manual",
         requestedBy: ctx.person.id,
         entities,
+        ...(importing && { paymentsImportMode: input.paymentsImportMode }),
       });
       await ctx.db.transaction((tx) =>
         recordAudit(tx, {
           tenantId: ctx.tenant.id,
           actor: ctx.actor,
           action: input.retry ? "sync.retry_failed" : "sync.start",
-          details: { entities: entities.join(", "), runId: run.id },
+          details: {
+            entities: entities.join(", "),
+            runId: run.id,
+            ...(importing && { paymentsImport: input.paymentsImportMode }),
+          },
         }),
       );
       return { runId: run.id };
@@ -122,9 +141,10 @@ export const syncRouter = router({
 
   /** Retries one customer as a run of its own, started like any run; the records show the outcome when it ends. */
   retryOne: tenantProcedure("admin")
-    .input(z.object({ splynxId: z.string().regex(/^\d+$/) }))
+    .input(z.object({ splynxId: z.string().regex(/^\d{1,20}$/, "Not a Splynx id") }))
     .mutation(async ({ ctx, input }) => {
       const tenantId = ctx.tenant.id;
+      await refuseUnready(ctx.db, tenantId, ["customer"]);
       const chosen = { entities: ["customer" as const], onlySplynxIds: [input.splynxId] };
       const run = await requestSync(ctx.db, { tenantId, trigger: "retry", requestedBy: ctx.person.id, ...chosen });
       const audit = { tenantId, actor: ctx.actor, target: input.splynxId, details: { runId: run.id } };
@@ -132,10 +152,13 @@ export const syncRouter = router({
       return { runId: run.id };
     }),
 
-  /** The run going now, else the last one; polled by the Sync page for live progress. */
-  current: tenantProcedure("viewer").query(
-    async ({ ctx }) => (await activeRun(ctx.db, ctx.tenant.id)) ?? (await lastRun(ctx.db, ctx.tenant.id)) ?? null,
-  ),
+  /** The run going now (with its ETA), else the last one; polled by the Sync page and the dashboard for progress. */
+  current: tenantProcedure("viewer").query(async ({ ctx }) => {
+    const active = await activeRun(ctx.db, ctx.tenant.id);
+    if (active) return { ...active, eta: await runEta(ctx.db, { tenantId: ctx.tenant.id, run: active }) };
+    const last = await lastRun(ctx.db, ctx.tenant.id);
+    return last ? { ...last, eta: null } : null;
+  }),
 
   cancel: tenantProcedure("admin")
     .input(z.object({ runId: z.uuid() }))

@@ -2,11 +2,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect } from "react";
-import { ENTITY_NAMES } from "../../../_components/entities";
 import { RunSummary } from "../../../_components/run-summary";
 import { formError, useTRPC } from "../../../_components/trpc";
 import { Button, Card, EmptyState, Notice, PageHeader } from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
+import { RunEta } from "./run-eta";
+import { StartPanel } from "./start-panel";
 
 export function SyncScreen() {
   const trpc = useTRPC();
@@ -35,7 +36,6 @@ export function SyncScreen() {
   const held = overview.data?.held ?? 0;
   // The entities this version syncs, from the server: an entity shows here once it has an adapter.
   const entities = overview.data?.entities ?? [];
-  const startFor = (chosen: typeof entities) => start.mutate({ tenantSlug: tenant.slug, entities: chosen });
   return (
     <>
       <PageHeader
@@ -62,41 +62,23 @@ export function SyncScreen() {
         <Card title="Start">
           {tenant.can("admin") ? (
             <div className="space-y-3">
-              <div className="flex flex-wrap gap-2">
-                {entities.map((entity) => (
-                  <Button
-                    key={entity}
-                    variant="secondary"
-                    disabled={Boolean(active) || start.isPending}
-                    onClick={() => startFor([entity])}
-                  >
-                    Sync {ENTITY_NAMES[entity].plural}
-                  </Button>
-                ))}
-              </div>
-              <div className="flex flex-wrap items-center gap-2">
+              <StartPanel
+                tenantSlug={tenant.slug}
+                entities={entities}
+                blockers={overview.data?.blockers ?? {}}
+                busy={Boolean(active) || start.isPending}
+                startingEverything={start.isPending && start.variables?.entities.length === entities.length}
+                onStart={(request) => start.mutate({ tenantSlug: tenant.slug, ...request })}
+              />
+              {active && (
                 <Button
-                  busy={start.isPending && start.variables?.entities.length === entities.length}
-                  disabled={Boolean(active) || start.isPending || entities.length === 0}
-                  onClick={() => startFor(entities)}
+                  variant="secondary"
+                  busy={cancel.isPending || run.cancelRequested}
+                  onClick={() => cancel.mutate({ tenantSlug: tenant.slug, runId: run.id })}
                 >
-                  Everything in order
+                  Cancel
                 </Button>
-                {entities.length > 0 && (
-                  <span className="text-xs text-slate-500">
-                    {entities.map((entity) => ENTITY_NAMES[entity].plural).join(" → ")}
-                  </span>
-                )}
-                {active && (
-                  <Button
-                    variant="secondary"
-                    busy={cancel.isPending || run.cancelRequested}
-                    onClick={() => cancel.mutate({ tenantSlug: tenant.slug, runId: run.id })}
-                  >
-                    Cancel
-                  </Button>
-                )}
-              </div>
+              )}
             </div>
           ) : (
             <EmptyState>Admins start and cancel syncs.</EmptyState>
@@ -106,6 +88,9 @@ export function SyncScreen() {
           {run ? (
             <>
               <RunSummary run={run} />
+              <div className="mt-2">
+                <RunEta run={run} />
+              </div>
               {(run.counts.held ?? 0) > 0 && (
                 <p className="mt-2 text-sm text-amber-800" data-testid="run-held">
                   {run.counts.held} held for review (not created: Zoho already holds a matching contact).
