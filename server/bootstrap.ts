@@ -2,6 +2,8 @@
 import { getDb } from "@/db/client";
 import { seedDemo } from "@/server/demo/seed";
 import { startInProcessScheduler } from "@/server/jobs/dispatcher";
+import { startInProcessLogRetention } from "@/server/jobs/log-retention";
+import { startInProcessReportScheduler } from "@/server/jobs/report-scheduler";
 import { env } from "@/server/env";
 
 export async function bootstrap(): Promise<void> {
@@ -11,6 +13,8 @@ export async function bootstrap(): Promise<void> {
     `Ledgerlink database ready (${embedded ? `embedded PGlite at ${pgliteDir}` : "PostgreSQL"}; migrations applied).`,
   );
   startInProcessScheduler(db);
+  startInProcessReportScheduler(db);
+  startInProcessLogRetention(db);
   const demo = await seedDemo(db);
   if (demo) {
     console.log(`Demo sign-in (embedded default only): ${demo.email} / ${demo.password}`);
