@@ -17,8 +17,8 @@ export async function signUp(page: Page, person: { name: string; email: string }
 
 export async function createTenant(page: Page, name: string): Promise<string> {
   await page.goto("/tenants/new");
-  await page.getByLabel("Name").fill(name);
-  await page.getByRole("button", { name: "Create tenant" }).click();
+  await page.getByLabel("ISP name").fill(name);
+  await page.getByRole("button", { name: "Create workspace" }).click();
   await page.waitForURL(/\/t\/[a-z0-9-]+$/);
   return new URL(page.url()).pathname.split("/")[2]!;
 }
@@ -123,18 +123,20 @@ const SANDBOX_ZOHO_APP = {
 };
 
 export type ZohoContact = { contact_id: string; contact_name: string; email: string };
+export type ZohoInvoice = { invoice_id: string; customer_id: string; status: string; balance: number; total: number };
 
 /**
  * The sandbox Zoho Books through its own HTTP API, as someone typing into Zoho (or another integration) would: consents
  * through its accounts server, then reads and writes an organization's records.
  */
 export async function sandboxZohoApi(page: Page, organizationName: string) {
-  const redirectUri = "http://localhost/e2e-callback";
+  // The sandbox redirects only to the app's own callback; this code is exchanged here, never sent there.
+  const redirectUri = new URL("/api/zoho/callback", page.url()).href;
   const consent = await page.request.post("/sandbox/zoho/oauth/v2/auth", {
     form: {
       client_id: SANDBOX_ZOHO_APP.clientId,
       redirect_uri: redirectUri,
-      scope: "ZohoBooks.contacts.ALL,ZohoBooks.settings.READ",
+      scope: "ZohoBooks.contacts.ALL,ZohoBooks.settings.READ,ZohoBooks.invoices.READ,ZohoBooks.customerpayments.CREATE",
       access_type: "offline",
       decision: "accept",
       user: SANDBOX_ZOHO_APP.user,
@@ -173,6 +175,26 @@ export async function sandboxZohoApi(page: Page, organizationName: string) {
       });
       expect(response.status(), await response.text()).toBe(201);
       return ((await response.json()) as { contact: { contact_id: string } }).contact.contact_id;
+    },
+    /** The organization's invoice with this number, as Books answers it (its status, balance, ids). */
+    async invoiceByNumber(number: string): Promise<ZohoInvoice> {
+      const response = await page.request.get(
+        `/sandbox/zoho/books/v3/invoices?organization_id=${organizationId}&invoice_number=${number}`,
+        { headers },
+      );
+      expect(response.status(), await response.text()).toBe(200);
+      const [invoice] = ((await response.json()) as { invoices: ZohoInvoice[] }).invoices;
+      expect(invoice, `Zoho holds no invoice ${number}`).toBeDefined();
+      return invoice!;
+    },
+    /** Records a customer payment in Books, as someone typing it into Zoho would; answers its id. */
+    async recordPayment(payment: Record<string, unknown>): Promise<string> {
+      const response = await page.request.post(
+        `/sandbox/zoho/books/v3/customerpayments?organization_id=${organizationId}`,
+        { headers, data: payment },
+      );
+      expect(response.status(), await response.text()).toBe(201);
+      return ((await response.json()) as { payment: { payment_id: string } }).payment.payment_id;
     },
     /** Every contact of the organization, page by page. */
     async contacts(): Promise<ZohoContact[]> {

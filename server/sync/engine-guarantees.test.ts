@@ -299,6 +299,23 @@ describe("failed records back off; the quota keeps its reserve", () => {
     expect(retryAfterFailures(12, 0)!.getTime()).toBe(24 * 60 * 60_000);
   });
 
+  it("stops once with Zoho's reason when the organization is removed mid-run, instead of failing every record", async () => {
+    const harness = await syncHarness(database.db, { customers: 40 });
+    let created = 0;
+    harness.refusals.push(async (request) => {
+      if (request.method === "POST" && request.url.includes("/contacts?") && ++created === 10)
+        harness.zoho.removeOrganization(ORGANIZATION);
+      return null;
+    });
+    const run = await harness.runCustomers();
+    expect(run.stopped).toMatchObject({ status: "failed" });
+    expect(run.stopped!.message).toMatch(/organization/i);
+    expect(run.failed).toBe(0);
+    const links = await database.db.select().from(syncLinks).where(eq(syncLinks.tenantId, harness.tenant.id));
+    expect(links.filter((link) => link.state === "failed")).toHaveLength(0);
+    expect(links.filter((link) => link.state === "pending")).toHaveLength(1);
+  });
+
   it("pauses at the tenant's reserve of the daily quota, with the time it goes on", async () => {
     const harness = await syncHarness(database.db, {
       customers: 60,

@@ -115,6 +115,8 @@ const SWEEP_BATCH = 100;
 async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<void> {
   if (!adapter.retire) return;
   const attemptId = randomUUID();
+  // Their outcomes (voided: updated) count in the run; they are not records of its pages, so progress stays.
+  const outcomes = new PageTally(context);
   for (let after = ""; ; ) {
     const ids = await linkedSplynxIds(context.db, {
       tenantId: context.tenantId,
@@ -126,13 +128,15 @@ async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<
     if (ids.length === 0) return;
     const present = await context.splynx.existingIds(adapter.resource, ids.map(Number));
     for (const splynxId of ids.filter((id) => !present.has(Number(id)))) {
-      await beat(context, null);
-      await retire(
+      await beat(context, outcomes);
+      const outcome = await retire(
         { context, adapter, attemptId, beforeZoho: () => keepQuotaReserve(context) },
         { splynxId, label: `Splynx ${adapter.entity.replace("_", " ")} ${splynxId}` },
         "Gone from Splynx.",
       );
+      outcomes.counted(outcome.action);
     }
+    await outcomes.report();
     after = ids.at(-1)!;
   }
 }

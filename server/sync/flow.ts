@@ -4,7 +4,7 @@ import { heartbeat } from "@/db/queries/runs";
 import { zohoUsage } from "@/db/queries/zoho-limits";
 import type { RunCounts } from "@/db/schema";
 import type { SyncContext } from "./entity";
-import { RunStop } from "./record";
+import { RunStop, stopFor } from "./record";
 
 /** `done`: the entity has no records after this page. */
 export type PageResult = {
@@ -64,9 +64,14 @@ export class PageTally {
 
   /** One record handled with this outcome ("busy" and "warning" are handled but counted nowhere). */
   handled(action: string) {
+    this.counted(action);
+    this.records++;
+  }
+
+  /** An outcome that counts in the run without being one of its records (a record voided by the sweep). */
+  counted(action: string) {
     const key = countKey(action);
     if (key) this.counts[key]++;
-    this.records++;
   }
 
   add(counts: RunCounts) {
@@ -100,8 +105,10 @@ export class PageTally {
   async run(work: () => Promise<void>): Promise<PageProgress> {
     try {
       await work();
-    } catch (error) {
-      if (!(error instanceof RunStop)) throw error;
+    } catch (thrown) {
+      // A refusal for the whole run met outside any record (a page's lookups) stops it too, once, with its reason.
+      const error = thrown instanceof RunStop ? thrown : stopFor(thrown, this.context);
+      if (!error) throw thrown;
       await this.report();
       throw new PageStop(error, this.progress());
     }

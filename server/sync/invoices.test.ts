@@ -5,7 +5,7 @@ import { syncLinks } from "@/db/schema";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { compare } from "@/server/money";
 import { finishRun } from "@/db/queries/runs";
-import { finishEntity } from "./engine";
+import { finishEntity, type PageProgress } from "./engine";
 import { ORGANIZATION, syncHarness } from "./testing/harness";
 
 const database = registerTestDatabase();
@@ -206,6 +206,14 @@ describe("invoices to Zoho", () => {
     );
     expect(run.failed).toBe(1);
     expect(org.invoices.size).toBe(splynxInvoices.filter(live).length);
+    // Tried again (a person's retry), the refused create left nothing to find: the other invoice is never taken over.
+    const otherTotal = otherInvoice.total;
+    expect(await harness.runEntity("invoice", 200, { retry: true })).toMatchObject({ failed: 1, created: 0 });
+    expect((await invoiceLinks(harness.tenant.id)).get(other!.splynxId)).toMatchObject({
+      state: "failed",
+      zohoId: null,
+    });
+    expect(otherInvoice.total).toBe(otherTotal);
   });
 
   it("voids in Zoho an invoice deleted in Splynx, once, and keeps Zoho's refusal to edit a paid invoice on the record", async () => {
@@ -241,8 +249,14 @@ describe("invoices to Zoho", () => {
       requestedBy: null,
       entities: ["invoice"],
     });
-    await finishEntity(harness.context(sweepRun.id), "invoice", 0);
+    const sweep = harness.context(sweepRun.id);
+    const reported: PageProgress[] = [];
+    sweep.reportProgress = async (grown) => void reported.push(grown);
+    await finishEntity(sweep, "invoice", 0);
     expect(org.invoices.get(links.get(String(gone.id))!.zohoId!)!.status).toBe("void");
+    // The void counts in the run (updated), without counting as a record of its pages.
+    const counted = reported.reduce((sum, grown) => sum + grown.counts.updated, 0);
+    expect([counted, reported.reduce((sum, grown) => sum + grown.records, 0)]).toEqual([1, 0]);
     expect((await invoiceLinks(harness.tenant.id)).get(String(gone.id))).toMatchObject({
       state: "skipped",
       message: "Gone from Splynx. Voided in Zoho.",

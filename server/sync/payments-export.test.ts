@@ -1,11 +1,11 @@
 // Payments to Zoho (SPEC §6.3): applied to the invoice they pay, the rest kept as credit; once; never back to Zoho.
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { saveMappings } from "@/db/queries/mapping";
 import { syncLinks } from "@/db/schema";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { compare } from "@/server/money";
 import { ORGANIZATION, syncHarness } from "./testing/harness";
+import { depositToUndepositedFunds } from "./testing/payments";
 
 const database = registerTestDatabase();
 // Splynx's seeded methods: 1 cash, 2 bank transfer, 3 credit card; 7 ("Zoho Books") is the accounting method payments from Zoho get.
@@ -26,12 +26,7 @@ async function exported() {
   const harness = await syncHarness(database.db, { customers: 30, invoices: 80, settings: SETTINGS });
   await harness.mapSuggestions();
   const org = harness.zoho.store.organizations.get(ORGANIZATION)!;
-  const undeposited = [...org.accounts.values()].find((account) => account.account_name === "Undeposited Funds")!;
-  await saveMappings(database.db, {
-    tenantId: harness.tenant.id,
-    kind: "method_account",
-    entries: [{ splynxId: "*", zohoValue: String(undeposited.account_id) }],
-  });
+  await depositToUndepositedFunds(database.db, harness.tenant.id, org);
   const payments = harness.splynx.store.payments.all();
   return { harness, org, payments };
 }

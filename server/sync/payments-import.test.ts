@@ -1,7 +1,6 @@
 // Payments from Zoho (SPEC §6.4): onto the linked unpaid invoice, once, in the period's statement; never back to Zoho.
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { saveMappings } from "@/db/queries/mapping";
 import { createRun, finishRun } from "@/db/queries/runs";
 import { syncLinks, type PaymentsImportMode } from "@/db/schema";
 import { registerTestDatabase } from "@/db/testing/test-database";
@@ -11,6 +10,7 @@ import type { ZohoRecord } from "@/server/zoho/books";
 import { PageStop, RunStop, syncPage, type SyncContext } from "./engine";
 import { statementTitle, todayIn } from "./payments-import";
 import { ORGANIZATION, syncHarness } from "./testing/harness";
+import { depositToUndepositedFunds } from "./testing/payments";
 
 const database = registerTestDatabase();
 // 7 ("Zoho Books") is the accounting method imported payments get.
@@ -32,12 +32,7 @@ async function setup(settings: object = SETTINGS) {
   const harness = await syncHarness(database.db, { customers: 20, invoices: 60, settings });
   await harness.mapSuggestions();
   const org = harness.zoho.store.organizations.get(ORGANIZATION)!;
-  const undeposited = [...org.accounts.values()].find((account) => account.account_name === "Undeposited Funds")!;
-  await saveMappings(database.db, {
-    tenantId: harness.tenant.id,
-    kind: "method_account",
-    entries: [{ splynxId: "*", zohoValue: String(undeposited.account_id) }],
-  });
+  await depositToUndepositedFunds(database.db, harness.tenant.id, org);
   expect(await harness.runEntity("invoice")).toMatchObject({ failed: 0 });
   return { harness, org };
 }

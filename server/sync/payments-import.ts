@@ -25,7 +25,7 @@ import type { ZohoRecord } from "@/server/zoho/books";
 import { ZohoError } from "@/server/zoho/errors";
 import type { SyncContext } from "./entity";
 import { beat, keepQuotaReserve, PageTally, type EntityFlow } from "./flow";
-import { retryAfterFailures, RunStop } from "./record";
+import { retryAfterFailures, RunStop, stopFor } from "./record";
 
 export const IMPORT_ENTITY = "payment_import" as const;
 /** A payment Zoho changed up to this long before the newest one handled is read again: clocks and same-second writes. */
@@ -333,8 +333,9 @@ async function importOne(step: Step, payment: ZohoRecord, full: () => Promise<Zo
   const { context, page, mode } = step;
   const zohoId = String(payment.payment_id);
   const link = page.links.get(zohoId);
-  // Handled already in this run (by the sweep of pending records, or an earlier page): not again.
-  if (link && link.updatedAt.getTime() >= page.runStart.getTime()) return;
+  // Handled already in this run (by the sweep of pending records, or an earlier page): not again. A pending one is
+  // what a dead attempt of this same run left (a retried step): its claim decides who finishes it.
+  if (link && link.state !== "pending" && link.updatedAt.getTime() >= page.runStart.getTime()) return;
   const changed = zohoInstant(payment.last_modified_time);
   const date = String(payment.date ?? "");
   const target: Target = {
@@ -400,6 +401,7 @@ async function importOne(step: Step, payment: ZohoRecord, full: () => Promise<Zo
       if ("skip" in decision) return await skip(step, target, { ...current, state: "pending" }, changed, decision.skip);
       plan = { ...decision.write, statementId: await statementFor(context, decision.write.date) };
       target.details.customerId = plan.customerId;
+      await context.crashPoint?.("before-intent");
       if (
         !(await recordIntent(context.db, {
           tenantId: context.tenantId,
@@ -466,19 +468,11 @@ async function importOne(step: Step, payment: ZohoRecord, full: () => Promise<Zo
     const message = `${adopted ? "Found in Splynx after an interrupted import" : "Imported"}: Splynx payment ${splynxPaymentId} ${on}, statement ${plan.statementId}.`;
     await finishLink(step, target, { state: "synced", fingerprint: changed, details }, "created", message);
   } catch (error) {
-    if (error instanceof ZohoError && (error.kind === "daily_quota" || error.kind === "unauthorized")) {
-      await finishLink(
-        step,
-        target,
-        { state: "pending", details: { ...kept, ...target.details } },
-        "warning",
-        `Interrupted: ${error.message}`,
-      );
-      throw new RunStop(
-        error.message,
-        error.kind === "daily_quota" ? "paused" : "failed",
-        error.kind === "daily_quota" ? (context.books.quota?.resetsAt ?? new Date(Date.now() + 3_600_000)) : undefined,
-      );
+    const stop = stopFor(error, context);
+    if (stop) {
+      const message = `Interrupted: ${stop.message}`;
+      await finishLink(step, target, { state: "pending", details: { ...kept, ...target.details } }, "warning", message);
+      throw stop;
     }
     if (error instanceof RunStop) throw error;
     const message = errorText(error);

@@ -33,6 +33,18 @@ export class RunStop extends Error {
   }
 }
 
+/**
+ * The stop a Zoho refusal means for the whole run, or null when it concerns one record: the daily quota (paused until
+ * Zoho's reset), the connection refused, or the organization gone (every record would fail the same way).
+ */
+export function stopFor(error: unknown, context: SyncContext): RunStop | null {
+  if (!(error instanceof ZohoError)) return null;
+  if (error.kind === "daily_quota")
+    return new RunStop(error.message, "paused", context.books.quota?.resetsAt ?? new Date(Date.now() + 3_600_000));
+  if (error.kind === "unauthorized" || error.kind === "organization_gone") return new RunStop(error.message, "failed");
+  return null;
+}
+
 /** What happened to one record; `busy` when another attempt holds it right now. */
 export type Outcome = { action: EntryAction | "busy"; message?: string };
 
@@ -171,22 +183,25 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
   try {
     return await writeToZoho(step, current, prepared, fingerprint, finish, notes, progress);
   } catch (error) {
-    if (error instanceof ZohoError && (error.kind === "daily_quota" || error.kind === "unauthorized")) {
+    const stop = stopFor(error, context);
+    if (stop) {
       await finish(
-        { ...linkedNow(), state: "pending", fingerprint: null, message: `Interrupted: ${error.message}` },
-        { action: "warning", message: `Interrupted: ${error.message}` },
+        { ...linkedNow(), state: "pending", fingerprint: null, message: `Interrupted: ${stop.message}` },
+        { action: "warning", message: `Interrupted: ${stop.message}` },
       );
-      const resumeAt =
-        error.kind === "daily_quota" ? (context.books.quota?.resetsAt ?? new Date(Date.now() + 3_600_000)) : undefined;
-      throw new RunStop(error.message, error.kind === "daily_quota" ? "paused" : "failed", resumeAt);
+      throw stop;
     }
     if (error instanceof RunStop) throw error;
     const verbatim = error instanceof Error ? error.message : String(error);
     const hint = adapter.hintFor?.(verbatim);
     const message = hint ? `${verbatim} ${hint}` : verbatim;
     const failures = current.failures + 1;
-    // Zoho refused outright, so nothing was created: no lookup is needed next time.
-    const refused = error instanceof ZohoError && error.kind === "rejected" ? { intentKey: null } : {};
+    // Refused outright (by Zoho, or by the adapter: a number another document holds), so this attempt created
+    // nothing: nothing is looked up next time, and a document that only shares the key is never taken as ours.
+    const refused =
+      (error instanceof ZohoError && error.kind === "rejected") || error instanceof RecordProblem
+        ? { intentKey: null }
+        : {};
     return finish(
       {
         ...linkedNow(),

@@ -25,7 +25,8 @@ const reached = (at: CrashPoint) => {
   seen.set(at, (seen.get(at) ?? 0) + 1);
   if (at === point && seen.get(at) === Number(record)) die();
 };
-// "after-send": Zoho has taken the write, and the worker dies before it reads the answer.
+// "after-send" of an export: Zoho has taken the write, and the worker dies before it reads the answer. The payments
+// import writes to Splynx and reaches its own "after-send" (it reads nothing but GETs from Zoho).
 const zohoFetch: typeof fetch = async (input, init) => {
   const response = await fetch(input, init);
   // Creates only: the steps after one (mark sent) are POSTs too.
@@ -33,7 +34,7 @@ const zohoFetch: typeof fetch = async (input, init) => {
   return response;
 };
 const database = await openPostgres(databaseUrl, { max: 2 });
-const context = httpSyncContext(database.db, {
+const context = await httpSyncContext(database.db, {
   tenantId,
   runId,
   splynxUrl,

@@ -1,5 +1,7 @@
-// A sync context whose clients reach the simulators over HTTP, so several processes can share them.
+// A sync context whose clients reach the simulators over HTTP, so several processes can share them; the tenant's saved
+// settings apply, as in production's context.
 import type { Db } from "@/db/client";
+import { getSettingsRow } from "@/db/queries/sync";
 import { SplynxClient } from "@/server/splynx/client";
 import { processNonceSource } from "@/server/splynx/nonces";
 import { ZohoBooksClient } from "@/server/zoho/books";
@@ -8,7 +10,7 @@ import type { CrashPoint, SyncContext } from "../entity";
 import { readSettings } from "../settings";
 import { ORGANIZATION } from "./harness";
 
-export function httpSyncContext(
+export async function httpSyncContext(
   db: Db,
   input: {
     tenantId: string;
@@ -20,7 +22,7 @@ export function httpSyncContext(
     crashPoint?: (point: CrashPoint) => void;
     fetch?: typeof fetch;
   },
-): SyncContext {
+): Promise<SyncContext> {
   return {
     db,
     tenantId: input.tenantId,
@@ -42,7 +44,7 @@ export function httpSyncContext(
       rateLimitPauseMs: 200,
       fetch: input.fetch,
     }),
-    settings: readSettings({}),
+    settings: readSettings(await getSettingsRow(db, input.tenantId)),
     organizationId: ORGANIZATION,
     currencyId: null,
     retry: false,
