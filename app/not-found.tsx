@@ -6,7 +6,7 @@ export default function NotFound() {
       <h1 className="text-lg font-semibold">Not found</h1>
       <p className="mt-2 text-sm text-slate-600">This page doesn&apos;t exist, or you don&apos;t have access to it.</p>
       <Link href="/" className="mt-4 inline-block text-sm font-medium text-indigo-700 hover:underline">
-        Go to your tenants
+        Go to your ISP workspaces
       </Link>
     </main>
   );

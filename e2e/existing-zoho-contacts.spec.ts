@@ -31,7 +31,7 @@ test("customers Zoho already holds are held for review, paired on Pairing, and n
   const customersMatching = async (text?: string) => {
     const listed = await callApi(page, "pairing.customers", "query", { tenantSlug: slug, text });
     expect(listed.status, listed.body).toBe(200);
-    return (JSON.parse(listed.body) as { result: { data: { json: PairingRow[] } } }).result.data.json;
+    return (JSON.parse(listed.body) as { result: { data: { json: { rows: PairingRow[] } } } }).result.data.json.rows;
   };
   const typedByHand: PairingRow[] = [];
   for (const customer of await customersMatching()) {

@@ -36,7 +36,7 @@ test("a viewer joins by invitation and can't act as an admin", async ({ page }) 
   // The UI offers no admin action to a viewer.
   const nav = page.getByRole("navigation", { name: "Tenant" });
   await expect(nav.getByRole("link", { name: "Audit log" })).toHaveCount(0);
-  await expect(nav.getByRole("link", { name: "Tenant settings" })).toHaveCount(0);
+  await expect(nav.getByRole("link", { name: "Workspace settings" })).toHaveCount(0);
   await nav.getByRole("link", { name: "Members" }).click();
   await expect(page.getByRole("cell", { name: owner.email })).toBeVisible();
   await expect(page.getByRole("button", { name: "Create invite link" })).toHaveCount(0);
@@ -45,7 +45,7 @@ test("a viewer joins by invitation and can't act as an admin", async ({ page }) 
   await page.goto(`/t/${slug}/audit`);
   await expect(page.getByText("The audit log is for owners and admins; you are a viewer.")).toBeVisible();
   await page.goto(`/t/${slug}/tenant`);
-  await expect(page.getByText("Only owners can rename or delete the tenant; you are a viewer.")).toBeVisible();
+  await expect(page.getByText("Only owners can rename or delete this ISP workspace; you are a viewer.")).toBeVisible();
 
   // The API refuses the same actions from the viewer's own session.
   const members = JSON.parse((await callApi(page, "members.list", "query", { tenantSlug: slug })).body).result.data

@@ -70,7 +70,7 @@ test("sync customers, follow the progress, and find every result in records and 
   const csv = await page.request.get(csvHref!);
   expect(csv.headers()["content-type"]).toContain("text/csv");
   const lines = (await csv.text()).trim().split("\n");
-  expect(lines[0]).toBe("time,entity,splynx_id,action,message");
+  expect(lines[0]).toBe("entity,splynx_id,customer,document_number,zoho_id,action,message,time,time_zone");
   expect(lines).toHaveLength(251);
 
   // The held customers are paired with the contacts they matched; the next run updates them and creates nothing.

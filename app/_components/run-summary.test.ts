@@ -4,6 +4,7 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { RunSummary, type RunView } from "./run-summary";
+import { TimeZoneProvider } from "./zoned-time";
 
 const at = new Date("2026-11-01T10:00:00Z");
 const run = (overrides: Partial<RunView>): RunView => ({
@@ -37,29 +38,32 @@ describe("RunSummary", () => {
   it("shows a paused run's reason as a notice, not an error, with when it goes on", () => {
     const reason =
       "Paused: 900 of Zoho's 5000 calls for today are left, and 20 % (1000) is kept for the ISP's other integrations.";
-    const html = renderToStaticMarkup(
-      createElement(RunSummary, {
-        run: run({
-          status: "paused",
-          progress: { done: 7, total: 15, step: "paused" },
-          error: reason,
-          resumeAt: new Date("2026-11-02T00:00:00Z"),
-        }),
+    const summary = createElement(RunSummary, {
+      run: run({
+        status: "paused",
+        progress: { done: 7, total: 15, step: "paused" },
+        error: reason,
+        resumeAt: new Date("2026-11-02T00:00:00Z"),
       }),
-    );
+    });
+    // In the tenant's zone, labelled with it.
+    const html = renderToStaticMarkup(createElement(TimeZoneProvider, { timeZone: "Asia/Tokyo" }, summary));
     expect(html).toContain('role="status"');
     expect(html).not.toContain('role="alert"');
     expect(html).not.toContain("text-red-700");
     expect(text(html)).toMatch(
-      /Paused: 900 of Zoho.+s 5000 calls .* It goes on by itself at \d+ Nov 2026, \d\d:\d\d\.$/,
+      /Paused: 900 of Zoho.+s 5000 calls .* It goes on by itself at 2 Nov 2026, 09:00 GMT\+9\.$/,
     );
   });
 
-  it("shows a failed run's error as an error", () => {
+  it("shows a failed run's error as an error, with its cause and fix in words", () => {
     const html = renderToStaticMarkup(
       createElement(RunSummary, { run: run({ status: "failed", error: "Zoho Books needs reconnecting." }) }),
     );
-    expect(html).toContain('<p class="text-red-700">Zoho Books needs reconnecting.</p>');
+    expect(html).toContain('<p class="text-red-700">Zoho Books needs reconnecting.<span');
+    expect(text(html)).toContain(
+      "Zoho Books needs reconnecting. Zoho no longer accepts the stored authorization. Reconnect Zoho Books.",
+    );
   });
 
   it("marks the entity a running run is on", () => {

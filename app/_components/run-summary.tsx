@@ -1,7 +1,9 @@
 // A run's state, progress and counts, the same on the Sync page and in the sync log.
 import type { RunCounts, RunStatus, SyncEntity } from "@/db/schema";
 import { ENTITY_NAMES, isSyncEntity } from "./entities";
-import { Badge, formatDateTime, Notice } from "./ui";
+import { Badge, Notice } from "./ui";
+import { ExplainedMessage } from "./explained-message";
+import { useTime } from "./zoned-time";
 
 export type RunView = {
   id: string;
@@ -63,13 +65,14 @@ function EntitySteps({ run }: { run: RunView }) {
 export function RunSummary({ run }: { run: RunView }) {
   const { done, total } = run.progress;
   const percent = total ? Math.min(100, Math.round((done / total) * 100)) : null;
+  const time = useTime();
   return (
     <div className="space-y-3 text-sm">
       <p>
         <Badge tone={statusTone[run.status]}>{run.status}</Badge>{" "}
         <span className="text-slate-500">
-          {run.trigger} · started {formatDateTime(run.startedAt ?? run.createdAt)}
-          {run.finishedAt && ` · finished ${formatDateTime(run.finishedAt)}`}
+          {run.trigger} · started {time(run.startedAt ?? run.createdAt)}
+          {run.finishedAt && ` · finished ${time(run.finishedAt)}`}
         </span>
       </p>
       {run.entities.length > 0 && <EntitySteps run={run} />}
@@ -109,12 +112,16 @@ export function RunSummary({ run }: { run: RunView }) {
           <Notice tone="info">
             {run.error ?? "Paused."}
             {run.resumeAt && (
-              <span className="mt-1 block font-medium">It goes on by itself at {formatDateTime(run.resumeAt)}.</span>
+              <span className="mt-1 block font-medium">It goes on by itself at {time(run.resumeAt)}.</span>
             )}
           </Notice>
         </div>
       ) : (
-        run.error && <p className="text-red-700">{run.error}</p>
+        run.error && (
+          <p className="text-red-700">
+            <ExplainedMessage message={run.error} />
+          </p>
+        )
       )}
     </div>
   );

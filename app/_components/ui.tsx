@@ -8,6 +8,7 @@ import {
   type ReactNode,
   type SelectHTMLAttributes,
 } from "react";
+import { formatInZone } from "./time";
 
 const cx = (...classes: (string | false | null | undefined)[]) => classes.filter(Boolean).join(" ");
 
@@ -31,9 +32,19 @@ export function PageHeader({
   );
 }
 
-export function Card({ title, children, className }: { title?: string; children: ReactNode; className?: string }) {
+export function Card({
+  title,
+  children,
+  className,
+  id,
+}: {
+  title?: string;
+  children: ReactNode;
+  className?: string;
+  id?: string;
+}) {
   return (
-    <section className={cx("rounded-lg border border-slate-200 bg-white p-5 shadow-sm", className)}>
+    <section id={id} className={cx("rounded-lg border border-slate-200 bg-white p-5 shadow-sm", className)}>
       {title && <h2 className="mb-4 text-sm font-semibold uppercase tracking-wide text-slate-500">{title}</h2>}
       {children}
     </section>
@@ -173,6 +184,7 @@ export function EmptyState({ children }: { children: ReactNode }) {
 
 export const roleTone = { owner: "indigo", admin: "amber", viewer: "slate" } as const;
 
-export function formatDateTime(value: Date | string) {
-  return new Date(value).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+/** A time labelled with its zone; tenant screens pass the tenant's zone (`useTenant().time` does). */
+export function formatDateTime(value: Date | string, timeZone?: string) {
+  return formatInZone(value, timeZone);
 }

@@ -72,3 +72,13 @@ export async function auditFilterOptions(db: Db, tenantId: string) {
     actors: actors.filter((row): row is { id: string; email: string } => row.id !== null && row.email !== null),
   };
 }
+
+/** Whether the tenant's log records this action at least once (the tenant and action index answers it). */
+export async function hasAudited(db: Db, input: { tenantId: string; action: string }): Promise<boolean> {
+  const [row] = await db
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(and(eq(auditLog.tenantId, input.tenantId), eq(auditLog.action, input.action)))
+    .limit(1);
+  return row !== undefined;
+}

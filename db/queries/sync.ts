@@ -6,6 +6,7 @@ import {
   syncLinks,
   syncRunEntries,
   tenantSettings,
+  zohoContactsCache,
   type LinkDetails,
   type LinkState,
   type SyncEntity,
@@ -180,22 +181,52 @@ export async function saveSettingsRow(db: Db, input: { tenantId: string; values:
 
 export type EntryFilter = { tenantId: string; runId: string; action?: string; after?: number; limit: number };
 
-/** A run's per-record entries in order, keyset-paged by id. */
+const customerLinks = alias(syncLinks, "customer_links");
+const entryLinks = alias(syncLinks, "entry_links");
 
+/**
+ * A run's per-record entries in order, keyset-paged by id, each with what a person reconciles by: the customer's name,
+ * the document's number and the Zoho id, from the record's link (and, for a document, its customer's link).
+ */
 export async function listEntries(db: Db, filter: EntryFilter) {
   const conditions: SQL[] = [eq(syncRunEntries.tenantId, filter.tenantId), eq(syncRunEntries.runId, filter.runId)];
   if (filter.action) conditions.push(eq(syncRunEntries.action, filter.action as never));
   if (filter.after !== undefined) conditions.push(sql`${syncRunEntries.id} > ${filter.after}`);
   const rows = await db
-    .select()
+    .select({
+      entry: syncRunEntries,
+      zohoId: entryLinks.zohoId,
+      label: entryLinks.label,
+      number: sql<string | null>`${entryLinks.details}->>'number'`,
+      customerName: customerLinks.label,
+    })
     .from(syncRunEntries)
+    .leftJoin(
+      entryLinks,
+      and(
+        eq(entryLinks.tenantId, syncRunEntries.tenantId),
+        eq(entryLinks.entity, syncRunEntries.entity),
+        eq(entryLinks.splynxId, syncRunEntries.splynxId),
+      ),
+    )
+    .leftJoin(
+      customerLinks,
+      and(
+        eq(customerLinks.tenantId, syncRunEntries.tenantId),
+        eq(customerLinks.entity, "customer"),
+        eq(customerLinks.splynxId, sql`${entryLinks.details}->>'customerId'`),
+      ),
+    )
     .where(and(...conditions))
     .orderBy(syncRunEntries.id)
     .limit(filter.limit + 1);
-  return {
-    entries: rows.slice(0, filter.limit),
-    nextCursor: rows.length > filter.limit ? rows[filter.limit - 1]!.id : null,
-  };
+  const entries = rows.slice(0, filter.limit).map((row) => ({
+    ...row.entry,
+    zohoId: row.zohoId,
+    documentNumber: row.entry.entity === "customer" ? null : row.number,
+    customerName: row.entry.entity === "customer" ? row.label : row.customerName,
+  }));
+  return { entries, nextCursor: rows.length > filter.limit ? entries[filter.limit - 1]!.id : null };
 }
 
 export type LinkFilter = {
@@ -215,7 +246,6 @@ export type LinkFilter = {
   limit: number;
 };
 
-const customerLinks = alias(syncLinks, "customer_links");
 const contains = (text: string) => `%${text.replace(/[%_\\]/g, (char) => `\\${char}`)}%`;
 const DECIMAL = "^-?[0-9]+(\\.[0-9]+)?$";
 // The key is one of LinkDetails' own names, never input: inlined so Postgres sees a text key, not an untyped parameter.
@@ -245,7 +275,7 @@ export async function listLinks(db: Db, filter: LinkFilter) {
     );
   if (filter.after) conditions.push(sql`lpad(${syncLinks.splynxId}, 20, '0') > lpad(${filter.after}, 20, '0')`);
   const rows = await db
-    .select({ link: syncLinks, customerName: customerLinks.label })
+    .select({ link: syncLinks, customerName: customerLinks.label, zohoContactName: zohoContactsCache.name })
     .from(syncLinks)
     .leftJoin(
       customerLinks,
@@ -255,10 +285,21 @@ export async function listLinks(db: Db, filter: LinkFilter) {
         eq(customerLinks.splynxId, detail("customerId")),
       ),
     )
+    // The Zoho contact a customer is linked to, by its name in the loaded Zoho customers.
+    .leftJoin(
+      zohoContactsCache,
+      and(
+        eq(syncLinks.entity, "customer"),
+        eq(zohoContactsCache.tenantId, syncLinks.tenantId),
+        eq(zohoContactsCache.contactId, syncLinks.zohoId),
+      ),
+    )
     .where(and(...conditions))
     .orderBy(sql`lpad(${syncLinks.splynxId}, 20, '0')`)
     .limit(filter.limit + 1);
-  const links = rows.slice(0, filter.limit).map((row) => ({ ...row.link, customerName: row.customerName }));
+  const links = rows
+    .slice(0, filter.limit)
+    .map((row) => ({ ...row.link, customerName: row.customerName, zohoContactName: row.zohoContactName }));
   return { links, nextCursor: rows.length > filter.limit ? links[filter.limit - 1]!.splynxId : null };
 }
 

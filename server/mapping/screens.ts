@@ -51,9 +51,23 @@ const SCREENS: Record<MappingKind, { source: ReferenceKind; target: ReferenceKin
   method_mode: { source: "splynx_payment_method", target: "modes", hasDefault: true },
 };
 
+// Zoho's documented payment-mode values, as Zoho's own screens name them.
+const ZOHO_PAYMENT_MODE_NAMES: Record<string, string> = {
+  cash: "Cash",
+  check: "Check",
+  creditcard: "Credit Card",
+  banktransfer: "Bank Transfer",
+  bankremittance: "Bank Remittance",
+  autotransaction: "Auto Transaction",
+  others: "Others",
+};
+
+/** A payment mode as Zoho shows it: "banktransfer" → "Bank Transfer"; a mode of the ISP's own stays as typed. */
+export const paymentModeName = (mode: string) => ZOHO_PAYMENT_MODE_NAMES[mode.toLowerCase()] ?? mode;
+
 function targetsFor(kind: MappingKind, reference: Reference[], paymentModes: string[]): Target[] {
   const target = SCREENS[kind].target;
-  if (target === "modes") return paymentModes.map((mode) => ({ value: mode, label: mode }));
+  if (target === "modes") return paymentModes.map((mode) => ({ value: mode, label: paymentModeName(mode) }));
   const targets = reference
     .filter((record) => record.kind === target && record.details.active !== false)
     // Deposits go to bank and cash accounts only.
@@ -137,4 +151,47 @@ export function buildMappingScreen(
     unmappedUsed: hasDefault ? 0 : unmappedRows.filter((row) => row.used).length,
     hasDefault,
   };
+}
+
+/** What each screen is called on the mapping page, so the audit log names it alike. */
+export const SCREEN_TITLES: Record<MappingKind, string> = {
+  category_item: "Accounting categories",
+  method_account: "Bank accounts",
+  tax: "Tax rates",
+  method_mode: "Payment modes",
+};
+
+const TARGET_NOUNS: Record<MappingKind, string> = {
+  category_item: "Zoho item",
+  method_account: "Zoho account",
+  tax: "Zoho tax",
+  method_mode: "Zoho payment mode",
+};
+
+/** A mapping's Zoho side in words for people: "Zoho item Internet 100 Mbps", "no tax", "unmapped". */
+export function describeTarget(screen: MappingScreen, value: string | null): string {
+  if (value === null) return "unmapped";
+  if (screen.kind === "tax" && value === NO_TAX) return "no tax";
+  const target = screen.targets.find((candidate) => candidate.value === value);
+  return target
+    ? `${TARGET_NOUNS[screen.kind]} ${target.label}`
+    : `${TARGET_NOUNS[screen.kind]} ${value} (no longer in the loaded data)`;
+}
+
+/**
+ * Mapping changes keyed by the Splynx name, for the audit log: "Internet 100" → { before: "unmapped", after: "Zoho
+ * item Internet 100 Mbps" }. Two Splynx records of one name are told apart by their id.
+ */
+export function describeMappingChanges(
+  screen: MappingScreen,
+  changes: { splynxId: string; before: string | null; after: string | null }[],
+): Record<string, { before: string; after: string }> {
+  const names = new Map(screen.rows.map((row) => [row.splynxId, row.name]));
+  const described: Record<string, { before: string; after: string }> = {};
+  for (const change of changes) {
+    const name = names.get(change.splynxId) ?? `Splynx ${change.splynxId}`;
+    const key = Object.hasOwn(described, name) ? `${name} (${change.splynxId})` : name;
+    described[key] = { before: describeTarget(screen, change.before), after: describeTarget(screen, change.after) };
+  }
+  return described;
 }

@@ -118,3 +118,27 @@ describe("pairing suggestions", () => {
     expect(suggestions.map((suggestion) => suggestion.splynxId)).toEqual(["3", "4"]);
   });
 });
+
+describe("pairing suggestions where e-mail and name point at one contact", () => {
+  it("suggests the exact e-mail match even when another customer has the contact's name", () => {
+    const people: PairingCustomer[] = [
+      { splynxId: "1", name: "Ada Lovelace", email: "ada@example.test" },
+      { splynxId: "2", name: "Countess of Lovelace", email: "countess@example.test" },
+    ];
+    const zoho: PairingContact[] = [{ contactId: "11", name: "Countess of Lovelace", email: "ADA@example.test" }];
+    const suggestions = pairingSuggestions(people, zoho, new Map(), new Set());
+    expect(suggestions.map((suggestion) => [suggestion.splynxId, suggestion.contactId, suggestion.reason])).toEqual([
+      ["1", "11", "same e-mail"],
+    ]);
+  });
+
+  it("still suggests a contact two customers want by e-mail to neither", () => {
+    const people: PairingCustomer[] = [
+      { splynxId: "1", name: "Ada Lovelace", email: "shared@example.test" },
+      { splynxId: "2", name: "Alan Turing", email: "shared@example.test" },
+      { splynxId: "3", name: "Shared Mailbox", email: "" },
+    ];
+    const zoho: PairingContact[] = [{ contactId: "11", name: "Shared Mailbox", email: "shared@example.test" }];
+    expect(pairingSuggestions(people, zoho, new Map(), new Set())).toEqual([]);
+  });
+});

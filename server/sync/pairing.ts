@@ -83,7 +83,8 @@ export function pairingRows(
 /**
  * One suggestion per unlinked customer of the organization: for a held customer the free contact the sync held it for,
  * else the only free contact with its e-mail, else the only one with its name. A contact that would suit two customers
- * is suggested to neither. `links` are the organization's (see `linksOf`).
+ * goes to the stronger claim (held or same e-mail before same name), and to neither when the two are equally strong.
+ * `links` are the organization's (see `linksOf`).
  */
 export function pairingSuggestions(
   customers: PairingCustomer[],
@@ -124,9 +125,19 @@ export function pairingSuggestions(
     if (emailMatches.length === 1) suggest(emailMatches[0]!, "same e-mail", false);
     else if (emailMatches.length === 0 && nameMatches.length === 1) suggest(nameMatches[0]!, "same name", false);
   }
-  const wanted = new Map<string, number>();
-  for (const proposal of proposals) wanted.set(proposal.contactId, (wanted.get(proposal.contactId) ?? 0) + 1);
-  return proposals.filter((proposal) => wanted.get(proposal.contactId) === 1);
+  // A contact goes to the one customer with the strongest claim on it (a name match is the weakest); two equally
+  // strong claims get neither.
+  const rank = (proposal: Suggestion) => (proposal.held || proposal.reason === "same e-mail" ? 0 : 1);
+  const strongest = new Map<string, { rank: number; count: number }>();
+  for (const proposal of proposals) {
+    const best = strongest.get(proposal.contactId);
+    if (!best || rank(proposal) < best.rank) strongest.set(proposal.contactId, { rank: rank(proposal), count: 1 });
+    else if (rank(proposal) === best.rank) best.count += 1;
+  }
+  return proposals.filter((proposal) => {
+    const best = strongest.get(proposal.contactId)!;
+    return best.rank === rank(proposal) && best.count === 1;
+  });
 }
 
 /**

@@ -5,11 +5,14 @@ import { invitationsRouter } from "./routers/invitations";
 import { mappingRouter } from "./routers/mapping";
 import { membersRouter } from "./routers/members";
 import { pairingRouter } from "./routers/pairing";
+import { previewRouter } from "./routers/preview";
+import { reconciliationRouter } from "./routers/reconciliation";
 import { settingsRouter } from "./routers/settings";
 import { splynxRouter } from "./routers/splynx";
 import { syncRouter } from "./routers/sync";
 import { zohoRouter } from "./routers/zoho";
 import { tenantsRouter } from "./routers/tenants";
+import { usageRouter } from "./routers/usage";
 
 export const appRouter = router({
   tenants: tenantsRouter,
@@ -22,6 +25,9 @@ export const appRouter = router({
   sync: syncRouter,
   settings: settingsRouter,
   pairing: pairingRouter,
+  preview: previewRouter,
+  reconciliation: reconciliationRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -251,7 +251,7 @@ describe("tenant isolation inside the queries: one's own slug, another tenant's 
     expect(await caller.pairing.summary({ tenantSlug })).toEqual({ contacts: 0, loadedAt: null });
     expect(await caller.pairing.suggestions({ tenantSlug })).toEqual([]);
     // The same Splynx customer ids as the victim's links, and none of them synced or paired here.
-    const customers = await caller.pairing.customers({ tenantSlug });
+    const customers = (await caller.pairing.customers({ tenantSlug })).rows;
     expect(
       customers.filter((customer) =>
         [ids.links.synced.splynxId, ids.links.failed.splynxId, ids.links.manual.splynxId].includes(customer.splynxId),

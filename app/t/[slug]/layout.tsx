@@ -9,11 +9,13 @@ type Props = { children: ReactNode; params: Promise<{ slug: string }> };
 export default async function TenantLayout({ children, params }: Props) {
   const { slug } = await params;
   const person = await requirePerson(`/t/${slug}`);
-  const tenants = await (await serverCaller()).tenants.list();
+  const caller = await serverCaller();
+  const tenants = await caller.tenants.list();
   const tenant = tenants.find((candidate) => candidate.slug === slug);
   if (!tenant) notFound();
+  const timeZone = await caller.settings.timeZone({ tenantSlug: slug });
   return (
-    <TenantShell person={person} tenant={tenant} tenants={tenants}>
+    <TenantShell person={person} tenant={{ ...tenant, timeZone }} tenants={tenants}>
       {children}
     </TenantShell>
   );

@@ -6,7 +6,8 @@ import { hasRole } from "@/server/trpc/roles";
 
 export type CurrentTenant = { id: string; slug: string; name: string; role: Role };
 
-export const TenantContext = createContext<CurrentTenant | null>(null);
+/** The tenant with its time zone (settings), in which every time of the tenant area is shown. */
+export const TenantContext = createContext<(CurrentTenant & { timeZone: string }) | null>(null);
 
 export function useTenant() {
   const tenant = useContext(TenantContext);

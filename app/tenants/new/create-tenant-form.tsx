@@ -25,18 +25,18 @@ export function CreateTenantForm() {
         }}
       >
         {formError(create.error) && <Notice>{formError(create.error)}</Notice>}
-        <Field label="Name" error={fieldError(create.error, "name")}>
+        <Field label="ISP name" error={fieldError(create.error, "name")}>
           <Input value={name} onChange={(event) => setName(event.target.value)} placeholder="Acme Fibre" required />
         </Field>
         <Field
-          label="Address"
+          label="Web address"
           error={fieldError(create.error, "slug")}
-          hint={`Your tenant lives at /t/${effectiveSlug || "…"}`}
+          hint={`Your workspace lives at /t/${effectiveSlug || "…"}; it can't be changed later.`}
         >
           <Input value={effectiveSlug} onChange={(event) => setSlug(event.target.value)} required />
         </Field>
         <Button type="submit" busy={create.isPending}>
-          Create tenant
+          Create workspace
         </Button>
       </form>
     </Card>

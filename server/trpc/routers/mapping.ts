@@ -1,8 +1,9 @@
 // Data mapping (SPEC §4): load reference data, the four screens, save, reset, and the setup checklist.
 import { z } from "zod";
-import { recordAudit } from "@/db/queries/audit";
+import { hasAudited, recordAudit } from "@/db/queries/audit";
+import { cacheSummary, countHeldCustomers } from "@/db/queries/pairing";
 import { deleteTenantLinks, describeLinked, linkedOutside } from "@/db/queries/links-reset";
-import { activeRun } from "@/db/queries/runs";
+import { activeRun, lastRun } from "@/db/queries/runs";
 import {
   eraseMappingData,
   listMappings,
@@ -12,13 +13,14 @@ import {
   saveMappings,
 } from "@/db/queries/mapping";
 import { getSplynxConnection } from "@/db/queries/splynx";
-import { getSettingsRow } from "@/db/queries/sync";
+import { countLinks, getSettingsRow } from "@/db/queries/sync";
 import { readSettings } from "@/server/sync/settings";
 import { chooseOrganization, getZohoConnection } from "@/db/queries/zoho";
 import { MAPPING_KINDS, type MappingKind } from "@/db/schema";
 import { DomainError } from "@/server/errors";
 import { loadReferenceData } from "@/server/mapping/load";
-import { buildMappingScreen, type Reference } from "@/server/mapping/screens";
+import { buildMappingScreen, describeMappingChanges, SCREEN_TITLES, type Reference } from "@/server/mapping/screens";
+import { nextSetupStep, setupSteps } from "@/server/mapping/setup-steps";
 import { splynxClientForTenant } from "@/server/splynx/connect";
 import { booksClientForTenant } from "@/server/zoho/connection";
 import type { Db } from "@/db/client";
@@ -100,10 +102,8 @@ export const mappingRouter = router({
             tenantId: ctx.tenant.id,
             actor: ctx.actor,
             action: "mapping.save",
-            target: input.kind,
-            details: Object.fromEntries(
-              changes.map((change) => [change.splynxId, { before: change.before, after: change.after }]),
-            ),
+            target: SCREEN_TITLES[input.kind],
+            details: describeMappingChanges(screen!, changes),
           });
         return { changed: changes.length };
       });
@@ -120,7 +120,11 @@ export const mappingRouter = router({
 
   reset: tenantProcedure("admin")
     .input(
-      z.object({ confirmation: z.string(), forgetOrganization: z.boolean(), eraseLinks: z.boolean().default(false) }),
+      z.object({
+        confirmation: z.string().max(100, "Use at most 100 characters"),
+        forgetOrganization: z.boolean(),
+        eraseLinks: z.boolean().default(false),
+      }),
     )
     .mutation(async ({ ctx, input }) => {
       if (input.confirmation !== "RESET")
@@ -158,6 +162,44 @@ export const mappingRouter = router({
         return { ...erased, linksErased };
       });
     }),
+
+  /** The setup of the ISP as ordered steps, and the one to take next (null once it is set up). */
+  setup: tenantProcedure("viewer").query(async ({ ctx }) => {
+    const tenantId = ctx.tenant.id;
+    const [splynx, zoho, loadedAt, screens, contacts, loadedCustomers, run, synced, stored] = await Promise.all([
+      getSplynxConnection(ctx.db, { tenantId }),
+      getZohoConnection(ctx.db, { tenantId }),
+      referenceLoadedAt(ctx.db, tenantId),
+      screensFor(ctx.db, tenantId),
+      cacheSummary(ctx.db, tenantId),
+      // An organization without customers leaves the cache empty: the load itself is what counts.
+      hasAudited(ctx.db, { tenantId, action: "pairing.load" }),
+      lastRun(ctx.db, tenantId),
+      countLinks(ctx.db, { tenantId, state: "synced" }),
+      getSettingsRow(ctx.db, tenantId),
+    ]);
+    const held = zoho?.organizationId
+      ? await countHeldCustomers(ctx.db, { tenantId, organizationId: zoho.organizationId })
+      : 0;
+    const schedule = readSettings(stored).schedule;
+    const steps = setupSteps(
+      {
+        splynxSaved: Boolean(splynx),
+        splynxTested: Boolean(splynx?.lastTest?.ok),
+        zohoConnected: zoho?.state === "connected",
+        zohoNeedsReconnect: zoho?.state === "needs_reconnect",
+        organizationChosen: Boolean(zoho?.organizationId),
+        mappingLoaded: loadedAt !== null,
+        unmappedUsed: screens.reduce((total, screen) => total + screen.unmappedUsed, 0),
+        zohoCustomersLoaded: contacts.contacts > 0 || loadedCustomers,
+        heldCustomers: held,
+        firstSyncDone: run?.status === "succeeded" || synced > 0,
+        scheduleOn: schedule.customers || schedule.invoices || schedule.creditNotes || schedule.payments,
+      },
+      `/t/${ctx.tenant.slug}`,
+    );
+    return { steps, next: nextSetupStep(steps) };
+  }),
 
   /** SPEC §4.3: what is ready, and where to fix what is not. */
   checklist: tenantProcedure("viewer").query(async ({ ctx }) => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { claimLink, linksFor, writeLink } from "@/db/queries/sync";
 import { auditLog } from "@/db/schema";
 import { registerTestDatabase } from "@/db/testing/test-database";
-import { sandboxZoho } from "@/server/sandbox";
+import { sandboxSplynx, sandboxZoho } from "@/server/sandbox";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 
 const database = registerTestDatabase();
@@ -32,6 +32,12 @@ describe("pairing", () => {
       contactId: found!.contactId,
       label: byHand!.customerName,
     });
+    // The paired customer shows the Zoho contact's name, not only its id.
+    expect((await caller.pairing.customers({ tenantSlug, text: byHand!.splynxId })).rows[0]).toMatchObject({
+      state: "paired",
+      zohoId: found!.contactId,
+      zohoName: byHand!.contactName,
+    });
     await expect(
       caller.pairing.pair({ tenantSlug, splynxId: rest[0]!.splynxId, contactId: found!.contactId, label: "x" }),
     ).rejects.toThrow(`already belongs to Splynx customer ${byHand!.splynxId}`);
@@ -41,12 +47,12 @@ describe("pairing", () => {
       pairs: suggestions.map(({ splynxId, contactId }) => ({ splynxId, contactId })),
     });
     expect(accepted).toEqual({ paired: rest.length, stale: 1 });
-    const paired = await caller.pairing.customers({ tenantSlug, state: "paired" });
+    const paired = (await caller.pairing.customers({ tenantSlug, state: "paired" })).rows;
     expect(paired).toHaveLength(suggestions.length);
     expect(await caller.pairing.suggestions({ tenantSlug })).toEqual([]);
 
     await caller.pairing.unpair({ tenantSlug, splynxId: byHand!.splynxId });
-    expect((await caller.pairing.customers({ tenantSlug, text: byHand!.splynxId }))[0]).toMatchObject({
+    expect((await caller.pairing.customers({ tenantSlug, text: byHand!.splynxId })).rows[0]).toMatchObject({
       state: "not_paired",
     });
   });
@@ -77,7 +83,7 @@ describe("customers the sync held for review", () => {
     for (const suggestion of [pairedByHand, createdAnew, accepted]) await hold(suggestion, suggestion!.contactId);
     await hold(ambiguous, null);
 
-    const held = await caller.pairing.customers({ tenantSlug, state: "held" });
+    const held = (await caller.pairing.customers({ tenantSlug, state: "held" })).rows;
     expect(held.map((row) => row.splynxId).sort()).toEqual(
       [pairedByHand, createdAnew, accepted, ambiguous].map((suggestion) => suggestion!.splynxId).sort(),
     );
@@ -111,7 +117,7 @@ describe("customers the sync held for review", () => {
       contactId: row.candidate!.contactId,
       label: row.name,
     });
-    expect((await caller.pairing.customers({ tenantSlug, text: pairedByHand!.splynxId }))[0]).toMatchObject({
+    expect((await caller.pairing.customers({ tenantSlug, text: pairedByHand!.splynxId })).rows[0]).toMatchObject({
       state: "paired",
       zohoId: pairedByHand!.contactId,
     });
@@ -123,7 +129,7 @@ describe("customers the sync held for review", () => {
 
     // "Create new in Zoho": the next run creates it; it is no longer held.
     await caller.pairing.createNew({ tenantSlug, splynxId: createdAnew!.splynxId, label: createdAnew!.customerName });
-    expect((await caller.pairing.customers({ tenantSlug, text: createdAnew!.splynxId }))[0]).toMatchObject({
+    expect((await caller.pairing.customers({ tenantSlug, text: createdAnew!.splynxId })).rows[0]).toMatchObject({
       state: "not_paired",
       note: "A person chose to create it in Zoho; the next run does.",
     });
@@ -144,7 +150,7 @@ describe("customers the sync held for review", () => {
         pairs: current.map(({ splynxId, contactId }) => ({ splynxId, contactId })),
       }),
     ).toMatchObject({ stale: 0 });
-    expect((await caller.pairing.customers({ tenantSlug, text: accepted!.splynxId }))[0]).toMatchObject({
+    expect((await caller.pairing.customers({ tenantSlug, text: accepted!.splynxId })).rows[0]).toMatchObject({
       state: "paired",
       zohoId: accepted!.contactId,
     });
@@ -178,7 +184,7 @@ describe("customers the sync held for review", () => {
       zohoId: "1234567890123456789",
       organizationId: "9990000000000000001",
     });
-    expect((await caller.pairing.customers({ tenantSlug, text: elsewhere!.splynxId }))[0]).toMatchObject({
+    expect((await caller.pairing.customers({ tenantSlug, text: elsewhere!.splynxId })).rows[0]).toMatchObject({
       state: "not_paired",
       zohoId: null,
     });
@@ -213,5 +219,24 @@ describe("customers the sync held for review", () => {
         label: busy!.customerName,
       }),
     ).rejects.toThrow("A sync is writing this customer right now");
+  });
+});
+
+describe("the customer list pages on the server", () => {
+  it("answers a page of the matching customers with how many match in all", async () => {
+    const { tenant, caller } = await sandboxTenant(database.db);
+    const tenantSlug = tenant.slug;
+    const customers = sandboxSplynx().store.customers.all();
+    expect(customers.length).toBeGreaterThan(200);
+    const first = await caller.pairing.customers({ tenantSlug });
+    expect(first).toMatchObject({ matching: customers.length, total: customers.length, offset: 0 });
+    expect(first.rows).toHaveLength(200);
+    const rest = await caller.pairing.customers({ tenantSlug, offset: 200 });
+    expect(rest.rows).toHaveLength(customers.length - 200);
+    const seen = [...first.rows, ...rest.rows].map((row) => row.splynxId);
+    expect(new Set(seen).size).toBe(customers.length);
+    const narrowed = await caller.pairing.customers({ tenantSlug, text: String(customers[0]!.id) });
+    expect(narrowed.matching).toBeGreaterThanOrEqual(1);
+    expect(narrowed.total).toBe(customers.length);
   });
 });

@@ -73,8 +73,8 @@ async function currentOrganization(db: Db, tenantId: string): Promise<string> {
   return organizationId;
 }
 
-const splynxId = z.string().regex(/^\d+$/);
-const pairInput = z.object({ splynxId, contactId: z.string().regex(/^\d+$/, "Not a Zoho contact id") });
+const splynxId = z.string().regex(/^\d{1,20}$/, "Not a Splynx id");
+const pairInput = z.object({ splynxId, contactId: z.string().regex(/^\d{1,30}$/, "Not a Zoho contact id") });
 
 export const pairingRouter = router({
   summary: tenantProcedure("viewer").query(({ ctx }) => cacheSummary(ctx.db, ctx.tenant.id)),
@@ -103,30 +103,50 @@ export const pairingRouter = router({
     return { contacts: contacts.length };
   }),
 
+  /** One page of the Splynx customers that match, with how many match in all; a linked one with its Zoho name. */
   customers: tenantProcedure("viewer")
-    .input(z.object({ text: z.string().trim().max(100).optional(), state: z.enum(PAIRING_STATES).optional() }))
+    .input(
+      z.object({
+        text: z.string().trim().max(100).optional(),
+        state: z.enum(PAIRING_STATES).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(200),
+      }),
+    )
     .query(async ({ ctx, input }) => {
-      const { customers, links } = await customersWithLinks(ctx.db, ctx.tenant.id);
+      const tenantId = ctx.tenant.id;
+      const { customers, links } = await customersWithLinks(ctx.db, tenantId);
       const candidateIds = [...links.values()]
         .map((link) => (link.state === "held" ? link.candidateId : null))
         .filter((id): id is string => Boolean(id));
-      const contacts = new Map(
-        (await cachedContactsByIds(ctx.db, { tenantId: ctx.tenant.id, contactIds: candidateIds })).map((contact) => [
+      const candidates = await cachedContactsByIds(ctx.db, { tenantId, contactIds: candidateIds });
+      const text = input.text?.toLowerCase();
+      const matching = pairingRows(
+        customers,
+        links,
+        new Map(candidates.map((contact) => [contact.contactId, contact])),
+      ).filter(
+        (row) =>
+          (!input.state || row.state === input.state) &&
+          (!text ||
+            row.name.toLowerCase().includes(text) ||
+            row.email.toLowerCase().includes(text) ||
+            row.splynxId === text),
+      );
+      const page = matching.slice(input.offset, input.offset + input.limit);
+      const linkedIds = page.map((row) => row.zohoId).filter((id): id is string => id !== null);
+      const names = new Map(
+        (await cachedContactsByIds(ctx.db, { tenantId, contactIds: linkedIds })).map((contact) => [
           contact.contactId,
-          contact,
+          contact.name,
         ]),
       );
-      const text = input.text?.toLowerCase();
-      return pairingRows(customers, links, contacts)
-        .filter(
-          (row) =>
-            (!input.state || row.state === input.state) &&
-            (!text ||
-              row.name.toLowerCase().includes(text) ||
-              row.email.toLowerCase().includes(text) ||
-              row.splynxId === text),
-        )
-        .slice(0, 200);
+      return {
+        rows: page.map((row) => ({ ...row, zohoName: row.zohoId ? (names.get(row.zohoId) ?? null) : null })),
+        matching: matching.length,
+        total: customers.length,
+        offset: input.offset,
+      };
     }),
 
   search: tenantProcedure("viewer")

@@ -68,4 +68,49 @@ describe("settings", () => {
       code: "FORBIDDEN",
     });
   });
+
+  it("refuse a name pattern with an unknown placeholder anywhere in it, on the field, naming the allowed ones", async () => {
+    const { db } = database;
+    const owner = await makePerson(db, "owner");
+    const tenant = await makeTenant(db, owner);
+    const asOwner = callerFor(db, owner);
+    const { settings } = await asOwner.settings.get({ tenantSlug: tenant.slug });
+    const refusal = async (namePattern: string) => {
+      const error = (await asOwner.settings
+        .save({ tenantSlug: tenant.slug, settings: { ...settings, customers: { ...settings.customers, namePattern } } })
+        .catch((caught: unknown) => caught)) as { cause: { issues: { path: (string | number)[]; message: string }[] } };
+      return error.cause.issues.map((issue) => [issue.path.join("."), issue.message]);
+    };
+    const field = "settings.customers.namePattern";
+    expect(await refusal("{name} {adress}")).toEqual([
+      [field, "Unknown placeholder {adress}: use only {id}, {login}, {name}, {email}"],
+    ]);
+    expect(await refusal("{Name} ({id})")).toEqual([
+      [field, "Unknown placeholder {Name}: use only {id}, {login}, {name}, {email}"],
+    ]);
+    expect(await refusal("{name} ({id)")).toEqual([
+      [field, "Unknown placeholder {id): use only {id}, {login}, {name}, {email}"],
+    ]);
+    await asOwner.settings.save({
+      tenantSlug: tenant.slug,
+      settings: { ...settings, customers: { ...settings.customers, namePattern: "{login}: {name} <{email}>" } },
+    });
+    expect((await asOwner.settings.get({ tenantSlug: tenant.slug })).settings.customers.namePattern).toBe(
+      "{login}: {name} <{email}>",
+    );
+  });
+
+  it("answer the time zone every member sees times in", async () => {
+    const { db } = database;
+    const owner = await makePerson(db, "owner");
+    const tenant = await makeTenant(db, owner);
+    const asOwner = callerFor(db, owner);
+    expect(await asOwner.settings.timeZone({ tenantSlug: tenant.slug })).toBe("UTC");
+    const { settings } = await asOwner.settings.get({ tenantSlug: tenant.slug });
+    await asOwner.settings.save({
+      tenantSlug: tenant.slug,
+      settings: { ...settings, general: { ...settings.general, timeZone: "Asia/Tokyo" } },
+    });
+    expect(await asOwner.settings.timeZone({ tenantSlug: tenant.slug })).toBe("Asia/Tokyo");
+  });
 });

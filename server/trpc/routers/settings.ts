@@ -40,6 +40,11 @@ export const settingsRouter = router({
     };
   }),
 
+  /** The tenant's time zone, in which every screen and export shows times. */
+  timeZone: tenantProcedure("viewer").query(
+    async ({ ctx }) => readSettings(await getSettingsRow(ctx.db, ctx.tenant.id)).general.timeZone,
+  ),
+
   save: tenantProcedure("admin")
     .input(z.object({ settings: settingsSchema }))
     .mutation(({ ctx, input }) =>

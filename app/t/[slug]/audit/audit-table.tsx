@@ -1,5 +1,7 @@
-// Audit entries as a table; changes are shown as "field: before → after".
-import { formatDateTime, Table } from "../../../_components/ui";
+"use client";
+// Audit entries as a table; changes are shown as "field: before → after", times in the tenant's zone.
+import { Table } from "../../../_components/ui";
+import { useTime } from "../../../_components/zoned-time";
 
 export type AuditRow = {
   id: number;
@@ -17,7 +19,9 @@ function describeDetails(details: Record<string, unknown> | null): string {
     .map(([key, value]) => {
       if (value && typeof value === "object" && "before" in value && "after" in value) {
         const change = value as { before: unknown; after: unknown };
-        return `${key}: ${String(change.before)} → ${String(change.after)}`;
+        // A value set for the first time reads as "Internet 100 → Zoho item Internet 100 Mbps".
+        const before = change.before === null || change.before === "" ? "" : `: ${String(change.before)}`;
+        return `${key}${before} → ${String(change.after)}`;
       }
       return `${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`;
     })
@@ -25,11 +29,12 @@ function describeDetails(details: Record<string, unknown> | null): string {
 }
 
 export function AuditTable({ entries }: { entries: AuditRow[] }) {
+  const time = useTime();
   return (
     <Table head={["When", "Who", "Action", "Target", "Details"]}>
       {entries.map((entry) => (
         <tr key={entry.id}>
-          <td className="whitespace-nowrap px-4 py-2 text-slate-600">{formatDateTime(entry.createdAt)}</td>
+          <td className="px-3 py-2 text-slate-600">{time(entry.createdAt)}</td>
           <td className="px-4 py-2">{entry.actorEmail ?? "system"}</td>
           <td className="px-4 py-2 font-mono text-xs">{entry.action}</td>
           <td className="px-4 py-2">{entry.target}</td>

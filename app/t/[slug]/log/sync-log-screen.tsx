@@ -6,17 +6,9 @@ import { useState } from "react";
 import { ENTITY_NAMES } from "../../../_components/entities";
 import { RunSummary, statusTone } from "../../../_components/run-summary";
 import { useTRPC } from "../../../_components/trpc";
-import {
-  Badge,
-  Button,
-  Card,
-  EmptyState,
-  Field,
-  formatDateTime,
-  PageHeader,
-  Select,
-  Table,
-} from "../../../_components/ui";
+import { Badge, Button, Card, EmptyState, Field, PageHeader, Select, Table } from "../../../_components/ui";
+import { ExplainedMessage } from "../../../_components/explained-message";
+import { useTime } from "../../../_components/zoned-time";
 import { useTenant } from "../tenant-context";
 
 const ACTIONS = ["created", "updated", "adopted", "skipped", "failed", "held", "warning"] as const;
@@ -24,6 +16,7 @@ const ACTIONS = ["created", "updated", "adopted", "skipped", "failed", "held", "
 function RunEntries({ runId }: { runId: string }) {
   const trpc = useTRPC();
   const tenant = useTenant();
+  const time = useTime();
   const [action, setAction] = useState<(typeof ACTIONS)[number] | "">("");
   const run = useQuery(trpc.sync.run.queryOptions({ tenantSlug: tenant.slug, runId }));
   const entries = useInfiniteQuery(
@@ -52,16 +45,26 @@ function RunEntries({ runId }: { runId: string }) {
         </a>
       </div>
       {rows.length === 0 ? (
-        <EmptyState>{entries.isLoading ? "Loading…" : "No entries (unchanged records are not listed)."}</EmptyState>
+        <EmptyState>
+          {entries.isLoading
+            ? "Loading…"
+            : "No entries: each record the run created, updated, skipped or failed is listed here (unchanged ones are not)."}
+        </EmptyState>
       ) : (
-        <Table head={["When", "Entity", "Splynx id", "Action", "Message"]}>
+        <Table head={["When", "Record", "Customer", "Zoho id", "Action", "Message"]}>
           {rows.map((entry) => (
-            <tr key={entry.id}>
-              <td className="whitespace-nowrap px-4 py-2 text-slate-600">{formatDateTime(entry.createdAt)}</td>
-              <td className="px-4 py-2">{entry.entity}</td>
-              <td className="px-4 py-2 font-mono text-xs">{entry.splynxId}</td>
-              <td className="px-4 py-2">{entry.action}</td>
-              <td className="min-w-64 px-4 py-2 text-slate-600">{entry.message}</td>
+            <tr key={entry.id} className="align-top">
+              <td className="px-3 py-2 text-slate-600">{time(entry.createdAt)}</td>
+              <td className="px-3 py-2">
+                {ENTITY_NAMES[entry.entity].noun} {entry.documentNumber ?? ""}
+                <span className="block font-mono text-xs text-slate-500">Splynx {entry.splynxId}</span>
+              </td>
+              <td className="px-3 py-2">{entry.customerName}</td>
+              <td className="px-3 py-2 font-mono text-xs">{entry.zohoId}</td>
+              <td className="px-3 py-2">{entry.action}</td>
+              <td className="min-w-48 break-words px-3 py-2 text-slate-600">
+                <ExplainedMessage message={entry.message} />
+              </td>
             </tr>
           ))}
         </Table>
@@ -80,6 +83,7 @@ function RunEntries({ runId }: { runId: string }) {
 export function SyncLogScreen() {
   const trpc = useTRPC();
   const tenant = useTenant();
+  const time = useTime();
   const search = useSearchParams();
   const runs = useInfiniteQuery(
     trpc.sync.runs.infiniteQueryOptions(
@@ -95,17 +99,21 @@ export function SyncLogScreen() {
         title="Sync log"
         description="Every run, who or what started it, what it did, and the Zoho calls it spent."
       />
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+      <div className="grid gap-6 2xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <div>
           {list.length === 0 ? (
-            <EmptyState>{runs.isLoading ? "Loading…" : "No runs yet."}</EmptyState>
+            <EmptyState>
+              {runs.isLoading
+                ? "Loading…"
+                : "No runs yet: each sync, started on the Sync page or by the schedule, is listed here with its counts."}
+            </EmptyState>
           ) : (
             <Table head={["Started", "Trigger", "Status", "Created / failed", "Calls"]}>
               {list.map((run) => (
                 <tr key={run.id} className={run.id === selected ? "bg-indigo-50" : ""}>
-                  <td className="whitespace-nowrap px-4 py-2">
+                  <td className="px-3 py-2">
                     <Link href={`/t/${tenant.slug}/log?run=${run.id}`} className="text-indigo-700 hover:underline">
-                      {formatDateTime(run.createdAt)}
+                      {time(run.createdAt)}
                     </Link>
                   </td>
                   <td className="px-4 py-2">

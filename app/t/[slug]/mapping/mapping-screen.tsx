@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { MappingKind } from "@/db/schema";
 import { fieldError, formError, useTRPC } from "../../../_components/trpc";
 import {
@@ -11,13 +11,13 @@ import {
   Card,
   EmptyState,
   Field,
-  formatDateTime,
   Input,
   Notice,
   PageHeader,
   Select,
   Table,
 } from "../../../_components/ui";
+import { useTime } from "../../../_components/zoned-time";
 import { useTenant } from "../tenant-context";
 
 const SCREENS: { kind: MappingKind; title: string; explains: string }[] = [
@@ -41,16 +41,33 @@ const SCREENS: { kind: MappingKind; title: string; explains: string }[] = [
   },
 ];
 
-function ScreenEditor({ kind }: { kind: MappingKind }) {
+type Draft = Record<string, string>;
+
+/**
+ * One screen's rows. Its choices live in the page (`draft`), not here, so switching to another screen and back keeps
+ * them; the screen reports whether they differ from what is saved.
+ */
+function ScreenEditor({
+  kind,
+  draft: kept,
+  onDraft,
+  onUnsaved,
+}: {
+  kind: MappingKind;
+  draft: Draft | undefined;
+  onDraft: (draft: Draft) => void;
+  onUnsaved: (kind: MappingKind, unsaved: boolean) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tenant = useTenant();
   const isAdmin = tenant.can("admin");
   const screen = useQuery(trpc.mapping.screen.queryOptions({ tenantSlug: tenant.slug, kind }));
-  const [draft, setDraft] = useState<Record<string, string>>({});
-  useEffect(() => {
-    if (screen.data) setDraft(Object.fromEntries(screen.data.rows.map((row) => [row.splynxId, row.current ?? ""])));
-  }, [screen.data]);
+  const saved: Draft = Object.fromEntries((screen.data?.rows ?? []).map((row) => [row.splynxId, row.current ?? ""]));
+  const draft = kept ?? saved;
+  const setDraft = (change: (current: Draft) => Draft) => onDraft(change(draft));
+  const unsaved = (screen.data?.rows ?? []).some((row) => (draft[row.splynxId] ?? "") !== (row.current ?? ""));
+  useEffect(() => onUnsaved(kind, unsaved), [kind, unsaved, onUnsaved]);
   const save = useMutation(
     trpc.mapping.save.mutationOptions({
       onSuccess: () => {
@@ -62,8 +79,12 @@ function ScreenEditor({ kind }: { kind: MappingKind }) {
   if (!screen.data) return <EmptyState>{screen.isLoading ? "Loading…" : screen.error?.message}</EmptyState>;
   const data = screen.data;
   if (data.rows.length === 0)
-    return <EmptyState>No mapping data yet. {isAdmin ? "Load it above." : "An admin can load it."}</EmptyState>;
-  const unsaved = data.rows.some((row) => (draft[row.splynxId] ?? "") !== (row.current ?? ""));
+    return (
+      <EmptyState>
+        No mapping data yet: Splynx&apos;s records and the Zoho choices appear here once loaded.{" "}
+        {isAdmin ? "Load them above." : "An admin can load them."}
+      </EmptyState>
+    );
   const draftUnmapped = data.rows.filter((row) => row.splynxId !== "*" && !draft[row.splynxId]).length;
   return (
     <>
@@ -228,13 +249,32 @@ export function MappingScreen() {
     trpc.mapping.load.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }),
   );
   const base = `/t/${tenant.slug}/mapping`;
+  const [drafts, setDrafts] = useState<Partial<Record<MappingKind, Draft>>>({});
+  const [unsavedKinds, setUnsavedKinds] = useState<ReadonlySet<MappingKind>>(new Set());
+  const markUnsaved = useCallback((screenKind: MappingKind, unsaved: boolean) => {
+    setUnsavedKinds((current) => {
+      if (current.has(screenKind) === unsaved) return current;
+      const next = new Set(current);
+      if (unsaved) next.add(screenKind);
+      else next.delete(screenKind);
+      return next;
+    });
+  }, []);
+  // Leaving the page (or reloading it) would drop what is not saved: the browser asks first.
+  useEffect(() => {
+    if (unsavedKinds.size === 0) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [unsavedKinds]);
+  const time = useTime();
   return (
     <>
       <PageHeader
         title="Data mapping"
         description={
           current.data?.loadedAt
-            ? `Mapping data loaded ${formatDateTime(current.data.loadedAt)}.`
+            ? `Mapping data loaded ${time(current.data.loadedAt)}.`
             : "Load the reference data from Splynx and Zoho Books to begin."
         }
         actions={
@@ -253,20 +293,36 @@ export function MappingScreen() {
             ` These mappings point at Zoho records that no longer exist: ${load.data.vanished.join(", ")}.`}
         </Notice>
       )}
-      <nav aria-label="Mapping screens" className="my-4 flex gap-1 border-b border-slate-200">
+      <nav aria-label="Mapping screens" className="my-4 flex gap-1 overflow-x-auto border-b border-slate-200">
         {SCREENS.map((screen) => (
           <Link
             key={screen.kind}
             href={`${base}?screen=${screen.kind}`}
             aria-current={screen.kind === kind ? "page" : undefined}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm ${screen.kind === kind ? "border-indigo-600 font-medium text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+            className={`-mb-px shrink-0 whitespace-nowrap border-b-2 px-3 py-2 text-sm ${screen.kind === kind ? "border-indigo-600 font-medium text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
           >
             {screen.title}
+            {unsavedKinds.has(screen.kind) && <span className="ml-1 text-amber-700">(unsaved)</span>}
           </Link>
         ))}
       </nav>
       <p className="mb-3 text-sm text-slate-600">{SCREENS.find((screen) => screen.kind === kind)!.explains}</p>
-      <ScreenEditor key={kind} kind={kind} />
+      {unsavedKinds.size > 0 && (
+        <Notice tone="info">
+          Unsaved changes on{" "}
+          {SCREENS.filter((screen) => unsavedKinds.has(screen.kind))
+            .map((screen) => screen.title)
+            .join(", ")}
+          : they are kept while you switch screens; save each screen to keep them for good.
+        </Notice>
+      )}
+      <ScreenEditor
+        key={kind}
+        kind={kind}
+        draft={drafts[kind]}
+        onDraft={(draft) => setDrafts((current) => ({ ...current, [kind]: draft }))}
+        onUnsaved={markUnsaved}
+      />
       {tenant.can("admin") && <ResetCard />}
     </>
   );

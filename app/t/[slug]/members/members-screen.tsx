@@ -10,7 +10,6 @@ import {
   Card,
   EmptyState,
   Field,
-  formatDateTime,
   Input,
   Notice,
   PageHeader,
@@ -18,9 +17,11 @@ import {
   Select,
   Table,
 } from "../../../_components/ui";
+import { useTime } from "../../../_components/zoned-time";
 import { useTenant } from "../tenant-context";
 
 function InviteForm() {
+  const time = useTime();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { slug } = useTenant();
@@ -66,7 +67,7 @@ function InviteForm() {
       {link && (
         <div className="mt-4">
           <Notice tone="success">
-            <p>Send this link to the person. It works once and expires {formatDateTime(invite.data!.expiresAt)}.</p>
+            <p>Send this link to the person. It works once and expires {time(invite.data!.expiresAt)}.</p>
             <p className="mt-2 flex gap-2">
               <input
                 readOnly
@@ -87,6 +88,7 @@ function InviteForm() {
 }
 
 function OpenInvitations() {
+  const time = useTime();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { slug } = useTenant();
@@ -107,7 +109,7 @@ function OpenInvitations() {
             <td className="px-4 py-2">
               <Badge tone={roleTone[invitation.role]}>{invitation.role}</Badge>
             </td>
-            <td className="px-4 py-2 text-slate-600">{formatDateTime(invitation.expiresAt)}</td>
+            <td className="px-4 py-2 text-slate-600">{time(invitation.expiresAt)}</td>
             <td className="px-4 py-2 text-right">
               <Button
                 variant="secondary"
@@ -125,6 +127,7 @@ function OpenInvitations() {
 }
 
 export function MembersScreen() {
+  const time = useTime();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -150,7 +153,7 @@ export function MembersScreen() {
         description={
           isOwner
             ? "Invite people, set their roles, remove access."
-            : "People with access to this tenant. Owners manage membership."
+            : "People with access to this ISP workspace. Owners manage membership."
         }
         actions={
           <Button
@@ -160,7 +163,7 @@ export function MembersScreen() {
               confirm(`Leave ${tenant.name}? You lose access at once.`) && leave.mutate({ tenantSlug: tenant.slug })
             }
           >
-            Leave tenant
+            Leave workspace
           </Button>
         }
       />
@@ -201,7 +204,7 @@ export function MembersScreen() {
                   <Badge tone={roleTone[member.role]}>{member.role}</Badge>
                 )}
               </td>
-              <td className="px-4 py-2 text-slate-600">{formatDateTime(member.joinedAt)}</td>
+              <td className="px-4 py-2 text-slate-600">{time(member.joinedAt)}</td>
               {isOwner && (
                 <td className="px-4 py-2 text-right">
                   <Button

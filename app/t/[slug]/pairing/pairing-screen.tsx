@@ -10,14 +10,16 @@ import {
   Card,
   EmptyState,
   Field,
-  formatDateTime,
   Input,
   Notice,
   PageHeader,
   Select,
   Table,
 } from "../../../_components/ui";
+import { useTime } from "../../../_components/zoned-time";
 import { useTenant } from "../tenant-context";
+
+const PAGE_SIZE = 200;
 
 const stateTone = { synced: "emerald", paired: "indigo", held: "amber", not_paired: "slate" } as const;
 const stateLabel: Record<PairingState, string> = {
@@ -69,10 +71,21 @@ export function PairingScreen() {
   const tenant = useTenant();
   const isAdmin = tenant.can("admin");
   const search = useSearchParams();
-  const [text, setText] = useState("");
-  const [state, setState] = useState<PairingState | "">(
+  const time = useTime();
+  const [text, setTextOnly] = useState("");
+  const [state, setStateOnly] = useState<PairingState | "">(
     () => (Object.keys(stateLabel) as PairingState[]).find((option) => option === search.get("state")) ?? "",
   );
+  const [offset, setOffset] = useState(0);
+  // Another search or state starts again from the first page.
+  const setText = (value: string) => {
+    setTextOnly(value);
+    setOffset(0);
+  };
+  const setState = (value: PairingState | "") => {
+    setStateOnly(value);
+    setOffset(0);
+  };
   const [picking, setPicking] = useState<string | null>(null);
   const [previewing, setPreviewing] = useState(false);
   const refresh = () => {
@@ -88,8 +101,11 @@ export function PairingScreen() {
       tenantSlug: tenant.slug,
       text: text || undefined,
       state: state || undefined,
+      offset,
+      limit: PAGE_SIZE,
     }),
   );
+  const page = customers.data;
   const suggestions = useQuery({
     ...trpc.pairing.suggestions.queryOptions({ tenantSlug: tenant.slug }),
     enabled: (summary.data?.contacts ?? 0) > 0,
@@ -116,7 +132,7 @@ export function PairingScreen() {
         title="Customer pairing"
         description={
           summary.data?.loadedAt
-            ? `${summary.data.contacts} Zoho customers loaded ${formatDateTime(summary.data.loadedAt)}. A paired customer is never created again in Zoho.`
+            ? `${summary.data.contacts} Zoho customers loaded ${time(summary.data.loadedAt)}. A paired customer is never created again in Zoho.`
             : "Load the Zoho customers to pair existing contacts with Splynx customers."
         }
         actions={
@@ -130,6 +146,14 @@ export function PairingScreen() {
       {failure && (
         <div className="mb-4">
           <Notice>{failure}</Notice>
+        </div>
+      )}
+      {load.data && (
+        <div className="mb-4">
+          <Notice tone="success">
+            Loaded {load.data.contacts} Zoho customers
+            {load.data.contacts === 0 ? ": Zoho holds none yet, so every Splynx customer will be created there." : "."}
+          </Notice>
         </div>
       )}
       {acceptAll.data && (
@@ -203,101 +227,148 @@ export function PairingScreen() {
           </Select>
         </Field>
       </div>
-      {!customers.data ? (
+      {!page ? (
         <EmptyState>{customers.isLoading ? "Loading…" : customers.error?.message}</EmptyState>
       ) : (
-        <Table
-          head={["Splynx", "Customer", "State", "Zoho contact", ""]}
-          empty={
-            customers.data.length === 0 && (
-              <EmptyState>{state === "held" ? "No customer is held for review." : "No customers match."}</EmptyState>
-            )
-          }
-        >
-          {customers.data.map((customer) => (
-            <tr key={customer.splynxId} className="align-top">
-              <td className="px-4 py-2 font-mono text-xs">{customer.splynxId}</td>
-              <td className="px-4 py-2">
-                {customer.name} <span className="text-xs text-slate-500">{customer.email}</span>
-                {customer.note && (
-                  <span
-                    className={`mt-1 block text-xs ${customer.state === "held" ? "text-amber-800" : "text-slate-600"}`}
-                  >
-                    {customer.note}
-                  </span>
-                )}
-                {picking === customer.splynxId && (
-                  <PairPicker splynxId={customer.splynxId} label={customer.name} onDone={refresh} />
-                )}
-              </td>
-              <td className="px-4 py-2">
-                <Badge tone={stateTone[customer.state]}>{stateLabel[customer.state]}</Badge>
-              </td>
-              <td className="px-4 py-2">
-                {customer.zohoId && <span className="font-mono text-xs">{customer.zohoId}</span>}
-                {customer.candidate && (
-                  <span className="block" data-testid="held-candidate">
-                    <span className="text-xs text-slate-500">Matches </span>
-                    {customer.candidate.name} <span className="text-xs text-slate-500">{customer.candidate.email}</span>
-                  </span>
-                )}
-                {isAdmin && customer.state === "held" && (
-                  <div className="mt-2 flex flex-wrap gap-2">
-                    {customer.candidate && (
+        <>
+          <PageControls page={page} pageSize={PAGE_SIZE} onOffset={setOffset} />
+          <Table
+            head={["Splynx", "Customer", "State", "Zoho contact", ""]}
+            empty={
+              page.rows.length === 0 && (
+                <EmptyState>
+                  {state === "held"
+                    ? "No customer is held for review. Customers a sync finds already in Zoho appear here."
+                    : "No customers match. The list shows every Splynx customer with its Zoho contact."}
+                </EmptyState>
+              )
+            }
+          >
+            {page.rows.map((customer) => (
+              <tr key={customer.splynxId} className="align-top">
+                <td className="px-4 py-2 font-mono text-xs">{customer.splynxId}</td>
+                <td className="px-4 py-2">
+                  {customer.name} <span className="text-xs text-slate-500">{customer.email}</span>
+                  {customer.note && (
+                    <span
+                      className={`mt-1 block text-xs ${customer.state === "held" ? "text-amber-800" : "text-slate-600"}`}
+                    >
+                      {customer.note}
+                    </span>
+                  )}
+                  {picking === customer.splynxId && (
+                    <PairPicker splynxId={customer.splynxId} label={customer.name} onDone={refresh} />
+                  )}
+                </td>
+                <td className="px-4 py-2">
+                  <Badge tone={stateTone[customer.state]}>{stateLabel[customer.state]}</Badge>
+                </td>
+                <td className="px-4 py-2">
+                  {customer.zohoName && <span className="block">{customer.zohoName}</span>}
+                  {customer.zohoId && <span className="font-mono text-xs text-slate-500">{customer.zohoId}</span>}
+                  {customer.candidate && (
+                    <span className="block" data-testid="held-candidate">
+                      <span className="text-xs text-slate-500">Matches </span>
+                      {customer.candidate.name}{" "}
+                      <span className="text-xs text-slate-500">{customer.candidate.email}</span>
+                    </span>
+                  )}
+                  {isAdmin && customer.state === "held" && (
+                    <div className="mt-2 flex flex-wrap gap-2">
+                      {customer.candidate && (
+                        <Button
+                          variant="secondary"
+                          busy={pair.isPending && pair.variables.splynxId === customer.splynxId}
+                          onClick={() =>
+                            pair.mutate({
+                              tenantSlug: tenant.slug,
+                              splynxId: customer.splynxId,
+                              contactId: customer.candidate!.contactId,
+                              label: customer.name,
+                            })
+                          }
+                        >
+                          Pair with this contact
+                        </Button>
+                      )}
                       <Button
                         variant="secondary"
-                        busy={pair.isPending && pair.variables.splynxId === customer.splynxId}
+                        busy={createNew.isPending && createNew.variables.splynxId === customer.splynxId}
                         onClick={() =>
-                          pair.mutate({
+                          createNew.mutate({
                             tenantSlug: tenant.slug,
                             splynxId: customer.splynxId,
-                            contactId: customer.candidate!.contactId,
                             label: customer.name,
                           })
                         }
                       >
-                        Pair with this contact
+                        Create new in Zoho
+                      </Button>
+                    </div>
+                  )}
+                </td>
+                <td className="px-4 py-2 text-right">
+                  {isAdmin &&
+                    (customer.state === "not_paired" || customer.state === "held") &&
+                    (summary.data?.contacts ?? 0) > 0 &&
+                    picking !== customer.splynxId && (
+                      <Button
+                        variant="secondary"
+                        className="whitespace-nowrap"
+                        onClick={() => setPicking(customer.splynxId)}
+                      >
+                        {customer.state === "held" ? "Pair with another…" : "Pair…"}
                       </Button>
                     )}
+                  {isAdmin && customer.state === "paired" && (
                     <Button
                       variant="secondary"
-                      busy={createNew.isPending && createNew.variables.splynxId === customer.splynxId}
-                      onClick={() =>
-                        createNew.mutate({ tenantSlug: tenant.slug, splynxId: customer.splynxId, label: customer.name })
-                      }
+                      busy={unpair.isPending}
+                      onClick={() => unpair.mutate({ tenantSlug: tenant.slug, splynxId: customer.splynxId })}
                     >
-                      Create new in Zoho
-                    </Button>
-                  </div>
-                )}
-              </td>
-              <td className="px-4 py-2 text-right">
-                {isAdmin &&
-                  (customer.state === "not_paired" || customer.state === "held") &&
-                  (summary.data?.contacts ?? 0) > 0 &&
-                  picking !== customer.splynxId && (
-                    <Button
-                      variant="secondary"
-                      className="whitespace-nowrap"
-                      onClick={() => setPicking(customer.splynxId)}
-                    >
-                      {customer.state === "held" ? "Pair with another…" : "Pair…"}
+                      Unpair
                     </Button>
                   )}
-                {isAdmin && customer.state === "paired" && (
-                  <Button
-                    variant="secondary"
-                    busy={unpair.isPending}
-                    onClick={() => unpair.mutate({ tenantSlug: tenant.slug, splynxId: customer.splynxId })}
-                  >
-                    Unpair
-                  </Button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </Table>
+                </td>
+              </tr>
+            ))}
+          </Table>
+        </>
       )}
     </>
+  );
+}
+
+/** "Showing 1–200 of 250" with the pages before and after; the server cuts the page. */
+function PageControls({
+  page,
+  pageSize,
+  onOffset,
+}: {
+  page: { offset: number; rows: unknown[]; matching: number; total: number };
+  pageSize: number;
+  onOffset: (offset: number) => void;
+}) {
+  const last = page.offset + page.rows.length;
+  return (
+    <div className="mb-2 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
+      <p data-testid="pairing-page">
+        {page.matching === 0
+          ? `None of ${page.total} customers match.`
+          : `Showing ${page.offset + 1}–${last} of ${page.matching}${page.matching < page.total ? ` matching (${page.total} customers)` : ""}`}
+      </p>
+      <div className="flex gap-2">
+        <Button
+          variant="secondary"
+          disabled={page.offset === 0}
+          onClick={() => onOffset(Math.max(0, page.offset - pageSize))}
+        >
+          Previous
+        </Button>
+        <Button variant="secondary" disabled={last >= page.matching} onClick={() => onOffset(page.offset + pageSize)}>
+          Next
+        </Button>
+      </div>
+    </div>
   );
 }

@@ -6,25 +6,16 @@ import { useEffect, useState } from "react";
 import { LINK_STATES, type LinkState, type SyncEntity } from "@/db/schema";
 import { ENTITY_NAMES, isSyncEntity } from "../../../_components/entities";
 import { formError, useTRPC, type RouterOutputs } from "../../../_components/trpc";
-import {
-  Badge,
-  Button,
-  EmptyState,
-  Field,
-  formatDateTime,
-  Input,
-  Notice,
-  PageHeader,
-  Select,
-  Table,
-} from "../../../_components/ui";
+import { Badge, Button, EmptyState, Field, Input, Notice, PageHeader, Select, Table } from "../../../_components/ui";
+import { ExplainedMessage } from "../../../_components/explained-message";
+import { useTime } from "../../../_components/zoned-time";
 import { useTenant } from "../tenant-context";
 
 type RecordRow = RouterOutputs["sync"]["records"]["links"][number];
 
 const ended = (run: { status: string } | undefined) => Boolean(run && !["queued", "running"].includes(run.status));
 const stateTone = { synced: "emerald", failed: "red", skipped: "slate", pending: "amber", held: "amber" } as const;
-const cell = "px-4 py-2";
+const cell = "px-3 py-2";
 
 /** A decimal string with at least two places, never rounded, so a difference in a third place stays visible. */
 function amount(value: string | number | undefined): string {
@@ -63,6 +54,7 @@ function CustomerRows({
   prefix: string | null | undefined;
   retryOne: { start: (splynxId: string) => void; busyFor: string | null } | null;
 }) {
+  const time = useTime();
   return (
     <Table head={["Splynx", "Customer", "State", "Zoho contact", "Last sync", "Message", ""]}>
       {rows.map((link) => (
@@ -75,11 +67,16 @@ function CustomerRows({
           <td className={cell}>
             <StateBadge state={link.state} />
           </td>
-          <td className={`${cell} font-mono text-xs`}>
-            <ZohoLink link={link} prefix={prefix} />
+          <td className={cell}>
+            {link.zohoContactName && <span className="block">{link.zohoContactName}</span>}
+            <span className="font-mono text-xs">
+              <ZohoLink link={link} prefix={prefix} />
+            </span>
           </td>
-          <td className={`${cell} text-slate-600`}>{link.syncedAt ? formatDateTime(link.syncedAt) : ""}</td>
-          <td className={`${cell} max-w-md text-slate-600`}>{link.message}</td>
+          <td className={`${cell} text-slate-600`}>{link.syncedAt ? time(link.syncedAt) : ""}</td>
+          <td className={`${cell} max-w-md text-slate-600`}>
+            <ExplainedMessage message={link.message} />
+          </td>
           <td className={`${cell} text-right`}>
             {retryOne && link.state === "failed" && (
               <Button
@@ -109,6 +106,7 @@ function DocumentRows({
   noun: string;
   total: string;
 }) {
+  const time = useTime();
   return (
     <Table
       head={[
@@ -154,10 +152,10 @@ function DocumentRows({
             <td className={`${cell} font-mono text-xs`}>
               <ZohoLink link={link} prefix={prefix} name={`Open ${noun} ${number} in Zoho Books`} />
             </td>
-            <td className={`${cell} whitespace-nowrap text-slate-600`}>
-              {link.syncedAt ? formatDateTime(link.syncedAt) : ""}
+            <td className={`${cell} text-slate-600`}>{link.syncedAt ? time(link.syncedAt) : ""}</td>
+            <td className={`${cell} min-w-48 break-words text-slate-600`}>
+              <ExplainedMessage message={link.message} />
             </td>
-            <td className={`${cell} min-w-64 max-w-md text-slate-600`}>{link.message}</td>
           </tr>
         );
       })}
@@ -343,13 +341,13 @@ export function RecordsScreen() {
   return (
     <>
       <PageHeader title={`Records · ${ENTITY_NAMES[entity].title}`} />
-      <nav aria-label="Record kinds" className="mb-4 flex gap-1 border-b border-slate-200">
+      <nav aria-label="Record kinds" className="mb-4 flex gap-1 overflow-x-auto border-b border-slate-200">
         {tabs.map((tab) => (
           <Link
             key={tab}
             href={`${base}?entity=${tab}`}
             aria-current={tab === entity ? "page" : undefined}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm ${tab === entity ? "border-indigo-600 font-medium text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+            className={`-mb-px shrink-0 whitespace-nowrap border-b-2 px-3 py-2 text-sm ${tab === entity ? "border-indigo-600 font-medium text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
           >
             {ENTITY_NAMES[tab].title}
             {(overview.data?.failedByEntity[tab] ?? 0) > 0 && (

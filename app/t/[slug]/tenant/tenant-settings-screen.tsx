@@ -18,16 +18,16 @@ export function TenantSettingsScreen() {
   if (!tenant.can("owner")) {
     return (
       <>
-        <PageHeader title="Tenant settings" />
-        <Notice>Only owners can rename or delete the tenant; you are a {tenant.role}.</Notice>
+        <PageHeader title="Workspace settings" />
+        <Notice>Only owners can rename or delete this ISP workspace; you are a {tenant.role}.</Notice>
       </>
     );
   }
   return (
     <>
-      <PageHeader title="Tenant settings" />
+      <PageHeader title="Workspace settings" />
       <div className="space-y-6">
-        <Card title="Name">
+        <Card title="Name and web address">
           <form
             className="flex flex-wrap items-start gap-3"
             onSubmit={(event) => {
@@ -36,7 +36,7 @@ export function TenantSettingsScreen() {
             }}
           >
             <div className="min-w-64 flex-1">
-              <Field label="Tenant name" error={fieldError(rename.error, "name")}>
+              <Field label="ISP name" error={fieldError(rename.error, "name")}>
                 <Input value={name} onChange={(event) => setName(event.target.value)} required />
               </Field>
             </div>
@@ -44,12 +44,15 @@ export function TenantSettingsScreen() {
               Save name
             </Button>
           </form>
+          <p className="mt-3 text-sm text-slate-600">
+            Web address: <code className="font-mono">/t/{tenant.slug}</code> (fixed when the workspace was created)
+          </p>
           {rename.isSuccess && <p className="mt-2 text-sm text-emerald-700">Saved.</p>}
           {formError(rename.error) && <Notice>{formError(rename.error)}</Notice>}
         </Card>
-        <Card title="Delete tenant" className="border-red-200">
+        <Card title="Delete workspace" className="border-red-200">
           <p className="mb-4 text-sm text-slate-700">
-            Deleting removes the tenant, its members&apos; access and its audit log for good. Type{" "}
+            Deleting removes this ISP workspace, its members&apos; access and its audit log for good. Type{" "}
             <code className="font-mono font-semibold">{tenant.slug}</code> to confirm.
           </p>
           <form
@@ -75,7 +78,7 @@ export function TenantSettingsScreen() {
               busy={remove.isPending}
               className="mt-6"
             >
-              Delete tenant
+              Delete workspace
             </Button>
           </form>
           {formError(remove.error) && <Notice>{formError(remove.error)}</Notice>}

@@ -3,7 +3,9 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db/client";
 import { createRun, finishRun } from "@/db/queries/runs";
-import { addEntries, type EntryInput } from "@/db/queries/sync";
+import { eq } from "drizzle-orm";
+import { addEntries, saveSettingsRow, writeLink, type EntryInput } from "@/db/queries/sync";
+import { syncRunEntries } from "@/db/schema";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import type { Context } from "@/server/trpc/init";
@@ -15,6 +17,18 @@ vi.mock("@/server/trpc/context", () => ({ createContext: async () => session.con
 const { GET } = await import("./route");
 
 const database = registerTestDatabase();
+
+const HEADER = [
+  "entity",
+  "splynx_id",
+  "customer",
+  "document_number",
+  "zoho_id",
+  "action",
+  "message",
+  "time",
+  "time_zone",
+] as const;
 
 function signIn(db: Db, person: { id: string; email: string; name: string } | null) {
   session.context = { db, person, ip: "203.0.113.7", origin: "http://localhost:3000" };
@@ -93,14 +107,53 @@ describe("entries.csv", () => {
       "content-disposition": `attachment; filename="ledgerlink-run-${run.id}.csv"`,
     });
     const rows = parseCsv(body);
-    expect(rows[0]).toEqual(["time", "entity", "splynx_id", "action", "message"]);
-    expect(rows.slice(1).map(([, ...rest]) => rest)).toEqual([
-      ["customer", "1", "created", ""],
-      ["customer", "2", "failed", 'Zoho said "no", twice\nand again'],
-      ["customer", "3", "skipped", "inactive"],
+    expect(rows[0]).toEqual([...HEADER]);
+    expect(rows.slice(1).map((row) => row.slice(0, 7))).toEqual([
+      ["customer", "1", "", "", "", "created", ""],
+      ["customer", "2", "", "", "", "failed", 'Zoho said "no", twice\nand again'],
+      ["customer", "3", "", "", "", "skipped", "inactive"],
     ]);
-    expect(rows.slice(1).every(([time]) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(time!))).toBe(true);
-    expect(body.split("\n")[2]).toBe(`${rows[2]![0]},customer,2,failed,"Zoho said ""no"", twice`);
+    expect(rows.slice(1).every((row) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/.test(row[7]!))).toBe(true);
+    expect(rows.slice(1).map((row) => row[8])).toEqual(["UTC", "UTC", "UTC"]);
+    expect(body.split("\n")[2]).toBe(`customer,2,,,,failed,"Zoho said ""no"", twice`);
+  });
+
+  it("names the customer, the document's number and the Zoho id, with times in the tenant's zone", async () => {
+    const { db } = database;
+    const { owner, tenant, run } = await tenantWithRun([
+      { entity: "customer", splynxId: "7", action: "created" },
+      { entity: "invoice", splynxId: "31", action: "failed", message: "Zoho refused it" },
+      { entity: "invoice", splynxId: "32", action: "skipped", message: "dated before the export-from date" },
+    ]);
+    const link = { tenantId: tenant.id, organizationId: "2646610000000000001" };
+    await writeLink(db, {
+      ...link,
+      entity: "customer",
+      splynxId: "7",
+      state: "synced",
+      zohoId: "4600000000000000007",
+      label: "Ada Lovelace",
+    });
+    await writeLink(db, {
+      ...link,
+      entity: "invoice",
+      splynxId: "31",
+      state: "synced",
+      zohoId: "4600000000000000031",
+      label: "Invoice 2026-031",
+      details: { number: "2026-031", customerId: "7" },
+    });
+    await saveSettingsRow(db, { tenantId: tenant.id, values: { general: { timeZone: "Asia/Kolkata" } } });
+    signIn(db, owner);
+    const rows = parseCsv((await download(tenant.slug, run.id)).body);
+    expect(rows.slice(1).map((row) => row.slice(0, 7))).toEqual([
+      ["customer", "7", "Ada Lovelace", "", "4600000000000000007", "created", ""],
+      ["invoice", "31", "Ada Lovelace", "2026-031", "4600000000000000031", "failed", "Zoho refused it"],
+      ["invoice", "32", "", "", "", "skipped", "dated before the export-from date"],
+    ]);
+    const [entry] = await db.select().from(syncRunEntries).where(eq(syncRunEntries.runId, run.id)).limit(1);
+    const kolkata = new Date(entry!.createdAt.getTime() + 330 * 60_000).toISOString().slice(0, 19);
+    expect(rows[1]!.slice(7)).toEqual([`${kolkata}+05:30`, "Asia/Kolkata"]);
   });
 
   it("prefixes every cell a spreadsheet would run as a formula, and leaves the rest as they are", async () => {
@@ -132,7 +185,7 @@ describe("entries.csv", () => {
     expect(
       parseCsv(body)
         .slice(1)
-        .map((row) => row[4]),
+        .map((row) => row[6]),
     ).toEqual([
       '\'=HYPERLINK("https://evil.example","Open")',
       "'+1+1",
@@ -148,10 +201,10 @@ describe("entries.csv", () => {
       "",
     ]);
     const lines = body.split("\n");
-    expect(lines[1]!.endsWith(',"\'=HYPERLINK(""https://evil.example"",""Open"")"')).toBe(true);
-    expect(lines[2]!.endsWith(",'+1+1")).toBe(true);
-    expect(lines[5]!.endsWith(",'\tcmd")).toBe(true);
-    expect(lines[6]!.endsWith(',"\'\rcmd"')).toBe(true);
+    expect(lines[1]!.includes(',"\'=HYPERLINK(""https://evil.example"",""Open"")",')).toBe(true);
+    expect(lines[2]!.includes(",'+1+1,")).toBe(true);
+    expect(lines[5]!.includes(",'\tcmd,")).toBe(true);
+    expect(lines[6]!.includes(',"\'\rcmd",')).toBe(true);
   });
 
   it("guards every column, not only the message", async () => {
@@ -160,9 +213,12 @@ describe("entries.csv", () => {
       { entity: "customer", splynxId: "=2+5", action: "failed", message: "-" },
     ]);
     signIn(db, owner);
-    expect(parseCsv((await download(tenant.slug, run.id)).body)[1]!.slice(1)).toEqual([
+    expect(parseCsv((await download(tenant.slug, run.id)).body)[1]!.slice(0, 7)).toEqual([
       "customer",
       "'=2+5",
+      "",
+      "",
+      "",
       "failed",
       "'-",
     ]);
@@ -181,7 +237,7 @@ describe("entries.csv", () => {
     signIn(db, owner);
     const rows = parseCsv((await download(tenant.slug, run.id)).body);
     expect(rows).toHaveLength(count + 1);
-    expect(rows.slice(1).map((row) => row[2])).toEqual(Array.from({ length: count }, (_, index) => String(index + 1)));
+    expect(rows.slice(1).map((row) => row[1])).toEqual(Array.from({ length: count }, (_, index) => String(index + 1)));
   });
 
   it("answers an empty run with the header alone", async () => {
@@ -190,7 +246,7 @@ describe("entries.csv", () => {
     signIn(db, owner);
     expect(await download(tenant.slug, run.id)).toMatchObject({
       status: 200,
-      body: "time,entity,splynx_id,action,message\n",
+      body: `${HEADER.join(",")}\n`,
     });
   });
 
