@@ -97,4 +97,15 @@ test("payments go to Zoho and leave the invoice Paid; a payment recorded in Zoho
     `admin/finance/bank-statements-records?main_attributes[bank_statements_process_id]=${statement.id}`,
   );
   expect(lines.filter((line: { payment_id: number }) => line.payment_id === imported[0].id)).toHaveLength(1);
+
+  // Records shows the imported payment from both sides: Zoho's number, the Splynx payment, the invoice it paid.
+  await page.goto(`/t/${slug}/records?entity=payment_import`);
+  const row = page.getByTestId("payment-row").filter({ hasText: UNPAID.number });
+  await expect(row).toContainText(String(imported[0].id));
+  await expect(row).toContainText("Zoho → Splynx");
+  await expect(row).toContainText("synced");
+  await page.goto(`/t/${slug}/records?entity=payment`);
+  await page.getByLabel("State").selectOption("synced");
+  const exported = page.getByTestId("payment-row").filter({ hasText: PAID_BY_CASH[0]! });
+  await expect(exported).toContainText("Splynx → Zoho");
 });

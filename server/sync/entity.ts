@@ -50,7 +50,7 @@ export type NaturalKey = Record<string, string>;
 export type Prepared = { payload: ZohoRecord; key: NaturalKey; notes: string[] };
 
 /** What Zoho answered that Records shows (a document's total and status). */
-export type ZohoFacts = Pick<LinkDetails, "zohoTotal" | "zohoStatus">;
+export type ZohoFacts = Pick<LinkDetails, "zohoTotal" | "zohoStatus" | "zohoNumber" | "invoiceNumber">;
 
 /** The Splynx column that moves when a record changes (a date only, on documents), for reads of changes. */
 export type ChangeColumn = { name: string; precision: "datetime" | "date" };

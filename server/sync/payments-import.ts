@@ -34,7 +34,7 @@ const DEFERRED = "deferred";
 const PER_PAGE = 200;
 const CLAIM_MS = 10 * 60_000;
 
-type ImportDetails = LinkDetails & { splynxPaymentId?: string; statementId?: string };
+type ImportDetails = LinkDetails;
 
 /** What a Splynx payment is made of, stored as the intent before it is sent. */
 type Plan = {
@@ -444,6 +444,8 @@ async function importOne(step: Step, payment: ZohoRecord, full: () => Promise<Zo
       splynxPaymentId,
       statementId: plan.statementId,
       splynxTotal: plan.amount,
+      zohoNumber: plan.number,
+      ...(plan.invoiceNumber ? { invoiceNumber: plan.invoiceNumber } : {}),
     };
     // The Splynx payment is linked before its statement line, so an interruption between them never writes it again.
     await writeLinkWithEntry(context.db, {

@@ -6,7 +6,7 @@ import { add, compare } from "@/server/money";
 import { DEFAULT_ROW } from "@/server/mapping/screens";
 import type { Payment } from "@/server/splynx/records";
 import type { ZohoRecord } from "@/server/zoho/books";
-import { RecordProblem, type EntityAdapter, type Eligibility, type SyncContext } from "../entity";
+import { RecordProblem, type EntityAdapter, type Eligibility, type SyncContext, type ZohoFacts } from "../entity";
 
 type PageState = {
   customers: Map<string, Link>;
@@ -130,6 +130,17 @@ async function withApplication(
   };
 }
 
+/** What Records shows of Zoho's payment: its amount, status, number and the invoice it is applied to. */
+function paymentFacts(payment: ZohoRecord): ZohoFacts {
+  const [applied] = (payment.invoices as ZohoRecord[] | undefined) ?? [];
+  return {
+    zohoTotal: String(payment.amount),
+    zohoStatus: String(payment.status ?? ""),
+    zohoNumber: String(payment.payment_number ?? ""),
+    ...(applied ? { invoiceNumber: String(applied.invoice_number ?? "") } : {}),
+  };
+}
+
 const sameKey = (found: ZohoRecord, key: Record<string, string>) =>
   String(found.customer_id) === key.customer &&
   compare(String(found.amount), key.amount!) === 0 &&
@@ -193,7 +204,7 @@ export const paymentsExportAdapter: EntityAdapter<"payments"> = {
       : await context.books.createPayment(body);
     return {
       zohoId: String(created.payment_id),
-      facts: { zohoTotal: String(created.amount), zohoStatus: String(created.status ?? "") },
+      facts: paymentFacts(created),
     };
   },
   async update(context, zohoId, payload) {
@@ -205,7 +216,7 @@ export const paymentsExportAdapter: EntityAdapter<"payments"> = {
       zohoId,
       await withApplication(context, payload, String(onInvoice?.amount_applied ?? "0")),
     );
-    return { zohoTotal: String(updated.amount), zohoStatus: String(updated.status ?? "") };
+    return paymentFacts(updated);
   },
   // A payment deleted in Splynx is deleted in Zoho (it is gone from Splynx's list, so the sweep finds it).
   async retire(context, zohoId) {

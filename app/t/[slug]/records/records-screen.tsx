@@ -5,45 +5,15 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import { LINK_STATES, type LinkState, type SyncEntity } from "@/db/schema";
 import { ENTITY_NAMES, isSyncEntity } from "../../../_components/entities";
-import { formError, useTRPC, type RouterOutputs } from "../../../_components/trpc";
+import { formError, useTRPC } from "../../../_components/trpc";
 import { Badge, Button, EmptyState, Field, Input, Notice, PageHeader, Select, Table } from "../../../_components/ui";
 import { ExplainedMessage } from "../../../_components/explained-message";
 import { useTime } from "../../../_components/zoned-time";
 import { useTenant } from "../tenant-context";
-
-type RecordRow = RouterOutputs["sync"]["records"]["links"][number];
+import { PaymentRows } from "./payment-rows";
+import { amount, cell, StateBadge, ZohoLink, type RecordRow } from "./record-cells";
 
 const ended = (run: { status: string } | undefined) => Boolean(run && !["queued", "running"].includes(run.status));
-const stateTone = { synced: "emerald", failed: "red", skipped: "slate", pending: "amber", held: "amber" } as const;
-const cell = "px-3 py-2";
-
-/** A decimal string with at least two places, never rounded, so a difference in a third place stays visible. */
-function amount(value: string | number | undefined): string {
-  if (value === undefined) return "";
-  const text = String(value);
-  const match = /^(-?\d+)(?:\.(\d*))?$/.exec(text);
-  return match ? `${match[1]}.${(match[2] ?? "").padEnd(2, "0")}` : text;
-}
-
-function ZohoLink({ link, prefix, name }: { link: RecordRow; prefix: string | null | undefined; name?: string }) {
-  if (!link.zohoId) return null;
-  if (!prefix) return <>{link.zohoId}</>;
-  return (
-    <a
-      href={`${prefix}${link.zohoId}`}
-      target="_blank"
-      rel="noreferrer"
-      aria-label={name}
-      className="text-indigo-700 hover:underline"
-    >
-      {link.zohoId}
-    </a>
-  );
-}
-
-function StateBadge({ state }: { state: LinkState }) {
-  return <Badge tone={stateTone[state]}>{state}</Badge>;
-}
 
 function CustomerRows({
   rows,
@@ -94,18 +64,8 @@ function CustomerRows({
   );
 }
 
-/** Invoices, credit notes and payments: both totals (a payment's amount) side by side, a difference marked, Zoho's status. */
-function DocumentRows({
-  rows,
-  prefix,
-  noun,
-  total,
-}: {
-  rows: RecordRow[];
-  prefix: string | null | undefined;
-  noun: string;
-  total: string;
-}) {
+/** Invoices and credit notes: both totals side by side, a difference marked, Zoho's status. */
+function DocumentRows({ rows, prefix, noun }: { rows: RecordRow[]; prefix: string | null | undefined; noun: string }) {
   const time = useTime();
   return (
     <Table
@@ -113,8 +73,8 @@ function DocumentRows({
         "Number",
         "Customer",
         "Date",
-        `Splynx ${total}`,
-        `Zoho ${total}`,
+        "Splynx total",
+        "Zoho total",
         "Zoho status",
         "State",
         "Zoho",
@@ -295,13 +255,14 @@ function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialSt
         <EmptyState>
           {records.isLoading ? "Loading…" : `No records match. Run a sync of ${names.plural} to fill this list.`}
         </EmptyState>
-      ) : document ? (
-        <DocumentRows
+      ) : entity === "payment" || entity === "payment_import" ? (
+        <PaymentRows
           rows={rows}
           prefix={first?.zohoLinkPrefix}
-          noun={NOUN[entity]}
-          total={entity === "payment" ? "amount" : "total"}
+          direction={entity === "payment" ? "export" : "import"}
         />
+      ) : document ? (
+        <DocumentRows rows={rows} prefix={first?.zohoLinkPrefix} noun={NOUN[entity]} />
       ) : (
         <CustomerRows
           rows={rows}
