@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -86,7 +87,7 @@ export const auditLog = pgTable(
   "audit_log",
   {
     // A growing integer id gives keyset pagination a stable, indexed cursor.
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
     tenantId: tenantId(),
     actorId: uuid("actor_id").references(() => people.id, { onDelete: "set null" }),
     // The e-mail at the time of the action, so the entry stays readable after the person leaves.
@@ -98,8 +99,11 @@ export const auditLog = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("audit_log_tenant_id_idx").on(t.tenantId, t.id.desc()),
-    index("audit_log_tenant_action_idx").on(t.tenantId, t.action),
+    // The key leads with the tenant: with a key on the id alone the planner pages "newest first" down that key and
+    // filters by tenant, reading every newer row of every other tenant (bench/README.md, portal listings).
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("audit_log_tenant_action_idx").on(t.tenantId, t.action, t.id),
+    index("audit_log_tenant_actor_idx").on(t.tenantId, t.actorId, t.id),
   ],
 );
 
@@ -166,15 +170,16 @@ export const zohoOAuthStates = pgTable(
   (t) => [index("zoho_oauth_states_tenant_idx").on(t.tenantId)],
 );
 
-/** Zoho's limits per organization, shared by every worker: the recent call times and the daily quota last reported. */
+/**
+ * Zoho's limits per organization, shared by every worker: the recent call times and the daily quota last reported.
+ * Slots are taken by the SQL function zoho_take_call_slot (drizzle/0015_zoho_take_call_slot.sql).
+ */
 export const zohoRateLimits = pgTable("zoho_rate_limits", {
   organizationId: text("organization_id").primaryKey(),
   recentCalls: bigint("recent_calls", { mode: "number" }).array().notNull().default(sql`'{}'::bigint[]`),
   dailyLimit: integer("daily_limit"),
   dailyRemaining: integer("daily_remaining"),
   dailyResetsAt: timestamp("daily_resets_at", { withTimezone: true }),
-  callsDay: text("calls_day"),
-  callsToday: integer("calls_today").notNull().default(0),
 });
 
 /** Calls in flight to a Zoho organization; a lease expires so a crashed worker can't hold a slot forever. */
@@ -186,6 +191,17 @@ export const zohoCallLeases = pgTable(
     expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
   },
   (t) => [index("zoho_call_leases_org_idx").on(t.organizationId)],
+);
+
+/** Zoho calls per organization and UTC day, counted by the limiter as it grants each call (the usage chart). */
+export const zohoDailyUsage = pgTable(
+  "zoho_daily_usage",
+  {
+    organizationId: text("organization_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    calls: integer("calls").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.day] })],
 );
 
 export const REFERENCE_KINDS = [
@@ -253,6 +269,12 @@ export type LinkDetails = {
   splynxTotal?: string;
   zohoTotal?: string;
   zohoStatus?: string;
+  /** Payments: the number Zoho gave the payment, and the invoice it pays (its number). */
+  zohoNumber?: string;
+  invoiceNumber?: string;
+  /** Imported payments: the Splynx payment made from the Zoho one, and its statement. */
+  splynxPaymentId?: string;
+  statementId?: string;
 };
 
 /** The source of truth for "is it synced" (SPEC §6): one row per Splynx record and its Zoho counterpart. */
@@ -305,6 +327,7 @@ export const syncLinks = pgTable(
 export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled", "paused"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type RunTrigger = "manual" | "schedule" | "retry" | "resume";
+export type PaymentsImportMode = "new" | "all";
 export type RunCounts = {
   created: number;
   updated: number;
@@ -324,6 +347,8 @@ export const syncRuns = pgTable(
     entities: text("entities").array().$type<SyncEntity[]>().notNull(),
     /** A retry of chosen records (one entity), instead of every record of the entities. */
     onlySplynxIds: text("only_splynx_ids").array(),
+    /** The payments import's reach: "new" since the import cursor (the default), "all" since the import-from date. */
+    paymentsImportMode: text("payments_import_mode").$type<PaymentsImportMode>().notNull().default("new"),
     status: text("status").$type<RunStatus>().notNull().default("queued"),
     counts: jsonb("counts")
       .$type<RunCounts>()
@@ -347,7 +372,8 @@ export const syncRuns = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [
-    index("sync_runs_tenant_idx").on(t.tenantId, t.createdAt.desc()),
+    // Ascending, scanned backwards for the log's newest-first pages (see audit_log_tenant_id_idx).
+    index("sync_runs_tenant_idx").on(t.tenantId, t.createdAt),
     // At most one run queued or running per tenant: two clicks never start two runs.
     uniqueIndex("sync_runs_one_active_key").on(t.tenantId).where(sql`status in ('queued', 'running')`),
     uniqueIndex("sync_runs_slot_key").on(t.tenantId, t.slot).where(sql`slot is not null`),
@@ -382,7 +408,11 @@ export const syncRunEntries = pgTable(
     message: text("message"),
     createdAt: createdAt(),
   },
-  (t) => [index("sync_run_entries_run_idx").on(t.tenantId, t.runId, t.id)],
+  (t) => [
+    index("sync_run_entries_run_idx").on(t.tenantId, t.runId, t.id),
+    // The log filtered on one action pages by index however large the run (a seq scan at a million entries).
+    index("sync_run_entries_run_action_idx").on(t.tenantId, t.runId, t.action, t.id),
+  ],
 );
 
 /** The tenant's Zoho customers, loaded for pairing (SPEC §5). */
@@ -399,6 +429,23 @@ export const zohoContactsCache = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.contactId] })],
 );
 
+/**
+ * Where scheduled runs read an entity from (SPEC §7): records Splynx changed since `readFrom` (the start of the last
+ * complete read), and everything once a day (`fullReadAt`), for what a change filter misses (hard deletes).
+ */
+export const syncCursors = pgTable(
+  "sync_cursors",
+  {
+    tenantId: tenantId(),
+    entity: text("entity").$type<SyncEntity>().notNull(),
+    readFrom: timestamp("read_from", { withTimezone: true }).notNull(),
+    fullReadAt: timestamp("full_read_at", { withTimezone: true }).notNull(),
+    /** What the read was made under (organization, settings, mappings): another basis needs a full read. */
+    basis: text("basis").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.entity] })],
+);
+
 /** Per-tenant settings (SPEC §3), validated by the settings schema in server/sync/settings.ts. */
 export const tenantSettings = pgTable("tenant_settings", {
   tenantId: tenantId().primaryKey(),
@@ -406,10 +453,114 @@ export const tenantSettings = pgTable("tenant_settings", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
-// Failed sign-ins per e-mail and per client address; a row per throttled key, not tenant data.
+// Sign-in attempts per key (e-mail and address, address, e-mail; also sign-ups and tenant creations); not tenant data.
 export const signInThrottle = pgTable("sign_in_throttle", {
   key: text("key").primaryKey(),
   failures: integer("failures").notNull().default(0),
   windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
+  /** The last successful sign-in for an e-mail-and-address key: that address is the person's own. */
+  succeededAt: timestamp("succeeded_at", { withTimezone: true }),
+});
+
+/** A password reset: only the token's hash is kept; used once, before it expires. Not tenant data. */
+export const passwordResetTokens = pgTable(
+  "password_reset_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("password_reset_tokens_person_idx").on(t.personId)],
+);
+
+/** Mail kept instead of sent where no SMTP server is configured (the sandbox's outbox page). Not tenant data. */
+export const mailOutbox = pgTable(
+  "mail_outbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("mail_outbox_created_idx").on(t.createdAt.desc())],
+);
+
+/** Reports beyond the sync (SPEC §8): a preview of the next run, or a reconciliation of both sides' totals. */
+export const REPORT_KINDS = ["preview", "reconciliation"] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+export type ReportStatus = "queued" | "running" | "succeeded" | "failed";
+/** A preview's entities, or a reconciliation's period (dates inclusive; null for open ends). */
+export type ReportScope = { entities?: SyncEntity[]; from?: string | null; to?: string | null };
+
+export const reports = pgTable(
+  "reports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    kind: text("kind").$type<ReportKind>().notNull(),
+    trigger: text("trigger").$type<"manual" | "schedule">().notNull(),
+    requestedBy: uuid("requested_by").references(() => people.id, { onDelete: "set null" }),
+    scope: jsonb("scope").$type<ReportScope>().notNull(),
+    status: text("status").$type<ReportStatus>().notNull().default("queued"),
+    progress: jsonb("progress")
+      .$type<{ done: number; total: number | null; step: string }>()
+      .notNull()
+      .default({ done: 0, total: null, step: "queued" }),
+    /** What the report found in figures: a preview's counts per action, a reconciliation's totals per period. */
+    summary: jsonb("summary").$type<Record<string, unknown>>(),
+    /** Zoho calls the report spent (reads only). */
+    zohoCalls: integer("zoho_calls").notNull().default(0),
+    /** A worker renews this while it works; a report whose lease lapsed is ended as lost. */
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    /** A scheduled report's slot; one per tenant and slot however often the tick repeats. */
+    slot: text("slot"),
+    error: text("error"),
+    createdAt: createdAt(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("reports_tenant_idx").on(t.tenantId, t.kind, t.createdAt.desc()),
+    uniqueIndex("reports_one_active_key").on(t.tenantId, t.kind).where(sql`status in ('queued', 'running')`),
+    uniqueIndex("reports_slot_key").on(t.tenantId, t.kind, t.slot).where(sql`slot is not null`),
+  ],
+);
+
+/** A report's lines: a preview's record with what the run would do, or a reconciliation's mismatch or customer totals. */
+export const reportRows = pgTable(
+  "report_rows",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: tenantId(),
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    entity: text("entity").$type<SyncEntity>().notNull(),
+    splynxId: text("splynx_id"),
+    zohoId: text("zoho_id"),
+    label: text("label"),
+    customerId: text("customer_id"),
+    action: text("action").notNull(),
+    message: text("message"),
+    details: jsonb("details").$type<Record<string, string>>(),
+  },
+  (t) => [
+    index("report_rows_report_idx").on(t.tenantId, t.reportId, t.id),
+    index("report_rows_action_idx").on(t.tenantId, t.reportId, t.action, t.id),
+  ],
+);
+
+/** How often the reconciliation report runs by itself (weekly unless a person chose otherwise). */
+export const RECONCILIATION_SCHEDULES = ["off", "daily", "weekly", "monthly"] as const;
+export type ReconciliationSchedule = (typeof RECONCILIATION_SCHEDULES)[number];
+export const reportSchedules = pgTable("report_schedules", {
+  tenantId: tenantId().primaryKey(),
+  reconciliation: text("reconciliation").$type<ReconciliationSchedule>().notNull().default("weekly"),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,7 +1,10 @@
 // Zoho's per-organization limits as shared state: every worker takes a call slot here before calling Zoho.
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { zohoCallLeases, zohoRateLimits } from "../schema";
+import { rowsOf } from "../rows";
+import { zohoCallLeases, zohoDailyUsage, zohoRateLimits } from "../schema";
+
+const utcDay = (time: number) => new Date(time).toISOString().slice(0, 10);
 
 export type LimitPolicy = {
   perWindow: number;
@@ -16,58 +19,32 @@ export type LimitPolicy = {
 export type SlotDecision =
   | { kind: "granted"; leaseId: string }
   | { kind: "wait"; waitMs: number }
-  | { kind: "quota"; resetsAt: Date | null };
+  | { kind: "quota"; resetsAt: Date };
 
-const utcDay = (time: number) => new Date(time).toISOString().slice(0, 10);
+type SlotRow = {
+  decision: string;
+  lease: string | null;
+  wait_ms: string | number | null;
+  quota_resets_at: Date | string | null;
+};
 
+/**
+ * Takes one call slot in one statement (the function zoho_take_call_slot). `now` is a test's clock; without it the
+ * database dates the call by its own clock once it holds the organization's lock.
+ */
 export async function takeCallSlot(
   db: Db,
-  input: { organizationId: string; policy: LimitPolicy; now: () => number },
+  input: { organizationId: string; policy: LimitPolicy; now: number | null },
 ): Promise<SlotDecision> {
-  const { organizationId, policy } = input;
-  return db.transaction(async (tx) => {
-    await tx.insert(zohoRateLimits).values({ organizationId }).onConflictDoNothing();
-    const [row] = await tx
-      .select()
-      .from(zohoRateLimits)
-      .where(eq(zohoRateLimits.organizationId, organizationId))
-      .for("update");
-    // The clock is read holding the lock: a time read before the wait would date the call too early by that wait.
-    const now = input.now();
-    if (
-      row!.dailyRemaining !== null &&
-      row!.dailyRemaining <= 0 &&
-      row!.dailyResetsAt &&
-      row!.dailyResetsAt.getTime() > now
-    )
-      return { kind: "quota", resetsAt: row!.dailyResetsAt };
-    const recent = row!.recentCalls.filter((time) => time > now - policy.windowMs - policy.marginMs);
-    if (recent.length >= policy.perWindow)
-      return { kind: "wait", waitMs: Math.min(...recent) + policy.windowMs + policy.marginMs - now + 1 };
-    await tx
-      .delete(zohoCallLeases)
-      .where(and(eq(zohoCallLeases.organizationId, organizationId), lt(zohoCallLeases.expiresAt, now)));
-    const [{ inFlight }] = (await tx
-      .select({ inFlight: sql<number>`count(*)::int` })
-      .from(zohoCallLeases)
-      .where(eq(zohoCallLeases.organizationId, organizationId))) as [{ inFlight: number }];
-    if (inFlight >= policy.concurrency) return { kind: "wait", waitMs: 10 };
-    const [lease] = await tx
-      .insert(zohoCallLeases)
-      .values({ organizationId, expiresAt: now + policy.leaseMs })
-      .returning({ id: zohoCallLeases.id });
-    const day = utcDay(now);
-    await tx
-      .update(zohoRateLimits)
-      .set({
-        recentCalls: [...recent, now],
-        callsDay: day,
-        callsToday: row!.callsDay === day ? row!.callsToday + 1 : 1,
-        dailyRemaining: row!.dailyRemaining === null ? null : row!.dailyRemaining - 1,
-      })
-      .where(eq(zohoRateLimits.organizationId, organizationId));
-    return { kind: "granted", leaseId: lease!.id };
-  });
+  const { organizationId, policy, now } = input;
+  const [row] = await rowsOf<SlotRow>(
+    db,
+    sql`select * from zoho_take_call_slot(${organizationId}, ${now}::bigint, ${policy.perWindow}::int,
+      ${policy.windowMs}::bigint, ${policy.marginMs}::bigint, ${policy.concurrency}::int, ${policy.leaseMs}::bigint)`,
+  );
+  if (row!.decision === "quota") return { kind: "quota", resetsAt: new Date(row!.quota_resets_at!) };
+  if (row!.decision === "wait") return { kind: "wait", waitMs: Number(row!.wait_ms) };
+  return { kind: "granted", leaseId: row!.lease! };
 }
 
 export async function releaseCallSlot(db: Db, leaseId: string): Promise<void> {
@@ -95,8 +72,12 @@ export async function markQuotaSpent(db: Db, input: { organizationId: string; re
 
 export async function zohoUsage(db: Db, organizationId: string, now = Date.now()) {
   const [row] = await db.select().from(zohoRateLimits).where(eq(zohoRateLimits.organizationId, organizationId));
+  const [today] = await db
+    .select({ calls: zohoDailyUsage.calls })
+    .from(zohoDailyUsage)
+    .where(and(eq(zohoDailyUsage.organizationId, organizationId), eq(zohoDailyUsage.day, utcDay(now))));
   return {
-    callsToday: row?.callsDay === utcDay(now) ? row.callsToday : 0,
+    callsToday: today?.calls ?? 0,
     dailyLimit: row?.dailyLimit ?? null,
     dailyRemaining: row?.dailyRemaining ?? null,
     resetsAt: row?.dailyResetsAt ?? null,

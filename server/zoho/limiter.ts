@@ -21,8 +21,9 @@ export const ZOHO_LIMITS: LimitPolicy = {
 export const concurrencyForPlan = (planName: string | undefined) =>
   planName && planName.toUpperCase() !== "FREE" ? 10 : 5;
 
+/** A test's clock; without one, calls are dated by the database's clock (one clock for every process). */
 export type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
-const realClock: Clock = { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class ZohoLimiter {
   /** Milliseconds spent waiting for a slot, for progress reports and benchmarks. */
@@ -31,24 +32,29 @@ export class ZohoLimiter {
   constructor(
     private readonly db: Db,
     private readonly policy: LimitPolicy = ZOHO_LIMITS,
-    private readonly clock: Clock = realClock,
+    private readonly clock?: Clock,
   ) {}
+
+  private now(): number {
+    return this.clock?.now() ?? Date.now();
+  }
 
   /** Runs `work` holding one call slot of the organization. */
   async run<T>(organizationId: string, work: () => Promise<T>): Promise<T> {
     for (;;) {
-      const decision = await takeCallSlot(this.db, { organizationId, policy: this.policy, now: this.clock.now });
+      const now = this.clock?.now() ?? null;
+      const decision = await takeCallSlot(this.db, { organizationId, policy: this.policy, now });
       if (decision.kind === "quota") {
         throw new ZohoError(
           "daily_quota",
-          `Zoho's daily API quota for this organization is spent; calls resume ${decision.resetsAt ? `after ${decision.resetsAt.toISOString()}` : "tomorrow"}.`,
+          `Zoho's daily API quota for this organization is spent; calls resume after ${decision.resetsAt.toISOString()}.`,
         );
       }
       if (decision.kind === "wait") {
         // A little jitter keeps workers that woke together from colliding again.
-        const pause = decision.waitMs + Math.random() * 5;
-        this.waitedMs += pause;
-        await this.clock.sleep(pause);
+        const waitMs = decision.waitMs + Math.random() * 5;
+        this.waitedMs += waitMs;
+        await (this.clock ? this.clock.sleep(waitMs) : pause(waitMs));
         continue;
       }
       try {
@@ -69,12 +75,12 @@ export class ZohoLimiter {
       organizationId,
       limit,
       remaining,
-      resetsAt: new Date(this.clock.now() + reset * 1000),
+      resetsAt: new Date(this.now() + reset * 1000),
     });
   }
 
   async quotaSpent(organizationId: string, resetSeconds: number | null): Promise<void> {
-    const resetsAt = new Date(this.clock.now() + (resetSeconds ?? 3600) * 1000);
+    const resetsAt = new Date(this.now() + (resetSeconds ?? 3600) * 1000);
     await markQuotaSpent(this.db, { organizationId, resetsAt });
   }
 }

@@ -1,12 +1,21 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useEffect, useId, useState, type ReactNode } from "react";
-import type { Settings } from "@/server/sync/settings";
+import { paymentModeName } from "@/server/mapping/screens";
+import { NAME_PLACEHOLDERS, type Settings } from "@/server/sync/settings";
 import { fieldError, formError, useTRPC } from "../../../_components/trpc";
 import { Button, Card, EmptyState, Field, Input, Notice, PageHeader, Select } from "../../../_components/ui";
+import { TimeZonePicker } from "../../../_components/time-zone-picker";
 import { useTenant } from "../tenant-context";
 
 type Option = { value: string; label: string };
+
+const modeLines = (text: string) =>
+  text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
 
 function Check({
   label,
@@ -85,6 +94,7 @@ function Choices({
 export function SettingsScreen() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const router = useRouter();
   const tenant = useTenant();
   const editable = tenant.can("admin");
   const loaded = useQuery(trpc.settings.get.queryOptions({ tenantSlug: tenant.slug }));
@@ -103,7 +113,11 @@ export function SettingsScreen() {
   });
   const save = useMutation(
     trpc.settings.save.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.settings.get.queryKey() }),
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.settings.get.queryKey() });
+        // The workspace frame shows times in the time zone it read on load.
+        router.refresh();
+      },
     }),
   );
   if (!draft || !loaded.data) return <EmptyState>{loaded.isLoading ? "Loading…" : loaded.error?.message}</EmptyState>;
@@ -127,10 +141,7 @@ export function SettingsScreen() {
         className="space-y-6"
         onSubmit={(event) => {
           event.preventDefault();
-          const paymentModes = modesText
-            .split("\n")
-            .map((line) => line.trim())
-            .filter(Boolean);
+          const paymentModes = modeLines(modesText);
           save.mutate({
             tenantSlug: tenant.slug,
             settings: { ...draft, paymentsExport: { ...draft.paymentsExport, paymentModes } },
@@ -177,10 +188,15 @@ export function SettingsScreen() {
                   ))}
                 </Select>
               </Field>
-              <Field label="Time zone" error={error("general.timeZone")} hint="For the schedule and day boundaries.">
-                <Input
+              <Field
+                label="Time zone"
+                error={error("general.timeZone")}
+                hint={`Now ${draft.general.timeZone}: the schedule, day boundaries and every time shown use it.`}
+              >
+                <TimeZonePicker
                   value={draft.general.timeZone}
-                  onChange={(event) => set("general", "timeZone", event.target.value)}
+                  disabled={!editable}
+                  onChange={(timeZone) => set("general", "timeZone", timeZone)}
                 />
               </Field>
             </div>
@@ -217,6 +233,25 @@ export function SettingsScreen() {
                   }
                 />
               </Field>
+              <Field
+                label="Keep the sync log for (days)"
+                error={error("general.logRetentionDays")}
+                hint="Runs and their per-record lines older than this are deleted every night; the records themselves stay."
+              >
+                <Input
+                  type="number"
+                  inputMode="numeric"
+                  required
+                  value={Number.isNaN(draft.general.logRetentionDays) ? "" : draft.general.logRetentionDays}
+                  onChange={(event) =>
+                    set(
+                      "general",
+                      "logRetentionDays",
+                      event.target.value === "" ? Number.NaN : Number(event.target.value),
+                    )
+                  }
+                />
+              </Field>
             </div>
             <div className="mt-4">
               <Choices
@@ -235,11 +270,7 @@ export function SettingsScreen() {
               <Field
                 label="Customer name pattern"
                 error={error("customers.namePattern")}
-                hint={
-                  preview.data
-                    ? `${preview.data.customer} → ${preview.data.name}`
-                    : "Variables: {id}, {login}, {name}, {email}"
-                }
+                hint={`Placeholders: ${NAME_PLACEHOLDERS.join(", ")}; nothing else in braces.${preview.data ? ` ${preview.data.customer} → ${preview.data.name}` : ""}`}
               >
                 <Input
                   value={draft.customers.namePattern}
@@ -306,10 +337,34 @@ export function SettingsScreen() {
                     onChange={(event) => setModesText(event.target.value)}
                   />
                 </Field>
-                <Field label="Default payment mode" error={error("paymentsExport.defaultPaymentMode")}>
-                  <Input
+                <Field
+                  label="Default payment mode"
+                  error={error("paymentsExport.defaultPaymentMode")}
+                  hint="As Zoho names it; chosen from the modes listed beside."
+                >
+                  <Select
                     value={draft.paymentsExport.defaultPaymentMode ?? ""}
                     onChange={(event) => set("paymentsExport", "defaultPaymentMode", orNull(event.target.value))}
+                  >
+                    <option value="">None</option>
+                    {[...new Set([...modeLines(modesText), draft.paymentsExport.defaultPaymentMode ?? ""])]
+                      .filter(Boolean)
+                      .map((mode) => (
+                        <option key={mode} value={mode}>
+                          {paymentModeName(mode)}
+                        </option>
+                      ))}
+                  </Select>
+                </Field>
+                <Field
+                  label="Unique payment field in Zoho (optional)"
+                  error={error("paymentsExport.uniqueFieldApiName")}
+                  hint="The API name (cf_…) of a payment custom field set to refuse duplicates: payments are then written by it, so none is ever recorded twice."
+                >
+                  <Input
+                    value={draft.paymentsExport.uniqueFieldApiName ?? ""}
+                    placeholder="cf_splynx_payment_id"
+                    onChange={(event) => set("paymentsExport", "uniqueFieldApiName", orNull(event.target.value))}
                   />
                 </Field>
               </div>
@@ -356,9 +411,13 @@ export function SettingsScreen() {
             </div>
           </Card>
 
-          <Card title="Schedule">
+          <Card title="Schedule" id="schedule">
             <div className="grid gap-4 md:grid-cols-2">
-              <Field label="Launch time" error={error("schedule.launchTime")} hint="Daily, in the tenant's time zone.">
+              <Field
+                label="Launch time"
+                error={error("schedule.launchTime")}
+                hint={`Daily, in ${draft.general.timeZone}.`}
+              >
                 <Input
                   type="time"
                   value={draft.schedule.launchTime}

@@ -1,0 +1,1 @@
+ALTER TABLE "sync_runs" ADD COLUMN "payments_import_mode" text DEFAULT 'new' NOT NULL;

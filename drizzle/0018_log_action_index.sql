@@ -1,0 +1,1 @@
+CREATE INDEX "sync_run_entries_run_action_idx" ON "sync_run_entries" USING btree ("tenant_id","run_id","action","id");
