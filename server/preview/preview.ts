@@ -2,13 +2,14 @@
 // in the run's order, with its dependencies first; Zoho is only read (lists, amortised), never written.
 import { cachedContacts } from "@/db/queries/pairing";
 import { refusedDuplicateName } from "@/db/queries/reports";
-import { linkedSplynxIds, linksFor } from "@/db/queries/sync";
+import { linksFor } from "@/db/queries/sync";
 import type { SyncEntity } from "@/db/schema";
 import { creditNotesAdapter } from "@/server/sync/entities/credit-notes";
 import { customersAdapter } from "@/server/sync/entities/customers";
 import { invoicesAdapter } from "@/server/sync/entities/invoices";
 import { paymentsExportAdapter } from "@/server/sync/entities/payments-export";
 import { refreshContactIndex } from "@/server/sync/contact-index";
+import { goneFromSplynx, missingDependencies } from "@/server/sync/engine";
 import type { EntityAdapter, SyncContext } from "@/server/sync/entity";
 import type { RejectedRecord } from "@/server/splynx/client";
 import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
@@ -55,22 +56,8 @@ const customerOf = (record: unknown) => {
 
 /** The records another entity's page needs first (an invoice's customer) that its run would sync before it. */
 async function previewDependencies(session: Session, adapter: EntityAdapter, records: SplynxRecord<ResourceName>[]) {
-  const { context } = session;
-  for (const { entity, ids } of adapter.dependsOn ?? []) {
-    const wanted = [...new Set(ids(records, context))];
-    const links = await linksFor(context.db, { tenantId: context.tenantId, entity, splynxIds: wanted });
-    const settled = (id: string) => {
-      const link = links.get(id);
-      return (
-        link?.state === "skipped" ||
-        link?.state === "held" ||
-        (link?.state === "synced" && link.organizationId === context.organizationId)
-      );
-    };
-    const missing = wanted.filter((id) => !settled(id));
-    if (missing.length > 0)
-      await previewChosen(session, entity as PreviewEntity, missing, adapter.entity as PreviewEntity);
-  }
+  for (const { entity, ids } of await missingDependencies(session.context, adapter, records))
+    await previewChosen(session, entity as PreviewEntity, ids, adapter.entity as PreviewEntity);
 }
 
 async function previewChosen(session: Session, entity: PreviewEntity, ids: string[], neededBy: PreviewEntity) {
@@ -137,17 +124,7 @@ const GONE = "Gone from Splynx: its Zoho record would be ended.";
 async function previewGone(session: Session, adapter: EntityAdapter) {
   if (!adapter.retire) return;
   const { context } = session;
-  for (let after = ""; ; ) {
-    const ids = await linkedSplynxIds(context.db, {
-      tenantId: context.tenantId,
-      entity: adapter.entity,
-      organizationId: context.organizationId,
-      after,
-      limit: 100,
-    });
-    if (ids.length === 0) return;
-    const present = await context.splynx.existingIds(adapter.resource, ids.map(Number));
-    const gone = ids.filter((id) => !present.has(Number(id)));
+  for await (const gone of goneFromSplynx(context, adapter)) {
     const links = await linksFor(context.db, { tenantId: context.tenantId, entity: adapter.entity, splynxIds: gone });
     const rows: PreviewRow[] = [];
     for (const splynxId of gone) {
@@ -166,7 +143,6 @@ async function previewGone(session: Session, adapter: EntityAdapter) {
       });
     }
     await session.sink.rows(rows);
-    after = ids.at(-1)!;
   }
 }
 

@@ -38,13 +38,13 @@ async function recordRejected(context: SyncContext, entity: SyncEntity, rejected
   }
 }
 
-/** Syncs first the records of another entity these need (an invoice's customer) that are not in Zoho yet. */
-async function syncDependencies(
+/** Per entity these records need first (an invoice's customer), those of its records not settled in Zoho yet. */
+export async function missingDependencies(
   context: SyncContext,
   adapter: EntityAdapter,
   records: SplynxRecord<ResourceName>[],
-  tally: PageTally,
-) {
+): Promise<{ entity: SyncEntity; ids: string[] }[]> {
+  const missing: { entity: SyncEntity; ids: string[] }[] = [];
   for (const { entity, ids } of adapter.dependsOn ?? []) {
     const wanted = [...new Set(ids(records, context))];
     const links = await linksFor(context.db, { tenantId: context.tenantId, entity, splynxIds: wanted });
@@ -53,11 +53,23 @@ async function syncDependencies(
       if (link?.state === "synced") return link.organizationId === context.organizationId;
       return link?.state === "skipped" || link?.state === "held";
     };
-    const missing = wanted.filter((id) => !settled(id));
-    if (missing.length === 0) continue;
+    const unsettled = wanted.filter((id) => !settled(id));
+    if (unsettled.length > 0) missing.push({ entity, ids: unsettled });
+  }
+  return missing;
+}
+
+/** Syncs first the records of another entity these need (an invoice's customer) that are not in Zoho yet. */
+async function syncDependencies(
+  context: SyncContext,
+  adapter: EntityAdapter,
+  records: SplynxRecord<ResourceName>[],
+  tally: PageTally,
+) {
+  for (const { entity, ids } of await missingDependencies(context, adapter, records)) {
     // Their counts join the page's; they are not records of the page's entity, so its progress does not move.
     const dependency = new PageTally(context, false);
-    const [chosen, rejected] = await readChosen(context, entity, missing);
+    const [chosen, rejected] = await readChosen(context, entity, ids);
     try {
       await dependency.run(() => syncRecords(context, requireAdapter(entity), chosen, rejected, dependency));
     } finally {
@@ -111,12 +123,11 @@ async function readChosen(context: SyncContext, entity: SyncEntity, splynxIds: s
 
 const SWEEP_BATCH = 100;
 
-/** Keyset paging never revisits a record Splynx removed: the links of such records are found here, and voided in Zoho. */
-async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<void> {
-  if (!adapter.retire) return;
-  const attemptId = randomUUID();
-  // Their outcomes (voided: updated) count in the run; they are not records of its pages, so progress stays.
-  const outcomes = new PageTally(context);
+/**
+ * Keyset paging never revisits a record Splynx removed: the Splynx ids of the entity's links in this organization
+ * whose record Splynx no longer has, a batch at a time (the run voids their Zoho records; a preview shows it would).
+ */
+export async function* goneFromSplynx(context: SyncContext, adapter: EntityAdapter): AsyncGenerator<string[]> {
   for (let after = ""; ; ) {
     const ids = await linkedSplynxIds(context.db, {
       tenantId: context.tenantId,
@@ -127,7 +138,18 @@ async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<
     });
     if (ids.length === 0) return;
     const present = await context.splynx.existingIds(adapter.resource, ids.map(Number));
-    for (const splynxId of ids.filter((id) => !present.has(Number(id)))) {
+    yield ids.filter((id) => !present.has(Number(id)));
+    after = ids.at(-1)!;
+  }
+}
+
+async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<void> {
+  if (!adapter.retire) return;
+  const attemptId = randomUUID();
+  // Their outcomes (voided: updated) count in the run; they are not records of its pages, so progress stays.
+  const outcomes = new PageTally(context);
+  for await (const gone of goneFromSplynx(context, adapter)) {
+    for (const splynxId of gone) {
       await beat(context, outcomes);
       const outcome = await retire(
         { context, adapter, attemptId, beforeZoho: () => keepQuotaReserve(context) },
@@ -137,7 +159,6 @@ async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<
       outcomes.counted(outcome.action);
     }
     await outcomes.report();
-    after = ids.at(-1)!;
   }
 }
 
