@@ -3,11 +3,7 @@ import { and, asc, desc, eq, inArray, lt, lte, or, sql, type SQL } from "drizzle
 import type { Db } from "../client";
 import {
   people,
-  splynxConnections,
   syncRuns,
-  tenants,
-  tenantSettings,
-  zohoConnections,
   type PaymentsImportMode,
   type RunCounts,
   type RunStatus,
@@ -218,27 +214,6 @@ export async function listRuns(db: Db, input: { tenantId: string; before?: Date;
     .limit(input.limit + 1);
   const runs = rows.slice(0, input.limit).map((row) => ({ ...row.run, requestedByEmail: row.requestedByEmail }));
   return { runs, nextCursor: rows.length > input.limit ? runs[input.limit - 1]!.createdAt : null };
-}
-
-export async function scheduleCandidates(db: Db) {
-  const rows = await db
-    .select({
-      tenantId: tenants.id,
-      values: tenantSettings.values,
-      splynx: splynxConnections.tenantId,
-      zohoState: zohoConnections.state,
-      organizationId: zohoConnections.organizationId,
-    })
-    .from(tenants)
-    .leftJoin(tenantSettings, eq(tenantSettings.tenantId, tenants.id))
-    .leftJoin(splynxConnections, eq(splynxConnections.tenantId, tenants.id))
-    .leftJoin(zohoConnections, eq(zohoConnections.tenantId, tenants.id));
-  // A tenant whose Zoho needs reconnecting is paused until someone reconnects.
-  return rows.map((row) => ({
-    tenantId: row.tenantId,
-    stored: row.values,
-    connectionsHealthy: row.splynx !== null && row.zohoState === "connected" && row.organizationId !== null,
-  }));
 }
 
 export async function lastRun(db: Db, tenantId: string) {

@@ -32,7 +32,8 @@ import {
   unheldContactsMatching,
   upsertCachedContacts,
 } from "./pairing";
-import { createRun, scheduleCandidates, sweepLapsedRuns } from "./runs";
+import { createRun, sweepLapsedRuns } from "./runs";
+import { scheduleGroups } from "./scheduling";
 import { getSplynxConnection, recordSplynxTest, saveSplynxConnection } from "./splynx";
 import {
   confirmCreate,
@@ -407,13 +408,12 @@ describe("runs, per tenant", () => {
       organizationId: ORGANIZATION,
       organizationName: "Theirs",
     });
-    await saveSettingsRow(db, { tenantId: theirs, values: { marker: "theirs" } });
-    const candidates = (await scheduleCandidates(db)).filter((candidate) =>
-      [ours, theirs].includes(candidate.tenantId),
-    );
-    expect(candidates.sort((a, b) => (a.tenantId === ours ? -1 : b.tenantId === ours ? 1 : 0))).toEqual([
-      { tenantId: ours, stored: null, connectionsHealthy: false },
-      { tenantId: theirs, stored: { marker: "theirs" }, connectionsHealthy: true },
-    ]);
+    const schedule = { enabled: true, launchTime: "01:30" };
+    await saveSettingsRow(db, { tenantId: theirs, values: { general: { timeZone: "Asia/Tokyo" }, schedule } });
+    // Only their tenant has both connections; it is grouped under its own zone and schedule, ours nowhere.
+    const groups = await scheduleGroups(db);
+    const holding = (tenantId: string) => groups.filter((group) => group.tenantIds.includes(tenantId));
+    expect(holding(ours)).toEqual([]);
+    expect(holding(theirs)).toEqual([expect.objectContaining({ timeZone: "Asia/Tokyo", schedule })]);
   });
 });

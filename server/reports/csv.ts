@@ -1,11 +1,6 @@
-// A report's lines as CSV text: cells a spreadsheet would run as a formula are prefixed, so a message stays text.
+// A report's lines as CSV text.
 import type { ReportRow } from "@/db/queries/reports";
-
-export function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? "" : String(value);
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+import { csvLine } from "@/server/http/csv-download";
 
 export const REPORT_CSV_HEADER = "entity,splynx_id,record,customer_id,zoho_id,action,message,details\n";
 
@@ -13,7 +8,7 @@ export const REPORT_CSV_HEADER = "entity,splynx_id,record,customer_id,zoho_id,ac
 export function reportCsvLines(rows: Pick<ReportRow, keyof ReportRow>[]): string {
   return rows
     .map((row) =>
-      [
+      csvLine([
         row.entity,
         row.splynxId,
         row.label,
@@ -24,10 +19,7 @@ export function reportCsvLines(rows: Pick<ReportRow, keyof ReportRow>[]): string
         Object.entries(row.details ?? {})
           .map(([key, value]) => `${key}=${value}`)
           .join("; "),
-      ]
-        .map(csvCell)
-        .join(","),
+      ]),
     )
-    .map((line) => `${line}\n`)
     .join("");
 }
