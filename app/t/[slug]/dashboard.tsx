@@ -2,14 +2,38 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { type RouterOutputs, useTRPC } from "../../_components/trpc";
-import { statusTone } from "../../_components/run-summary";
+import { RunSummary, statusTone } from "../../_components/run-summary";
 import { Badge, Card, EmptyState, PageHeader, roleTone } from "../../_components/ui";
 import { AuditTable } from "./audit/audit-table";
 import { useTime } from "../../_components/zoned-time";
 import { useTenant } from "./tenant-context";
 import { ReconciliationCard } from "./reconciliation/dashboard-card";
+import { RunEta } from "./sync/run-eta";
 
 type Setup = RouterOutputs["mapping"]["setup"];
+
+const going = (run: { status: string } | null | undefined) => run?.status === "queued" || run?.status === "running";
+
+/** The sync going now, with its progress and how long it still needs; polled while it goes, absent otherwise. */
+function RunningSync() {
+  const trpc = useTRPC();
+  const tenant = useTenant();
+  const current = useQuery({
+    ...trpc.sync.current.queryOptions({ tenantSlug: tenant.slug }),
+    refetchInterval: (query) => (going(query.state.data) ? 2000 : false),
+  });
+  const run = current.data;
+  if (!run || !going(run)) return null;
+  return (
+    <Card title="Sync running" className="mb-6">
+      <RunSummary run={run} />
+      <RunEta run={run} />
+      <Link href={`/t/${tenant.slug}/sync`} className="mt-2 inline-block text-sm text-indigo-700 hover:underline">
+        Follow it on the Sync page
+      </Link>
+    </Card>
+  );
+}
 
 /** The one thing to do next in the setup of the ISP, with where to do it; the path so far, step by step. */
 function NextStep({ setup }: { setup: Setup | undefined }) {
@@ -70,6 +94,7 @@ export function Dashboard() {
     <>
       <PageHeader title={tenant.name} description="This ISP's sync between Splynx and Zoho Books at a glance." />
       <NextStep setup={setup.data} />
+      <RunningSync />
       <Card title="Setup checklist" className="mb-6">
         {checklist.data ? (
           <ul className="divide-y divide-slate-100 text-sm" aria-label="Setup checklist">
