@@ -15,6 +15,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { totalsDiffer } from "./link-totals";
 
 export const ROLES = ["viewer", "admin", "owner"] as const;
 export type Role = (typeof ROLES)[number];
@@ -104,6 +105,11 @@ export const auditLog = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("audit_log_tenant_action_idx").on(t.tenantId, t.action, t.id),
     index("audit_log_tenant_actor_idx").on(t.tenantId, t.actorId, t.id),
+    // A date range's first and last ids (the listing walks ids between them) and the actor menu's loose index scan.
+    index("audit_log_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),
+    index("audit_log_tenant_actor_email_idx")
+      .on(t.tenantId, t.actorEmail, t.actorId)
+      .where(sql`actor_id is not null and actor_email is not null`),
   ],
 );
 
@@ -317,6 +323,19 @@ export const syncLinks = pgTable(
     index("sync_links_state_idx").on(t.tenantId, t.entity, t.state),
     // Records pages in numeric Splynx id order (keyset on the padded id).
     index("sync_links_keyset_idx").on(t.tenantId, t.entity, sql`lpad(${t.splynxId}, 20, '0')`),
+    // A customer's documents, for the Records page's customer filter.
+    index("sync_links_customer_idx").on(t.tenantId, t.entity, sql`(${t.details}->>'customerId')`),
+    // The Records page's search: a document's number by prefix, any record by its Zoho id.
+    index("sync_links_number_prefix_idx").on(
+      t.tenantId,
+      t.entity,
+      sql`lower(${t.details}->>'number') text_pattern_ops`,
+    ),
+    index("sync_links_zoho_id_idx").on(t.tenantId, t.entity, t.zohoId),
+    // The few documents whose totals differ, in the keyset order.
+    index("sync_links_mismatch_idx")
+      .on(t.tenantId, t.entity, sql`lpad(${t.splynxId}, 20, '0')`)
+      .where(totalsDiffer(t.details)),
     // One Splynx record per Zoho record: two links can never hold the same contact, invoice or payment.
     uniqueIndex("sync_links_zoho_key")
       .on(t.tenantId, t.organizationId, t.entity, t.zohoId)

@@ -2,6 +2,7 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
+import { totalsDiffer } from "../link-totals";
 import {
   syncLinks,
   syncRunEntries,
@@ -183,6 +184,7 @@ export type EntryFilter = { tenantId: string; runId: string; action?: string; af
 
 const customerLinks = alias(syncLinks, "customer_links");
 const entryLinks = alias(syncLinks, "entry_links");
+const matchingCustomers = alias(syncLinks, "matching_customers");
 
 /**
  * A run's per-record entries in order, keyset-paged by id, each with what a person reconciles by: the customer's name,
@@ -246,8 +248,11 @@ export type LinkFilter = {
   limit: number;
 };
 
-const contains = (text: string) => `%${text.replace(/[%_\\]/g, (char) => `\\${char}`)}%`;
-const DECIMAL = "^-?[0-9]+(\\.[0-9]+)?$";
+// LIKE's wildcards taken literally.
+const literal = (text: string) => text.replace(/[%_\\]/g, (char) => `\\${char}`);
+const contains = (text: string) => `%${literal(text)}%`;
+// A document's number by its prefix, case-insensitive (the number index holds it lower-cased).
+const startsWith = (text: string) => `${literal(text.toLowerCase())}%`;
 // The key is one of LinkDetails' own names, never input: inlined so Postgres sees a text key, not an untyped parameter.
 const detail = (key: keyof LinkDetails) => sql`(${syncLinks.details}->>${sql.raw(`'${key}'`)})`;
 
@@ -258,21 +263,24 @@ const detail = (key: keyof LinkDetails) => sql`(${syncLinks.details}->>${sql.raw
 export async function listLinks(db: Db, filter: LinkFilter) {
   const conditions: SQL[] = [eq(syncLinks.tenantId, filter.tenantId), eq(syncLinks.entity, filter.entity)];
   if (filter.state) conditions.push(eq(syncLinks.state, filter.state));
-  if (filter.text)
-    conditions.push(
-      sql`(${syncLinks.label} ilike ${contains(filter.text)} or ${syncLinks.splynxId} = ${filter.text} or ${syncLinks.zohoId} = ${filter.text})`,
-    );
+  // A document's number by prefix (the number index serves it); a customer's name by any part (customers are fewer).
+  if (filter.text) {
+    const label =
+      filter.entity === "customer"
+        ? sql`${syncLinks.label} ilike ${contains(filter.text)}`
+        : sql`lower(${detail("number")}) like ${startsWith(filter.text)}`;
+    conditions.push(sql`(${label} or ${syncLinks.splynxId} = ${filter.text} or ${syncLinks.zohoId} = ${filter.text})`);
+  }
+  // The matching customers first, then their documents by the customer index, not every document's customer in turn.
   if (filter.customer)
     conditions.push(
-      sql`(${customerLinks.label} ilike ${contains(filter.customer)} or ${detail("customerId")} = ${filter.customer})`,
+      sql`${detail("customerId")} in (select ${matchingCustomers.splynxId} from ${syncLinks} ${matchingCustomers}
+        where ${matchingCustomers.tenantId} = ${filter.tenantId} and ${matchingCustomers.entity} = 'customer'
+        and ${matchingCustomers.label} ilike ${contains(filter.customer)} union all select ${filter.customer}::text)`,
     );
   if (filter.dateFrom) conditions.push(sql`${detail("date")} >= ${filter.dateFrom}`);
   if (filter.dateTo) conditions.push(sql`${detail("date")} <= ${filter.dateTo}`);
-  // Cast only what is a decimal: a total Zoho did not answer is unknown, not a mismatch.
-  if (filter.mismatch)
-    conditions.push(
-      sql`(case when ${detail("splynxTotal")} ~ ${DECIMAL} and ${detail("zohoTotal")} ~ ${DECIMAL} then ${detail("splynxTotal")}::numeric <> ${detail("zohoTotal")}::numeric else false end)`,
-    );
+  if (filter.mismatch) conditions.push(totalsDiffer(syncLinks.details));
   if (filter.after) conditions.push(sql`lpad(${syncLinks.splynxId}, 20, '0') > lpad(${filter.after}, 20, '0')`);
   const rows = await db
     .select({ link: syncLinks, customerName: customerLinks.label, zohoContactName: zohoContactsCache.name })

@@ -1,0 +1,6 @@
+CREATE INDEX "audit_log_tenant_created_idx" ON "audit_log" USING btree ("tenant_id","created_at","id");--> statement-breakpoint
+CREATE INDEX "audit_log_tenant_actor_email_idx" ON "audit_log" USING btree ("tenant_id","actor_email","actor_id") WHERE actor_id is not null and actor_email is not null;--> statement-breakpoint
+CREATE INDEX "sync_links_customer_idx" ON "sync_links" USING btree ("tenant_id","entity",("details"->>'customerId'));--> statement-breakpoint
+CREATE INDEX "sync_links_number_prefix_idx" ON "sync_links" USING btree ("tenant_id","entity",lower("details"->>'number') text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "sync_links_zoho_id_idx" ON "sync_links" USING btree ("tenant_id","entity","zoho_id");--> statement-breakpoint
+CREATE INDEX "sync_links_mismatch_idx" ON "sync_links" USING btree ("tenant_id","entity",lpad("splynx_id", 20, '0')) WHERE (case when ("sync_links"."details"->>'splynxTotal') ~ '^-?[0-9]+(\.[0-9]+)?$' and ("sync_links"."details"->>'zohoTotal') ~ '^-?[0-9]+(\.[0-9]+)?$' then ("sync_links"."details"->>'splynxTotal')::numeric <> ("sync_links"."details"->>'zohoTotal')::numeric else false end);
