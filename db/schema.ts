@@ -30,6 +30,8 @@ export const people = pgTable(
     email: text("email").notNull(),
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
+    /** Sessions signed in before this (a password reset) are signed out. */
+    sessionsValidFrom: timestamp("sessions_valid_from", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("people_email_key").on(sql`lower(${t.email})`)],

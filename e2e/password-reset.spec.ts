@@ -3,9 +3,14 @@
 import { expect, test } from "@playwright/test";
 import { signUp, uniqueEmail } from "./helpers";
 
-test("reset a forgotten password through the outbox", async ({ page }) => {
+test("reset a forgotten password through the outbox, which signs out the old password's sessions", async ({
+  page,
+  browser,
+}) => {
   const email = uniqueEmail("forgetful");
   await signUp(page, { name: "Fran Forgetful", email });
+  // A session left open elsewhere (a shared office PC) with the old password.
+  const elsewhere = await page.context().storageState();
   await page.context().clearCookies();
 
   await page.goto("/login");
@@ -34,6 +39,13 @@ test("reset a forgotten password through the outbox", async ({ page }) => {
   await page.getByLabel("Password").fill("my brand new password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.pathname !== "/login");
+
+  // The session signed in with the old password is over.
+  const stale = await browser.newContext({ storageState: elsewhere });
+  const stalePage = await stale.newPage();
+  await stalePage.goto("/");
+  await expect(stalePage).toHaveURL(/\/login/);
+  await stale.close();
 
   // The link was used up.
   await page.goto(link);

@@ -56,5 +56,9 @@ export async function consumeResetToken(tx: Db, input: { token: string; now?: Da
 
 /** The new password's hash, written in the transaction that used the token. */
 export async function setPasswordHash(tx: Db, input: { personId: string; passwordHash: string }) {
-  await tx.update(people).set({ passwordHash: input.passwordHash }).where(eq(people.id, input.personId));
+  // Every session signed in with the old password ends: whoever knew it is signed out everywhere.
+  await tx
+    .update(people)
+    .set({ passwordHash: input.passwordHash, sessionsValidFrom: new Date() })
+    .where(eq(people.id, input.personId));
 }

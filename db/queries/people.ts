@@ -16,7 +16,7 @@ export async function findPersonByEmail(db: Db, email: string) {
 
 export async function getPerson(db: Db, id: string) {
   const [person] = await db
-    .select({ id: people.id, email: people.email, name: people.name })
+    .select({ id: people.id, email: people.email, name: people.name, sessionsValidFrom: people.sessionsValidFrom })
     .from(people)
     .where(eq(people.id, id));
   return person;

@@ -1,12 +1,11 @@
 // The signed-in person for server components, read from the database so a deleted account counts as signed out.
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { getPerson } from "@/db/queries/people";
 import { auth } from "./index";
+import { sessionPerson } from "./session-person";
 
 export async function currentPerson() {
-  const personId = (await auth())?.user?.id;
-  return personId ? ((await getPerson(await getDb(), personId)) ?? null) : null;
+  return sessionPerson(await getDb(), await auth());
 }
 
 /** The signed-in person, or a redirect to sign-in that comes back to `returnTo`. */

@@ -44,13 +44,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     redirect({ url, baseUrl }) {
       return `${baseUrl}${safeCallbackPath(url, baseUrl)}`;
     },
+    // When the person signed in, kept as the token is renewed, so a password reset can end older sessions.
     jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+      if (user?.id) Object.assign(token, { sub: user.id, signedInAt: Date.now() });
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
-      return session;
+      return Object.assign(session, { signedInAt: Number(token.signedInAt ?? 0) });
     },
   },
 }));
