@@ -2,9 +2,10 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "../../../_components/trpc";
-import { Card, EmptyState, formatDateTime, PageHeader } from "../../../_components/ui";
+import { Card, EmptyState, PageHeader } from "../../../_components/ui";
 import { useTenant } from "../tenant-context";
 import { CallsChart, RunsChart } from "./usage-charts";
+import { useTime } from "../../../_components/zoned-time";
 
 const count = (value: number) => value.toLocaleString("en-US");
 
@@ -20,6 +21,7 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
 }
 
 export function UsageScreen() {
+  const time = useTime();
   const trpc = useTRPC();
   const tenant = useTenant();
   const budget = useQuery(trpc.usage.budget.queryOptions({ tenantSlug: tenant.slug }));
@@ -64,7 +66,7 @@ export function UsageScreen() {
             </dl>
             <p className="mt-3 text-xs text-slate-500">
               {organization.resetsAt
-                ? `Zoho resets the quota at ${formatDateTime(organization.resetsAt)}.`
+                ? `Zoho resets the quota at ${time(organization.resetsAt)}.`
                 : "Zoho reports the quota with its answers; it shows here after the first sync."}{" "}
               The reserve is set in{" "}
               <Link href={`/t/${tenant.slug}/settings`} className="text-indigo-700 underline">

@@ -3,19 +3,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { ConnectionCheck } from "@/db/schema";
 import { fieldError, formError, useTRPC } from "../../../../_components/trpc";
-import {
-  Badge,
-  Button,
-  Card,
-  EmptyState,
-  Field,
-  formatDateTime,
-  Input,
-  Notice,
-  PageHeader,
-  Select,
-} from "../../../../_components/ui";
+import { Badge, Button, Card, EmptyState, Field, Input, Notice, PageHeader, Select } from "../../../../_components/ui";
 import { useTenant } from "../../tenant-context";
+import { useTime } from "../../../../_components/zoned-time";
 
 function CheckList({ checks }: { checks: ConnectionCheck[] }) {
   return (
@@ -39,6 +29,7 @@ function CheckList({ checks }: { checks: ConnectionCheck[] }) {
 type Form = { baseUrl: string; authMode: "signature" | "token"; apiKey: string; apiSecret: string };
 
 export function SplynxConnectionScreen() {
+  const time = useTime();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tenant = useTenant();
@@ -167,7 +158,7 @@ export function SplynxConnectionScreen() {
                   <Badge tone={lastTest.ok ? "emerald" : "red"}>
                     {lastTest.ok ? "All checks passed" : "Something is missing"}
                   </Badge>
-                  <span className="ml-2 text-slate-500">{formatDateTime(lastTest.testedAt)}</span>
+                  <span className="ml-2 text-slate-500">{time(lastTest.testedAt)}</span>
                 </p>
                 <CheckList checks={lastTest.checks} />
               </>

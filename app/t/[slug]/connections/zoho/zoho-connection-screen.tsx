@@ -4,19 +4,9 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { fieldError, formError, useTRPC } from "../../../../_components/trpc";
-import {
-  Badge,
-  Button,
-  Card,
-  EmptyState,
-  Field,
-  formatDateTime,
-  Input,
-  Notice,
-  PageHeader,
-  Select,
-} from "../../../../_components/ui";
+import { Badge, Button, Card, EmptyState, Field, Input, Notice, PageHeader, Select } from "../../../../_components/ui";
 import { useTenant } from "../../tenant-context";
+import { useTime } from "../../../../_components/zoned-time";
 
 function OrganizationPicker() {
   const trpc = useTRPC();
@@ -180,6 +170,7 @@ function ConnectForm({
 }
 
 export function ZohoConnectionScreen({ notices }: { notices: { error?: string; warning?: string } }) {
+  const time = useTime();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tenant = useTenant();
@@ -268,7 +259,7 @@ export function ZohoConnectionScreen({ notices }: { notices: { error?: string; w
               )}
               <div className="flex justify-between">
                 <dt className="text-slate-500">Connected</dt>
-                <dd>{formatDateTime(data.connectedAt)}</dd>
+                <dd>{time(data.connectedAt)}</dd>
               </div>
               <div className="flex justify-between">
                 <dt className="text-slate-500">API calls today</dt>
