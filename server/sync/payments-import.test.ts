@@ -271,6 +271,37 @@ describe("payments from Zoho", () => {
     ]);
   });
 
+  it.each([
+    ["daily", ["2026-11-02", "2026-11-03"]],
+    ["monthly", ["2026-11"]],
+  ] as const)(
+    "groups payments of two days in one statement per period (%s), each payment in it once",
+    async (grouping, periods) => {
+      const { harness } = await setup({ ...SETTINGS, general: { statementGrouping: grouping } });
+      const [first, second, third] = await unpaidLinked(harness);
+      const dates = ["2026-11-02", "2026-11-03", "2026-11-03"];
+      const paid = [first!, second!, third!];
+      for (const [index, pair] of paid.entries())
+        await recordInZoho(harness, { ...onInvoice(pair, 1), date: dates[index] });
+      expect(await runImport(harness)).toMatchObject({ created: 3, failed: 0 });
+      const statements = ours(harness);
+      expect(statements.map((statement) => statement.title).sort()).toEqual(
+        periods.map((period) => `Ledgerlink: payments from Zoho Books ${period}`),
+      );
+      const lines = harness.splynx.store.bankStatementRecords.all();
+      const imported = harness.splynx.store.payments.all().filter((payment) => payment.payment_type === 7);
+      expect(imported).toHaveLength(3);
+      for (const payment of imported) {
+        const line = lines.filter((record) => record.payment_id === payment.id);
+        expect(line).toHaveLength(1);
+        const statement = statements.find((candidate) => candidate.id === line[0]!.bank_statements_process_id)!;
+        expect(statement.title).toContain(
+          grouping === "daily" ? String(payment.date) : String(payment.date).slice(0, 7),
+        );
+      }
+    },
+  );
+
   it("imports a future-dated payment when its date comes, even after the cursor has passed it; New payments keeps working meanwhile", async () => {
     // The tenant is 26 hours behind the payment's calendar: the payment is dated tomorrow there.
     const behind = { ...SETTINGS, general: { timeZone: "Etc/GMT+12" } };
