@@ -7,6 +7,7 @@ import { openPostgres } from "../db/client";
 import * as schema from "../db/schema";
 import { startThrowawayPostgres } from "../scripts/throwaway-postgres.mjs";
 import { ZohoLimiter, ZOHO_LIMITS } from "../server/zoho/limiter";
+import { percentile } from "./lib/stats";
 
 const calls = Number(process.argv[2] ?? 2000);
 const callers = Number(process.argv[3] ?? 8);
@@ -19,9 +20,6 @@ const client = postgres(cluster.url, { max: callers, onnotice: () => {}, debug: 
 const db = drizzle(client, { schema }) as unknown as Db;
 // The window never fills here: this measures the limiter's own cost per granted call, not Zoho's pace.
 const limiter = new ZohoLimiter(db, { ...ZOHO_LIMITS, perWindow: 1_000_000, concurrency: callers });
-
-const percentile = (sorted: number[], share: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))]!;
 
 async function measure(label: string, organizationFor: (caller: number) => string) {
   const latencies: number[] = [];

@@ -2,7 +2,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { splynxConnections, splynxNonces, type SplynxTestResult } from "../schema";
-import { clockNonce, type NonceSource } from "@/server/splynx/nonces";
+import { clockNonce, inProcessLane, type NonceSource } from "@/server/splynx/nonces";
 
 export async function getSplynxConnection(db: Db, input: { tenantId: string }) {
   const [row] = await db.select().from(splynxConnections).where(eq(splynxConnections.tenantId, input.tenantId));
@@ -33,20 +33,26 @@ export async function recordSplynxTest(db: Db, input: { tenantId: string; result
     .where(eq(splynxConnections.tenantId, input.tenantId));
 }
 
-/** Nonces from one row per key: an atomic `max(last + 1, clock)`, strictly increasing for every process sharing the database. */
+const takeNonce = (db: Db, keyFingerprint: string) =>
+  db
+    .insert(splynxNonces)
+    .values({ keyFingerprint, lastNonce: clockNonce() })
+    .onConflictDoUpdate({
+      target: splynxNonces.keyFingerprint,
+      set: { lastNonce: sql`greatest(${splynxNonces.lastNonce} + 1, excluded.last_nonce)` },
+    })
+    .returning({ lastNonce: splynxNonces.lastNonce })
+    .then(([row]) => row!.lastNonce);
+
+/**
+ * Nonces from one row per key: an atomic `max(last + 1, clock)`, strictly increasing for every process sharing the
+ * database. An exchange in order holds the key's row locked until Splynx answers, so another process's next nonce
+ * for the key waits: a nonce taken first always reaches Splynx first.
+ */
 export function databaseNonceSource(db: Db): NonceSource {
   return {
-    async next(keyFingerprint) {
-      const clock = clockNonce();
-      const [row] = await db
-        .insert(splynxNonces)
-        .values({ keyFingerprint, lastNonce: clock })
-        .onConflictDoUpdate({
-          target: splynxNonces.keyFingerprint,
-          set: { lastNonce: sql`greatest(${splynxNonces.lastNonce} + 1, excluded.last_nonce)` },
-        })
-        .returning({ lastNonce: splynxNonces.lastNonce });
-      return row!.lastNonce;
-    },
+    next: (keyFingerprint) => takeNonce(db, keyFingerprint),
+    inOrder: (keyFingerprint, exchange) =>
+      inProcessLane(keyFingerprint, () => db.transaction(async (tx) => exchange(await takeNonce(tx, keyFingerprint)))),
   };
 }

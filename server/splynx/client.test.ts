@@ -5,7 +5,7 @@ import { serveHttp } from "@/server/sandbox/http-adapter";
 import { createSplynxSimulator, type SplynxSimulator } from "@/server/sandbox/splynx/simulator";
 import { SplynxClient, type SplynxAuthMode } from "./client";
 import { SplynxError } from "./errors";
-import { keyFingerprint, processNonceSource } from "./nonces";
+import { keyFingerprint, type NonceSource, processNonceSource } from "./nonces";
 import { signatureHeader } from "./signature";
 
 type ClientOptions = { key?: string; secret?: string; authMode?: SplynxAuthMode; timeoutMs?: number };
@@ -108,13 +108,12 @@ describe("SplynxClient", () => {
     const shared = processNonceSource();
     let stale = true;
     // This worker took its nonce before the other worker's request (with a later nonce) reached Splynx.
-    const lagging = {
-      next: async (fingerprint: string) => {
-        if (!stale) return shared.next(fingerprint);
-        stale = false;
-        return simulator.store.apiKeys.get("full-key")!.lastNonce;
-      },
+    const next = async (fingerprint: string) => {
+      if (!stale) return shared.next(fingerprint);
+      stale = false;
+      return simulator.store.apiKeys.get("full-key")!.lastNonce;
     };
+    const lagging: NonceSource = { next, inOrder: async (fingerprint, exchange) => exchange(await next(fingerprint)) };
     const splynx = new SplynxClient({
       baseUrl: server.url,
       apiKey: "full-key",

@@ -59,23 +59,6 @@ const tokenResponse = z.object({
 });
 const createdResponse = z.object({ id: splynxId });
 
-// Requests signed with one key go one at a time per process, so the server sees their nonces in order.
-const laneHolder = globalThis as { ledgerlinkSplynxLanes?: Map<string, Promise<unknown>> };
-laneHolder.ledgerlinkSplynxLanes ??= new Map();
-const lanes = laneHolder.ledgerlinkSplynxLanes;
-
-function inLane<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const previous = lanes.get(key) ?? Promise.resolve();
-  const run = previous.then(work, work);
-  const settled = run.then(
-    () => undefined,
-    () => undefined,
-  );
-  lanes.set(key, settled);
-  void settled.then(() => lanes.get(key) === settled && lanes.delete(key));
-  return run;
-}
-
 type RequestSpec = {
   method: "GET" | "POST" | "PUT" | "DELETE" | "HEAD";
   path: string;
@@ -106,23 +89,19 @@ export class SplynxClient {
     return `${base}/api/2.0/${path}${query ? `?${query}` : ""}`;
   }
 
-  private async signature(): Promise<string> {
-    const nonce = await this.options.nonces.next(this.fingerprint);
-    return signatureHeader({ key: this.options.apiKey, secret: this.options.apiSecret, nonce });
-  }
-
   private async createTokens(): Promise<Tokens> {
-    const nonce = await this.options.nonces.next(this.fingerprint);
-    const signature = splynxSignature({ key: this.options.apiKey, secret: this.options.apiSecret, nonce });
-    const body = await this.send(
-      {
-        method: "POST",
-        path: "admin/auth/tokens",
-        body: { auth_type: "api_key", key: this.options.apiKey, nonce: Number(nonce), signature },
-        idempotent: false,
-      },
-      null,
-    );
+    const body = await this.options.nonces.inOrder(this.fingerprint, (nonce) => {
+      const signature = splynxSignature({ key: this.options.apiKey, secret: this.options.apiSecret, nonce });
+      return this.exchange(
+        {
+          method: "POST",
+          path: "admin/auth/tokens",
+          body: { auth_type: "api_key", key: this.options.apiKey, nonce: Number(nonce), signature },
+          idempotent: false,
+        },
+        null,
+      );
+    });
     return this.readTokens(body);
   }
 
@@ -152,7 +131,7 @@ export class SplynxClient {
     if (this.tokens && nowSeconds + 5 < this.tokens.accessExpires) return this.tokens.access;
     if (this.tokens && nowSeconds + 5 < this.tokens.refreshExpires) {
       try {
-        const renewed = await this.send(
+        const renewed = await this.exchange(
           { method: "GET", path: `admin/auth/tokens/${encodeURIComponent(this.tokens.refresh)}`, idempotent: true },
           null,
         );
@@ -166,73 +145,75 @@ export class SplynxClient {
     return this.tokens.access;
   }
 
-  private async authorization(): Promise<string> {
-    if (this.options.authMode === "token") return `Splynx-EA (access_token=${await this.accessToken()})`;
-    return this.signature();
+  /** One exchange with the connection's credentials: a signature with the next nonce, in order, or the token. */
+  private async authorized(spec: RequestSpec): Promise<unknown> {
+    if (this.options.authMode === "token")
+      return this.exchange(spec, `Splynx-EA (access_token=${await this.accessToken()})`);
+    const { apiKey: key, apiSecret: secret } = this.options;
+    return this.options.nonces.inOrder(this.fingerprint, (nonce) =>
+      this.exchange(spec, signatureHeader({ key, secret, nonce })),
+    );
   }
 
   /** One HTTP exchange; `authorization` null means the call carries its own credentials (token endpoints). */
-  private async send(spec: RequestSpec, authorization: (() => Promise<string>) | null): Promise<unknown> {
-    const exchange = async () => {
-      const headers: Record<string, string> = { accept: "application/json", "user-agent": "Ledgerlink Splynx client" };
-      if (authorization) headers.authorization = await authorization();
-      if (spec.body !== undefined) headers["content-type"] = "application/json";
-      this.calls++;
-      let response: Response;
-      try {
-        response = await this.fetchImpl(this.url(spec.path, spec.query), {
-          method: spec.method,
-          headers,
-          body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-          redirect: "manual",
-        });
-      } catch (error) {
-        const name = (error as Error).name;
-        if (name === "TimeoutError" || name === "AbortError")
-          throw new SplynxError(
-            "timeout",
-            `Splynx did not answer ${spec.method} ${spec.path} within ${(this.options.timeoutMs ?? 30_000) / 1000} s`,
-            { method: spec.method, path: spec.path },
-          );
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  private async exchange(spec: RequestSpec, authorization: string | null): Promise<unknown> {
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": "Ledgerlink Splynx client" };
+    if (authorization) headers.authorization = authorization;
+    if (spec.body !== undefined) headers["content-type"] = "application/json";
+    this.calls++;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.url(spec.path, spec.query), {
+        method: spec.method,
+        headers,
+        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        redirect: "manual",
+      });
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === "TimeoutError" || name === "AbortError")
         throw new SplynxError(
-          "network",
-          `Could not reach Splynx (${cause?.code ?? cause?.message ?? (error as Error).message})`,
+          "timeout",
+          `Splynx did not answer ${spec.method} ${spec.path} within ${(this.options.timeoutMs ?? 30_000) / 1000} s`,
           { method: spec.method, path: spec.path },
         );
-      }
-      const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
-      const bodyText = await readBoundedText(response, limit).catch((error: unknown) => {
-        const where = { method: spec.method, path: spec.path };
-        if (error instanceof BodyTooLarge)
-          throw new SplynxError(
-            "bad_response",
-            `Splynx's answer to ${spec.method} ${spec.path} passed ${limit / 1_048_576} MB; ` +
-              "Ledgerlink stopped reading it",
-            { status: response.status, ...where },
-          );
-        throw new SplynxError("network", `The connection dropped while reading ${spec.method} ${spec.path}`, where);
-      });
-      if (response.status >= 300 && response.status < 400) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new SplynxError(
+        "network",
+        `Could not reach Splynx (${cause?.code ?? cause?.message ?? (error as Error).message})`,
+        { method: spec.method, path: spec.path },
+      );
+    }
+    const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
+    const bodyText = await readBoundedText(response, limit).catch((error: unknown) => {
+      const where = { method: spec.method, path: spec.path };
+      if (error instanceof BodyTooLarge)
         throw new SplynxError(
-          "bad_request",
-          `Splynx redirected to ${response.headers.get("location") ?? "elsewhere"}; check the base URL`,
-          { status: response.status },
+          "bad_response",
+          `Splynx's answer to ${spec.method} ${spec.path} passed ${limit / 1_048_576} MB; ` +
+            "Ledgerlink stopped reading it",
+          { status: response.status, ...where },
         );
-      }
-      if (!response.ok) throw errorFromResponse(response.status, bodyText, spec);
-      if (spec.method === "HEAD") return response.headers.get("x-total-count");
-      if (response.status === 204 || bodyText === "") return null;
-      try {
-        return JSON.parse(bodyText) as unknown;
-      } catch {
-        throw new SplynxError("bad_response", `Splynx sent a body that is not JSON for ${spec.method} ${spec.path}`, {
-          status: response.status,
-        });
-      }
-    };
-    return this.options.authMode === "signature" && authorization ? inLane(this.fingerprint, exchange) : exchange();
+      throw new SplynxError("network", `The connection dropped while reading ${spec.method} ${spec.path}`, where);
+    });
+    if (response.status >= 300 && response.status < 400) {
+      throw new SplynxError(
+        "bad_request",
+        `Splynx redirected to ${response.headers.get("location") ?? "elsewhere"}; check the base URL`,
+        { status: response.status },
+      );
+    }
+    if (!response.ok) throw errorFromResponse(response.status, bodyText, spec);
+    if (spec.method === "HEAD") return response.headers.get("x-total-count");
+    if (response.status === 204 || bodyText === "") return null;
+    try {
+      return JSON.parse(bodyText) as unknown;
+    } catch {
+      throw new SplynxError("bad_response", `Splynx sent a body that is not JSON for ${spec.method} ${spec.path}`, {
+        status: response.status,
+      });
+    }
   }
 
   /**
@@ -246,7 +227,7 @@ export class SplynxClient {
     let tokenRenewed = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.send(spec, () => this.authorization());
+        return await this.authorized(spec);
       } catch (error) {
         if (!(error instanceof SplynxError)) throw error;
         if (error.kind === "auth" && this.options.authMode === "signature") {
