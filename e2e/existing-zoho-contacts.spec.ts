@@ -41,7 +41,7 @@ test("customers Zoho already holds are held for review, paired on Pairing, and n
     if (typedByHand.length === 5) break;
   }
   expect(typedByHand).toHaveLength(5);
-  const zoho = await sandboxZohoApi(page, "Demo ISP Holdings");
+  const zoho = await sandboxZohoApi(page, slug, "Demo ISP Holdings");
   for (const customer of typedByHand)
     await zoho.createContact({
       name: `${customer.name.split(" ")[0]} (typed by hand)`,

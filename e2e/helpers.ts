@@ -6,13 +6,19 @@ export const PASSWORD = "a long enough password";
 
 export const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.test`;
 
+/** Signs up, then confirms the address with the link the sandbox's outbox holds, which signs the person in. */
 export async function signUp(page: Page, person: { name: string; email: string }) {
   await page.goto("/signup");
   await page.getByLabel("Your name").fill(person.name);
   await page.getByLabel("E-mail").fill(person.email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL((url) => url.pathname !== "/signup");
+  await expect(page.getByRole("heading", { name: "Check your e-mail" })).toBeVisible();
+  await page.goto("/outbox");
+  const mail = page.getByRole("listitem").filter({ hasText: `To ${person.email}` });
+  await mail.filter({ hasText: "Confirm your e-mail address" }).getByRole("link").first().click();
+  await page.getByRole("button", { name: "Confirm and sign in" }).click();
+  await page.waitForURL((url) => url.pathname !== "/confirm-email");
 }
 
 export async function createTenant(page: Page, name: string): Promise<string> {
@@ -126,13 +132,14 @@ export type ZohoContact = { contact_id: string; contact_name: string; email: str
 export type ZohoInvoice = { invoice_id: string; customer_id: string; status: string; balance: number; total: number };
 
 /**
- * The sandbox Zoho Books through its own HTTP API, as someone typing into Zoho (or another integration) would: consents
- * through its accounts server, then reads and writes an organization's records.
+ * The tenant's sandbox Zoho Books through its own HTTP API, as someone typing into Zoho (or another integration) would:
+ * consents through its accounts server, then reads and writes an organization's records.
  */
-export async function sandboxZohoApi(page: Page, organizationName: string) {
+export async function sandboxZohoApi(page: Page, slug: string, organizationName: string) {
+  const zoho = `/sandbox/${slug}/zoho`;
   // The sandbox redirects only to the app's own callback; this code is exchanged here, never sent there.
   const redirectUri = new URL("/api/zoho/callback", page.url()).href;
-  const consent = await page.request.post("/sandbox/zoho/oauth/v2/auth", {
+  const consent = await page.request.post(`${zoho}/oauth/v2/auth`, {
     form: {
       client_id: SANDBOX_ZOHO_APP.clientId,
       redirect_uri: redirectUri,
@@ -144,7 +151,7 @@ export async function sandboxZohoApi(page: Page, organizationName: string) {
     maxRedirects: 0,
   });
   const code = new URL(consent.headers().location!).searchParams.get("code")!;
-  const token = await page.request.post("/sandbox/zoho/oauth/v2/token", {
+  const token = await page.request.post(`${zoho}/oauth/v2/token`, {
     form: {
       grant_type: "authorization_code",
       code,
@@ -156,16 +163,16 @@ export async function sandboxZohoApi(page: Page, organizationName: string) {
   const headers = {
     authorization: `Zoho-oauthtoken ${((await token.json()) as { access_token: string }).access_token}`,
   };
-  const organizations = (await (
-    await page.request.get("/sandbox/zoho/books/v3/organizations", { headers })
-  ).json()) as { organizations: { organization_id: string; name: string }[] };
+  const organizations = (await (await page.request.get(`${zoho}/books/v3/organizations`, { headers })).json()) as {
+    organizations: { organization_id: string; name: string }[];
+  };
   const organizationId = organizations.organizations.find(
     (organization) => organization.name === organizationName,
   )!.organization_id;
   return {
     organizationId,
     async createContact(contact: { name: string; email: string }): Promise<string> {
-      const response = await page.request.post(`/sandbox/zoho/books/v3/contacts?organization_id=${organizationId}`, {
+      const response = await page.request.post(`${zoho}/books/v3/contacts?organization_id=${organizationId}`, {
         headers,
         data: {
           contact_name: contact.name,
@@ -179,7 +186,7 @@ export async function sandboxZohoApi(page: Page, organizationName: string) {
     /** The organization's invoice with this number, as Books answers it (its status, balance, ids). */
     async invoiceByNumber(number: string): Promise<ZohoInvoice> {
       const response = await page.request.get(
-        `/sandbox/zoho/books/v3/invoices?organization_id=${organizationId}&invoice_number=${number}`,
+        `${zoho}/books/v3/invoices?organization_id=${organizationId}&invoice_number=${number}`,
         { headers },
       );
       expect(response.status(), await response.text()).toBe(200);
@@ -189,10 +196,10 @@ export async function sandboxZohoApi(page: Page, organizationName: string) {
     },
     /** Records a customer payment in Books, as someone typing it into Zoho would; answers its id. */
     async recordPayment(payment: Record<string, unknown>): Promise<string> {
-      const response = await page.request.post(
-        `/sandbox/zoho/books/v3/customerpayments?organization_id=${organizationId}`,
-        { headers, data: payment },
-      );
+      const response = await page.request.post(`${zoho}/books/v3/customerpayments?organization_id=${organizationId}`, {
+        headers,
+        data: payment,
+      });
       expect(response.status(), await response.text()).toBe(201);
       return ((await response.json()) as { payment: { payment_id: string } }).payment.payment_id;
     },
@@ -201,7 +208,7 @@ export async function sandboxZohoApi(page: Page, organizationName: string) {
       const all: ZohoContact[] = [];
       for (let number = 1; ; number++) {
         const response = await page.request.get(
-          `/sandbox/zoho/books/v3/contacts?organization_id=${organizationId}&per_page=200&page=${number}`,
+          `${zoho}/books/v3/contacts?organization_id=${organizationId}&per_page=200&page=${number}`,
           { headers },
         );
         expect(response.status(), await response.text()).toBe(200);

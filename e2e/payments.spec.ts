@@ -41,10 +41,10 @@ async function syncAndWait(page: Page, slug: string, start: Record<string, unkno
     .toEqual({ status: "succeeded", failed: 0 });
 }
 
-/** The sandbox Splynx over HTTP with its read-only key, as any other tool would read it. */
-async function splynxGet(page: Page, path: string) {
+/** The tenant's sandbox Splynx over HTTP with its read-only key, as any other tool would read it. */
+async function splynxGet(page: Page, slug: string, path: string) {
   const { key, secret } = SANDBOX_SPLYNX_KEYS.readOnly;
-  const response = await page.request.get(`/sandbox/splynx/api/2.0/${path}`, {
+  const response = await page.request.get(`/sandbox/${slug}/splynx/api/2.0/${path}`, {
     headers: { authorization: signatureHeader({ key, secret, nonce: Date.now() }) },
   });
   expect(response.status(), await response.text()).toBe(200);
@@ -65,7 +65,7 @@ test("payments go to Zoho and leave the invoice Paid; a payment recorded in Zoho
 
   // The recent invoices, then the cash payments, applied to the invoices they pay.
   await syncAndWait(page, slug, { entities: ["invoice", "payment"] });
-  const zoho = await sandboxZohoApi(page, "Demo ISP Ltd");
+  const zoho = await sandboxZohoApi(page, slug, "Demo ISP Ltd");
   for (const number of PAID_BY_CASH)
     expect(await zoho.invoiceByNumber(number)).toMatchObject({ status: "paid", balance: 0 });
 
@@ -83,17 +83,19 @@ test("payments go to Zoho and leave the invoice Paid; a payment recorded in Zoho
   });
   await syncAndWait(page, slug, { entities: ["payment_import"], paymentsImportMode: "new" });
 
-  expect(await splynxGet(page, `admin/finance/invoices/${UNPAID.splynxId}`)).toMatchObject({ status: "paid" });
-  const imported = await splynxGet(page, `admin/finance/payments?main_attributes[field_1]=${paymentId}`);
+  expect(await splynxGet(page, slug, `admin/finance/invoices/${UNPAID.splynxId}`)).toMatchObject({ status: "paid" });
+  const imported = await splynxGet(page, slug, `admin/finance/payments?main_attributes[field_1]=${paymentId}`);
   expect(imported).toHaveLength(1);
   expect(imported[0]).toMatchObject({ invoice_id: UNPAID.splynxId, payment_type: 7 });
   const [statement] = await splynxGet(
     page,
+    slug,
     `admin/finance/bank-statements?main_attributes[title]=${encodeURIComponent(`Ledgerlink: payments from Zoho Books ${today.slice(0, 7)}`)}`,
   );
   expect(imported[0].payment_statement_id).toBe(statement.id);
   const lines = await splynxGet(
     page,
+    slug,
     `admin/finance/bank-statements-records?main_attributes[bank_statements_process_id]=${statement.id}`,
   );
   expect(lines.filter((line: { payment_id: number }) => line.payment_id === imported[0].id)).toHaveLength(1);

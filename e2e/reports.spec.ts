@@ -92,7 +92,7 @@ test("a preview matches the first sync count for count; reconciliation finds a p
     actions: ["create"],
     limit: 500,
   });
-  const zoho = await sandboxZohoApi(page, "Demo ISP Ltd");
+  const zoho = await sandboxZohoApi(page, slug, "Demo ISP Ltd");
   let paid: { number: string; invoiceId: string } | null = null;
   for (const row of created.filter((line) => line.label.startsWith("Invoice "))) {
     const number = row.label.replace("Invoice ", "");

@@ -57,7 +57,7 @@ test("sync customers, follow the progress, and find every result in records and 
   await expect(page.getByRole("cell", { name: "held", exact: true })).toHaveCount(held);
   await page.getByLabel("State").selectOption("synced");
   const href = await firstZohoLink.getAttribute("href");
-  expect(href).toMatch(/^\/sandbox\/zoho\/app\/\d+\/contacts\/\d{19}$/);
+  expect(href).toMatch(new RegExp(`^/sandbox/${slug}/zoho/app/\\d+/contacts/\\d{19}$`));
   const contactPage = await page.request.get(href!);
   expect(await contactPage.text()).toMatch(/Demo ISP Ltd · contacts[\s\S]*\(\d+\)/);
 

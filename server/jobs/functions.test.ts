@@ -53,8 +53,11 @@ const tickAt = (tick: string) =>
 
 const runsOf = (tenantId: string) =>
   database.db.select().from(syncRuns).where(eq(syncRuns.tenantId, tenantId)).orderBy(syncRuns.createdAt);
-const zohoContacts = () =>
-  [...sandboxZoho().store.organizations.values()].reduce((sum, organization) => sum + organization.contacts.size, 0);
+const zohoContacts = (tenantId: string) =>
+  [...sandboxZoho(tenantId).store.organizations.values()].reduce(
+    (sum, organization) => sum + organization.contacts.size,
+    0,
+  );
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -70,7 +73,7 @@ describe("sync-run function", () => {
     // 250 customers in pages of 200: the third page comes back empty, which is how Splynx says "no more".
     expect(stepIds(ctx)).toEqual(["claim", "count", "customer-page-0", "customer-page-1", "customer-page-2", "finish"]);
 
-    const customers = sandboxSplynx().store.customers.all();
+    const customers = sandboxSplynx(tenantId).store.customers.all();
     const partnerThree = customers.filter((customer) => customer.partner_id === "3").length;
     expect(await getRun(database.db, { tenantId, runId: run.id })).toMatchObject({
       status: "succeeded",
@@ -82,8 +85,8 @@ describe("sync-run function", () => {
   it("syncs only the entities it was started for: a payments run with export off exports nothing, customers included", async () => {
     const { tenantId, newRun } = await tenantWith({});
     const run = await newRun(["payment"], "schedule");
-    const contactsBefore = zohoContacts();
-    const payments = sandboxSplynx().store.payments.all().length;
+    const contactsBefore = zohoContacts(tenantId);
+    const payments = sandboxSplynx(tenantId).store.payments.all().length;
 
     const { result } = await execute(run);
     expect(result).toEqual({ status: "succeeded" });
@@ -100,7 +103,7 @@ describe("sync-run function", () => {
         state: "skipped",
         message: "Payments export is off in Settings.",
       });
-    expect(zohoContacts()).toBe(contactsBefore);
+    expect(zohoContacts(tenantId)).toBe(contactsBefore);
   });
 
   it("ends the run as failed with the error when the function exhausted its retries (onFailure)", async () => {

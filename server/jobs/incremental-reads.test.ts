@@ -12,16 +12,16 @@ import { syncFunctionTenant } from "./testing/sync-function";
 
 const database = registerTestDatabase();
 // Pages of the customer list (reads of one customer by id are counted apart).
-const customerReads = () => sandboxSplynx().calls.get("GET admin/customers/customer") ?? 0;
+const customerReads = (tenantId: string) => sandboxSplynx(tenantId).calls.get("GET admin/customers/customer") ?? 0;
 
 /** Runs one customers run and says what it cost: Splynx list reads and the run as it ended. */
 async function measured(setup: Awaited<ReturnType<typeof syncFunctionTenant>>, trigger: "schedule" | "manual") {
-  const before = customerReads();
+  const before = customerReads(setup.tenantId);
   const run = await setup.newRun(["customer"], trigger);
   const { result } = await setup.execute(run);
   expect(result).toEqual({ status: "succeeded" });
   const ended = await getRun(database.db, { tenantId: setup.tenantId, runId: run.id });
-  return { reads: customerReads() - before, run: ended! };
+  return { reads: customerReads(setup.tenantId) - before, run: ended! };
 }
 
 describe("incremental reads of scheduled runs", () => {
@@ -30,7 +30,7 @@ describe("incremental reads of scheduled runs", () => {
     const general = { existingMatch: "pair", ignoredPartnerIds: ["1", "2"] };
     const settings = { general, customers: { ignoreInactive: true } };
     const setup = await syncFunctionTenant(database.db, settings);
-    const customers = sandboxSplynx().store.customers.all();
+    const customers = sandboxSplynx(setup.tenantId).store.customers.all();
     // Seeded customers changed long ago: nothing is within a read of changes.
     for (const customer of customers) customer.last_update = "2025-01-02 03:04:05";
 

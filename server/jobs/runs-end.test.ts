@@ -26,8 +26,11 @@ async function freshTenant() {
   return { tenantId: tenant.id, requestedBy: owner.id };
 }
 
-const zohoContacts = () =>
-  [...sandboxZoho().store.organizations.values()].reduce((sum, organization) => sum + organization.contacts.size, 0);
+const zohoContacts = (tenantId: string) =>
+  [...sandboxZoho(tenantId).store.organizations.values()].reduce(
+    (sum, organization) => sum + organization.contacts.size,
+    0,
+  );
 
 const lapse = (runId: string, at = new Date(Date.now() - 1_000)) =>
   database.db.update(syncRuns).set({ leaseUntil: at }).where(eq(syncRuns.id, runId));
@@ -136,7 +139,7 @@ describe("retry one", () => {
     const { tenant, caller } = await sandboxTenant(db);
     vi.stubEnv("INNGEST_EVENT_KEY", "test-event-key");
     const send = vi.spyOn(inngest, "send").mockResolvedValue({ ids: ["event-id"] });
-    const contactsBefore = zohoContacts();
+    const contactsBefore = zohoContacts(tenant.id);
 
     const { runId } = await caller.sync.retryOne({ tenantSlug: tenant.slug, splynxId: "100" });
     expect(await getRun(db, { tenantId: tenant.id, runId })).toMatchObject({
@@ -147,7 +150,7 @@ describe("retry one", () => {
       zohoCalls: 0,
     });
     expect(await db.select().from(syncLinks).where(eq(syncLinks.tenantId, tenant.id))).toEqual([]);
-    expect(zohoContacts()).toBe(contactsBefore);
+    expect(zohoContacts(tenant.id)).toBe(contactsBefore);
     const event = { id: `sync-${runId}`, name: SYNC_REQUESTED, data: { tenantId: tenant.id, runId } };
     expect(send.mock.calls.map(([sent]) => sent)).toEqual([event]);
 

@@ -8,19 +8,22 @@ import { isSandboxUrl, sandboxSplynxFetch } from "@/server/sandbox";
 import { SplynxClient, type SplynxAuthMode } from "./client";
 import { unsealSplynxCredentials } from "./credentials";
 
-/** The transport for a base URL: the in-process sandbox, the URL guard, or plain fetch where the guard is off. */
-export function splynxFetchFor(baseUrl: string): typeof fetch {
-  if (isSandboxUrl(baseUrl)) return sandboxSplynxFetch();
+/** The transport for a base URL: the tenant's in-process sandbox, the URL guard, or plain fetch where it is off. */
+export function splynxFetchFor(baseUrl: string, tenantId: string): typeof fetch {
+  if (isSandboxUrl(baseUrl)) return sandboxSplynxFetch(tenantId);
   return env().urlGuard ? guardedFetch : fetch;
 }
 
 export function splynxClient(
   db: Db,
-  connection: { baseUrl: string; authMode: SplynxAuthMode; apiKey: string; apiSecret: string },
+  {
+    tenantId,
+    ...connection
+  }: { tenantId: string; baseUrl: string; authMode: SplynxAuthMode; apiKey: string; apiSecret: string },
 ) {
   return new SplynxClient({
     ...connection,
-    fetch: splynxFetchFor(connection.baseUrl),
+    fetch: splynxFetchFor(connection.baseUrl, tenantId),
     nonces: databaseNonceSource(db),
   });
 }
@@ -30,6 +33,7 @@ export async function splynxClientForTenant(db: Db, tenantId: string): Promise<S
   if (!connection)
     throw new DomainError("BAD_REQUEST", "Splynx is not connected yet: enter its URL, API key and secret first.");
   return splynxClient(db, {
+    tenantId,
     baseUrl: connection.baseUrl,
     authMode: connection.authMode,
     ...unsealSplynxCredentials(connection),

@@ -9,8 +9,8 @@ export function credentialHost(baseUrl: string): string {
   return `${url.protocol}//${url.host}`;
 }
 
-const keyBinding = (tenantId: string) => ({ tenantId, column: "splynx_connections.api_key" });
-const secretBinding = (tenantId: string, baseUrl: string) => ({
+export const keyBinding = (tenantId: string) => ({ tenantId, column: "splynx_connections.api_key" });
+export const secretBinding = (tenantId: string, baseUrl: string) => ({
   tenantId,
   column: "splynx_connections.api_secret",
   host: credentialHost(baseUrl),

@@ -12,8 +12,8 @@ import { completeZohoConnect, SANDBOX_REGION, startZohoConnect } from "./connect
 const database = registerTestDatabase();
 const ORIGIN = "http://localhost:3000";
 
-async function consentRedirect(authorizeUrl: string) {
-  const response = await sandboxZoho().handle(
+async function consentRedirect(tenantId: string, authorizeUrl: string) {
+  const response = await sandboxZoho(tenantId).handle(
     new Request(authorizeUrl, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -29,6 +29,7 @@ async function started() {
   const tenant = await makeTenant(db, person);
   const url = await startZohoConnect(db, {
     tenantId: tenant.id,
+    tenantSlug: tenant.slug,
     personId: person.id,
     region: SANDBOX_REGION,
     origin: ORIGIN,
@@ -41,7 +42,7 @@ describe("Connect with Zoho Books", () => {
     const { db } = database;
     const { person, tenant, url, actor } = await started();
     const authorize = new URL(url);
-    expect(authorize.origin + authorize.pathname).toBe(`${ORIGIN}/sandbox/zoho/oauth/v2/auth`);
+    expect(authorize.origin + authorize.pathname).toBe(`${ORIGIN}/sandbox/${tenant.slug}/zoho/oauth/v2/auth`);
     expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
       access_type: "offline",
       prompt: "consent",
@@ -50,7 +51,7 @@ describe("Connect with Zoho Books", () => {
       scope: expect.stringContaining("ZohoBooks.invoices.ALL"),
     });
 
-    const redirect = await consentRedirect(url);
+    const redirect = await consentRedirect(tenant.id, url);
     expect(redirect.searchParams.get("accounts-server")).toBe("sandbox://zoho-accounts");
     expect(await completeZohoConnect(db, { actor, query: redirect.searchParams, origin: ORIGIN })).toEqual({
       tenantId: tenant.id,
@@ -86,7 +87,7 @@ describe("Connect with Zoho Books", () => {
   it("refuses a tampered, replayed, expired or someone else's state, and an unknown accounts server", async () => {
     const { db } = database;
     const first = await started();
-    const redirect = await consentRedirect(first.url);
+    const redirect = await consentRedirect(first.tenant.id, first.url);
     const tampered = new URLSearchParams(redirect.searchParams);
     tampered.set("state", `${tampered.get("state")!.split(".")[0]}.forged`);
     await expect(completeZohoConnect(db, { actor: first.actor, query: tampered, origin: ORIGIN })).rejects.toThrow(
@@ -114,7 +115,7 @@ describe("Connect with Zoho Books", () => {
     expect(await getZohoConnection(db, { tenantId: first.tenant.id })).toBeUndefined();
 
     const late = await started();
-    const lateRedirect = await consentRedirect(late.url);
+    const lateRedirect = await consentRedirect(late.tenant.id, late.url);
     await expect(
       completeZohoConnect(db, {
         actor: late.actor,

@@ -9,7 +9,7 @@ import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
 import { zohoBinding } from "@/server/crypto/zoho-bindings";
 import { env } from "@/server/env";
 import { DomainError } from "@/server/errors";
-import { SANDBOX_ZOHO, sandboxZohoFetch } from "@/server/sandbox";
+import { SANDBOX_ZOHO, sandboxPath, sandboxZohoFetch } from "@/server/sandbox";
 import { ZohoBooksClient } from "./books";
 import { concurrencyForPlan, ZohoLimiter, ZOHO_LIMITS } from "./limiter";
 import { hasRole } from "@/server/trpc/roles";
@@ -34,11 +34,11 @@ export function availableRegions(): { code: RegionChoice; label: string }[] {
   return env().sandbox ? [{ code: SANDBOX_REGION, label: "Sandbox (simulated Zoho Books)" }, ...regions] : regions;
 }
 
-function endpoints(region: RegionChoice, origin: string) {
+function endpoints(region: RegionChoice, origin: string, tenantSlug: string) {
   if (region === SANDBOX_REGION) {
     if (!env().sandbox) throw new DomainError("BAD_REQUEST", "The sandbox is switched off on this server.", "region");
     return {
-      consentBase: `${origin}${SANDBOX_ZOHO.consentPath}`,
+      consentBase: `${origin}${sandboxPath(tenantSlug, "zoho")}`,
       accountsServer: SANDBOX_ZOHO.accountsServer as string,
     };
   }
@@ -48,8 +48,11 @@ function endpoints(region: RegionChoice, origin: string) {
   };
 }
 
-/** Zoho hosts are fixed, not tenant-typed; the sandbox's are answered in-process. */
-export const zohoFetchFor = (url: string): typeof fetch => (url.startsWith("sandbox://") ? sandboxZohoFetch() : fetch);
+/** Zoho hosts are fixed, not tenant-typed; the sandbox's are answered in-process by the tenant's own simulator. */
+export const zohoFetchFor =
+  (tenantId: string) =>
+  (url: string): typeof fetch =>
+    url.startsWith("sandbox://") ? sandboxZohoFetch(tenantId) : fetch;
 
 const stateKey = () => createHmac("sha256", env().authSecret).update("zoho-oauth-state").digest();
 const signState = (id: string) => `${id}.${createHmac("sha256", stateKey()).update(id).digest("base64url")}`;
@@ -93,9 +96,16 @@ export const callbackUrl = (origin: string) => `${env().appUrl?.replace(/\/+$/, 
 /** Starts "Connect with Zoho Books": a signed, single-use state bound to tenant and person, and Zoho's consent URL. */
 export async function startZohoConnect(
   db: Db,
-  input: { tenantId: string; personId: string; region: RegionChoice; ownApp?: ZohoApp; origin: string },
+  input: {
+    tenantId: string;
+    tenantSlug: string;
+    personId: string;
+    region: RegionChoice;
+    ownApp?: ZohoApp;
+    origin: string;
+  },
 ): Promise<string> {
-  const { consentBase } = endpoints(input.region, input.origin);
+  const { consentBase } = endpoints(input.region, input.origin, input.tenantSlug);
   await refuseMixedSandbox(db, { tenantId: input.tenantId, zohoRegion: input.region });
   const app = input.ownApp ?? sharedApp(input.region);
   const id = await createOAuthState(db, {
@@ -159,7 +169,8 @@ export async function completeZohoConnect(
   await refuseMixedSandbox(db, { tenantId: state.tenantId, zohoRegion: region }).catch((error: Error) => {
     throw new ConnectRefused(error.message, state.tenantId);
   });
-  const accountsServer = input.query.get("accounts-server") ?? endpoints(region, input.origin).accountsServer;
+  const accountsServer =
+    input.query.get("accounts-server") ?? endpoints(region, input.origin, membership.slug).accountsServer;
   const sandbox = region === SANDBOX_REGION;
   if (sandbox ? accountsServer !== SANDBOX_ZOHO.accountsServer : !isKnownAccountsServer(accountsServer)) {
     throw new ConnectRefused(`Refused: ${accountsServer} is not a Zoho accounts server.`, state.tenantId);
@@ -179,7 +190,7 @@ export async function completeZohoConnect(
   let grant: Awaited<ReturnType<typeof exchangeCode>>;
   try {
     grant = await exchangeCode({
-      fetch: zohoFetchFor(accountsServer),
+      fetch: zohoFetchFor(state.tenantId)(accountsServer),
       accountsServer,
       ...app,
       code: input.query.get("code") ?? "",
@@ -244,7 +255,7 @@ export async function completeZohoConnect(
 export async function revokeStoredRefreshToken(connection: ZohoConnectionRow): Promise<void> {
   try {
     await revokeRefreshToken({
-      fetch: zohoFetchFor(connection.accountsServer),
+      fetch: zohoFetchFor(connection.tenantId)(connection.accountsServer),
       accountsServer: connection.accountsServer,
       ...appForConnection(connection),
       refreshToken: decryptSecret(
@@ -279,12 +290,12 @@ export async function booksClientForTenant(
     marginMs: Math.ceil(windowMs / 60),
     concurrency: concurrencyForPlan(options.planName),
   });
-  const context = { db, tenantId, appFor: appForConnection, fetchFor: zohoFetchFor };
+  const context = { db, tenantId, appFor: appForConnection, fetchFor: zohoFetchFor(tenantId) };
   return new ZohoBooksClient({
     apiDomain: connection.apiDomain,
     organizationId: organizationId ?? "",
     accessToken: (force) => accessToken(context, force),
     limiter,
-    fetch: zohoFetchFor(connection.apiDomain),
+    fetch: zohoFetchFor(tenantId)(connection.apiDomain),
   });
 }

@@ -25,11 +25,12 @@ async function genuineAnswer() {
   const tenant = await makeTenant(db, person);
   const url = await startZohoConnect(db, {
     tenantId: tenant.id,
+    tenantSlug: tenant.slug,
     personId: person.id,
     region: SANDBOX_REGION,
     origin: ORIGIN,
   });
-  const consent = await sandboxZoho().handle(
+  const consent = await sandboxZoho(tenant.id).handle(
     new Request(url, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },

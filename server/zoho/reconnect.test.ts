@@ -7,7 +7,7 @@ import { getZohoConnection } from "@/db/queries/zoho";
 import { memberships } from "@/db/schema";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
 import { registerTestDatabase } from "@/db/testing/test-database";
-import { SANDBOX_ZOHO, sandboxZoho, sandboxZohoFetch } from "@/server/sandbox";
+import { SANDBOX_ZOHO, sandboxPath, sandboxZoho, sandboxZohoFetch } from "@/server/sandbox";
 import { REFRESH_TOKENS_PER_USER } from "@/server/sandbox/zoho/oauth";
 import { appForConnection, completeZohoConnect, SANDBOX_REGION, startZohoConnect, zohoFetchFor } from "./connection";
 import { exchangeCode } from "./oauth";
@@ -19,23 +19,24 @@ const ORIGIN = "http://localhost:3000";
 const CALLBACK = `${ORIGIN}/api/zoho/callback`;
 const USER = "books-admin@sandbox.example";
 
-async function connect(db: Db, tenantId: string, person: { id: string; email: string }) {
+async function connect(db: Db, tenant: { id: string; slug: string }, person: { id: string; email: string }) {
   const authorize = await startZohoConnect(db, {
-    tenantId,
+    tenantId: tenant.id,
+    tenantSlug: tenant.slug,
     personId: person.id,
     region: SANDBOX_REGION,
     origin: ORIGIN,
   });
-  return completeZohoConnect(db, { actor: person, query: await sandboxConsent(authorize), origin: ORIGIN });
+  return completeZohoConnect(db, { actor: person, query: await sandboxConsent(tenant.id, authorize), origin: ORIGIN });
 }
 
-/** The sandbox app's refresh tokens Zoho would still honour for its user. */
-const liveRefreshTokens = () =>
-  [...sandboxZoho().store.refreshTokens.values()].filter(
+/** The sandbox app's refresh tokens the tenant's sandbox Zoho would still honour for its user. */
+const liveRefreshTokens = (tenantId: string) =>
+  [...sandboxZoho(tenantId).store.refreshTokens.values()].filter(
     (token) => !token.revoked && token.clientId === SANDBOX_ZOHO.app.clientId && token.user === USER,
   );
 
-const codeExchanges = () => sandboxZoho().calls.get("POST /oauth/v2/token (code)") ?? 0;
+const codeExchanges = (tenantId: string) => sandboxZoho(tenantId).calls.get("POST /oauth/v2/token (code)") ?? 0;
 
 describe("the Zoho OAuth callback", () => {
   it("refuses the answer of a person demoted or removed since they started, before exchanging the code", async () => {
@@ -47,22 +48,23 @@ describe("the Zoho OAuth callback", () => {
       await db.insert(memberships).values({ tenantId: tenant.id, personId: admin.id, role: "admin" });
       const authorize = await startZohoConnect(db, {
         tenantId: tenant.id,
+        tenantSlug: tenant.slug,
         personId: admin.id,
         region: SANDBOX_REGION,
         origin: ORIGIN,
       });
-      const answer = await sandboxConsent(authorize);
+      const answer = await sandboxConsent(tenant.id, authorize);
       const membership = and(eq(memberships.tenantId, tenant.id), eq(memberships.personId, admin.id));
       if (change === "demoted") await db.update(memberships).set({ role: "viewer" }).where(membership);
       else await db.delete(memberships).where(membership);
-      const exchanged = codeExchanges();
+      const exchanged = codeExchanges(tenant.id);
       await expect(completeZohoConnect(db, { actor: admin, query: answer, origin: ORIGIN })).rejects.toMatchObject({
         name: "Error",
         message: "You are no longer an admin of this tenant, so Zoho Books was not connected.",
         // A removed person is not told which tenant it was.
         tenantId: change === "demoted" ? tenant.id : undefined,
       });
-      expect(codeExchanges(), change).toBe(exchanged);
+      expect(codeExchanges(tenant.id), change).toBe(exchanged);
     }
     expect(await getZohoConnection(db, { tenantId: tenant.id })).toBeUndefined();
   });
@@ -71,11 +73,11 @@ describe("the Zoho OAuth callback", () => {
     const { db } = database;
     const owner = await makePerson(db, "owner");
     const tenant = await makeTenant(db, owner);
-    const before = liveRefreshTokens().length;
+    const before = liveRefreshTokens(tenant.id).length;
     for (let round = 0; round < 25; round++)
-      expect(await connect(db, tenant.id, owner)).toEqual({ tenantId: tenant.id, warning: undefined });
-    expect(liveRefreshTokens()).toHaveLength(before + 1);
-    const context = { db, tenantId: tenant.id, appFor: appForConnection, fetchFor: zohoFetchFor };
+      expect(await connect(db, tenant, owner)).toEqual({ tenantId: tenant.id, warning: undefined });
+    expect(liveRefreshTokens(tenant.id)).toHaveLength(before + 1);
+    const context = { db, tenantId: tenant.id, appFor: appForConnection, fetchFor: zohoFetchFor(tenant.id) };
     expect(await accessToken(context, { force: true })).toMatch(/^1000\./);
   });
 
@@ -83,27 +85,27 @@ describe("the Zoho OAuth callback", () => {
     const { db } = database;
     const owner = await makePerson(db, "owner");
     const tenant = await makeTenant(db, owner);
-    await connect(db, tenant.id, owner);
+    await connect(db, tenant, owner);
     // Another integration (or a person in Zoho's console) consents with the same user and app, 20 times.
     for (let round = 0; round < REFRESH_TOKENS_PER_USER; round++) {
-      const authorize = new URL(`${ORIGIN}/sandbox/zoho/oauth/v2/auth`);
+      const authorize = new URL(`${ORIGIN}${sandboxPath(tenant.slug, "zoho")}/oauth/v2/auth`);
       authorize.search = new URLSearchParams({
         client_id: SANDBOX_ZOHO.app.clientId,
         redirect_uri: CALLBACK,
         scope: "ZohoBooks.contacts.READ",
         access_type: "offline",
       }).toString();
-      const code = (await sandboxConsent(authorize.href)).get("code")!;
+      const code = (await sandboxConsent(tenant.id, authorize.href)).get("code")!;
       await exchangeCode({
-        fetch: sandboxZohoFetch(),
+        fetch: sandboxZohoFetch(tenant.id),
         accountsServer: SANDBOX_ZOHO.accountsServer,
         ...SANDBOX_ZOHO.app,
         code,
         redirectUri: CALLBACK,
       });
     }
-    expect(liveRefreshTokens()).toHaveLength(REFRESH_TOKENS_PER_USER);
-    const context = { db, tenantId: tenant.id, appFor: appForConnection, fetchFor: zohoFetchFor };
+    expect(liveRefreshTokens(tenant.id)).toHaveLength(REFRESH_TOKENS_PER_USER);
+    const context = { db, tenantId: tenant.id, appFor: appForConnection, fetchFor: zohoFetchFor(tenant.id) };
     await expect(accessToken(context, { force: true })).rejects.toThrow("Zoho Books needs reconnecting");
     expect(await getZohoConnection(db, { tenantId: tenant.id })).toMatchObject({
       state: "needs_reconnect",

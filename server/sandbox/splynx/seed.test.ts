@@ -41,7 +41,7 @@ describe("the Splynx sandbox seed", () => {
   });
 
   it("pairs with a sandbox Zoho that bills one of those customers in euros", () => {
-    const zoho = sandboxZoho();
+    const zoho = sandboxZoho("a-tenant");
     const [org] = zoho.store.organizations.values();
     const euros = [...org!.contacts.values()].filter((contact) => contact.currency_code === "EUR");
     expect(euros).toHaveLength(1);

@@ -284,18 +284,24 @@ function seedExchangeRates(org: Organization) {
   }
 }
 
-export type ZohoSeed = { contacts?: SeedContact[]; clients?: OAuthClient[] };
+export type ZohoSeed = {
+  contacts?: SeedContact[];
+  clients?: OAuthClient[];
+  /** The two organizations' ids (19 digits; records take the first 13); Zoho's own style by default. */
+  organizationIds?: readonly [string, string];
+};
 
 export function seedZoho(store: ZohoStore, options: ZohoSeed) {
   const user = "books-admin@sandbox.example";
+  const [ltdId, holdingsId] = options.organizationIds ?? ["2646610000000000001", "3719820000000000001"];
   const organizations = [
-    new Organization("2646610000000000001", {
+    new Organization(ltdId, {
       name: "Demo ISP Ltd",
       currencyCode: "GBP",
       plan: "professional",
       timeZone: "Europe/London",
     }),
-    new Organization("3719820000000000001", {
+    new Organization(holdingsId, {
       name: "Demo ISP Holdings",
       currencyCode: "GBP",
       plan: "free",

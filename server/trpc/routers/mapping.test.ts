@@ -51,7 +51,7 @@ describe("mapping", () => {
     ).rejects.toThrow("not one of the Zoho choices");
 
     // Reloading keeps mappings, and flags one whose Zoho item is gone.
-    const organization = [...sandboxZoho().store.organizations.values()][0]!;
+    const organization = [...sandboxZoho(tenant.id).store.organizations.values()][0]!;
     const internet = [...organization.items.values()].find((item) => item.name === "Internet 1G")!;
     organization.items.delete(String(internet.item_id));
     try {

@@ -15,7 +15,7 @@ describe("pairing", () => {
     const { tenant, caller } = await sandboxTenant(database.db);
     const tenantSlug = tenant.slug;
     expect(await caller.pairing.load({ tenantSlug })).toEqual({
-      contacts: [...[...sandboxZoho().store.organizations.values()][0]!.contacts.values()].filter(
+      contacts: [...[...sandboxZoho(tenant.id).store.organizations.values()][0]!.contacts.values()].filter(
         (contact) => contact.contact_type === "customer",
       ).length,
     });
@@ -226,7 +226,7 @@ describe("the customer list pages on the server", () => {
   it("answers a page of the matching customers with how many match in all", async () => {
     const { tenant, caller } = await sandboxTenant(database.db);
     const tenantSlug = tenant.slug;
-    const customers = sandboxSplynx().store.customers.all();
+    const customers = sandboxSplynx(tenant.id).store.customers.all();
     expect(customers.length).toBeGreaterThan(200);
     const first = await caller.pairing.customers({ tenantSlug });
     expect(first).toMatchObject({ matching: customers.length, total: customers.length, offset: 0 });

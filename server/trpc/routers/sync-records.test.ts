@@ -98,7 +98,7 @@ describe("records per entity", () => {
       ["100", "Ada Lovelace", false],
     ]);
     expect(all.failed).toBe(1);
-    expect(all.zohoLinkPrefix).toMatch(/^\/sandbox\/zoho\/app\/\d+\/invoices\/$/);
+    expect(all.zohoLinkPrefix).toMatch(new RegExp(`^/sandbox/${tenantSlug}/zoho/app/\\d+/invoices/$`));
     expect(all.links[1]!.details).toMatchObject({
       number: "2026-10",
       date: "2026-09-15",

@@ -11,6 +11,7 @@ import { countHeldCustomers } from "@/db/queries/pairing";
 import { LINK_STATES, SYNC_ENTITIES, type SyncEntity } from "@/db/schema";
 import { DomainError } from "@/server/errors";
 import { compare } from "@/server/money";
+import { sandboxPath } from "@/server/sandbox";
 import { SYNC_ORDER, syncsEntity } from "@/server/sync/engine";
 import { requestSync } from "@/server/jobs/dispatcher";
 import { syncBlockers } from "@/server/sync/readiness";
@@ -242,7 +243,7 @@ export const syncRouter = router({
         !zoho || !organizationId
           ? null
           : zoho.region === SANDBOX_REGION
-            ? `/sandbox/zoho/app/${organizationId}/${kind}/`
+            ? `${sandboxPath(ctx.tenant.slug, "zoho")}/app/${organizationId}/${kind}/`
             : zohoRecordUrl(zoho.region as ZohoRegion, organizationId, kind, "");
       const links = page.links.map((link) => ({
         ...link,

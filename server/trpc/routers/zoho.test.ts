@@ -7,28 +7,22 @@ import { createRun } from "@/db/queries/runs";
 import { writeLink } from "@/db/queries/sync";
 import { auditLog, syncLinks, syncRuns } from "@/db/schema";
 import { registerTestDatabase } from "@/db/testing/test-database";
-import { sandboxZoho } from "@/server/sandbox";
 import { completeZohoConnect, SANDBOX_REGION, startZohoConnect } from "@/server/zoho/connection";
-import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
+import { sandboxConsent, sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 
 const database = registerTestDatabase();
 
 /** Connects again through the consent page, as an admin does after "needs reconnect": the organization is asked again. */
-async function reconnect(db: Db, tenantId: string, person: { id: string; email: string }) {
+async function reconnect(db: Db, tenant: { id: string; slug: string }, person: { id: string; email: string }) {
   const origin = "http://localhost:3000";
-  const authorize = await startZohoConnect(db, { tenantId, personId: person.id, region: SANDBOX_REGION, origin });
-  const consent = await sandboxZoho().handle(
-    new Request(authorize, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ decision: "accept", user: "books-admin@sandbox.example" }),
-    }),
-  );
-  await completeZohoConnect(db, {
-    actor: person,
-    query: new URL(consent.headers.get("location")!).searchParams,
+  const authorize = await startZohoConnect(db, {
+    tenantId: tenant.id,
+    tenantSlug: tenant.slug,
+    personId: person.id,
+    region: SANDBOX_REGION,
     origin,
   });
+  await completeZohoConnect(db, { actor: person, query: await sandboxConsent(tenant.id, authorize), origin });
 }
 
 async function linkedTenant(db: Db) {
@@ -65,7 +59,7 @@ describe("choosing the Zoho organization", () => {
     const { db } = database;
     const { tenant, person, caller, tenantSlug, ltd, holdings, links } = await linkedTenant(db);
 
-    await reconnect(db, tenant.id, person);
+    await reconnect(db, tenant, person);
     expect(await caller.zoho.connection({ tenantSlug })).toMatchObject({ organizationId: null });
     const refused = await caller.zoho
       .chooseOrganization({ tenantSlug, organizationId: holdings.organizationId })
@@ -83,7 +77,7 @@ describe("choosing the Zoho organization", () => {
     });
     expect(await links()).toHaveLength(3);
 
-    await reconnect(db, tenant.id, person);
+    await reconnect(db, tenant, person);
     // A run still going would write links of the old organization.
     const run = await createRun(db, {
       tenantId: tenant.id,

@@ -67,6 +67,7 @@ export const zohoRouter = router({
     .mutation(({ ctx, input }) =>
       startZohoConnect(ctx.db, {
         tenantId: ctx.tenant.id,
+        tenantSlug: ctx.tenant.slug,
         personId: ctx.person.id,
         region: input.region as RegionChoice,
         ownApp: input.ownApp,
@@ -147,7 +148,12 @@ export const zohoRouter = router({
     }),
 
   refreshToken: tenantProcedure("admin").mutation(async ({ ctx }) => {
-    const context = { db: ctx.db, tenantId: ctx.tenant.id, appFor: appForConnection, fetchFor: zohoFetchFor };
+    const context = {
+      db: ctx.db,
+      tenantId: ctx.tenant.id,
+      appFor: appForConnection,
+      fetchFor: zohoFetchFor(ctx.tenant.id),
+    };
     const token = await accessToken(context, { force: true });
     await ctx.db.transaction((tx) =>
       recordAudit(tx, {

@@ -4,9 +4,9 @@ import { makePerson, makeTenant, callerFor } from "@/db/testing/fixtures";
 import { SANDBOX_SPLYNX_KEYS, SANDBOX_SPLYNX_URL, sandboxZoho } from "@/server/sandbox";
 import { completeZohoConnect, SANDBOX_REGION, startZohoConnect } from "../connection";
 
-/** Accepts on the sandbox's consent page as its Zoho user; the query Zoho's redirect carries back. */
-export async function sandboxConsent(authorizeUrl: string): Promise<URLSearchParams> {
-  const response = await sandboxZoho().handle(
+/** Accepts on the tenant's sandbox consent page as its Zoho user; the query Zoho's redirect carries back. */
+export async function sandboxConsent(tenantId: string, authorizeUrl: string): Promise<URLSearchParams> {
+  const response = await sandboxZoho(tenantId).handle(
     new Request(authorizeUrl, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -30,13 +30,14 @@ export async function sandboxTenant(db: Db) {
   const origin = "http://localhost:3000";
   const authorize = await startZohoConnect(db, {
     tenantId: tenant.id,
+    tenantSlug: tenant.slug,
     personId: person.id,
     region: SANDBOX_REGION,
     origin,
   });
   await completeZohoConnect(db, {
     actor: { id: person.id, email: person.email },
-    query: await sandboxConsent(authorize),
+    query: await sandboxConsent(tenant.id, authorize),
     origin,
   });
   const [organization] = await caller.zoho.organizations({ tenantSlug: tenant.slug });

@@ -1,4 +1,5 @@
-// The sandbox Zoho for browsers: its consent page (/sandbox/zoho/oauth/v2/auth) and record pages (/sandbox/zoho/app/…).
+// A tenant's sandbox Zoho for browsers: its consent page (/sandbox/{slug}/zoho/oauth/v2/auth), its API and its record
+// pages (/sandbox/{slug}/zoho/app/…), for that tenant's members.
 import { sandboxZoho } from "@/server/sandbox";
 import { sandboxRoute } from "@/server/sandbox/routes";
 

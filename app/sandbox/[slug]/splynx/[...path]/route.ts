@@ -1,4 +1,4 @@
-// The sandbox Splynx over HTTP at /sandbox/splynx/api/2.0/…, for people signed in; the app itself calls it in-process.
+// A tenant's sandbox Splynx over HTTP at /sandbox/{slug}/splynx/api/2.0/…, for its admins; the app calls it in-process.
 import { sandboxSplynx } from "@/server/sandbox";
 import { sandboxRoute } from "@/server/sandbox/routes";
 
