@@ -8,7 +8,9 @@ export default defineConfig({
   testDir: "./e2e",
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  workers: 1,
+  // Two specs at a time: each signs up its own person and tenant, and each tenant has its own sandbox, so no spec sees
+  // another's data; the demo specs share the demo tenant, and only demo-setup changes it.
+  workers: 2,
   forbidOnly: !!process.env.CI,
   reporter: [["list"]],
   use: {
@@ -39,6 +41,13 @@ export default defineConfig({
     stdout: "pipe",
     // The embedded default on a fresh in-memory database, so every run starts clean.
     // The sandbox Zoho's minute lasts 2 s, so a 250-customer sync finishes within a test.
-    env: { PGLITE_DIR: "memory://", DATABASE_URL: "", NODE_ENV: "production", LEDGERLINK_SANDBOX_MINUTE_MS: "2000" },
+    // Every spec signs up from this one address: the sign-up throttle (30 an hour) is raised for it.
+    env: {
+      PGLITE_DIR: "memory://",
+      DATABASE_URL: "",
+      NODE_ENV: "production",
+      LEDGERLINK_SANDBOX_MINUTE_MS: "2000",
+      LEDGERLINK_SIGN_UPS_PER_HOUR: "500",
+    },
   },
 });

@@ -38,6 +38,50 @@ test("a forged X-Forwarded-For neither names the client in the audit log nor esc
   expect(locked.searchParams.get("code")).toBe("throttled");
 });
 
+test("sign-up answers a known and a new address alike over raw HTTP, and signs neither in", async ({
+  browser,
+  page,
+  request,
+}) => {
+  const known = uniqueEmail("known");
+  await signUp(page, { name: "Known", email: known });
+
+  // The sign-up action as a browser posts it, captured (and kept from the server), then replayed by a raw client.
+  const visitor = await browser.newPage();
+  let posted: { headers: Record<string, string>; body: string } | undefined;
+  await visitor.route("**/signup", async (route) => {
+    const sent = route.request();
+    if (sent.method() !== "POST") return route.continue();
+    posted = { headers: await sent.allHeaders(), body: sent.postDataBuffer()!.toString() };
+    await route.abort();
+  });
+  const probe = uniqueEmail("probe");
+  await visitor.goto("/signup");
+  await visitor.getByLabel("Your name").fill("Prober");
+  await visitor.getByLabel("E-mail").fill(probe);
+  await visitor.getByLabel("Password").fill("the prober's password");
+  await visitor.getByRole("button", { name: "Create account" }).click();
+  await expect.poll(() => posted?.body.includes(probe)).toBe(true);
+  await visitor.close();
+
+  const replay = async (email: string) => {
+    const { "content-length": _length, cookie: _cookie, ...headers } = posted!.headers;
+    const response = await request.post("/signup", {
+      headers,
+      data: Buffer.from(posted!.body.replace(probe, email)),
+      maxRedirects: 0,
+    });
+    const cookies = response.headersArray().filter((header) => header.name.toLowerCase() === "set-cookie");
+    return { status: response.status(), body: (await response.text()).replaceAll(email, "<e-mail>"), cookies };
+  };
+  const fresh = await replay(uniqueEmail("fresh"));
+  const taken = await replay(known);
+  expect(fresh.status).toBe(200);
+  expect(fresh.body).toContain('"sent":"outbox"');
+  expect(fresh.cookies).toEqual([]);
+  expect(taken).toEqual(fresh);
+});
+
 test("no callbackUrl takes a signed-in person off the site", async ({ page }) => {
   const visits: string[] = [];
   await page.context().route(
@@ -84,6 +128,8 @@ test("the Zoho screen shows the callback's own refusal, and not words planted in
   await expect(page.getByText("Zoho reported: access_denied")).toBeVisible();
 });
 
+const nonceOf = (policy: string) => /'nonce-([^']+)'/.exec(policy)?.[1];
+
 test("pages carry a CSP no other site can frame, and still work under it", async ({ page }) => {
   const errors: string[] = [];
   page.on("console", (message) => {
@@ -109,6 +155,43 @@ test("pages carry a CSP no other site can frame, and still work under it", async
   await page.setContent(`<iframe src="${login}" width="600" height="400"></iframe>`);
   await expect(page.frameLocator("iframe").getByRole("button", { name: "Sign in" })).toHaveCount(0);
   expect(page.frames().some((frame) => frame.url() === login && frame !== page.mainFrame())).toBe(false);
+});
+
+test("scripts run only with the response's own nonce: an injected inline script is refused", async ({
+  page,
+  request,
+}) => {
+  const [first, second] = [await request.get("/login"), await request.get("/login")];
+  const policy = first.headers()["content-security-policy"]!;
+  const scriptSources = policy.split("; ").find((directive) => directive.startsWith("script-src "))!;
+  expect(scriptSources).toMatch(/^script-src 'self' 'nonce-[\w+/=]{24}' 'strict-dynamic'$/);
+  const nonce = nonceOf(policy)!;
+  expect(nonceOf(second.headers()["content-security-policy"]!)).not.toBe(nonce);
+  // Next.js put the nonce on its own scripts.
+  expect(await first.text()).toContain(`nonce="${nonce}"`);
+
+  // As a stored or reflected XSS would: markup the server sent, with a script the server did not mean.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    Object.assign(window, { violations: seen });
+    document.addEventListener("securitypolicyviolation", (event) => seen.push(event.effectiveDirective));
+  });
+  await page.route("**/login", async (route) => {
+    if (route.request().resourceType() !== "document") return route.continue();
+    const original = await route.fetch();
+    const body = (await original.text()).replace("<body", "<script>window.injected = true</script><body");
+    await route.fulfill({ response: original, body });
+  });
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill("nobody@example.test");
+  await page.getByLabel("Password").fill("not a password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  // The form answered through the app's own scripts, which carry the nonce.
+  await expect(page.getByText("That e-mail and password don't match an account.")).toBeVisible();
+  expect(await page.evaluate(() => (window as { injected?: boolean }).injected)).toBeUndefined();
+  expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([
+    "script-src-elem",
+  ]);
 });
 
 test("/api/inngest without Inngest keys answers 503 with its reason", async ({ request }) => {

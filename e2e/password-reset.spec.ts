@@ -15,6 +15,8 @@ test("reset a forgotten password through the outbox, which signs out the old pas
 
   await page.goto("/login");
   await page.getByRole("link", { name: "Forgot password?" }).click();
+  // Pages render per request (the CSP nonce): wait for this one, or its field is typed into the page being left.
+  await expect(page).toHaveURL(/\/forgot-password$/);
   const unknown = uniqueEmail("nobody");
   await page.getByLabel("E-mail").fill(unknown);
   await page.getByRole("button", { name: "Send reset link" }).click();
@@ -27,7 +29,11 @@ test("reset a forgotten password through the outbox, which signs out the old pas
   await page.getByRole("link", { name: "outbox" }).click();
 
   await expect(page.getByText(`To ${unknown}`)).toHaveCount(0);
-  const mail = page.getByRole("listitem").filter({ hasText: `To ${email}` });
+  // The sign-up's confirmation mail went to this address too.
+  const mail = page
+    .getByRole("listitem")
+    .filter({ hasText: `To ${email}` })
+    .filter({ hasText: "Reset your Ledgerlink password" });
   await expect(mail).toHaveCount(1);
   const link = (await mail.getByRole("link", { name: /\/reset-password\?token=/ }).getAttribute("href"))!;
   await page.goto(link);

@@ -41,6 +41,12 @@ const schema = z.object({
     .min(0, "use 0 or more")
     .max(10, "use at most 10")
     .default(0),
+  LEDGERLINK_SIGN_UPS_PER_HOUR: z.coerce
+    .number()
+    .int("use a whole number")
+    .min(1, "use 1 or more")
+    .max(10_000, "use at most 10000")
+    .default(30),
 });
 
 export type EncryptionKey = { id: string; key: Buffer };
@@ -67,6 +73,8 @@ export type Env = {
   zohoApp: { clientId: string; clientSecret: string } | null;
   /** How many reverse proxies in front of the app append to X-Forwarded-For (0: clients connect directly). */
   trustedProxies: number;
+  /** Sign-ups allowed per client address an hour (a test server signing up from one address raises it). */
+  signUpsPerHour: number;
 };
 
 export class EnvError extends Error {}
@@ -142,6 +150,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
         ? { clientId: raw.ZOHO_CLIENT_ID, clientSecret: raw.ZOHO_CLIENT_SECRET }
         : null,
     trustedProxies: raw.LEDGERLINK_TRUSTED_PROXIES,
+    signUpsPerHour: raw.LEDGERLINK_SIGN_UPS_PER_HOUR,
   };
 }
 

@@ -1,6 +1,6 @@
 // Password reset tokens: only a hash is stored; each is used once, before it expires, and using one ends the others.
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { passwordResetTokens, people } from "../schema";
 
@@ -57,8 +57,15 @@ export async function consumeResetToken(tx: Db, input: { token: string; now?: Da
 /** The new password's hash, written in the transaction that used the token. */
 export async function setPasswordHash(tx: Db, input: { personId: string; passwordHash: string }) {
   // Every session signed in with the old password ends: whoever knew it is signed out everywhere.
+  // The link came by mail, so the address is proven: an account someone else created with it now belongs to its owner.
   await tx
     .update(people)
-    .set({ passwordHash: input.passwordHash, sessionsValidFrom: new Date() })
+    .set({
+      passwordHash: input.passwordHash,
+      sessionsValidFrom: new Date(),
+      emailConfirmedAt: sql`coalesce(${people.emailConfirmedAt}, now())`,
+      confirmationTokenHash: null,
+      confirmationExpiresAt: null,
+    })
     .where(eq(people.id, input.personId));
 }

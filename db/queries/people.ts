@@ -1,5 +1,5 @@
 // People (accounts that sign in); not tenant data, looked up by id or e-mail.
-import { eq, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { people } from "../schema";
 import { DomainError } from "@/server/errors";
@@ -22,13 +22,55 @@ export async function getPerson(db: Db, id: string) {
   return person;
 }
 
-export async function createPerson(db: Db, input: { email: string; name: string; passwordHash: string }) {
-  const [person] = await db
+/** A pending e-mail confirmation: the link's hash and when it stops working. */
+export type Confirmation = { tokenHash: string; expiresAt: Date };
+
+/** Creates the account; with a confirmation it cannot sign in until its link is opened. */
+export async function createPerson(
+  db: Db,
+  input: { email: string; name: string; passwordHash: string; confirmation?: Confirmation },
+) {
+  const { confirmation, ...person } = input;
+  const [created] = await db
     .insert(people)
-    .values({ ...input, email: normaliseEmail(input.email) })
+    .values({
+      ...person,
+      email: normaliseEmail(input.email),
+      ...(confirmation && {
+        emailConfirmedAt: null,
+        confirmationTokenHash: confirmation.tokenHash,
+        confirmationExpiresAt: confirmation.expiresAt,
+      }),
+    })
     .onConflictDoNothing()
     .returning({ id: people.id, email: people.email, name: people.name });
-  if (!person)
+  if (!created)
     throw new DomainError("CONFLICT", "An account with this e-mail already exists. Sign in instead.", "email");
+  return created;
+}
+
+/** A new link for an account still unconfirmed (the previous link stops working); false for any other account. */
+export async function replaceConfirmation(db: Db, input: { personId: string } & Confirmation): Promise<boolean> {
+  const updated = await db
+    .update(people)
+    .set({ confirmationTokenHash: input.tokenHash, confirmationExpiresAt: input.expiresAt })
+    .where(and(eq(people.id, input.personId), isNull(people.emailConfirmedAt)))
+    .returning({ id: people.id });
+  return updated.length > 0;
+}
+
+/** Confirms the account whose link this is, in one conditional update, so a link works once. */
+export async function confirmEmailByToken(db: Db, input: { tokenHash: string; now: Date }) {
+  const [person] = await db
+    .update(people)
+    .set({ emailConfirmedAt: input.now, confirmationTokenHash: null, confirmationExpiresAt: null })
+    .where(
+      and(
+        eq(people.confirmationTokenHash, input.tokenHash),
+        gt(people.confirmationExpiresAt, input.now),
+        isNull(people.emailConfirmedAt),
+      ),
+    )
+    .returning({ id: people.id, email: people.email, name: people.name });
   return person;
 }

@@ -25,6 +25,7 @@ export const KNOWN_ADDRESS_MS = 90 * 24 * 60 * MINUTE;
 export type AuthenticationResult =
   | { ok: true; person: { id: string; email: string; name: string } }
   | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "unconfirmed" }
   | { ok: false; reason: "throttled"; retryAt: Date };
 
 export async function authenticate(
@@ -46,6 +47,8 @@ export async function authenticate(
   if (person) valid = await verifyPassword(input.password, person.passwordHash);
   else await burnPasswordCheck(input.password); // a missing account takes as long as a wrong password
   if (!person || !valid) return { ok: false, reason: "invalid" };
+  // Said only to whoever knows the password: the address's owner has not opened the link mailed at sign-up yet.
+  if (!person.emailConfirmedAt) return { ok: false, reason: "unconfirmed" };
 
   await db.transaction(async (tx) => {
     await recordSuccess(tx, pairKey, now);

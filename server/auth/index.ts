@@ -7,12 +7,18 @@ import { env } from "@/server/env";
 import { authenticate } from "./authenticate";
 import { safeCallbackPath } from "./callback-path";
 import { clientAddress } from "./client-address";
+import { confirmEmail } from "./email-confirmation";
 
 class ThrottledSignIn extends CredentialsSignin {
   code = "throttled";
 }
 
+class UnconfirmedSignIn extends CredentialsSignin {
+  code = "unconfirmed";
+}
+
 const credentials = z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) });
+const confirmationToken = z.object({ token: z.string().min(20).max(200) });
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: env().authSecret,
@@ -35,7 +41,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         const result = await authenticate(await getDb(), { ...parsed.data, ip: clientAddress(request.headers) });
         if (result.ok) return result.person;
         if (result.reason === "throttled") throw new ThrottledSignIn();
+        if (result.reason === "unconfirmed") throw new UnconfirmedSignIn();
         return null;
+      },
+    }),
+    // The link mailed at sign-up: used up as it confirms the address, it signs its person in once.
+    Credentials({
+      id: "email-confirmation",
+      credentials: { token: { type: "text" } },
+      async authorize(raw) {
+        const parsed = confirmationToken.safeParse(raw);
+        if (!parsed.success) return null;
+        return (await confirmEmail(await getDb(), parsed.data)) ?? null;
       },
     }),
   ],

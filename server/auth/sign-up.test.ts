@@ -1,52 +1,168 @@
-// Sign-up tells no one whether an e-mail has an account, changes nothing of an existing one, and is throttled.
+// Sign-up on real PostgreSQL: one answer for every address, confirmation by a single-use expiring link, no sign-in
+// before it, invitations as proof of the address, and throttling.
 import { describe, expect, it } from "vitest";
+import { createInvitation } from "@/db/queries/invitations";
+import { listOutbox } from "@/db/queries/mail-outbox";
 import { findPersonByEmail } from "@/db/queries/people";
-import { makePerson, TEST_PASSWORD } from "@/db/testing/fixtures";
+import { makePerson, makeTenant, TEST_PASSWORD } from "@/db/testing/fixtures";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { authenticate } from "./authenticate";
-import { SIGN_UP_POLICY, signUp } from "./sign-up";
+import { CONFIRMATION_TTL_MS, confirmEmail, MAIL_PER_ADDRESS, resendConfirmation } from "./email-confirmation";
+import { requestPasswordReset, resetPassword } from "./password-reset";
+import { signUp, signUpPolicy } from "./sign-up";
 
 const database = registerTestDatabase();
+const origin = "http://localhost:3000";
+const client = (ip: string, now?: Date) => ({ ip, origin, callbackPath: "/", now });
+const CHECK_MAIL = { ok: true, outcome: "check-mail", delivery: "outbox" };
+
+const mailTo = async (email: string) =>
+  (await listOutbox(database.db, { limit: 200 })).filter((mail) => mail.to === email);
+const tokenIn = (text: string) => new URL(/http\S+confirm-email\S+/.exec(text)![0]).searchParams.get("token")!;
+const signIn = (email: string, password: string, now?: Date) =>
+  authenticate(database.db, { email, password, ip: null, now });
 
 describe("signUp", () => {
-  it("answers an e-mail that has an account exactly as a new one, and leaves that account as it was", async () => {
+  it("answers an address that has an account exactly as a new one, and mails each its own kind of message", async () => {
     const { db } = database;
     const existing = await makePerson(db, "owner");
-    const client = { ip: "198.51.100.30" };
     const taken = await signUp(
       db,
       { name: "Mallory", email: existing.email.toUpperCase(), password: "mallory's pick" },
-      client,
+      client("198.51.100.30"),
     );
+    const newcomer = `new-${existing.id.slice(0, 8)}@example.test`;
     const fresh = await signUp(
       db,
-      { name: "Newcomer", email: "NEW-person@example.test", password: "a new password" },
-      client,
+      { name: "Newcomer", email: newcomer.toUpperCase(), password: "a new password" },
+      client("198.51.100.30"),
     );
-    expect(taken).toEqual({ ok: true, email: existing.email });
-    expect(fresh).toEqual({ ok: true, email: "new-person@example.test" });
+    expect(taken).toEqual(CHECK_MAIL);
+    expect(fresh).toEqual(CHECK_MAIL);
+
     expect(await findPersonByEmail(db, existing.email)).toMatchObject({ name: "owner" });
-    expect(await authenticate(db, { email: existing.email, password: "mallory's pick", ip: null })).toEqual({
-      ok: false,
-      reason: "invalid",
+    expect(await signIn(existing.email, "mallory's pick")).toEqual({ ok: false, reason: "invalid" });
+    expect(await signIn(existing.email, TEST_PASSWORD)).toMatchObject({ ok: true });
+    const [attempt, ...otherToOwner] = await mailTo(existing.email);
+    expect(otherToOwner).toEqual([]);
+    expect(attempt!.subject).toBe("Someone tried to sign up to Ledgerlink with your address");
+    expect(attempt!.text).toContain(`${origin}/forgot-password`);
+    expect(attempt!.text).not.toContain("token");
+
+    const [confirmation, ...otherToNewcomer] = await mailTo(newcomer);
+    expect(otherToNewcomer).toEqual([]);
+    expect(confirmation!.subject).toBe("Confirm your e-mail address for Ledgerlink");
+    expect(confirmation!.text).toContain(`${origin}/confirm-email?token=`);
+  });
+
+  it("keeps a new account from signing in until its link confirms it, once", async () => {
+    const email = `confirm-me-${Date.now()}@example.test`;
+    await signUp(database.db, { name: "Carla", email, password: "carla's password" }, client("198.51.100.31"));
+    expect(await signIn(email, "carla's password")).toEqual({ ok: false, reason: "unconfirmed" });
+    // Only the password's holder learns the account waits for confirmation.
+    expect(await signIn(email, "a wrong password")).toEqual({ ok: false, reason: "invalid" });
+
+    const [mail] = await mailTo(email);
+    const token = tokenIn(mail!.text);
+    expect(await confirmEmail(database.db, { token })).toMatchObject({ email, name: "Carla" });
+    expect(await confirmEmail(database.db, { token })).toBeUndefined();
+    expect(await signIn(email, "carla's password")).toMatchObject({ ok: true, person: { email } });
+  });
+
+  it("refuses a link past its 24 hours, and a made-up one", async () => {
+    const asked = new Date(Date.now() - CONFIRMATION_TTL_MS - 60_000);
+    const email = `late-${asked.getTime()}@example.test`;
+    await signUp(database.db, { name: "Late", email, password: "a late password" }, client("198.51.100.32", asked));
+    const [mail] = await mailTo(email);
+    expect(await confirmEmail(database.db, { token: tokenIn(mail!.text) })).toBeUndefined();
+    expect(await confirmEmail(database.db, { token: "made-up-token-of-enough-length" })).toBeUndefined();
+    expect(await signIn(email, "a late password")).toEqual({ ok: false, reason: "unconfirmed" });
+  });
+
+  it("sends a new link on request that replaces the old, and answers alike for addresses it mails nothing", async () => {
+    const { db } = database;
+    const email = `resend-${Date.now()}@example.test`;
+    await signUp(db, { name: "Resent", email, password: "resent password" }, client("198.51.100.33"));
+    const confirmed = await makePerson(db, "confirmed");
+    const unknown = `nobody-${Date.now()}@example.test`;
+    const sent = { outcome: "sent", delivery: "outbox" };
+    for (const address of [email, confirmed.email, unknown])
+      expect(await resendConfirmation(db, { email: address, ip: null, origin }), address).toEqual(sent);
+    expect(await mailTo(confirmed.email)).toEqual([]);
+    expect(await mailTo(unknown)).toEqual([]);
+
+    const [newest, first] = await mailTo(email);
+    expect(await confirmEmail(db, { token: tokenIn(first!.text) })).toBeUndefined();
+    expect(await confirmEmail(db, { token: tokenIn(newest!.text) })).toMatchObject({ email });
+  });
+
+  it("mails one address a few times an hour at most, answering the same after", async () => {
+    const { db } = database;
+    const existing = await makePerson(db, "flooded");
+    for (let attempt = 0; attempt <= MAIL_PER_ADDRESS.maxAttempts; attempt++) {
+      const ip = `198.51.100.${40 + attempt}`;
+      const input = { name: "Flood", email: existing.email, password: "flooding password" };
+      expect(await signUp(db, input, client(ip))).toEqual(CHECK_MAIL);
+    }
+    expect(await mailTo(existing.email)).toHaveLength(MAIL_PER_ADDRESS.maxAttempts);
+  });
+
+  it("creates an invited address confirmed, and treats any other address on that invite as a plain sign-up", async () => {
+    const { db } = database;
+    const owner = await makePerson(db, "inviter");
+    const tenant = await makeTenant(db, owner);
+    const invited = `invited-${owner.id.slice(0, 8)}@example.test`;
+    const { token } = await createInvitation(db, {
+      tenantId: tenant.id,
+      email: invited,
+      role: "viewer",
+      invitedBy: owner.id,
     });
-    expect(await authenticate(db, { email: existing.email, password: TEST_PASSWORD, ip: null })).toMatchObject({
+    const fromInvite = { ...client("198.51.100.50"), callbackPath: `/invite/${token}` };
+    const other = `uninvited-${owner.id.slice(0, 8)}@example.test`;
+    expect(await signUp(db, { name: "Other", email: other, password: "other password" }, fromInvite)).toEqual(
+      CHECK_MAIL,
+    );
+    expect(await signIn(other, "other password")).toEqual({ ok: false, reason: "unconfirmed" });
+
+    expect(await signUp(db, { name: "Invitee", email: invited, password: "invitee password" }, fromInvite)).toEqual({
       ok: true,
+      outcome: "invited",
+      email: invited,
     });
+    expect(await signIn(invited, "invitee password")).toMatchObject({ ok: true });
+    expect(await mailTo(invited)).toEqual([]);
+  });
+
+  it("gives an account someone else created with an address to its owner once they reset the password", async () => {
+    const { db } = database;
+    const victim = `victim-${Date.now()}@example.test`;
+    await signUp(db, { name: "Squatter", email: victim, password: "squatter's password" }, client("203.0.113.60"));
+    expect(
+      await signUp(db, { name: "Victim", email: victim, password: "victim's password" }, client("198.51.100.61")),
+    ).toEqual(CHECK_MAIL);
+    expect((await mailTo(victim)).map((mail) => mail.subject)).toEqual([
+      "Someone tried to sign up to Ledgerlink with your address",
+      "Confirm your e-mail address for Ledgerlink",
+    ]);
+    await requestPasswordReset(db, { email: victim, ip: null, origin });
+    const [reset] = await mailTo(victim);
+    const token = new URL(/http\S+/.exec(reset!.text)![0]).searchParams.get("token")!;
+    expect(await resetPassword(db, { token, password: "victim's own password" })).toEqual({ ok: true, email: victim });
+    expect(await signIn(victim, "victim's own password")).toMatchObject({ ok: true });
+    expect(await signIn(victim, "squatter's password")).toEqual({ ok: false, reason: "invalid" });
   });
 
   it("refuses sign-ups past the limit from one client address, invalid ones counted too, and only from it", async () => {
     const { db } = database;
     const now = new Date("2026-11-25T14:00:00Z");
-    const flood = { ip: "203.0.113.80", now };
-    for (let attempt = 0; attempt < SIGN_UP_POLICY.maxAttempts; attempt++) {
-      expect(await signUp(db, { name: "", email: "not an e-mail", password: "short" }, flood)).toMatchObject({
-        ok: false,
-      });
+    for (let attempt = 0; attempt < signUpPolicy().maxAttempts; attempt++) {
+      const invalid = { name: "", email: "not an e-mail", password: "short" };
+      expect(await signUp(db, invalid, client("203.0.113.80", now))).toMatchObject({ ok: false });
     }
     const valid = { name: "Scripted", email: "scripted@example.test", password: "a long password" };
-    expect(await signUp(db, valid, flood)).toEqual({ ok: false, throttled: true });
+    expect(await signUp(db, valid, client("203.0.113.80", now))).toEqual({ ok: false, throttled: true });
     expect(await findPersonByEmail(db, valid.email)).toBeUndefined();
-    expect(await signUp(db, valid, { ip: "203.0.113.81", now })).toEqual({ ok: true, email: valid.email });
+    expect(await signUp(db, valid, client("203.0.113.81", now))).toEqual(CHECK_MAIL);
   });
 });

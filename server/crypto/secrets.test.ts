@@ -1,21 +1,10 @@
-import { createCipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decryptSecret, encryptSecret, maskSecret } from "./secrets";
+import { sealV1 } from "./testing/seal-v1";
 
 const k1 = { id: "k1", key: Buffer.alloc(32, 1) };
 const k2 = { id: "k2", key: Buffer.alloc(32, 2) };
 const row = { tenantId: "tenant-a", column: "splynx_connections.api_secret" };
-
-/** A value as the first format sealed it (no binding, the key id as associated data), to prove it stays readable. */
-function sealV1(plaintext: string, key: { id: string; key: Buffer }): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key.key, iv);
-  cipher.setAAD(Buffer.from(key.id));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return ["v1", key.id, iv, cipher.getAuthTag(), ciphertext]
-    .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
-    .join(".");
-}
 
 describe("secrets at rest", () => {
   it("round-trips, never contains the plaintext, and differs every time", () => {

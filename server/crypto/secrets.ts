@@ -9,8 +9,10 @@ import type { EncryptionKey } from "@/server/env";
 export type SecretBinding = { tenantId: string; column: string; host?: string };
 
 const VERSION = "v2";
-// Values sealed before bindings existed: readable, never written again.
+// Values sealed before bindings existed: readable, never written again, and rewritten as v2 at start-up.
 const LEGACY_VERSION = "v1";
+/** How a value sealed in the first format begins. */
+export const LEGACY_PREFIX = `${LEGACY_VERSION}.`;
 
 // The JSON array keeps the parts apart whatever characters a key id, column or host holds.
 const associatedData = (version: string, keyId: string, binding?: SecretBinding) =>

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { Button, Card, Field, Input, Notice } from "../../_components/ui";
+import { MailSent } from "../mail-sent";
 import { forgotPasswordAction, type ForgotState } from "./actions";
 
 export function ForgotPasswordForm() {
@@ -10,18 +11,9 @@ export function ForgotPasswordForm() {
     <Card>
       <h1 className="mb-4 text-lg font-semibold">Forgot your password?</h1>
       {state.sent ? (
-        <Notice tone="success">
+        <MailSent delivery={state.sent}>
           If an account uses {state.email}, a link to choose a new password is on its way; it works once, for an hour.
-          {state.sent === "outbox" && (
-            <span className="mt-1 block">
-              This server sends no real mail (sandbox): open the{" "}
-              <Link href="/outbox" className="font-medium underline">
-                outbox
-              </Link>
-              .
-            </span>
-          )}
-        </Notice>
+        </MailSent>
       ) : (
         <form action={action} className="space-y-4">
           {state.error && <Notice>{state.error}</Notice>}

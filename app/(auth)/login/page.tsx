@@ -5,6 +5,7 @@ import { currentPerson } from "@/server/auth/current-person";
 import { safeCallbackPath } from "@/server/auth/callback-path";
 import { demoCredentials } from "@/server/demo/seed";
 import { Notice } from "../../_components/ui";
+import { SIGN_IN_FAILED, SIGN_IN_THROTTLED, UNCONFIRMED } from "../auth-messages";
 import { SignInForm } from "../auth-forms";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -15,9 +16,8 @@ type Props = { searchParams: Promise<{ callbackUrl?: string; email?: string; err
 function signInFailure(error: string | undefined, code: string | undefined): string | undefined {
   if (!error) return undefined;
   if (error !== "CredentialsSignin") return "Signing in did not work. Try again.";
-  return code === "throttled"
-    ? "Too many failed sign-ins. Wait 15 minutes and try again."
-    : "That e-mail and password don't match an account.";
+  if (code === "throttled") return SIGN_IN_THROTTLED;
+  return code === "unconfirmed" ? UNCONFIRMED : SIGN_IN_FAILED;
 }
 
 export default async function LoginPage({ searchParams }: Props) {

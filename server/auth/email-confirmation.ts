@@ -1,0 +1,73 @@
+// E-mail confirmation after sign-up: a single-use, expiring link by mail that confirms the account and signs it in.
+import type { Db } from "@/db/client";
+import { type Confirmation, confirmEmailByToken, findPersonByEmail, replaceConfirmation } from "@/db/queries/people";
+import { takeAttempts, type ThrottlePolicy } from "@/db/queries/sign-in-throttle";
+import { hashLinkToken, newLinkToken } from "@/server/crypto/link-tokens";
+import { appLink, type MailDelivery, mailDelivery } from "@/server/mail/config";
+import { confirmEmailMail } from "@/server/mail/messages";
+import type { OutgoingMail } from "@/db/queries/mail-outbox";
+import { sendMail } from "@/server/mail/send";
+
+export const CONFIRMATION_TTL_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+/** Mail to one address a few times an hour at most, whoever asks: sign-up and resend cannot flood a mailbox. */
+export const MAIL_PER_ADDRESS: ThrottlePolicy = { maxAttempts: 3, windowMs: HOUR_MS, lockMs: HOUR_MS };
+const RESEND_PER_CLIENT: ThrottlePolicy = { maxAttempts: 20, windowMs: HOUR_MS, lockMs: HOUR_MS };
+
+export function newConfirmation(now: Date): { token: string; confirmation: Confirmation } {
+  const { token, tokenHash } = newLinkToken();
+  return { token, confirmation: { tokenHash, expiresAt: new Date(now.getTime() + CONFIRMATION_TTL_MS) } };
+}
+
+/** Whether this address may be mailed now; counted per address as typed, known or not. */
+export async function mayMail(db: Db, email: string, now?: Date): Promise<boolean> {
+  return !(await takeAttempts(db, [[`signup-mail:${email}`, MAIL_PER_ADDRESS]], now));
+}
+
+/** Sends and never throws: an answer that differed on a failed send would tell which kind of mail was due. */
+export async function sendQuietly(db: Db, mail: OutgoingMail, delivery: MailDelivery): Promise<void> {
+  try {
+    await sendMail(db, mail, delivery);
+  } catch (error) {
+    console.error("A sign-up mail could not be sent:", error instanceof Error ? error.message : error);
+  }
+}
+
+export async function mailConfirmation(
+  db: Db,
+  input: { to: string; token: string; expiresAt: Date; origin: string; callbackPath: string; delivery: MailDelivery },
+): Promise<void> {
+  const query = new URLSearchParams({ token: input.token });
+  if (input.callbackPath !== "/") query.set("callbackUrl", input.callbackPath);
+  const link = appLink(input.delivery, input.origin, `/confirm-email?${query}`);
+  await sendQuietly(db, confirmEmailMail({ to: input.to, link, expiresAt: input.expiresAt }), input.delivery);
+}
+
+export type ResendResult =
+  | { outcome: "sent"; delivery: "smtp" | "outbox" }
+  | { outcome: "throttled" }
+  | { outcome: "unavailable" };
+
+/** A new link for an unconfirmed account; every address gets the same answer, and only such an account gets mail. */
+export async function resendConfirmation(
+  db: Db,
+  input: { email: string; ip: string | null; origin: string; now?: Date },
+): Promise<ResendResult> {
+  const delivery = mailDelivery();
+  if (delivery.kind === "off") return { outcome: "unavailable" };
+  const email = input.email.trim().toLowerCase();
+  const keys: [string, ThrottlePolicy][] = [[`signup-mail:${email}`, MAIL_PER_ADDRESS]];
+  if (input.ip) keys.push([`resend-ip:${input.ip}`, RESEND_PER_CLIENT]);
+  if (await takeAttempts(db, keys, input.now)) return { outcome: "throttled" };
+  const person = await findPersonByEmail(db, email);
+  const { token, confirmation } = newConfirmation(input.now ?? new Date());
+  if (person && (await replaceConfirmation(db, { personId: person.id, ...confirmation }))) {
+    const link = { token, expiresAt: confirmation.expiresAt, origin: input.origin, callbackPath: "/", delivery };
+    await mailConfirmation(db, { to: person.email, ...link });
+  }
+  return { outcome: "sent", delivery: delivery.kind };
+}
+
+/** Confirms the account the link belongs to and answers it, to be signed in; undefined for a used or expired link. */
+export const confirmEmail = (db: Db, input: { token: string; now?: Date }) =>
+  confirmEmailByToken(db, { tokenHash: hashLinkToken(input.token), now: input.now ?? new Date() });
