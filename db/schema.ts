@@ -32,9 +32,17 @@ export const people = pgTable(
     passwordHash: text("password_hash").notNull(),
     /** Sessions signed in before this (a password reset) are signed out. */
     sessionsValidFrom: timestamp("sessions_valid_from", { withTimezone: true }),
+    /** Null until the person opens the link mailed at sign-up; accounts made any other way start confirmed. */
+    emailConfirmedAt: timestamp("email_confirmed_at", { withTimezone: true }).defaultNow(),
+    /** The pending confirmation link's hash (the link itself is only in the mail); a new link replaces it. */
+    confirmationTokenHash: text("confirmation_token_hash"),
+    confirmationExpiresAt: timestamp("confirmation_expires_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("people_email_key").on(sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex("people_email_key").on(sql`lower(${t.email})`),
+    uniqueIndex("people_confirmation_token_key").on(t.confirmationTokenHash),
+  ],
 );
 
 export const tenants = pgTable("tenants", {
@@ -584,4 +592,67 @@ export const reportSchedules = pgTable("report_schedules", {
   tenantId: tenantId().primaryKey(),
   reconciliation: text("reconciliation").$type<ReconciliationSchedule>().notNull().default("weekly"),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The Splynx records Records lists, whether or not a run has handled them (SPEC §8): every entity but imports. */
+export const INDEXED_ENTITIES = ["customer", "invoice", "credit_note", "payment"] as const;
+export type IndexedEntity = (typeof INDEXED_ENTITIES)[number];
+
+/** The tenant's local index of Splynx records, filled by runs' reads and by the index job; keyed as links are. */
+export const splynxRecords = pgTable(
+  "splynx_records",
+  {
+    tenantId: tenantId(),
+    entity: text("entity").$type<IndexedEntity>().notNull(),
+    splynxId: text("splynx_id").notNull(),
+    /** A customer's name; a document's or payment's number. */
+    label: text("label").notNull(),
+    customerId: text("customer_id"),
+    /** YYYY-MM-DD, as Splynx dates the document or payment. */
+    date: text("date"),
+    /** A decimal string, as Splynx sent it. */
+    amount: text("amount"),
+    status: text("status"),
+    /** When Splynx last changed it, in Splynx's own words (its server's local time, or a date only). */
+    changedAt: text("changed_at"),
+    /** The last read that saw it; a full read that did not see it marks it removed. */
+    seenAt: timestamp("seen_at", { withTimezone: true }).notNull(),
+    removedAt: timestamp("removed_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.entity, t.splynxId] }),
+    // Records pages in numeric Splynx id order, as links do.
+    index("splynx_records_keyset_idx").on(t.tenantId, t.entity, sql`lpad(${t.splynxId}, 20, '0')`),
+    index("splynx_records_customer_idx").on(t.tenantId, t.entity, t.customerId, sql`lpad(${t.splynxId}, 20, '0')`),
+    index("splynx_records_label_prefix_idx").on(t.tenantId, t.entity, sql`lower(${t.label}) text_pattern_ops`),
+  ],
+);
+
+/** Per tenant and entity: where the index job's next read of changes starts, and when it last read everything. */
+export const splynxIndexCursors = pgTable(
+  "splynx_index_cursors",
+  {
+    tenantId: tenantId(),
+    entity: text("entity").$type<IndexedEntity>().notNull(),
+    readFrom: timestamp("read_from", { withTimezone: true }).notNull(),
+    fullReadAt: timestamp("full_read_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.entity] })],
+);
+
+export const INDEX_REFRESH_STATUSES = ["running", "succeeded", "failed"] as const;
+export type IndexRefreshStatus = (typeof INDEX_REFRESH_STATUSES)[number];
+
+/** The tenant's latest read of Splynx into the index, with its progress; one at a time per tenant. */
+export const splynxIndexRefreshes = pgTable("splynx_index_refreshes", {
+  tenantId: tenantId().primaryKey(),
+  id: uuid("id").notNull().defaultRandom(),
+  status: text("status").$type<IndexRefreshStatus>().notNull(),
+  entity: text("entity").$type<IndexedEntity>(),
+  done: integer("done").notNull().default(0),
+  total: integer("total"),
+  error: text("error"),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
 });

@@ -4,6 +4,7 @@ import { seedDemo } from "@/server/demo/seed";
 import { startInProcessScheduler } from "@/server/jobs/dispatcher";
 import { startInProcessLogRetention } from "@/server/jobs/log-retention";
 import { startInProcessReportScheduler } from "@/server/jobs/report-scheduler";
+import { startInProcessIndexRefresh } from "@/server/jobs/splynx-index";
 import { env } from "@/server/env";
 
 export async function bootstrap(): Promise<void> {
@@ -15,6 +16,7 @@ export async function bootstrap(): Promise<void> {
   startInProcessScheduler(db);
   startInProcessReportScheduler(db);
   startInProcessLogRetention(db);
+  startInProcessIndexRefresh(db);
   const demo = await seedDemo(db);
   if (demo) {
     console.log(`Demo sign-in (embedded default only): ${demo.email} / ${demo.password}`);

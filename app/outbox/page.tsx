@@ -5,7 +5,8 @@ import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { listOutbox } from "@/db/queries/mail-outbox";
 import { mailDelivery } from "@/server/mail/config";
-import { Card, EmptyState, formatDateTime, PageHeader } from "../_components/ui";
+import { Card, EmptyState, PageHeader } from "../_components/ui";
+import { ViewerTime } from "./viewer-time";
 
 export const metadata: Metadata = { title: "Outbox" };
 export const dynamic = "force-dynamic";
@@ -51,7 +52,7 @@ export default async function OutboxPage() {
             <li key={mail.id}>
               <Card title={mail.subject}>
                 <p className="mb-2 text-xs text-slate-500">
-                  To {mail.to} · {formatDateTime(mail.createdAt)}
+                  To {mail.to} · <ViewerTime value={mail.createdAt.toISOString()} />
                 </p>
                 <MailText text={mail.text} />
               </Card>

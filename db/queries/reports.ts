@@ -7,6 +7,7 @@ import {
   reports,
   splynxConnections,
   syncLinks,
+  tenantSettings,
   zohoConnections,
   type ReconciliationSchedule,
   type ReportKind,
@@ -219,13 +220,25 @@ export async function refusedDuplicateName(db: Db, tenantId: string): Promise<bo
   return Boolean(row);
 }
 
-/** Tenants whose reconciliation runs by itself: a schedule other than off, and both connections healthy. */
+/**
+ * Tenants whose reconciliation runs by itself: a schedule other than off, and both connections healthy; with their
+ * general settings as stored, whose time zone bounds the periods.
+ */
 export async function reconciliationCandidates(db: Db) {
   const rows = await db
-    .select({ tenantId: zohoConnections.tenantId, schedule: reportSchedules.reconciliation })
+    .select({
+      tenantId: zohoConnections.tenantId,
+      schedule: reportSchedules.reconciliation,
+      general: sql<unknown>`${tenantSettings.values} -> 'general'`,
+    })
     .from(zohoConnections)
     .innerJoin(splynxConnections, eq(splynxConnections.tenantId, zohoConnections.tenantId))
     .leftJoin(reportSchedules, eq(reportSchedules.tenantId, zohoConnections.tenantId))
+    .leftJoin(tenantSettings, eq(tenantSettings.tenantId, zohoConnections.tenantId))
     .where(and(eq(zohoConnections.state, "connected"), sql`${zohoConnections.organizationId} is not null`));
-  return rows.map((row) => ({ tenantId: row.tenantId, schedule: row.schedule ?? ("weekly" as const) }));
+  return rows.map((row) => ({
+    tenantId: row.tenantId,
+    schedule: row.schedule ?? ("weekly" as const),
+    general: row.general,
+  }));
 }

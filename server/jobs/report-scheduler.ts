@@ -3,25 +3,29 @@
 import type { Db } from "@/db/client";
 import { getDb } from "@/db/client";
 import { createReport, reconciliationCandidates } from "@/db/queries/reports";
-import { reconciliationSlot } from "@/server/reports/schedule";
-import { inngest, inngestConfigured } from "./client";
+import { reconciliationPeriod } from "@/server/reports/schedule";
+import { readSettings } from "@/server/sync/settings";
+import { inngest } from "./client";
 import { reportEvent, reportRunFunction, startReport, type ReportRequested } from "./report-run";
+import { startInProcessTicker } from "./ticker";
 
 const TICK_MS = 60 * 60_000;
 
 /** The scheduled reports this tick made (none for a tenant whose slot is taken or whose report is still going). */
 export async function createDueReconciliations(db: Db, now: Date): Promise<ReportRequested[]> {
   const made: ReportRequested[] = [];
-  for (const { tenantId, schedule } of await reconciliationCandidates(db)) {
-    const slot = reconciliationSlot(schedule, now);
-    if (!slot) continue;
+  for (const { tenantId, schedule, general } of await reconciliationCandidates(db)) {
+    // The tenant's zone, read as the Settings page and the sync's schedule read it.
+    const { timeZone } = readSettings({ general: general ?? {} }).general;
+    const period = reconciliationPeriod(schedule, now, timeZone);
+    if (!period) continue;
     const report = await createReport(db, {
       tenantId,
       kind: "reconciliation",
       trigger: "schedule",
       requestedBy: null,
-      scope: { from: null, to: null },
-      slot,
+      scope: { from: period.from, to: period.to },
+      slot: period.slot,
     });
     if (report) made.push({ tenantId, reportId: report.id });
   }
@@ -40,20 +44,12 @@ export function reportSchedulerFunctionFor(database: () => Promise<Db>) {
 
 export const reportSchedulerFunction = reportSchedulerFunctionFor(getDb);
 
-type Holder = { ledgerlinkReportTicker?: NodeJS.Timeout };
-const holder = globalThis as Holder;
-
 /** Without an Inngest server, the schedule ticks in this process every hour. */
 export function startInProcessReportScheduler(db: Db): void {
-  if (inngestConfigured() || holder.ledgerlinkReportTicker) return;
   const tick = async () => {
     for (const report of await createDueReconciliations(db, new Date())) await startReport(db, report);
   };
-  holder.ledgerlinkReportTicker = setInterval(
-    () => void tick().catch((error: unknown) => console.error("Scheduled reconciliation tick failed:", error)),
-    TICK_MS,
-  );
-  holder.ledgerlinkReportTicker.unref();
+  startInProcessTicker("Scheduled reconciliation tick", TICK_MS, tick);
 }
 
 /** The report functions Inngest serves beside the sync's. */

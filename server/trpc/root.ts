@@ -7,6 +7,7 @@ import { membersRouter } from "./routers/members";
 import { pairingRouter } from "./routers/pairing";
 import { previewRouter } from "./routers/preview";
 import { reconciliationRouter } from "./routers/reconciliation";
+import { recordsRouter } from "./routers/records";
 import { settingsRouter } from "./routers/settings";
 import { splynxRouter } from "./routers/splynx";
 import { syncRouter } from "./routers/sync";
@@ -23,6 +24,7 @@ export const appRouter = router({
   zoho: zohoRouter,
   mapping: mappingRouter,
   sync: syncRouter,
+  records: recordsRouter,
   settings: settingsRouter,
   pairing: pairingRouter,
   preview: previewRouter,

@@ -5,10 +5,11 @@ import { logRetentionFunction } from "@/server/jobs/log-retention";
 import { reportFunctions } from "@/server/jobs/report-scheduler";
 import { schedulerFunction } from "@/server/jobs/scheduler";
 import { syncRunFunction } from "@/server/jobs/sync-run";
+import { indexFunctions } from "@/server/jobs/splynx-index";
 
 const handlers = serve({
   client: inngest,
-  functions: [syncRunFunction, schedulerFunction, logRetentionFunction, ...reportFunctions],
+  functions: [syncRunFunction, schedulerFunction, logRetentionFunction, ...reportFunctions, ...indexFunctions],
 });
 
 type Handler = (request: Request, context: unknown) => Promise<Response>;

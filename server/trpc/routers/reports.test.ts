@@ -64,7 +64,8 @@ describe("report procedures", () => {
     expect(others).toEqual([]);
     expect(await caller.reconciliation.get({ tenantSlug: tenant.slug, reportId: first!.reportId })).toMatchObject({
       trigger: "schedule",
-      slot: "2026-W48",
+      slot: "2026-W47",
+      scope: { from: "2026-11-16", to: "2026-11-22" },
       status: "queued",
     });
     await finishReport(database.db, { tenantId: tenant.id, reportId: first!.reportId, status: "succeeded" });

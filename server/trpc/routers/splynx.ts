@@ -9,6 +9,7 @@ import { DomainError } from "@/server/errors";
 import { assertAllowedUrl, UrlRefused } from "@/server/net/url-guard";
 import { isSandboxUrl, SANDBOX_SPLYNX_KEYS, SANDBOX_SPLYNX_URL } from "@/server/sandbox";
 import { splynxClientForTenant } from "@/server/splynx/connect";
+import { requestIndexRefresh } from "@/server/jobs/splynx-index";
 import { testSplynxConnection } from "@/server/splynx/connection-test";
 import { refuseMixedSandbox } from "@/server/zoho/sandbox-mixing";
 import { credentialHost, sealSplynxKey, sealSplynxSecret, unsealSplynxCredentials } from "@/server/splynx/credentials";
@@ -128,6 +129,8 @@ export const splynxRouter = router({
         },
       });
     });
+    // Connected: Records' index of Splynx records is filled now, not only by the first sync.
+    if (result.ok) await requestIndexRefresh(ctx.db, ctx.tenant.id);
     return result;
   }),
 });

@@ -58,7 +58,7 @@ export function PaymentRows({
             <td className={`${cell} whitespace-nowrap font-mono text-xs`}>{details.invoiceNumber ?? ""}</td>
             <td className={`${cell} whitespace-nowrap`}>{DIRECTION[direction]}</td>
             <td className={cell}>
-              <StateBadge state={link.state} />
+              <StateBadge state={link.state} removed={Boolean(link.removedAt)} />
             </td>
             <td className={`${cell} text-slate-600`}>{link.syncedAt ? time(link.syncedAt) : ""}</td>
             <td className={`${cell} min-w-48 break-words text-slate-600`}>

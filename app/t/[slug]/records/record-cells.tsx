@@ -1,12 +1,21 @@
 "use client";
 // What every Records table shows the same way: amounts, the state, the link into Zoho Books.
-import type { LinkState } from "@/db/schema";
 import type { RouterOutputs } from "../../../_components/trpc";
 import { Badge } from "../../../_components/ui";
 
-export type RecordRow = RouterOutputs["sync"]["records"]["links"][number];
+export type RecordRow = RouterOutputs["records"]["list"]["records"][number];
+export type RecordState = RecordRow["state"];
 
-const stateTone = { synced: "emerald", failed: "red", skipped: "slate", pending: "amber", held: "amber" } as const;
+const stateTone = {
+  synced: "emerald",
+  failed: "red",
+  skipped: "slate",
+  pending: "amber",
+  held: "amber",
+  unsynced: "indigo",
+} as const;
+/** How a state reads in the list and its filter: a record no run has handled yet is "not synced yet". */
+export const stateName = (state: RecordState) => (state === "unsynced" ? "not synced yet" : state);
 export const cell = "px-3 py-2";
 
 /** A decimal string with at least two places, never rounded, so a difference in a third place stays visible. */
@@ -41,6 +50,12 @@ export function ZohoLink({
   );
 }
 
-export function StateBadge({ state }: { state: LinkState }) {
-  return <Badge tone={stateTone[state]}>{state}</Badge>;
+/** The record's state; one Splynx no longer has is marked so, whatever its state. */
+export function StateBadge({ state, removed }: { state: RecordState; removed?: boolean }) {
+  return (
+    <>
+      <Badge tone={stateTone[state]}>{stateName(state)}</Badge>
+      {removed && <Badge tone="red">removed from Splynx</Badge>}
+    </>
+  );
 }

@@ -3,17 +3,32 @@ import { skipToken, useInfiniteQuery, useMutation, useQuery } from "@tanstack/re
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
-import { LINK_STATES, type LinkState, type SyncEntity } from "@/db/schema";
+import { LINK_STATES, type SyncEntity } from "@/db/schema";
 import { ENTITY_NAMES, isSyncEntity } from "../../../_components/entities";
 import { formError, useTRPC } from "../../../_components/trpc";
 import { Badge, Button, EmptyState, Field, Input, Notice, PageHeader, Select, Table } from "../../../_components/ui";
 import { ExplainedMessage } from "../../../_components/explained-message";
 import { useTime } from "../../../_components/zoned-time";
 import { useTenant } from "../tenant-context";
+import { IndexRefresh } from "./index-refresh";
 import { PaymentRows } from "./payment-rows";
-import { amount, cell, StateBadge, ZohoLink, type RecordRow } from "./record-cells";
+import { amount, cell, StateBadge, stateName, ZohoLink, type RecordRow, type RecordState } from "./record-cells";
+
+/** The states a person filters by; "unsynced" first: the records no run has handled yet. */
+const STATES: RecordState[] = ["unsynced", ...LINK_STATES];
 
 const ended = (run: { status: string } | undefined) => Boolean(run && !["queued", "running"].includes(run.status));
+
+/** Splynx's status of the record and when Splynx last changed it, as the index last read them. */
+function SplynxFacts({ row }: { row: RecordRow }) {
+  if (!row.splynxStatus) return null;
+  const changed = row.changedAt ? `Changed in Splynx ${row.changedAt}` : undefined;
+  return (
+    <span className="block text-xs text-slate-500" title={changed}>
+      {row.splynxStatus} in Splynx
+    </span>
+  );
+}
 
 function CustomerRows({
   rows,
@@ -32,10 +47,11 @@ function CustomerRows({
           <td className={`${cell} font-mono text-xs`}>{link.splynxId}</td>
           <td className={cell}>
             {link.label}
+            <SplynxFacts row={link} />
             {link.manual && <Badge>paired</Badge>}
           </td>
           <td className={cell}>
-            <StateBadge state={link.state} />
+            <StateBadge state={link.state} removed={Boolean(link.removedAt)} />
           </td>
           <td className={cell}>
             {link.zohoContactName && <span className="block">{link.zohoContactName}</span>}
@@ -94,7 +110,10 @@ function DocumentRows({ rows, prefix, noun }: { rows: RecordRow[]; prefix: strin
                 <span className="block font-mono text-xs text-slate-500">{details.customerId}</span>
               )}
             </td>
-            <td className={`${cell} whitespace-nowrap`}>{details.date}</td>
+            <td className={`${cell} whitespace-nowrap`}>
+              {details.date}
+              <SplynxFacts row={link} />
+            </td>
             <td className={`${cell} text-right tabular-nums`} data-testid="splynx-total">
               {amount(details.splynxTotal)}
             </td>
@@ -107,7 +126,7 @@ function DocumentRows({ rows, prefix, noun }: { rows: RecordRow[]; prefix: strin
             </td>
             <td className={cell}>{details.zohoStatus}</td>
             <td className={cell}>
-              <StateBadge state={link.state} />
+              <StateBadge state={link.state} removed={Boolean(link.removedAt)} />
             </td>
             <td className={`${cell} font-mono text-xs`}>
               <ZohoLink link={link} prefix={prefix} name={`Open ${noun} ${number} in Zoho Books`} />
@@ -131,13 +150,13 @@ const NOUN: Record<SyncEntity, string> = {
   payment_import: "imported payment",
 };
 
-function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialState: LinkState | "" }) {
+function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialState: RecordState | "" }) {
   const trpc = useTRPC();
   const router = useRouter();
   const tenant = useTenant();
   // Every entity but customers is a document of a customer, with a number, a date and a total.
   const document = entity !== "customer";
-  const [state, setState] = useState<LinkState | "">(initialState);
+  const [state, setState] = useState<RecordState | "">(initialState);
   const [text, setText] = useState("");
   const [customer, setCustomer] = useState("");
   const [dateFrom, setDateFrom] = useState("");
@@ -157,7 +176,7 @@ function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialSt
       : {}),
   };
   const records = useInfiniteQuery(
-    trpc.sync.records.infiniteQueryOptions(
+    trpc.records.list.infiniteQueryOptions(
       { tenantSlug: tenant.slug, ...filters, limit: 50 },
       { getNextPageParam: (page) => page.nextCursor },
     ),
@@ -176,7 +195,7 @@ function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialSt
     if (retryEnded) void records.refetch();
   }, [retryEnded, records.refetch]);
   const first = records.data?.pages[0];
-  const rows = records.data?.pages.flatMap((page) => page.links) ?? [];
+  const rows = records.data?.pages.flatMap((page) => page.records) ?? [];
   const names = ENTITY_NAMES[entity];
   const failed = first?.failed ?? 0;
   // Retrying one record is a run of its own, offered for customers; other entities retry all their failed records.
@@ -185,9 +204,11 @@ function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialSt
     <>
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
         <p className="text-sm text-slate-600">
-          {document
-            ? `Every Splynx ${NOUN[entity]} a sync has handled: its Zoho record, both ${entity === "payment" ? "amounts" : "totals"} side by side, Zoho's status and its state.`
-            : "Every Splynx customer a sync has handled, with its Zoho contact (the Accounting ID) and its state."}
+          {entity === "payment_import"
+            ? "Every Zoho payment an import has handled: the Splynx payment made from it, the amount and its state."
+            : document
+              ? `Every Splynx ${NOUN[entity]}, synced or not yet: its Zoho record, both ${entity === "payment" ? "amounts" : "totals"} side by side, Zoho's status and its state.`
+              : "Every Splynx customer, synced or not yet, with its Zoho contact (the Accounting ID) and its state."}
         </p>
         {tenant.can("admin") && failed > 0 && (
           <Button
@@ -208,10 +229,12 @@ function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialSt
       {retryRun.data?.status === "failed" && <Notice>The retry failed: {retryRun.data.error}</Notice>}
       <div className={`mb-4 grid gap-3 ${document ? "md:grid-cols-3 xl:grid-cols-6" : "md:grid-cols-3"}`}>
         <Field label="State">
-          <Select value={state} onChange={(event) => setState(event.target.value as LinkState | "")}>
+          <Select value={state} onChange={(event) => setState(event.target.value as RecordState | "")}>
             <option value="">Any state</option>
-            {LINK_STATES.map((option) => (
-              <option key={option}>{option}</option>
+            {STATES.filter((option) => entity !== "payment_import" || option !== "unsynced").map((option) => (
+              <option key={option} value={option}>
+                {stateName(option)}
+              </option>
             ))}
           </Select>
         </Field>
@@ -253,7 +276,11 @@ function EntityRecords({ entity, initialState }: { entity: SyncEntity; initialSt
       )}
       {rows.length === 0 ? (
         <EmptyState>
-          {records.isLoading ? "Loading…" : `No records match. Run a sync of ${names.plural} to fill this list.`}
+          {records.isLoading
+            ? "Loading…"
+            : entity === "payment_import"
+              ? "No records match. Run a payments import to fill this list."
+              : `No records match. Refresh from Splynx to list every ${NOUN[entity]} it holds.`}
         </EmptyState>
       ) : entity === "payment" || entity === "payment_import" ? (
         <PaymentRows
@@ -297,7 +324,7 @@ export function RecordsScreen() {
   const entity: SyncEntity = isSyncEntity(wanted) ? wanted : "customer";
   // The entities this version syncs, from the server; the one asked for is shown even before that answer comes.
   const tabs = overview.data?.entities ?? [entity];
-  const initialState = LINK_STATES.find((option) => option === search.get("state")) ?? "";
+  const initialState = STATES.find((option) => option === search.get("state")) ?? "";
   const base = `/t/${tenant.slug}/records`;
   return (
     <>
@@ -317,6 +344,7 @@ export function RecordsScreen() {
           </Link>
         ))}
       </nav>
+      {entity !== "payment_import" && <IndexRefresh />}
       <EntityRecords key={`${entity}-${initialState}`} entity={entity} initialState={initialState} />
     </>
   );

@@ -1,0 +1,276 @@
+// The tenant's index of Splynx records (what Records lists), its read cursors and its refresh, always within one tenant.
+import { and, type AnyColumn, eq, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Db } from "../client";
+import { totalsDiffer } from "../link-totals";
+import type { LinkFilter } from "./sync";
+import {
+  splynxConnections,
+  splynxIndexCursors,
+  splynxIndexRefreshes,
+  splynxRecords,
+  syncLinks,
+  zohoContactsCache,
+  type IndexedEntity,
+  type IndexRefreshStatus,
+  type LinkDetails,
+  type LinkState,
+} from "../schema";
+
+export type IndexRow = Omit<typeof splynxRecords.$inferInsert, "tenantId" | "seenAt" | "removedAt">;
+
+/** One statement for a page of records: each row as Splynx sent it now, seen now, no longer removed. */
+export async function upsertIndexRows(db: Db, input: { tenantId: string; rows: IndexRow[]; seenAt: Date }) {
+  if (input.rows.length === 0) return;
+  const excluded = (column: string) => sql.raw(`excluded.${column}`);
+  await db
+    .insert(splynxRecords)
+    .values(input.rows.map((row) => ({ ...row, tenantId: input.tenantId, seenAt: input.seenAt })))
+    .onConflictDoUpdate({
+      target: [splynxRecords.tenantId, splynxRecords.entity, splynxRecords.splynxId],
+      set: {
+        label: excluded("label"),
+        customerId: excluded("customer_id"),
+        date: excluded("date"),
+        amount: excluded("amount"),
+        status: excluded("status"),
+        changedAt: excluded("changed_at"),
+        seenAt: sql`greatest(${splynxRecords.seenAt}, ${excluded("seen_at")})`,
+        removedAt: null,
+      },
+    });
+}
+
+/** After a full read: what it did not see (not seen since it began) is gone from Splynx. */
+export async function markRemoved(db: Db, input: { tenantId: string; entity: IndexedEntity; readStart: Date }) {
+  const rows = await db
+    .update(splynxRecords)
+    .set({ removedAt: new Date() })
+    .where(
+      and(
+        eq(splynxRecords.tenantId, input.tenantId),
+        eq(splynxRecords.entity, input.entity),
+        lt(splynxRecords.seenAt, input.readStart),
+        isNull(splynxRecords.removedAt),
+      ),
+    )
+    .returning({ splynxId: splynxRecords.splynxId });
+  return rows.length;
+}
+
+export async function indexCursor(db: Db, input: { tenantId: string; entity: IndexedEntity }) {
+  const [row] = await db
+    .select()
+    .from(splynxIndexCursors)
+    .where(and(eq(splynxIndexCursors.tenantId, input.tenantId), eq(splynxIndexCursors.entity, input.entity)));
+  return row ?? null;
+}
+
+/** After a complete read begun at `readFrom`; a full read also dates the last full read. */
+export async function saveIndexCursor(
+  db: Db,
+  input: { tenantId: string; entity: IndexedEntity; readFrom: Date; full: boolean },
+) {
+  const values = { tenantId: input.tenantId, entity: input.entity, readFrom: input.readFrom };
+  await db
+    .insert(splynxIndexCursors)
+    .values({ ...values, fullReadAt: input.readFrom })
+    .onConflictDoUpdate({
+      target: [splynxIndexCursors.tenantId, splynxIndexCursors.entity],
+      set: { readFrom: input.readFrom, ...(input.full && { fullReadAt: input.readFrom }) },
+    });
+}
+
+export type IndexRefresh = typeof splynxIndexRefreshes.$inferSelect;
+
+/**
+ * Starts the tenant's refresh unless one is running and alive (written to within `staleMs`): the new refresh, or null
+ * when one is going already.
+ */
+export async function claimIndexRefresh(db: Db, input: { tenantId: string; staleMs: number }) {
+  const now = new Date();
+  const fresh = {
+    id: sql`gen_random_uuid()`,
+    status: "running" as const,
+    entity: null,
+    done: 0,
+    total: null,
+    error: null,
+    startedAt: now,
+    updatedAt: now,
+    finishedAt: null,
+  };
+  const [row] = await db
+    .insert(splynxIndexRefreshes)
+    .values({ tenantId: input.tenantId, ...fresh })
+    .onConflictDoUpdate({
+      target: splynxIndexRefreshes.tenantId,
+      set: fresh,
+      setWhere: or(
+        ne(splynxIndexRefreshes.status, "running"),
+        lt(splynxIndexRefreshes.updatedAt, new Date(now.getTime() - input.staleMs)),
+      ),
+    })
+    .returning();
+  return row ?? null;
+}
+
+const ofRefresh = (input: { tenantId: string; refreshId: string }) =>
+  and(
+    eq(splynxIndexRefreshes.tenantId, input.tenantId),
+    eq(splynxIndexRefreshes.id, input.refreshId),
+    eq(splynxIndexRefreshes.status, "running"),
+  );
+
+/** Progress of a running refresh; false when it is no longer this refresh's turn (ended, or taken over). */
+export async function indexRefreshProgress(
+  db: Db,
+  input: { tenantId: string; refreshId: string; entity: IndexedEntity; done: number; total: number | null },
+) {
+  const rows = await db
+    .update(splynxIndexRefreshes)
+    .set({ entity: input.entity, done: input.done, total: input.total, updatedAt: new Date() })
+    .where(ofRefresh(input))
+    .returning({ id: splynxIndexRefreshes.id });
+  return rows.length > 0;
+}
+
+export async function finishIndexRefresh(
+  db: Db,
+  input: { tenantId: string; refreshId: string; status: Exclude<IndexRefreshStatus, "running">; error?: string },
+) {
+  const now = new Date();
+  await db
+    .update(splynxIndexRefreshes)
+    .set({ status: input.status, error: input.error ?? null, updatedAt: now, finishedAt: now })
+    .where(ofRefresh(input));
+}
+
+export async function getIndexRefresh(db: Db, tenantId: string) {
+  const [row] = await db.select().from(splynxIndexRefreshes).where(eq(splynxIndexRefreshes.tenantId, tenantId));
+  return row ?? null;
+}
+
+/** Tenants whose Splynx is connected: the daily refresh reads each one. */
+export async function tenantsWithSplynx(db: Db) {
+  const rows = await db.select({ tenantId: splynxConnections.tenantId }).from(splynxConnections);
+  return rows.map((row) => row.tenantId);
+}
+
+/** "unsynced": indexed records no link holds yet (no run has handled them). */
+export type RecordState = LinkState | "unsynced";
+
+/** Records' filters, as the links' listing takes them; the state may also be "unsynced". */
+export type RecordFilter = Omit<LinkFilter, "entity" | "state"> & { entity: IndexedEntity; state?: RecordState };
+
+// LIKE's wildcards taken literally.
+const literal = (text: string) => text.replace(/[%_\\]/g, (char) => `\\${char}`);
+const keyOf = (splynxId: AnyColumn | string) => sql`lpad(${splynxId}, 20, '0')`;
+const customers = alias(splynxRecords, "customers");
+const matchingCustomers = alias(splynxRecords, "matching_customers");
+const matching = alias(splynxRecords, "matching");
+const byZohoId = alias(syncLinks, "by_zoho_id");
+
+function recordConditions(filter: RecordFilter): SQL[] {
+  const conditions: SQL[] = [eq(splynxRecords.tenantId, filter.tenantId), eq(splynxRecords.entity, filter.entity)];
+  if (filter.state === "unsynced") conditions.push(sql`${syncLinks.splynxId} is null`);
+  else if (filter.state) conditions.push(eq(syncLinks.state, filter.state));
+  if (filter.text) {
+    // Each way of matching through its own index (a document's number by prefix, a Zoho id through the links), then
+    // the records by their key; one OR across the joined tables would read every record.
+    const label =
+      filter.entity === "customer"
+        ? sql`${matching.label} ilike ${`%${literal(filter.text)}%`}`
+        : sql`lower(${matching.label}) like ${`${literal(filter.text.toLowerCase())}%`}`;
+    conditions.push(
+      sql`${splynxRecords.splynxId} in (select ${matching.splynxId} from ${splynxRecords} ${matching}
+        where ${matching.tenantId} = ${filter.tenantId} and ${matching.entity} = ${filter.entity} and ${label}
+        union all select ${filter.text}::text
+        union all select ${byZohoId.splynxId} from ${syncLinks} ${byZohoId} where ${byZohoId.tenantId} = ${filter.tenantId}
+        and ${byZohoId.entity} = ${filter.entity} and ${byZohoId.zohoId} = ${filter.text})`,
+    );
+  }
+  // The matching customers first, then their documents by the customer index.
+  if (filter.customer)
+    conditions.push(
+      sql`${splynxRecords.customerId} in (select ${matchingCustomers.splynxId} from ${splynxRecords} ${matchingCustomers}
+        where ${matchingCustomers.tenantId} = ${filter.tenantId} and ${matchingCustomers.entity} = 'customer'
+        and ${matchingCustomers.label} ilike ${`%${literal(filter.customer)}%`} union all select ${filter.customer}::text)`,
+    );
+  if (filter.dateFrom) conditions.push(sql`${splynxRecords.date} >= ${filter.dateFrom}`);
+  if (filter.dateTo) conditions.push(sql`${splynxRecords.date} <= ${filter.dateTo}`);
+  if (filter.mismatch) conditions.push(totalsDiffer(syncLinks.details));
+  if (filter.after) conditions.push(sql`${keyOf(splynxRecords.splynxId)} > ${keyOf(filter.after)}`);
+  return conditions;
+}
+
+/**
+ * Every indexed Splynx record of one entity with its link where a run made one (index ⟕ links), keyset-paged by Splynx
+ * id in numeric order; a document carries its customer's name from the index.
+ */
+export async function listRecords(db: Db, filter: RecordFilter) {
+  const rows = await db
+    .select({
+      record: splynxRecords,
+      link: syncLinks,
+      customerName: customers.label,
+      zohoContactName: zohoContactsCache.name,
+      mismatch: totalsDiffer(syncLinks.details),
+    })
+    .from(splynxRecords)
+    .leftJoin(
+      syncLinks,
+      and(
+        eq(syncLinks.tenantId, splynxRecords.tenantId),
+        eq(syncLinks.entity, splynxRecords.entity),
+        eq(syncLinks.splynxId, splynxRecords.splynxId),
+      ),
+    )
+    .leftJoin(
+      customers,
+      and(
+        eq(customers.tenantId, splynxRecords.tenantId),
+        eq(customers.entity, "customer"),
+        eq(customers.splynxId, splynxRecords.customerId),
+      ),
+    )
+    // The Zoho contact a customer is linked to, by its name in the loaded Zoho customers.
+    .leftJoin(
+      zohoContactsCache,
+      and(
+        eq(splynxRecords.entity, "customer"),
+        eq(zohoContactsCache.tenantId, splynxRecords.tenantId),
+        eq(zohoContactsCache.contactId, syncLinks.zohoId),
+      ),
+    )
+    .where(and(...recordConditions(filter)))
+    .orderBy(keyOf(splynxRecords.splynxId))
+    .limit(filter.limit + 1);
+  const records = rows.slice(0, filter.limit).map(({ record, link, customerName, zohoContactName, mismatch }) => {
+    // What Splynx says now, beside what Zoho answered when the record was last synced.
+    const details: LinkDetails = {
+      ...link?.details,
+      number: record.label,
+      customerId: record.customerId ?? undefined,
+      date: record.date ?? undefined,
+      splynxTotal: record.amount ?? undefined,
+    };
+    return {
+      splynxId: record.splynxId,
+      label: record.label,
+      state: link?.state ?? ("unsynced" as RecordState),
+      zohoId: link?.zohoId ?? null,
+      manual: link?.manual ?? false,
+      message: link?.message ?? null,
+      syncedAt: link?.syncedAt ?? null,
+      details,
+      customerName,
+      zohoContactName,
+      mismatch: Boolean(mismatch),
+      splynxStatus: record.status,
+      changedAt: record.changedAt,
+      removedAt: record.removedAt,
+    };
+  });
+  return { records, nextCursor: rows.length > filter.limit ? records[filter.limit - 1]!.splynxId : null };
+}
