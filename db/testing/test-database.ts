@@ -1,29 +1,27 @@
-// A fresh, migrated database per test file: a new database on TEST_DATABASE_URL's server, else in-memory PGlite.
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll } from "vitest";
+// A fresh, migrated database per test file: a copy of the migrated template (global-setup.ts) on TEST_DATABASE_URL's
+// server, else in-memory PGlite.
+import { afterAll, beforeAll, inject } from "vitest";
 import { openPglite, openPostgres, type Database, type Db } from "../client";
+import { createDatabase, dropDatabase } from "./server-databases";
+
+/** The migrated template to copy on TEST_DATABASE_URL's server; vitest's globalSetup made it. */
+export function testDatabaseTemplate(): string {
+  const template = inject("testDatabaseTemplate");
+  if (!template) throw new Error("No test database template: vitest.config.ts's globalSetup makes it");
+  return template;
+}
 
 export async function openTestDatabase(): Promise<Database> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) return openPglite("memory://");
 
-  const { default: postgres } = await import("postgres");
-  const name = `test_${randomUUID().replaceAll("-", "")}`;
-  const admin = () => postgres(serverUrl, { max: 1, onnotice: () => {} });
-  const creator = admin();
-  await creator.unsafe(`create database ${name}`);
-  await creator.end();
-
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString());
+  const { name, url } = await createDatabase(serverUrl, "test", testDatabaseTemplate());
+  const database = await openPostgres(url);
   return {
     db: database.db,
     async close() {
       await database.close();
-      const dropper = admin();
-      await dropper.unsafe(`drop database ${name} with (force)`);
-      await dropper.end();
+      await dropDatabase(serverUrl, name);
     },
   };
 }

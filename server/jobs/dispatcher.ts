@@ -6,8 +6,9 @@ import { ExternalServiceError } from "@/server/errors";
 import { inngest, inngestConfigured, startEvent, type SyncRequested } from "./client";
 import { createDueRuns, floorToTick, TICK_MINUTES } from "./scheduler";
 import { runSync } from "./sync-run";
+import { startInProcessTicker } from "./ticker";
 
-type Holder = { ledgerlinkRuns?: Map<string, Promise<unknown>>; ledgerlinkTicker?: NodeJS.Timeout };
+type Holder = { ledgerlinkRuns?: Map<string, Promise<unknown>> };
 const holder = globalThis as Holder;
 holder.ledgerlinkRuns ??= new Map();
 const running = holder.ledgerlinkRuns;
@@ -58,9 +59,5 @@ async function tickInProcess(db: Db, now: Date): Promise<void> {
 
 /** Without an Inngest server, the scheduler's tick runs here every quarter hour. */
 export function startInProcessScheduler(db: Db): void {
-  if (inngestConfigured() || holder.ledgerlinkTicker) return;
-  const tick = () =>
-    void tickInProcess(db, new Date()).catch((error: unknown) => console.error("Scheduled sync tick failed:", error));
-  holder.ledgerlinkTicker = setInterval(tick, TICK_MINUTES * 60_000);
-  holder.ledgerlinkTicker.unref();
+  startInProcessTicker("Scheduled sync tick", TICK_MINUTES * 60_000, () => tickInProcess(db, new Date()));
 }

@@ -4,7 +4,8 @@ import type { Db } from "@/db/client";
 import { getDb } from "@/db/client";
 import { deleteEmptyRuns, deleteEntriesOf, expiredRuns } from "@/db/queries/log-retention";
 import { readSettings } from "@/server/sync/settings";
-import { inngest, inngestConfigured } from "./client";
+import { inngest } from "./client";
+import { startInProcessTicker } from "./ticker";
 
 /** Rows per delete statement. */
 export const ENTRIES_PER_DELETE = 5_000;
@@ -48,18 +49,10 @@ export function logRetentionFunctionFor(database: () => Promise<Db>) {
 
 export const logRetentionFunction = logRetentionFunctionFor(getDb);
 
-type Holder = { ledgerlinkRetentionTicker?: NodeJS.Timeout };
-const holder = globalThis as Holder;
-
 /** Without an Inngest server, the log is pruned in this process once a day. */
 export function startInProcessLogRetention(db: Db): void {
-  if (inngestConfigured() || holder.ledgerlinkRetentionTicker) return;
   const prune = async () => {
     for (let batch = 0; batch < BATCHES_PER_NIGHT; batch++) if (!(await pruneSyncLogBatch(db, new Date())).more) break;
   };
-  holder.ledgerlinkRetentionTicker = setInterval(
-    () => void prune().catch((error: unknown) => console.error("Sync log retention failed:", error)),
-    24 * 60 * 60_000,
-  );
-  holder.ledgerlinkRetentionTicker.unref();
+  startInProcessTicker("Sync log retention", 24 * 60 * 60_000, prune);
 }
