@@ -1,6 +1,8 @@
 // Initial export of N customers through the engine, the shared limiter and PostgreSQL, against the Zoho simulator
 // on a scaled clock; then the unchanged re-run. Run: node --import tsx bench/customer-export.ts [customers] [window ms]
+import { sql } from "drizzle-orm";
 import { openPglite, openPostgres } from "../db/client";
+import { rowsOf } from "../db/rows";
 import { startThrowawayPostgres } from "../scripts/throwaway-postgres.mjs";
 import { PLAN_LIMITS } from "../server/sandbox/zoho/store";
 import { syncHarness } from "../server/sync/testing/harness";
@@ -17,9 +19,20 @@ let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 try {
   const harness = await syncHarness(database.db, { customers, windowMs });
+  // Each statement outside a transaction commits once: the commits are the engine's round trips to the database.
+  const commits = async () =>
+    postgres
+      ? Number(
+          (await rowsOf<{ n: string }>(database.db, sql`select sum(xact_commit) as n from pg_stat_database`))[0]!.n,
+        )
+      : Number.NaN;
+  const commitsBefore = await commits();
   let started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const first = await harness.runCustomers();
   const firstSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const roundTrips = ((await commits()) - commitsBefore) / customers;
   // Zoho allows 100 calls per window: the least time these calls can take.
   const minimumSeconds = (Math.ceil(first.zohoCalls / 100) * windowMs) / 1000;
   started = performance.now();
@@ -34,6 +47,11 @@ try {
   );
   console.log(
     `  wall ${firstSeconds.toFixed(1)} s vs theoretical minimum ${minimumSeconds.toFixed(1)} s = ${(minimumSeconds / firstSeconds).toFixed(2)} of the limit's rate; 429s seen by Zoho: ${harness.zoho.peaks.rejected429}`,
+  );
+  console.log(
+    `  Zoho calls in flight at once at most ${harness.zoho.peaks.inFlight}; this process's CPU ` +
+      `${((cpu.user + cpu.system) / 1000 / customers).toFixed(2)} ms per customer; ` +
+      `${roundTrips.toFixed(1)} database commits per customer`,
   );
   console.log(
     `unchanged re-run: ${second.unchanged} unchanged, ${second.zohoCalls} Zoho calls, wall ${secondSeconds.toFixed(1)} s`,

@@ -158,6 +158,21 @@ export async function sweepLapsedRuns(db: Db, input: { tenantId?: string } = {})
     .returning({ id: syncRuns.id, tenantId: syncRuns.tenantId });
 }
 
+// Cancels asked in this process, so a worker here stops at its next record without reading the run; workers elsewhere
+// see the stored request at their next heartbeat. Shared by every bundle of the process, as the token cache is.
+const holder = globalThis as { ledgerlinkCancelsAsked?: Map<string, number> };
+holder.ledgerlinkCancelsAsked ??= new Map();
+const cancelsAsked = holder.ledgerlinkCancelsAsked;
+const CANCEL_SIGNAL_MS = 60 * 60_000;
+
+/** Whether a person asked, in this process, to cancel the run (a cheap check between records). */
+export const cancelAskedHere = (runId: string): boolean => cancelsAsked.has(runId);
+
+function signalCancel(runId: string, now = Date.now()) {
+  for (const [asked, at] of cancelsAsked) if (at < now - CANCEL_SIGNAL_MS) cancelsAsked.delete(asked);
+  cancelsAsked.set(runId, now);
+}
+
 /**
  * A person's cancel: a run no live worker holds (queued, or its lease lapsed) ends at once; a running one is asked to
  * stop and its worker does at its next heartbeat.
@@ -182,6 +197,7 @@ export async function requestCancel(db: Db, input: { tenantId: string; runId: st
     .where(and(ofRun(input), eq(syncRuns.status, "running")))
     .returning({ id: syncRuns.id });
   if (!asked) throw new DomainError("NOT_FOUND", "No running sync with this id.");
+  signalCancel(input.runId);
   return "requested" as const;
 }
 

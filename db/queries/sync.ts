@@ -53,8 +53,8 @@ export type LinkWrite = {
   keepClaim?: boolean;
 };
 
-/** Writes a link as a whole; a synced one clears its message, its intent, its held candidate and its failures. */
-export async function writeLink(db: Db, link: LinkWrite) {
+/** The upsert that writes a link as a whole; a synced one clears its message, intent, held candidate and failures. */
+function linkUpsert(db: Db, link: LinkWrite) {
   const synced =
     link.state === "synced"
       ? { syncedAt: new Date(), message: null, intentKey: null, candidateId: null, failures: 0, retryAfter: null }
@@ -66,10 +66,15 @@ export async function writeLink(db: Db, link: LinkWrite) {
     ...(keepClaim ? {} : { claimId: null, claimedUntil: null }),
     ...synced,
   };
-  await db
+  return db
     .insert(syncLinks)
     .values(values)
     .onConflictDoUpdate({ target: [syncLinks.tenantId, syncLinks.entity, syncLinks.splynxId], set: values });
+}
+
+/** Writes a link as a whole; a synced one clears its message, its intent, its held candidate and its failures. */
+export async function writeLink(db: Db, link: LinkWrite) {
+  await linkUpsert(db, link);
 }
 
 /**
@@ -121,13 +126,28 @@ export async function recordIntent(
   return Boolean(row);
 }
 
-/** A link and its log entry together, so a killed worker never leaves one without the other. */
+const entryColumns = ["tenantId", "runId", "entity", "splynxId", "action", "message"] as const;
+
+/** A link and its log entry in one statement, so a killed worker never leaves one without the other. */
 export async function writeLinkWithEntry(db: Db, input: { link: LinkWrite; runId: string; entry: EntryInput | null }) {
-  await db.transaction(async (tx) => {
-    await writeLink(tx, input.link);
-    if (input.entry)
-      await addEntries(tx, { tenantId: input.link.tenantId, runId: input.runId, entries: [input.entry] });
-  });
+  if (!input.entry) return writeLink(db, input.link);
+  const row = {
+    ...input.entry,
+    message: input.entry.message ?? null,
+    tenantId: input.link.tenantId,
+    runId: input.runId,
+  };
+  const names = sql.join(
+    entryColumns.map((column) => sql.identifier(syncRunEntries[column].name)),
+    sql`, `,
+  );
+  const values = sql.join(
+    entryColumns.map((column) => sql`${row[column]}`),
+    sql`, `,
+  );
+  await db.execute(
+    sql`with written as ${linkUpsert(db, input.link)} insert into ${syncRunEntries} (${names}) values (${values})`,
+  );
 }
 
 /** Adds a page's counts and Zoho calls to the run and moves its progress on. */

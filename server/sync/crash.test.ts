@@ -263,8 +263,12 @@ describe.skipIf(!serverUrl).each(FLOWS)(
         });
         const signal = await new Promise((resolve) => worker.on("exit", (_code, killedBy) => resolve(killedBy)));
         expect(signal).toBe("SIGKILL");
-        const beforeCrash = point === "before-intent" || point === "after-intent" ? crashAt - 1 : crashAt;
-        expect(written(sims)).toBe(beforeCrash);
+        // A page writes up to 9 records at once (the organization's concurrency but one): at the crash, the records
+        // ahead of the one that died are written or still in flight, and (after the send) those beside it may be too.
+        const beforeSend = point === "before-intent" || point === "after-intent";
+        const lanes = 9;
+        expect(written(sims)).toBeGreaterThanOrEqual(beforeSend ? crashAt - lanes : crashAt);
+        expect(written(sims)).toBeLessThanOrEqual(beforeSend ? crashAt - 1 : crashAt + lanes - 1);
 
         // The dead worker's claim lapses (300 ms in the worker), then the run's next attempt finishes every record.
         await new Promise((resolve) => setTimeout(resolve, 400));

@@ -9,11 +9,13 @@ import { customersAdapter } from "./entities/customers";
 import { creditNotesAdapter } from "./entities/credit-notes";
 import { invoicesAdapter } from "./entities/invoices";
 import { paymentsExportAdapter } from "./entities/payments-export";
+import { forEachAtMost, KeyGate } from "./concurrency";
 import type { EntityAdapter, SyncContext } from "./entity";
-import { beat, emptyCounts, keepQuotaReserve, PageTally, type EntityFlow } from "./flow";
+import { beat, emptyCounts, keepQuotaReserve, PageTally, writerLanes, writersAllowed, type EntityFlow } from "./flow";
 import { changedSince } from "./incremental";
 import { paymentsImportFlow } from "./payments-import";
 import { retire, RunStop, syncRecord } from "./record";
+import { indexSplynxPage } from "@/server/splynx-index/rows";
 
 export { emptyCounts, PageStop, type PageProgress, type PageResult } from "./flow";
 export { RunStop } from "./record";
@@ -78,7 +80,10 @@ async function syncDependencies(
   }
 }
 
-/** Syncs these records one by one; each is written with its link and log entry as it is handled. */
+/**
+ * Syncs these records side by side, as many at once as the organization's Zoho concurrency allows; each is written
+ * with its link and log entry as it is handled.
+ */
 async function syncRecords(
   context: SyncContext,
   adapter: EntityAdapter,
@@ -96,13 +101,16 @@ async function syncRecords(
     entity: adapter.entity,
     splynxIds: records.map((record) => String((record as { id: number }).id)),
   });
-  for (const record of records) {
+  const gate = new KeyGate();
+  const exclusive = (keys: string[]) => gate.enter(keys);
+  const beforeZoho = () => keepQuotaReserve(context);
+  const write = async (record: SplynxRecord<ResourceName>) => {
     await beat(context, tally);
     const link = links.get(String((record as { id: number }).id));
-    const beforeZoho = () => keepQuotaReserve(context);
-    const outcome = await syncRecord({ context, adapter, record, link, attemptId, beforeZoho });
+    const outcome = await syncRecord({ context, adapter, record, link, attemptId, beforeZoho, exclusive });
     tally.handled(outcome.action);
-  }
+  };
+  await forEachAtMost(records, writerLanes(context), write, () => writersAllowed(context));
 }
 
 /** Chosen records read one by one from Splynx; one Splynx could not give becomes a rejected record, not a stop. */
@@ -193,6 +201,7 @@ function exportFlow(adapter: EntityAdapter): EntityFlow {
         unsettled.filter((id) => !listed.has(id)),
       );
       const records = [...retried, ...(page?.records ?? [])];
+      await indexSplynxPage(context.db, { tenantId: context.tenantId, adapter, records }); // Records' index (issue 11)
       const rejected = [...unreadable, ...(page?.rejected ?? [])];
       if (records.length + rejected.length === 0)
         return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0, done: true };

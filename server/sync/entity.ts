@@ -87,6 +87,13 @@ export type EntityAdapter<R extends ResourceName = ResourceName> = {
    * for records the settings let through, so a payment that is never exported never exports its customer.
    */
   dependsOn?: { entity: SyncEntity; ids: (records: SplynxRecord<R>[], context: SyncContext) => string[] }[];
+  /**
+   * Besides its whole natural key, what a record's write competes on with other records of its page: what its lookup
+   * matches alone (a customer's e-mail), the Zoho record it changes besides its own (the invoice a payment or credit
+   * note is applied to, `invoice:<Splynx id>`). Records sharing one are written one after the other, each seeing the
+   * last.
+   */
+  competesOn?: (record: SplynxRecord<R>, key: NaturalKey, context: SyncContext) => string[];
   /** Loads what `prepare` needs for a page of records (links, mappings, rates) before they are handled. */
   beforePage?: (context: SyncContext, records: SplynxRecord<R>[]) => Promise<void>;
   /** `adopting`: the Zoho record was not made from this payload, so keep what it has besides (contact persons). */

@@ -1,6 +1,6 @@
 // What every entity's run shares, whichever way its records travel: the flow a run drives, the page's tally written as
 // it goes, and the guards between records (the lease, a person's cancel, the tenant's reserve of Zoho's quota).
-import { heartbeat } from "@/db/queries/runs";
+import { cancelAskedHere, heartbeat } from "@/db/queries/runs";
 import { zohoUsage } from "@/db/queries/zoho-limits";
 import type { RunCounts } from "@/db/schema";
 import type { SyncContext } from "./entity";
@@ -118,6 +118,7 @@ export class PageTally {
 }
 
 const HEARTBEAT_MS = 5_000;
+const CANCELLED = "Cancelled by a person.";
 const lastBeat = new WeakMap<SyncContext, number>();
 
 /**
@@ -127,6 +128,7 @@ const lastBeat = new WeakMap<SyncContext, number>();
 export async function beat(context: SyncContext, tally: PageTally | null, force = false) {
   // On the embedded database and in-process simulators nothing else would get a turn of the event loop during a run.
   await new Promise((resolve) => setImmediate(resolve));
+  if (cancelAskedHere(context.runId)) throw new RunStop(CANCELLED, "cancelled");
   if (!force && Date.now() - (lastBeat.get(context) ?? 0) < HEARTBEAT_MS) return;
   lastBeat.set(context, Date.now());
   const run = await heartbeat(context.db, { tenantId: context.tenantId, runId: context.runId });
@@ -135,8 +137,30 @@ export async function beat(context: SyncContext, tally: PageTally | null, force 
       "The run was ended while this worker was still on it (cancelled, or taken for lost); it stopped.",
       "failed",
     );
-  if (run.cancelRequested) throw new RunStop("Cancelled by a person.", "cancelled");
+  if (run.cancelRequested) throw new RunStop(CANCELLED, "cancelled");
   await tally?.report();
+}
+
+/** The most Zoho calls one record spends (an invoice: create, total correction, mark sent), with room to spare. */
+const CALLS_PER_RECORD = 4;
+const reserveOf = (limit: number, percent: number) => Math.ceil((limit * percent) / 100);
+
+/**
+ * Records a page writes to Zoho at once: the organization's concurrency but one, which stays free for its other callers
+ * (the portal's reads, a worker finishing what a dead one left while the dead one's slots lapse).
+ */
+export const writerLanes = (context: SyncContext): number => Math.max(1, context.books.concurrency - 1);
+
+/**
+ * How many records may write to Zoho at once now: all the lanes, but one at a time until Zoho has told the daily quota
+ * and once it nears the tenant's reserve, so records in flight never carry the run past the reserve.
+ */
+export function writersAllowed(context: SyncContext): number {
+  const quota = context.books.quota;
+  const lanes = writerLanes(context);
+  if (!quota) return 1;
+  const reserve = reserveOf(quota.limit, context.settings.general.quotaReservePercent);
+  return quota.remaining - reserve > lanes * CALLS_PER_RECORD ? lanes : 1;
 }
 
 /** Stops before the tenant's reserve of the daily quota, which is kept for the ISP's other integrations. */
@@ -144,7 +168,7 @@ export async function keepQuotaReserve(context: SyncContext) {
   const quota = context.books.quota ?? (await storedQuota(context));
   if (!quota) return;
   const percent = context.settings.general.quotaReservePercent;
-  const reserve = Math.ceil((quota.limit * percent) / 100);
+  const reserve = reserveOf(quota.limit, percent);
   if (quota.remaining > reserve) return;
   const message =
     `Paused: ${quota.remaining} of Zoho's ${quota.limit} calls for today are left, and ${percent} % (${reserve}) ` +

@@ -20,6 +20,7 @@ import {
   type SyncContext,
   type ZohoFacts,
 } from "./entity";
+import { naturalKeyText } from "./concurrency";
 import { fingerprintOf } from "./fingerprint";
 
 /** Ends the run early and cleanly: the quota, the connection, a person's cancel, or a run ended elsewhere. */
@@ -66,6 +67,11 @@ export type RecordStep<R extends ResourceName> = {
   attemptId: string;
   /** Called before the record spends Zoho calls: stops the run at the quota reserve. */
   beforeZoho: () => Promise<void>;
+  /**
+   * Waits until no other record of the page that holds one of these keys (its natural key, what it competes on) is
+   * being written, and holds them until this one is: records competing for one Zoho record never go side by side.
+   */
+  exclusive?: (keys: string[]) => Promise<() => void>;
 };
 
 const linkedIn = (link: Link | null | undefined, organizationId: string) =>
@@ -160,6 +166,24 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
     });
   }
 
+  const competing = [naturalKeyText(prepared.key), ...(adapter.competesOn?.(record, prepared.key, context) ?? [])];
+  const leave = await step.exclusive?.(competing);
+  try {
+    return await claimAndWrite(step, target, prepared, fingerprint, finish);
+  } finally {
+    leave?.();
+  }
+}
+
+/** Claims the record, then writes it to Zoho; a refusal fails the record, a stop for the whole run interrupts it. */
+async function claimAndWrite<R extends ResourceName>(
+  step: RecordStep<R>,
+  target: Target,
+  prepared: Prepared,
+  fingerprint: string,
+  finish: Finish,
+): Promise<Outcome> {
+  const { context, adapter } = step;
   await step.beforeZoho();
   const current = await claimLink(context.db, {
     tenantId: context.tenantId,

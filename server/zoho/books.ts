@@ -27,6 +27,12 @@ export type BooksClientOptions = {
   maxListRecords?: number;
 };
 
+/** The promise, marked handled: one that loses a race may still reject later, and that rejection means nothing. */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /** A page of 200 records is a few hundred kilobytes; far more is a broken or hostile server. */
 const MAX_BODY_BYTES = 8 * 1_048_576;
 /** Pages Zoho's limits allow in a day hold 2,000,000 records; a list past a quarter of that is not ending. */
@@ -56,6 +62,11 @@ export class ZohoBooksClient {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
+  /** Calls Zoho lets run at once for the organization: how many records a page may write side by side. */
+  get concurrency(): number {
+    return this.options.limiter.concurrency;
+  }
+
   private url(call: Call): string {
     // Only listing organizations happens outside one (before the organization is chosen).
     const query = new URLSearchParams(
@@ -68,47 +79,22 @@ export class ZohoBooksClient {
   private async send(call: Call, token: string): Promise<{ status: number; body: ZohoRecord; headers: Headers }> {
     const { organizationId, limiter } = this.options;
     const limited = <T>(work: () => Promise<T>) => (organizationId ? limiter.run(organizationId, work) : work());
+    // Made before the slot is taken, so the call leaves as soon as it has one (the limiter dates it then).
+    const url = this.url(call);
+    const init: RequestInit = {
+      method: call.method,
+      headers: {
+        authorization: `Zoho-oauthtoken ${token}`,
+        accept: "application/json",
+        ...(call.body === undefined ? {} : { "content-type": "application/json" }),
+        ...call.headers,
+      },
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      redirect: "manual",
+    };
     return limited(async () => {
       this.calls++;
-      let response: Response;
-      try {
-        response = await this.fetchImpl(this.url(call), {
-          method: call.method,
-          headers: {
-            authorization: `Zoho-oauthtoken ${token}`,
-            accept: "application/json",
-            ...(call.body === undefined ? {} : { "content-type": "application/json" }),
-            ...call.headers,
-          },
-          body: call.body === undefined ? undefined : JSON.stringify(call.body),
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-          redirect: "manual",
-        });
-      } catch (error) {
-        const name = (error as Error).name;
-        if (name === "TimeoutError" || name === "AbortError")
-          throw new ZohoError("timeout", `Zoho did not answer ${call.method} ${call.path} in time`, {
-            method: call.method,
-            path: call.path,
-          });
-        throw new ZohoError(
-          "network",
-          `Could not reach Zoho (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
-          { method: call.method, path: call.path },
-        );
-      }
-      const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
-      const text = await readBoundedText(response, limit).catch((error: unknown) => {
-        const where = { status: response.status, method: call.method, path: call.path };
-        if (error instanceof BodyTooLarge)
-          throw new ZohoError(
-            "bad_response",
-            `Zoho's answer to ${call.method} ${call.path} passed ${limit / 1_048_576} MB; ` +
-              "Ledgerlink stopped reading it",
-            where,
-          );
-        throw new ZohoError("network", `The connection dropped while reading ${call.method} ${call.path}`, where);
-      });
+      const { response, text } = await this.exchange(call, url, init);
       let body: ZohoRecord;
       try {
         body = (text ? parseJsonKeepingBigIntegers(text) : {}) as ZohoRecord;
@@ -123,6 +109,59 @@ export class ZohoBooksClient {
       if (response.ok && organizationId) await limiter.noteQuota(organizationId, response.headers);
       return { status: response.status, body, headers: response.headers };
     });
+  }
+
+  /**
+   * Sends the call and reads its answer within the timeout, which ends the wait itself: a fetch that does not honour
+   * its signal (a derived one whose controller was collected) would otherwise leave the call, and its page, hanging.
+   */
+  private async exchange(call: Call, url: string, init: RequestInit): Promise<{ response: Response; text: string }> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const reason = new DOMException("Zoho did not answer", "TimeoutError");
+        controller.abort(reason);
+        reject(reason);
+      }, this.options.timeoutMs ?? 30_000);
+    });
+    settledLater(timedOut);
+    const where = { method: call.method, path: call.path };
+    try {
+      let response: Response;
+      try {
+        response = await Promise.race([
+          settledLater(this.fetchImpl(url, { ...init, signal: controller.signal })),
+          timedOut,
+        ]);
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name === "TimeoutError" || name === "AbortError")
+          throw new ZohoError("timeout", `Zoho did not answer ${call.method} ${call.path} in time`, where);
+        throw new ZohoError(
+          "network",
+          `Could not reach Zoho (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
+          where,
+        );
+      }
+      const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
+      const text = await Promise.race([settledLater(readBoundedText(response, limit)), timedOut]).catch(
+        (error: unknown) => {
+          const answered = { status: response.status, ...where };
+          if (error instanceof BodyTooLarge)
+            throw new ZohoError(
+              "bad_response",
+              `Zoho's answer to ${call.method} ${call.path} passed ${limit / 1_048_576} MB; ` +
+                "Ledgerlink stopped reading it",
+              answered,
+            );
+          throw new ZohoError("network", `The connection dropped while reading ${call.method} ${call.path}`, answered);
+        },
+      );
+      return { response, text };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private noteQuota(headers: Headers) {

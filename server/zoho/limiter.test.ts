@@ -4,11 +4,11 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { openPostgres } from "@/db/client";
 import { eq } from "drizzle-orm";
 import { zohoRateLimits } from "@/db/schema";
 import { blockedOnLock, gate, tracked } from "@/db/testing/lock-barrier";
-import { registerTestDatabase } from "@/db/testing/test-database";
+import { createDatabase, dropDatabase } from "@/db/testing/server-databases";
+import { registerTestDatabase, testDatabaseTemplate } from "@/db/testing/test-database";
 import { serveHttp } from "@/server/sandbox/http-adapter";
 import { ZohoError } from "./errors";
 import type { Clock, ZohoLimiter as Limiter } from "./limiter";
@@ -356,15 +356,8 @@ describe.skipIf(!serverUrl)("ZohoLimiter across processes", () => {
   it(
     "keeps 1,000 calls from two workers at most 100 in any window, each call answered once",
     async () => {
-      const { default: postgres } = await import("postgres");
-      const name = `limiter_${randomUUID().replaceAll("-", "")}`;
-      const admin = postgres(serverUrl!, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`create database ${name}`);
+      const { name, url } = await createDatabase(serverUrl!, "limiter", testDatabaseTemplate());
       try {
-        const url = new URL(serverUrl!);
-        url.pathname = `/${name}`;
-        await (await openPostgres(url.toString(), { max: 1 })).close();
-
         const { accessToken } = await consentAndExchange(zoho.url);
         const worker = (label: string) =>
           run(
@@ -373,7 +366,7 @@ describe.skipIf(!serverUrl)("ZohoLimiter across processes", () => {
               "--import",
               "tsx",
               "server/zoho/testing/burst-worker.ts",
-              url.toString(),
+              url,
               recorder.url,
               accessToken,
               String(CALLS_PER_WORKER),
@@ -417,8 +410,7 @@ describe.skipIf(!serverUrl)("ZohoLimiter across processes", () => {
           ((2 * CALLS_PER_WORKER) / ZOHO_PER_WINDOW - 1) * WINDOW_MS,
         );
       } finally {
-        await admin.unsafe(`drop database ${name} with (force)`);
-        await admin.end();
+        await dropDatabase(serverUrl!, name);
       }
     },
     2 * (WORKER_DEADLINE_MS + 15_000),

@@ -21,6 +21,8 @@ export const ZOHO_LIMITS: LimitPolicy = {
 export const concurrencyForPlan = (planName: string | undefined) =>
   planName && planName.toUpperCase() !== "FREE" ? 10 : 5;
 
+const QUOTA_NOTE_MS = 1_000;
+
 /** A test's clock; without one, calls are dated by the database's clock (one clock for every process). */
 export type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -28,6 +30,9 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class ZohoLimiter {
   /** Milliseconds spent waiting for a slot, for progress reports and benchmarks. */
   waitedMs = 0;
+  private readonly quotaNotedAt = new Map<string, number>();
+  /** Per organization, the last caller's turn at taking a slot. */
+  private readonly turns = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Db,
@@ -35,12 +40,42 @@ export class ZohoLimiter {
     private readonly clock?: Clock,
   ) {}
 
+  /** Calls to one organization Zoho lets run at once, under this policy. */
+  get concurrency(): number {
+    return this.policy.concurrency;
+  }
+
   private now(): number {
     return this.clock?.now() ?? Date.now();
   }
 
   /** Runs `work` holding one call slot of the organization. */
   async run<T>(organizationId: string, work: () => Promise<T>): Promise<T> {
+    const leaseId = await this.inTurn(organizationId);
+    try {
+      return await work();
+    } finally {
+      await releaseCallSlot(this.db, leaseId);
+    }
+  }
+
+  /**
+   * Callers of this limiter take slots of an organization one at a time (the database grants them one at a time
+   * anyway): while the organization is at its limit, one of them waits on the database, not every record of a page.
+   */
+  private inTurn(organizationId: string): Promise<string> {
+    const turn = (this.turns.get(organizationId) ?? Promise.resolve()).then(() => this.take(organizationId));
+    this.turns.set(
+      organizationId,
+      turn.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return turn;
+  }
+
+  private async take(organizationId: string): Promise<string> {
     for (;;) {
       const now = this.clock?.now() ?? null;
       const decision = await takeCallSlot(this.db, { organizationId, policy: this.policy, now });
@@ -50,27 +85,26 @@ export class ZohoLimiter {
           `Zoho's daily API quota for this organization is spent; calls resume after ${decision.resetsAt.toISOString()}.`,
         );
       }
-      if (decision.kind === "wait") {
-        // A little jitter keeps workers that woke together from colliding again.
-        const waitMs = decision.waitMs + Math.random() * 5;
-        this.waitedMs += waitMs;
-        await (this.clock ? this.clock.sleep(waitMs) : pause(waitMs));
-        continue;
-      }
-      try {
-        return await work();
-      } finally {
-        await releaseCallSlot(this.db, decision.leaseId);
-      }
+      if (decision.kind === "granted") return decision.leaseId;
+      // A little jitter keeps workers that woke together from colliding again.
+      const waitMs = decision.waitMs + Math.random() * 5;
+      this.waitedMs += waitMs;
+      await (this.clock ? this.clock.sleep(waitMs) : pause(waitMs));
     }
   }
 
-  /** Reads `X-Rate-Limit-Limit/Remaining/Reset` from a Zoho response and keeps them. */
+  /**
+   * Reads `X-Rate-Limit-Limit/Remaining/Reset` from a Zoho response and keeps them, at most once a second per
+   * organization and limiter: each slot taken counts the stored quota down meanwhile, so a write per call adds nothing.
+   */
   async noteQuota(organizationId: string, headers: Headers): Promise<void> {
     const limit = Number(headers.get("X-Rate-Limit-Limit"));
     const remaining = Number(headers.get("X-Rate-Limit-Remaining"));
     const reset = Number(headers.get("X-Rate-Limit-Reset"));
     if (!headers.has("X-Rate-Limit-Limit") || ![limit, remaining, reset].every(Number.isFinite)) return;
+    const now = this.now();
+    if (now < (this.quotaNotedAt.get(organizationId) ?? -Infinity) + QUOTA_NOTE_MS) return;
+    this.quotaNotedAt.set(organizationId, now);
     await recordDailyQuota(this.db, {
       organizationId,
       limit,

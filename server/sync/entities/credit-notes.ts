@@ -90,6 +90,11 @@ const adapter = zohoDocumentAdapter(creditNoteApi, "creditNotes", {
 
 export const creditNotesAdapter: EntityAdapter<"creditNotes"> = {
   ...adapter,
+  // Applied up to the invoice's balance: two notes crediting one invoice must each see what the other left.
+  competesOn: (note, _key, context) => {
+    const relation = credited.get(context)?.get(String(note.id));
+    return relation ? [`invoice:${relation.splynxInvoiceId}`] : [];
+  },
   prepare(note, context) {
     const relation = credited.get(context)?.get(String(note.id));
     // The invoice it credits comes first (invoices sync before credit notes), so the credit can be applied to it.

@@ -158,6 +158,8 @@ export const customersAdapter: EntityAdapter<"customers"> = {
       reason: key.email ? "same e-mail" : "same name",
     };
   },
+  // A Zoho contact is matched by e-mail alone (by name without one): two customers sharing it may not pair with one.
+  competesOn: (_customer, key) => [key.email ? `email:${key.email.toLowerCase()}` : `name:${key.name?.toLowerCase()}`],
   create: async (context, payload) => ({ zohoId: String((await context.books.createContact(payload)).contact_id) }),
   async update(context, zohoId, payload, adopting) {
     // Zoho refuses a currency change once a contact has transactions: the currency is only chosen at creation.

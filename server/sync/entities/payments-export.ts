@@ -150,6 +150,8 @@ export const paymentsExportAdapter: EntityAdapter<"payments"> = {
   entity: "payment",
   resource: "payments",
   label: (payment) => `Payment ${payment.receipt_number || payment.id}`,
+  // Applied up to the invoice's balance: two payments of one invoice must each see what the other left.
+  competesOn: (payment) => (payment.invoice_id ? [`invoice:${payment.invoice_id}`] : []),
   dependsOn: [
     {
       entity: "customer",

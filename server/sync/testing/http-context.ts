@@ -19,6 +19,8 @@ export async function httpSyncContext(
     zohoUrl: string;
     token: string;
     claimMs?: number;
+    /** How long a call slot outlives a worker that died holding it. */
+    leaseMs?: number;
     crashPoint?: (point: CrashPoint) => void;
     fetch?: typeof fetch;
   },
@@ -39,7 +41,13 @@ export async function httpSyncContext(
       apiDomain: input.zohoUrl,
       organizationId: ORGANIZATION,
       accessToken: async () => input.token,
-      limiter: new ZohoLimiter(db, { ...ZOHO_LIMITS, windowMs: 200, marginMs: 10, concurrency: 10 }),
+      limiter: new ZohoLimiter(db, {
+        ...ZOHO_LIMITS,
+        windowMs: 200,
+        marginMs: 10,
+        concurrency: 10,
+        leaseMs: input.leaseMs ?? ZOHO_LIMITS.leaseMs,
+      }),
       backoffMs: 2,
       rateLimitPauseMs: 200,
       fetch: input.fetch,

@@ -1,0 +1,85 @@
+// Records of a page written side by side: a pool within Zoho's concurrency allowance, and a gate that keeps records
+// competing for one Zoho record (one natural key, one e-mail, one invoice to apply to) one after the other.
+
+/**
+ * Runs `work` for every item in order, at most `lanes` at once, or fewer while `width()` says so (asked before each
+ * item starts). After the first failure no item starts; those running finish (their outcomes stand), and then the first
+ * failure is thrown.
+ */
+export async function forEachAtMost<T>(
+  items: readonly T[],
+  lanes: number,
+  work: (item: T) => Promise<void>,
+  width: () => number = () => lanes,
+): Promise<void> {
+  let next = 0;
+  let running = 0;
+  // Written by the lanes; a holder keeps TypeScript from narrowing it to its first value.
+  const failed: { first?: { error: unknown } } = {};
+  const finished = new Set<() => void>();
+  const oneFinished = () => new Promise<void>((resolve) => finished.add(resolve));
+  const lane = async () => {
+    while (!failed.first && next < items.length) {
+      if (running >= Math.max(1, width())) {
+        await oneFinished();
+        continue;
+      }
+      const item = items[next++]!;
+      running++;
+      try {
+        await work(item);
+      } catch (error) {
+        failed.first ??= { error };
+      } finally {
+        running--;
+        for (const wake of finished) wake();
+        finished.clear();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, items.length)) }, lane));
+  if (failed.first) throw failed.first.error;
+}
+
+/** A natural key as one string, its parts in a fixed order and case-insensitive (Zoho compares names that way). */
+export const naturalKeyText = (key: Record<string, string>): string =>
+  `key:${JSON.stringify(
+    Object.entries(key)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([part, value]) => [part, value.toLowerCase()]),
+  )}`;
+
+type Waiter = { keys: string[]; enter: () => void };
+
+/**
+ * Lets in at once only holders of disjoint keys. A holder takes all its keys together or waits, in arrival order, so
+ * no two holders ever wait on each other.
+ */
+export class KeyGate {
+  private readonly held = new Set<string>();
+  private readonly waiting: Waiter[] = [];
+
+  /** Waits until none of these keys is held or wanted by an earlier waiter; returns the release. */
+  async enter(keys: string[]): Promise<() => void> {
+    const wanted = new Set(this.waiting.flatMap((waiter) => waiter.keys));
+    if (this.free(keys, wanted)) for (const key of keys) this.held.add(key);
+    else await new Promise<void>((enter) => this.waiting.push({ keys, enter }));
+    return () => this.leave(keys);
+  }
+
+  private free(keys: string[], wantedEarlier: Set<string>): boolean {
+    return keys.every((key) => !this.held.has(key) && !wantedEarlier.has(key));
+  }
+
+  private leave(keys: string[]) {
+    for (const key of keys) this.held.delete(key);
+    const wanted = new Set<string>();
+    for (const waiter of [...this.waiting]) {
+      if (this.free(waiter.keys, wanted)) {
+        this.waiting.splice(this.waiting.indexOf(waiter), 1);
+        for (const key of waiter.keys) this.held.add(key);
+        waiter.enter();
+      } else for (const key of waiter.keys) wanted.add(key);
+    }
+  }
+}
