@@ -7,6 +7,7 @@ import postgres from "postgres";
 import type { Db } from "../db/client";
 import { openPostgres } from "../db/client";
 import * as schema from "../db/schema";
+import { listLinks } from "../db/queries/sync";
 import { callerFor, makePerson, makeTenant } from "../db/testing/fixtures";
 import { startThrowawayPostgres } from "../scripts/throwaway-postgres.mjs";
 
@@ -135,29 +136,29 @@ try {
   await measure("sync.entries, small run", "sync_run_entries", () =>
     caller.sync.entries({ tenantSlug, runId: middle!.id, limit: 100 }),
   );
-  await measure("sync.records, invoices, first page", "sync_links", () =>
-    caller.sync.records({ tenantSlug, entity: "invoice", limit: 50 }),
+  await measure("listLinks, invoices, first page", "sync_links", () =>
+    listLinks(db, { tenantId: tenant.id, entity: "invoice", limit: 50 }),
   );
-  await measure("sync.records, invoices, deep page", "sync_links", () =>
-    caller.sync.records({ tenantSlug, entity: "invoice", limit: 50, cursor: String(Math.floor(rows * 0.8)) }),
+  await measure("listLinks, invoices, deep page", "sync_links", () =>
+    listLinks(db, { tenantId: tenant.id, entity: "invoice", limit: 50, after: String(Math.floor(rows * 0.8)) }),
   );
-  await measure("sync.records, invoices, failed", "sync_links", () =>
-    caller.sync.records({ tenantSlug, entity: "invoice", state: "failed", limit: 50 }),
+  await measure("listLinks, invoices, failed", "sync_links", () =>
+    listLinks(db, { tenantId: tenant.id, entity: "invoice", state: "failed", limit: 50 }),
   );
-  await measure("sync.records, invoices, text", "sync_links", () =>
-    caller.sync.records({ tenantSlug, entity: "invoice", text: "INV-77777", limit: 50 }),
+  await measure("listLinks, invoices, text", "sync_links", () =>
+    listLinks(db, { tenantId: tenant.id, entity: "invoice", text: "INV-77777", limit: 50 }),
   );
-  await measure("sync.records, invoices, customer", "sync_links", () =>
-    caller.sync.records({ tenantSlug, entity: "invoice", customer: "Customer 4242", limit: 50 }),
+  await measure("listLinks, invoices, customer", "sync_links", () =>
+    listLinks(db, { tenantId: tenant.id, entity: "invoice", customer: "Customer 4242", limit: 50 }),
   );
-  await measure("sync.records, invoices, date range", "sync_links", () =>
-    caller.sync.records({ tenantSlug, entity: "invoice", dateFrom: "2021-03-01", dateTo: "2021-03-31", limit: 50 }),
+  await measure("listLinks, invoices, date range", "sync_links", () =>
+    listLinks(db, { tenantId: tenant.id, entity: "invoice", dateFrom: "2021-03-01", dateTo: "2021-03-31", limit: 50 }),
   );
-  await measure("sync.records, invoices, mismatch", "sync_links", () =>
-    caller.sync.records({ tenantSlug, entity: "invoice", mismatch: true, limit: 50 }),
+  await measure("listLinks, invoices, mismatch", "sync_links", () =>
+    listLinks(db, { tenantId: tenant.id, entity: "invoice", mismatch: true, limit: 50 }),
   );
-  await measure("sync.records, customers", "sync_links", () =>
-    caller.sync.records({ tenantSlug, entity: "customer", limit: 50 }),
+  await measure("listLinks, customers", "sync_links", () =>
+    listLinks(db, { tenantId: tenant.id, entity: "customer", limit: 50 }),
   );
   await measure("audit.list, first page", "audit_log", () => caller.audit.list({ tenantSlug, limit: 50 }));
   await measure("audit.list, deep page", "audit_log", () =>

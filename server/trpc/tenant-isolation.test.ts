@@ -118,7 +118,7 @@ describe("tenant isolation at the door: another tenant's slug", () => {
         "sync.runs",
         "sync.run",
         "sync.entries",
-        "sync.records",
+        "records.list",
         "sync.cancel",
         "pairing.unpair",
       ]),
@@ -214,13 +214,13 @@ describe("tenant isolation inside the queries: one's own slug, another tenant's 
       entries: [],
       nextCursor: null,
     });
-    expect(await caller.sync.records({ tenantSlug })).toMatchObject({ links: [], nextCursor: null, failed: 0 });
-    expect(await caller.sync.records({ tenantSlug, state: "failed", text: ids.links.failed.splynxId })).toMatchObject({
-      links: [],
+    expect(await caller.records.list({ tenantSlug })).toMatchObject({ records: [], nextCursor: null, failed: 0 });
+    expect(await caller.records.list({ tenantSlug, state: "failed", text: ids.links.failed.splynxId })).toMatchObject({
+      records: [],
       nextCursor: null,
       failed: 0,
     });
-    expect(await caller.sync.records({ tenantSlug, text: ids.links.synced.zohoId })).toMatchObject({ links: [] });
+    expect(await caller.records.list({ tenantSlug, text: ids.links.synced.zohoId })).toMatchObject({ records: [] });
     expect(await caller.sync.overview({ tenantSlug })).toMatchObject({
       lastRun: null,
       failed: 0,

@@ -1,7 +1,6 @@
 // Mapping against both sandboxes: load, suggestions, save, a vanished target, the checklist, reset.
 import { describe, expect, it } from "vitest";
-import { acceptInvitation, createInvitation } from "@/db/queries/invitations";
-import { callerFor, makePerson } from "@/db/testing/fixtures";
+import { callerFor, makeMember } from "@/db/testing/fixtures";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { sandboxZoho } from "@/server/sandbox";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
@@ -75,14 +74,7 @@ describe("mapping", () => {
     const { tenant, caller, person } = await sandboxTenant(db);
     const tenantSlug = tenant.slug;
     await caller.mapping.load({ tenantSlug });
-    const viewer = await makePerson(db, "viewer");
-    const invitation = await createInvitation(db, {
-      tenantId: tenant.id,
-      email: viewer.email,
-      role: "viewer",
-      invitedBy: person.id,
-    });
-    await db.transaction((tx) => acceptInvitation(tx, { token: invitation.token, person: viewer }));
+    const viewer = await makeMember(db, { tenantId: tenant.id, invitedBy: person.id, role: "viewer" });
     const asViewer = callerFor(db, viewer);
     await expect(asViewer.mapping.load({ tenantSlug })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(

@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { claimRun, createRun, finishRun, recordProgress } from "@/db/queries/runs";
-import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
+import { type callerFor, ownedTenant } from "@/db/testing/fixtures";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { sandboxZoho } from "@/server/sandbox";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
+import { indexSplynx } from "../testing/index-refresh";
 
 const database = registerTestDatabase();
 
@@ -35,6 +36,8 @@ describe("sync procedures", () => {
   it("retry one: a failed customer is retried as a run of its own, and its link heals", async () => {
     const { tenant, caller } = await sandboxTenant(database.db);
     const tenantSlug = tenant.slug;
+    // Records lists the customers Splynx's read put in the index, as connecting Splynx does.
+    await indexSplynx(caller, tenantSlug);
     // Past the customers the sandbox's Zoho already holds, so this one is created rather than held for review.
     const splynxId = "40";
     const ended = (runId: string) => runEnded(caller, tenantSlug, runId);
@@ -49,15 +52,16 @@ describe("sync procedures", () => {
     } finally {
       sandboxZoho(tenant.id).resetFaults();
     }
-    const failed = await caller.sync.records({ tenantSlug, state: "failed" });
-    expect(failed.links).toEqual([expect.objectContaining({ splynxId, message: "Internal error" })]);
+    const failed = await caller.records.list({ tenantSlug, state: "failed" });
+    expect(failed.records).toEqual([expect.objectContaining({ splynxId, message: "Internal error" })]);
     expect(failed.failed).toBe(1);
 
     const { runId } = await caller.sync.retryOne({ tenantSlug, splynxId });
     expect(await ended(runId)).toMatchObject({ status: "succeeded", counts: { created: 1, failed: 0 } });
-    expect((await caller.sync.records({ tenantSlug })).links).toEqual([
+    expect((await caller.records.list({ tenantSlug, state: "synced" })).records).toEqual([
       expect.objectContaining({ splynxId, state: "synced", zohoId: expect.stringMatching(/^\d{19}$/) }),
     ]);
+    expect(await caller.records.list({ tenantSlug, state: "failed" })).toMatchObject({ records: [], failed: 0 });
     const { runs } = await caller.sync.runs({ tenantSlug });
     expect(runs.map((run) => [run.trigger, run.status])).toEqual([
       ["retry", "succeeded"],
@@ -75,9 +79,7 @@ async function stopped(caller: Caller, tenantSlug: string, runId: string) {
 
 describe("starting a sync before its setup", () => {
   it("refuses with the reason and where it is fixed, entity by entity, and starts nothing", async () => {
-    const person = await makePerson(database.db, "admin");
-    const tenant = await makeTenant(database.db, person);
-    const caller = callerFor(database.db, person);
+    const { tenant, caller } = await ownedTenant(database.db);
     const tenantSlug = tenant.slug;
     await expect(caller.sync.start({ tenantSlug, entities: ["customer"] })).rejects.toMatchObject({
       code: "BAD_REQUEST",

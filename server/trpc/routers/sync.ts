@@ -1,37 +1,23 @@
-// Running syncs and reading their results: start, progress, cancel, the sync log, and the records with their state.
+// Running syncs and reading their results: start, progress, cancel and the sync log.
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
 import { activeRun, getRun, lastRun, listRuns, requestCancel } from "@/db/queries/runs";
-import { countLinks, getSettingsRow, listEntries, listLinks } from "@/db/queries/sync";
+import { countLinks, getSettingsRow, listEntries } from "@/db/queries/sync";
 import { nextScheduledRun } from "@/server/sync/schedule";
 import { readSettings } from "@/server/sync/settings";
 import { getZohoConnection } from "@/db/queries/zoho";
 import { countHeldCustomers } from "@/db/queries/pairing";
-import { LINK_STATES, SYNC_ENTITIES, type SyncEntity } from "@/db/schema";
+import { SYNC_ENTITIES, type SyncEntity } from "@/db/schema";
 import { DomainError } from "@/server/errors";
-import { compare } from "@/server/money";
-import { sandboxPath } from "@/server/sandbox";
 import { SYNC_ORDER, syncsEntity } from "@/server/sync/engine";
 import { requestSync } from "@/server/jobs/dispatcher";
 import { syncBlockers } from "@/server/sync/readiness";
 import { runEta } from "@/server/sync/run-eta";
-import { SANDBOX_REGION } from "@/server/zoho/connection";
-import { zohoRecordUrl, type ZohoRegion } from "@/server/zoho/regions";
 import { router, tenantProcedure } from "../init";
-
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use the format YYYY-MM-DD");
 
 /** What the sync log lists: every action but "unchanged", which is not written. */
 const LOGGED_ACTIONS = ["created", "updated", "adopted", "skipped", "failed", "held", "warning"] as const;
-
-const ZOHO_KIND = {
-  customer: "contacts",
-  invoice: "invoices",
-  credit_note: "creditnotes",
-  payment: "paymentsreceived",
-  payment_import: "paymentsreceived",
-} as const satisfies Record<SyncEntity, string>;
 
 /** The entities this version syncs, in the order a run syncs them. */
 const syncedEntities = () => SYNC_ORDER.filter(syncsEntity);
@@ -54,15 +40,6 @@ async function failedCounts(
 ): Promise<Partial<Record<SyncEntity, number>>> {
   const counts = await Promise.all(entities.map((entity) => countLinks(db, { tenantId, entity, state: "failed" })));
   return Object.fromEntries(entities.map((entity, index) => [entity, counts[index]!]));
-}
-
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-
-/** Both totals known and not equal to the cent; an unknown one is not a mismatch. */
-function totalsDiffer(splynxTotal: string | number | undefined, zohoTotal: string | number | undefined): boolean {
-  if (splynxTotal === undefined || zohoTotal === undefined) return false;
-  const [splynx, zoho] = [String(splynxTotal), String(zohoTotal)];
-  return DECIMAL.test(splynx) && DECIMAL.test(zoho) && compare(splynx, zoho) !== 0;
 }
 
 export const syncRouter = router({
@@ -203,52 +180,4 @@ export const syncRouter = router({
         limit: input.limit,
       }),
     ),
-
-  /** One entity's records; a document with its customer, both totals and whether they differ. */
-  records: tenantProcedure("viewer")
-    .input(
-      z.object({
-        entity: z.enum(SYNC_ENTITIES).default("customer"),
-        state: z.enum(LINK_STATES).optional(),
-        text: z.string().trim().max(100).optional(),
-        customer: z.string().trim().max(100).optional(),
-        dateFrom: day.optional(),
-        dateTo: day.optional(),
-        mismatch: z.boolean().optional(),
-        cursor: z.string().max(40).nullish(),
-        limit: z.number().int().min(1).max(200).default(50),
-      }),
-    )
-    .query(async ({ ctx, input }) => {
-      const tenantId = ctx.tenant.id;
-      const filter = {
-        tenantId,
-        entity: input.entity,
-        state: input.state,
-        text: input.text || undefined,
-        customer: input.customer || undefined,
-        dateFrom: input.dateFrom,
-        dateTo: input.dateTo,
-        mismatch: input.mismatch,
-      };
-      const [page, failed, zoho] = await Promise.all([
-        listLinks(ctx.db, { ...filter, after: input.cursor ?? undefined, limit: input.limit }),
-        countLinks(ctx.db, { tenantId, entity: input.entity, state: "failed" }),
-        getZohoConnection(ctx.db, { tenantId }),
-      ]);
-      const organizationId = zoho?.organizationId;
-      const kind = ZOHO_KIND[input.entity];
-      // Where each record opens in Zoho's web app (the simulator's page in the sandbox).
-      const zohoLinkPrefix =
-        !zoho || !organizationId
-          ? null
-          : zoho.region === SANDBOX_REGION
-            ? `${sandboxPath(ctx.tenant.slug, "zoho")}/app/${organizationId}/${kind}/`
-            : zohoRecordUrl(zoho.region as ZohoRegion, organizationId, kind, "");
-      const links = page.links.map((link) => ({
-        ...link,
-        mismatch: totalsDiffer(link.details?.splynxTotal, link.details?.zohoTotal),
-      }));
-      return { ...page, links, failed, zohoLinkPrefix };
-    }),
 });

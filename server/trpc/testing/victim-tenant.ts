@@ -1,17 +1,18 @@
-// A tenant with real data to leak (runs, links, entries, members, an invitation, cached contacts, mappings, settings,
-// audit), each carrying a marker no other tenant has; and what it holds, read straight from the database.
+// A tenant with real data to leak (runs, links, indexed records, entries, members, an invitation, cached contacts,
+// mappings, settings, audit), each carrying a marker no other tenant has; and what it holds, read straight from the DB.
 import { randomInt, randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
 import { listAudit } from "@/db/queries/audit";
-import { acceptInvitation, createInvitation, listOpenInvitations } from "@/db/queries/invitations";
+import { listOpenInvitations } from "@/db/queries/invitations";
 import { listMappings, listReference, replaceReferenceData, saveMappings } from "@/db/queries/mapping";
 import { cachedContacts, replaceContactsCache } from "@/db/queries/pairing";
 import { claimRun, createRun, finishRun, getRun, listRuns, recordProgress } from "@/db/queries/runs";
+import { listRecords, upsertIndexRows } from "@/db/queries/splynx-index";
 import { addEntries, getSettingsRow, listEntries, listLinks, writeLink } from "@/db/queries/sync";
 import { findMembership, listMembers } from "@/db/queries/tenants";
 import { getZohoConnection } from "@/db/queries/zoho";
 import { getSplynxConnection } from "@/db/queries/splynx";
-import { makePerson } from "@/db/testing/fixtures";
+import { makeMember } from "@/db/testing/fixtures";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
 
 const NO_COUNTS = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0 };
@@ -24,14 +25,12 @@ export async function victimTenant(db: Db) {
   const name = `Victim ISP ${mark}`;
   await caller.tenants.rename({ tenantSlug: tenant.slug, name });
 
-  const member = await makePerson(db, `victim-member-${mark}`);
-  const joining = await createInvitation(db, {
+  const member = await makeMember(db, {
     tenantId: tenant.id,
-    email: member.email,
-    role: "admin",
     invitedBy: owner.id,
+    role: "admin",
+    label: `victim-member-${mark}`,
   });
-  await db.transaction((tx) => acceptInvitation(tx, { token: joining.token, person: member }));
   const invitedEmail = `victim-guest-${mark}@example.test`;
   await caller.members.invite({ tenantSlug: tenant.slug, email: invitedEmail, role: "viewer" });
   const [invitation] = await listOpenInvitations(db, { tenantId: tenant.id });
@@ -47,6 +46,9 @@ export async function victimTenant(db: Db) {
     held: { splynxId: "10", label: `Victim Held ${mark}` },
   };
   const customer = { tenantId: tenant.id, entity: "customer" as const, organizationId };
+  // Records lists the index joined to the links: each linked customer is indexed too, under its marked name.
+  const indexed = Object.values(links).map(({ splynxId, label }) => ({ entity: "customer" as const, splynxId, label }));
+  await upsertIndexRows(db, { tenantId: tenant.id, rows: indexed, seenAt: new Date() });
   await writeLink(db, {
     ...customer,
     splynxId: links.synced.splynxId,
@@ -216,6 +218,7 @@ export async function holdings(db: Db, victim: Victim) {
     activeRun: await getRun(db, { tenantId, runId: victim.ids.activeRunId }),
     entries: await listEntries(db, { tenantId, runId: victim.ids.finishedRunId, limit: 100 }),
     links: await listLinks(db, { tenantId, entity: "customer", limit: 100 }),
+    records: await listRecords(db, { tenantId, entity: "customer", limit: 100 }),
     contacts: await cachedContacts(db, tenantId),
     reference: await listReference(db, { tenantId }),
     mappings: await listMappings(db, { tenantId }),
