@@ -23,4 +23,19 @@ describe("databaseNonceSource", () => {
     expect(otherKey).toBeLessThanOrEqual(clockNonce());
     expect(await second.next("key-b")).toBe(otherKey + 1n);
   });
+
+  it("never hands out again a nonce whose exchange failed: Splynx saw it all the same", async () => {
+    const source = databaseNonceSource(database.db);
+    const sent: bigint[] = [];
+    await source.inOrder("key-c", async (nonce) => void sent.push(nonce));
+    // Splynx answered (a 404 for a record gone): the exchange throws after its nonce went out.
+    const refused = source.inOrder("key-c", async (nonce) => {
+      sent.push(nonce);
+      throw new Error("Splynx answered 404");
+    });
+    await expect(refused).rejects.toThrow("Splynx answered 404");
+    await source.inOrder("key-c", async (nonce) => void sent.push(nonce));
+    expect(new Set(sent).size).toBe(3);
+    expect(sent[2]).toBeGreaterThan(sent[1]!);
+  });
 });

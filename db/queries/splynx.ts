@@ -44,15 +44,45 @@ const takeNonce = (db: Db, keyFingerprint: string) =>
     .returning({ lastNonce: splynxNonces.lastNonce })
     .then(([row]) => row!.lastNonce);
 
+/** A connection of the pool held by one caller: what postgres-js's `reserve()` gives (PGlite has none). */
+type Reserved = { unsafe(query: string, parameters?: unknown[]): Promise<Record<string, unknown>[]>; release(): void };
+
+function reservedConnection(db: Db): Promise<Reserved> | null {
+  const client = (db as unknown as { $client?: { reserve?: () => Promise<Reserved> } }).$client;
+  return typeof client?.reserve === "function" ? client.reserve() : null;
+}
+
+const LOCK_SEED = 7_342_102;
+const TAKE_NONCE = `insert into splynx_nonces (key_fingerprint, last_nonce) values ($1, $2)
+  on conflict (key_fingerprint) do update set last_nonce = greatest(splynx_nonces.last_nonce + 1, excluded.last_nonce)
+  returning last_nonce`;
+
 /**
  * Nonces from one row per key: an atomic `max(last + 1, clock)`, strictly increasing for every process sharing the
- * database. An exchange in order holds the key's row locked until Splynx answers, so another process's next nonce
- * for the key waits: a nonce taken first always reaches Splynx first.
+ * database. An exchange in order holds the key's advisory lock on a connection of its own until Splynx answers (the
+ * client's timeout bounds it), so another process's exchange with the key waits: a nonce taken first reaches Splynx
+ * first. The nonce commits at once: one sent by a process that then died is never handed out again.
  */
 export function databaseNonceSource(db: Db): NonceSource {
   return {
     next: (keyFingerprint) => takeNonce(db, keyFingerprint),
     inOrder: (keyFingerprint, exchange) =>
-      inProcessLane(keyFingerprint, () => db.transaction(async (tx) => exchange(await takeNonce(tx, keyFingerprint)))),
+      inProcessLane(keyFingerprint, async () => {
+        const reserving = reservedConnection(db);
+        // PGlite lives in one process, whose lane already orders the key's exchanges.
+        if (!reserving) return exchange(await takeNonce(db, keyFingerprint));
+        const connection = await reserving;
+        try {
+          await connection.unsafe("select pg_advisory_lock(hashtextextended($1, $2))", [keyFingerprint, LOCK_SEED]);
+          try {
+            const [row] = await connection.unsafe(TAKE_NONCE, [keyFingerprint, String(clockNonce())]);
+            return await exchange(BigInt(row!.last_nonce as string));
+          } finally {
+            await connection.unsafe("select pg_advisory_unlock(hashtextextended($1, $2))", [keyFingerprint, LOCK_SEED]);
+          }
+        } finally {
+          connection.release();
+        }
+      }),
   };
 }

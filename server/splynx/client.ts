@@ -1,6 +1,6 @@
 // The Splynx API v2.0 client: auth, timeouts, classified errors, retried reads, streamed listings and the writes the sync needs.
 import { z } from "zod";
-import { BodyTooLarge, readBoundedText } from "@/server/net/bounded-body";
+import { ExchangeFailed, exchangeWithin } from "@/server/net/exchange";
 import { errorFromResponse, SplynxError } from "./errors";
 import { splynxId } from "./fields";
 import { keyFingerprint, type NonceSource } from "./nonces";
@@ -161,41 +161,33 @@ export class SplynxClient {
     if (authorization) headers.authorization = authorization;
     if (spec.body !== undefined) headers["content-type"] = "application/json";
     this.calls++;
-    let response: Response;
-    try {
-      response = await this.fetchImpl(this.url(spec.path, spec.query), {
-        method: spec.method,
-        headers,
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-        redirect: "manual",
-      });
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name === "TimeoutError" || name === "AbortError")
-        throw new SplynxError(
-          "timeout",
-          `Splynx did not answer ${spec.method} ${spec.path} within ${(this.options.timeoutMs ?? 30_000) / 1000} s`,
-          { method: spec.method, path: spec.path },
-        );
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new SplynxError(
-        "network",
-        `Could not reach Splynx (${cause?.code ?? cause?.message ?? (error as Error).message})`,
-        { method: spec.method, path: spec.path },
-      );
-    }
     const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
-    const bodyText = await readBoundedText(response, limit).catch((error: unknown) => {
-      const where = { method: spec.method, path: spec.path };
-      if (error instanceof BodyTooLarge)
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const init = {
+      method: spec.method,
+      headers,
+      body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+      redirect: "manual" as const,
+    };
+    const url = this.url(spec.path, spec.query);
+    const { response, text: bodyText } = await exchangeWithin(this.fetchImpl, url, init, {
+      timeoutMs,
+      maxBodyBytes: limit,
+    }).catch((error: unknown) => {
+      if (!(error instanceof ExchangeFailed)) throw error;
+      const where = { method: spec.method, path: spec.path, ...(error.status ? { status: error.status } : {}) };
+      const failed = `${spec.method} ${spec.path}`;
+      if (error.failure === "timeout")
+        throw new SplynxError("timeout", `Splynx did not answer ${failed} within ${timeoutMs / 1000} s`, where);
+      if (error.failure === "unreachable")
+        throw new SplynxError("network", `Could not reach Splynx (${error.message})`, where);
+      if (error.failure === "too_large")
         throw new SplynxError(
           "bad_response",
-          `Splynx's answer to ${spec.method} ${spec.path} passed ${limit / 1_048_576} MB; ` +
-            "Ledgerlink stopped reading it",
-          { status: response.status, ...where },
+          `Splynx's answer to ${failed} passed ${limit / 1_048_576} MB; Ledgerlink stopped reading it`,
+          where,
         );
-      throw new SplynxError("network", `The connection dropped while reading ${spec.method} ${spec.path}`, where);
+      throw new SplynxError("network", `The connection dropped while reading ${failed}`, where);
     });
     if (response.status >= 300 && response.status < 400) {
       throw new SplynxError(

@@ -1,5 +1,5 @@
 // The Zoho Books v3 client: organization_id on every call, Zoho's envelope, paging, limits shared through PostgreSQL.
-import { BodyTooLarge, readBoundedText } from "@/server/net/bounded-body";
+import { ExchangeFailed, exchangeWithin } from "@/server/net/exchange";
 import { zohoErrorFrom, ZohoError } from "./errors";
 import { parseJsonKeepingBigIntegers } from "./json";
 import type { ZohoLimiter } from "./limiter";
@@ -26,12 +26,6 @@ export type BooksClientOptions = {
   maxBodyBytes?: number;
   maxListRecords?: number;
 };
-
-/** The promise, marked handled: one that loses a race may still reject later, and that rejection means nothing. */
-function settledLater<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
-}
 
 /** A page of 200 records is a few hundred kilobytes; far more is a broken or hostile server. */
 const MAX_BODY_BYTES = 8 * 1_048_576;
@@ -111,57 +105,25 @@ export class ZohoBooksClient {
     });
   }
 
-  /**
-   * Sends the call and reads its answer within the timeout, which ends the wait itself: a fetch that does not honour
-   * its signal (a derived one whose controller was collected) would otherwise leave the call, and its page, hanging.
-   */
+  /** Sends the call and reads its answer within the timeout, which ends the wait by itself (server/net/exchange.ts). */
   private async exchange(call: Call, url: string, init: RequestInit): Promise<{ response: Response; text: string }> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const reason = new DOMException("Zoho did not answer", "TimeoutError");
-        controller.abort(reason);
-        reject(reason);
-      }, this.options.timeoutMs ?? 30_000);
-    });
-    settledLater(timedOut);
-    const where = { method: call.method, path: call.path };
-    try {
-      let response: Response;
-      try {
-        response = await Promise.race([
-          settledLater(this.fetchImpl(url, { ...init, signal: controller.signal })),
-          timedOut,
-        ]);
-      } catch (error) {
-        const name = (error as Error).name;
-        if (name === "TimeoutError" || name === "AbortError")
-          throw new ZohoError("timeout", `Zoho did not answer ${call.method} ${call.path} in time`, where);
+    const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
+    const limits = { timeoutMs: this.options.timeoutMs ?? 30_000, maxBodyBytes: limit };
+    return exchangeWithin(this.fetchImpl, url, init, limits).catch((error: unknown) => {
+      if (!(error instanceof ExchangeFailed)) throw error;
+      const where = { method: call.method, path: call.path, ...(error.status ? { status: error.status } : {}) };
+      const failed = `${call.method} ${call.path}`;
+      if (error.failure === "timeout") throw new ZohoError("timeout", `Zoho did not answer ${failed} in time`, where);
+      if (error.failure === "unreachable")
+        throw new ZohoError("network", `Could not reach Zoho (${error.message})`, where);
+      if (error.failure === "too_large")
         throw new ZohoError(
-          "network",
-          `Could not reach Zoho (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
+          "bad_response",
+          `Zoho's answer to ${failed} passed ${limit / 1_048_576} MB; Ledgerlink stopped reading it`,
           where,
         );
-      }
-      const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
-      const text = await Promise.race([settledLater(readBoundedText(response, limit)), timedOut]).catch(
-        (error: unknown) => {
-          const answered = { status: response.status, ...where };
-          if (error instanceof BodyTooLarge)
-            throw new ZohoError(
-              "bad_response",
-              `Zoho's answer to ${call.method} ${call.path} passed ${limit / 1_048_576} MB; ` +
-                "Ledgerlink stopped reading it",
-              answered,
-            );
-          throw new ZohoError("network", `The connection dropped while reading ${call.method} ${call.path}`, answered);
-        },
-      );
-      return { response, text };
-    } finally {
-      clearTimeout(timer);
-    }
+      throw new ZohoError("network", `The connection dropped while reading ${failed}`, where);
+    });
   }
 
   private noteQuota(headers: Headers) {
