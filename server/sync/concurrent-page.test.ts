@@ -104,6 +104,73 @@ describe("a page written side by side", () => {
     expect(harness.contacts()).toHaveLength(30);
   });
 
+  it("pairs a Zoho contact with one customer when one matches it by e-mail and another by name", async () => {
+    const harness = await syncHarness(database.db, { customers: 30, settings: { general: { existingMatch: "pair" } } });
+    // Zoho's processing time keeps both lookups ahead of either link write, as on a slow day.
+    harness.zoho.faults.latencyMs = 40;
+    const [byEmail, byName] = [harness.splynx.store.customers.get(3)!, harness.splynx.store.customers.get(4)!];
+    Object.assign(byEmail, { name: "Acme Holdings", email: "acme@example.org", billing_email: "" });
+    Object.assign(byName, { name: "Acme", email: "", billing_email: "" });
+    const typedByHand = await harness.context("set-up").books.createContact({
+      contact_name: "Acme",
+      contact_type: "customer",
+      contact_persons: [{ first_name: "A", email: "acme@example.org", is_primary_contact: true }],
+    });
+    const typedId = String(typedByHand.contact_id);
+
+    await harness.runCustomers();
+
+    const links = await linksOf(harness.tenant.id, "customer");
+    const holders = links.filter((link) => link.zohoId === typedId);
+    expect(holders).toHaveLength(1);
+    // Zoho's contact carries the data of the customer linked to it, not of the one that lost it.
+    const winner = holders[0]!.splynxId === "3" ? byEmail : byName;
+    expect(harness.contacts().find((contact) => String(contact.contact_id) === typedId)?.contact_name).toBe(
+      winner.name,
+    );
+    // The other one goes on as if it came second: its own contact, or Zoho's refusal of a second "Acme".
+    const loser = links.find((link) => ["3", "4"].includes(link.splynxId) && link.zohoId !== typedId)!;
+    if (loser.state === "failed") expect(loser.message).toMatch(/already exists/);
+    else expect(loser).toMatchObject({ state: "synced", manual: false });
+  });
+
+  it("stores a plain message, never the database's words, when a record's result cannot be saved", async () => {
+    const harness = await syncHarness(database.db, { customers: 5, settings: { general: { existingMatch: "pair" } } });
+    const customer = harness.splynx.store.customers.get(3)!;
+    Object.assign(customer, { email: "taken@example.org", billing_email: "" });
+    const typedByHand = await harness.context("set-up").books.createContact({
+      contact_name: "Taken Elsewhere",
+      contact_type: "customer",
+      contact_persons: [{ first_name: "T", email: "taken@example.org", is_primary_contact: true }],
+    });
+    const typedId = String(typedByHand.contact_id);
+    // Another worker links the contact while this one updates it: the unique index refuses this one's link.
+    harness.refusals.push(async (request) => {
+      if (request.method === "PUT" && new URL(request.url).pathname.endsWith(`/contacts/${typedId}`))
+        await database.db.insert(syncLinks).values({
+          tenantId: harness.tenant.id,
+          entity: "customer",
+          splynxId: "9999",
+          zohoId: typedId,
+          organizationId: ORGANIZATION,
+          state: "synced",
+        });
+      return null;
+    });
+
+    const run = await harness.runCustomers();
+
+    expect(run.failed).toBe(1);
+    const failed = (await linksOf(harness.tenant.id, "customer")).find((link) => link.splynxId === "3")!;
+    const plain = "Ledgerlink could not save this record's result; it will be tried again.";
+    expect(failed).toMatchObject({ state: "failed", zohoId: null, message: plain });
+    const entries = await database.db
+      .select()
+      .from(syncRunEntries)
+      .where(and(eq(syncRunEntries.tenantId, harness.tenant.id), eq(syncRunEntries.splynxId, "3")));
+    expect(entries.map((entry) => entry.message)).toEqual([plain]);
+  });
+
   it("never creates twice when two invoices of one page carry one number", async () => {
     const harness = await syncHarness(database.db, { customers: 10, invoices: 40 });
     await harness.mapSuggestions();

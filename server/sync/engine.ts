@@ -103,11 +103,14 @@ async function syncRecords(
   });
   const gate = new KeyGate();
   const exclusive = (keys: string[]) => gate.enter(keys);
+  // A second level, taken only after a record's own keys: the Zoho record it found and is about to pair with.
+  const zohoGate = new KeyGate();
+  const holdZoho = (zohoId: string) => zohoGate.enter([`zoho:${adapter.entity}:${zohoId}`]);
   const beforeZoho = () => keepQuotaReserve(context);
   const write = async (record: SplynxRecord<ResourceName>) => {
     await beat(context, tally);
     const link = links.get(String((record as { id: number }).id));
-    const outcome = await syncRecord({ context, adapter, record, link, attemptId, beforeZoho, exclusive });
+    const outcome = await syncRecord({ context, adapter, record, link, attemptId, beforeZoho, exclusive, holdZoho });
     tally.handled(outcome.action);
   };
   await forEachAtMost(records, writerLanes(context), write, () => writersAllowed(context));

@@ -10,6 +10,7 @@ import {
   type LinkWrite,
 } from "@/db/queries/sync";
 import type { EntryAction, SyncEntity } from "@/db/schema";
+import { DrizzleQueryError } from "drizzle-orm";
 import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
 import { ZohoError } from "@/server/zoho/errors";
 import {
@@ -72,7 +73,39 @@ export type RecordStep<R extends ResourceName> = {
    * being written, and holds them until this one is: records competing for one Zoho record never go side by side.
    */
   exclusive?: (keys: string[]) => Promise<() => void>;
+  /**
+   * Waits until no other record of the page holds this Zoho record, and holds it until released. Taken only while
+   * holding `exclusive`'s keys and never the other way round, so no two records wait on each other.
+   */
+  holdZoho?: (zohoId: string) => Promise<() => void>;
 };
+
+/** The first of these Zoho records no link holds once this record holds it (one beside it may just have linked it). */
+type TakeFree = (zohoIds: string[]) => Promise<string | undefined>;
+
+/** Holds found Zoho records for a record until it is finished (`held` are their releases). */
+function takerFor<R extends ResourceName>(step: RecordStep<R>, held: (() => void)[]): TakeFree {
+  const { context, adapter } = step;
+  return async (zohoIds) => {
+    for (const zohoId of zohoIds) {
+      const release = await step.holdZoho?.(zohoId);
+      const linked = await linkedZohoIds(context.db, {
+        tenantId: context.tenantId,
+        organizationId: context.organizationId,
+        entity: adapter.entity,
+        zohoIds: [zohoId],
+      });
+      if (!linked.has(zohoId)) {
+        if (release) held.push(release);
+        return zohoId;
+      }
+      release?.();
+    }
+    return undefined;
+  };
+}
+
+const UNSAVED = "Ledgerlink could not save this record's result; it will be tried again.";
 
 const linkedIn = (link: Link | null | undefined, organizationId: string) =>
   Boolean(link?.zohoId) && link!.organizationId === organizationId;
@@ -168,9 +201,11 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
 
   const competing = [naturalKeyText(prepared.key), ...(adapter.competesOn?.(record, prepared.key, context) ?? [])];
   const leave = await step.exclusive?.(competing);
+  const held: (() => void)[] = [];
   try {
-    return await claimAndWrite(step, target, prepared, fingerprint, finish);
+    return await claimAndWrite(step, target, prepared, fingerprint, finish, takerFor(step, held));
   } finally {
+    for (const release of held) release();
     leave?.();
   }
 }
@@ -182,6 +217,7 @@ async function claimAndWrite<R extends ResourceName>(
   prepared: Prepared,
   fingerprint: string,
   finish: Finish,
+  take: TakeFree,
 ): Promise<Outcome> {
   const { context, adapter } = step;
   await step.beforeZoho();
@@ -205,7 +241,7 @@ async function claimAndWrite<R extends ResourceName>(
     ...(progress.zohoId ? { zohoId: progress.zohoId, organizationId: context.organizationId } : {}),
   });
   try {
-    return await writeToZoho(step, current, prepared, fingerprint, finish, notes, progress);
+    return await writeToZoho(step, current, prepared, fingerprint, finish, notes, progress, take);
   } catch (error) {
     const stop = stopFor(error, context);
     if (stop) {
@@ -216,9 +252,7 @@ async function claimAndWrite<R extends ResourceName>(
       throw stop;
     }
     if (error instanceof RunStop) throw error;
-    const verbatim = error instanceof Error ? error.message : String(error);
-    const hint = adapter.hintFor?.(verbatim);
-    const message = hint ? `${verbatim} ${hint}` : verbatim;
+    const message = failureMessage(error, adapter, target);
     const failures = current.failures + 1;
     // Refused outright (by Zoho, or by the adapter: a number another document holds), so this attempt created
     // nothing: nothing is looked up next time, and a document that only shares the key is never taken as ours.
@@ -239,6 +273,17 @@ async function claimAndWrite<R extends ResourceName>(
       { action: "failed", message },
     );
   }
+}
+
+/** Zoho's or the adapter's words for a failed record; a database failure's (SQL, parameters) only reach the log. */
+function failureMessage(error: unknown, adapter: EntityAdapter<ResourceName>, target: Target): string {
+  if (error instanceof DrizzleQueryError) {
+    console.error(`Could not save the result of ${adapter.entity} ${target.splynxId}:`, error);
+    return UNSAVED;
+  }
+  const verbatim = error instanceof Error ? error.message : String(error);
+  const hint = adapter.hintFor?.(verbatim);
+  return hint ? `${verbatim} ${hint}` : verbatim;
 }
 
 /** The Zoho record of a record Splynx deleted, or no longer has, is ended (voided) once, and the link says so. */
@@ -284,6 +329,22 @@ export async function retire<R extends ResourceName>(
   return finish({ ...kept(current), state: "skipped", fingerprint: RETIRED, message }, { action: "updated", message });
 }
 
+/**
+ * The Zoho records matching the record's key that no link holds; the one a record pairs with is held by it. One a
+ * record beside it linked meanwhile is looked past, as a lookup after that record would.
+ */
+async function existingFree<R extends ResourceName>(step: RecordStep<R>, prepared: Prepared, take: TakeFree) {
+  const { context, adapter } = step;
+  const taken = new Set<string>();
+  for (;;) {
+    const found = await adapter.findExisting(context, prepared.key);
+    const existing = { ...found, ids: found.ids.filter((id) => !taken.has(id)) };
+    if (existing.ids.length !== 1 || context.settings.general.existingMatch !== "pair") return existing;
+    if (await take(existing.ids)) return existing;
+    taken.add(existing.ids[0]!);
+  }
+}
+
 async function writeToZoho<R extends ResourceName>(
   step: RecordStep<R>,
   current: Link,
@@ -292,6 +353,7 @@ async function writeToZoho<R extends ResourceName>(
   finish: Finish,
   notes: string,
   progress: { zohoId?: string },
+  take: TakeFree,
 ): Promise<Outcome> {
   const { context, adapter } = step;
   const organizationId = context.organizationId;
@@ -338,19 +400,20 @@ async function writeToZoho<R extends ResourceName>(
       throw new Error(
         `${free.length} Zoho records carry what an interrupted create sent and nothing tells them apart; pair the right one by hand.`,
       );
-    if (free[0]) {
-      progress.zohoId = free[0];
-      learn(await adapter.update(context, free[0], prepared.payload, true));
+    const adopted = await take(free);
+    if (adopted) {
+      progress.zohoId = adopted;
+      learn(await adapter.update(context, adopted, prepared.payload, true));
       // What the interrupted attempt made may not be finished (marked sent): finish it, as a resumed attempt.
       if (adapter.finish)
-        learn(await adapter.finish(context, { splynxId: current.splynxId, zohoId: free[0], resumed: true }));
-      return finish(synced(free[0]), {
+        learn(await adapter.finish(context, { splynxId: current.splynxId, zohoId: adopted, resumed: true }));
+      return finish(synced(adopted), {
         action: "adopted",
         message: `Found in Zoho after an interrupted create.${notes}`,
       });
     }
   } else if (!current.createConfirmed) {
-    const existing = await adapter.findExisting(context, prepared.key);
+    const existing = await existingFree(step, prepared, take);
     if (existing.ids.length === 1 && context.settings.general.existingMatch === "pair") {
       learn(await adapter.update(context, existing.ids[0]!, prepared.payload, true));
       // Paired, not created by Ledgerlink: shown and unpaired like a person's pair.
