@@ -6,7 +6,7 @@ export const PASSWORD = "a long enough password";
 
 export const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.test`;
 
-/** Signs up, then confirms the address with the link the sandbox's outbox holds, which signs the person in. */
+/** Signs up, then confirms the address with the outbox's link and the password, which signs the person in. */
 export async function signUp(page: Page, person: { name: string; email: string }) {
   await page.goto("/signup");
   await page.getByLabel("Your name").fill(person.name);
@@ -17,6 +17,7 @@ export async function signUp(page: Page, person: { name: string; email: string }
   await page.goto("/outbox");
   const mail = page.getByRole("listitem").filter({ hasText: `To ${person.email}` });
   await mail.filter({ hasText: "Confirm your e-mail address" }).getByRole("link").first().click();
+  await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Confirm and sign in" }).click();
   await page.waitForURL((url) => url.pathname !== "/confirm-email");
 }

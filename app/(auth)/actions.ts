@@ -9,7 +9,14 @@ import { safeCallbackPath } from "@/server/auth/callback-path";
 import { clientAddress } from "@/server/auth/client-address";
 import { resendConfirmation } from "@/server/auth/email-confirmation";
 import { signUp } from "@/server/auth/sign-up";
-import { INVALID_CONFIRMATION_LINK, NO_MAIL, SIGN_IN_FAILED, SIGN_IN_THROTTLED, UNCONFIRMED } from "./auth-messages";
+import {
+  INVALID_CONFIRMATION_LINK,
+  NO_MAIL,
+  SIGN_IN_FAILED,
+  SIGN_IN_THROTTLED,
+  UNCONFIRMED,
+  WRONG_CONFIRMATION_PASSWORD,
+} from "./auth-messages";
 
 export type FormState = {
   error?: string;
@@ -76,13 +83,16 @@ export async function resendConfirmationAction(_previous: FormState, form: FormD
 }
 
 export async function confirmEmailAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const password = text(form, "password");
+  if (!password) return { fieldErrors: { password: "Enter the password you chose when you signed up" } };
   try {
     const redirectTo = safeCallbackPath(text(form, "callbackUrl"));
-    await signIn("email-confirmation", { token: text(form, "token"), redirectTo });
+    await signIn("email-confirmation", { token: text(form, "token"), password, redirectTo });
     return {};
   } catch (error) {
-    authFailure(error);
-    return { error: INVALID_CONFIRMATION_LINK };
+    const code = authFailure(error);
+    if (code === "wrong-password") return { fieldErrors: { password: WRONG_CONFIRMATION_PASSWORD } };
+    return { error: code === "throttled" ? SIGN_IN_THROTTLED : INVALID_CONFIRMATION_LINK };
   }
 }
 

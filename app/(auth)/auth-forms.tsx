@@ -108,13 +108,18 @@ export function ConfirmEmailForm({ token, callbackUrl }: { token: string; callba
         <input type="hidden" name="token" value={token} />
         <input type="hidden" name="callbackUrl" value={callbackUrl} />
         {state.error && <Notice>{state.error}</Notice>}
+        {/* The password proves the account is the reader's: a link alone would confirm someone else's sign-up. */}
+        <Field label="Password" error={state.fieldErrors?.password} hint="The one you chose when you signed up.">
+          <Input name="password" type="password" autoComplete="current-password" required maxLength={200} />
+        </Field>
         <Button type="submit" busy={pending} className="w-full">
           Confirm and sign in
         </Button>
       </form>
       <p className="mt-4 text-center text-sm text-slate-600">
-        <Link className="font-medium text-indigo-700 hover:underline" href="/login">
-          Sign in
+        Didn't sign up, or forgot the password?{" "}
+        <Link className="font-medium text-indigo-700 hover:underline" href="/forgot-password">
+          Reset it.
         </Link>
       </p>
     </Card>

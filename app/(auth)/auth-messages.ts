@@ -4,5 +4,6 @@ export const SIGN_IN_THROTTLED = "Too many failed sign-ins. Wait 15 minutes and 
 export const UNCONFIRMED = "Confirm your e-mail address first: open the link we mailed to you, or ask for a new one.";
 export const INVALID_CONFIRMATION_LINK =
   "This confirmation link is not valid any more (used, expired or replaced by a newer one). Sign in to ask for a new one.";
+export const WRONG_CONFIRMATION_PASSWORD = "That is not the password this account was created with.";
 export const NO_MAIL =
   "This server has no mail set up, so it can't confirm new accounts. Ask whoever runs it to set SMTP_URL.";

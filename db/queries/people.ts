@@ -59,18 +59,28 @@ export async function replaceConfirmation(db: Db, input: { personId: string } & 
   return updated.length > 0;
 }
 
-/** Confirms the account whose link this is, in one conditional update, so a link works once. */
-export async function confirmEmailByToken(db: Db, input: { tokenHash: string; now: Date }) {
+const openConfirmation = (tokenHash: string, now: Date) =>
+  and(
+    eq(people.confirmationTokenHash, tokenHash),
+    gt(people.confirmationExpiresAt, now),
+    isNull(people.emailConfirmedAt),
+  );
+
+/** The unconfirmed account a live link belongs to; it proves nothing until its password is given too. */
+export async function findPersonByConfirmation(db: Db, input: { tokenHash: string; now: Date }) {
   const [person] = await db
+    .select({ id: people.id, email: people.email })
+    .from(people)
+    .where(openConfirmation(input.tokenHash, input.now));
+  return person;
+}
+
+/** Confirms this person's account by its link, in one conditional update, so a link works once. */
+export async function confirmEmailByToken(db: Db, input: { personId: string; tokenHash: string; now: Date }) {
+  const confirmed = await db
     .update(people)
     .set({ emailConfirmedAt: input.now, confirmationTokenHash: null, confirmationExpiresAt: null })
-    .where(
-      and(
-        eq(people.confirmationTokenHash, input.tokenHash),
-        gt(people.confirmationExpiresAt, input.now),
-        isNull(people.emailConfirmedAt),
-      ),
-    )
-    .returning({ id: people.id, email: people.email, name: people.name });
-  return person;
+    .where(and(eq(people.id, input.personId), openConfirmation(input.tokenHash, input.now)))
+    .returning({ id: people.id });
+  return confirmed.length > 0;
 }

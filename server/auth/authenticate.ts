@@ -1,7 +1,7 @@
 // Checks e-mail and password, counting each attempt before the check; a success is audited.
 import type { Db } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
-import { findPersonByEmail, normaliseEmail } from "@/db/queries/people";
+import { confirmEmailByToken, findPersonByEmail, normaliseEmail } from "@/db/queries/people";
 import {
   recordSuccess,
   refundAttempts,
@@ -30,7 +30,7 @@ export type AuthenticationResult =
 
 export async function authenticate(
   db: Db,
-  input: { email: string; password: string; ip: string | null; now?: Date },
+  input: { email: string; password: string; ip: string | null; now?: Date; confirmationTokenHash?: string },
 ): Promise<AuthenticationResult> {
   const now = input.now ?? new Date();
   const email = normaliseEmail(input.email);
@@ -48,7 +48,8 @@ export async function authenticate(
   else await burnPasswordCheck(input.password); // a missing account takes as long as a wrong password
   if (!person || !valid) return { ok: false, reason: "invalid" };
   // Said only to whoever knows the password: the address's owner has not opened the link mailed at sign-up yet.
-  if (!person.emailConfirmedAt) return { ok: false, reason: "unconfirmed" };
+  if (!person.emailConfirmedAt && !(await confirmWithLink(db, person.id, input.confirmationTokenHash, now)))
+    return { ok: false, reason: "unconfirmed" };
 
   await db.transaction(async (tx) => {
     await recordSuccess(tx, pairKey, now);
@@ -67,3 +68,7 @@ export async function authenticate(
   });
   return { ok: true, person: { id: person.id, email: person.email, name: person.name } };
 }
+
+/** The mailed link confirms only together with the password, so whoever chose it owns the account it confirms. */
+const confirmWithLink = (db: Db, personId: string, tokenHash: string | undefined, now: Date) =>
+  tokenHash !== undefined && confirmEmailByToken(db, { personId, tokenHash, now });

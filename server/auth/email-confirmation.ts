@@ -1,12 +1,19 @@
-// E-mail confirmation after sign-up: a single-use, expiring link by mail that confirms the account and signs it in.
+// E-mail confirmation after sign-up: a single-use, expiring link by mail that, with the password chosen at sign-up,
+// confirms the account and signs it in.
 import type { Db } from "@/db/client";
-import { type Confirmation, confirmEmailByToken, findPersonByEmail, replaceConfirmation } from "@/db/queries/people";
+import {
+  type Confirmation,
+  findPersonByConfirmation,
+  findPersonByEmail,
+  replaceConfirmation,
+} from "@/db/queries/people";
 import { takeAttempts, type ThrottlePolicy } from "@/db/queries/sign-in-throttle";
 import { hashLinkToken, newLinkToken } from "@/server/crypto/link-tokens";
 import { appLink, type MailDelivery, mailDelivery } from "@/server/mail/config";
 import { confirmEmailMail } from "@/server/mail/messages";
 import type { OutgoingMail } from "@/db/queries/mail-outbox";
 import { sendMail } from "@/server/mail/send";
+import { type AuthenticationResult, authenticate } from "./authenticate";
 
 export const CONFIRMATION_TTL_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -68,6 +75,23 @@ export async function resendConfirmation(
   return { outcome: "sent", delivery: delivery.kind };
 }
 
-/** Confirms the account the link belongs to and answers it, to be signed in; undefined for a used or expired link. */
-export const confirmEmail = (db: Db, input: { token: string; now?: Date }) =>
-  confirmEmailByToken(db, { tokenHash: hashLinkToken(input.token), now: input.now ?? new Date() });
+export type ConfirmationResult = AuthenticationResult | { ok: false; reason: "invalid-link" };
+
+/**
+ * Confirms the account the link belongs to and signs it in, only with the password chosen at sign-up (counted like a
+ * sign-in): whoever signed up with someone else's address cannot have its owner confirm it for them. A wrong password
+ * leaves the link usable; "invalid-link" for a used, replaced or expired one.
+ */
+export async function confirmEmail(
+  db: Db,
+  input: { token: string; password: string; ip: string | null; now?: Date },
+): Promise<ConfirmationResult> {
+  const now = input.now ?? new Date();
+  const tokenHash = hashLinkToken(input.token);
+  const person = await findPersonByConfirmation(db, { tokenHash, now });
+  if (!person) return { ok: false, reason: "invalid-link" };
+  const { password, ip } = input;
+  const result = await authenticate(db, { email: person.email, password, ip, now, confirmationTokenHash: tokenHash });
+  // Unconfirmed after the right password: the link was used or replaced in the meantime.
+  return !result.ok && result.reason === "unconfirmed" ? { ok: false, reason: "invalid-link" } : result;
+}

@@ -18,7 +18,11 @@ class UnconfirmedSignIn extends CredentialsSignin {
 }
 
 const credentials = z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) });
-const confirmationToken = z.object({ token: z.string().min(20).max(200) });
+class WrongConfirmationPassword extends CredentialsSignin {
+  code = "wrong-password";
+}
+
+const confirmation = z.object({ token: z.string().min(20).max(200), password: z.string().min(1).max(200) });
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: env().authSecret,
@@ -45,14 +49,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         return null;
       },
     }),
-    // The link mailed at sign-up: used up as it confirms the address, it signs its person in once.
+    // The link mailed at sign-up with the password chosen there: used up as it confirms the address, it signs in once.
     Credentials({
       id: "email-confirmation",
-      credentials: { token: { type: "text" } },
-      async authorize(raw) {
-        const parsed = confirmationToken.safeParse(raw);
+      credentials: { token: { type: "text" }, password: { type: "password" } },
+      async authorize(raw, request) {
+        const parsed = confirmation.safeParse(raw);
         if (!parsed.success) return null;
-        return (await confirmEmail(await getDb(), parsed.data)) ?? null;
+        const result = await confirmEmail(await getDb(), { ...parsed.data, ip: clientAddress(request.headers) });
+        if (result.ok) return result.person;
+        if (result.reason === "throttled") throw new ThrottledSignIn();
+        if (result.reason === "invalid") throw new WrongConfirmationPassword();
+        return null;
       },
     }),
   ],

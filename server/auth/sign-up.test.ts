@@ -6,7 +6,7 @@ import { listOutbox } from "@/db/queries/mail-outbox";
 import { findPersonByEmail } from "@/db/queries/people";
 import { makePerson, makeTenant, TEST_PASSWORD } from "@/db/testing/fixtures";
 import { registerTestDatabase } from "@/db/testing/test-database";
-import { authenticate } from "./authenticate";
+import { authenticate, PAIR_POLICY } from "./authenticate";
 import { CONFIRMATION_TTL_MS, confirmEmail, MAIL_PER_ADDRESS, resendConfirmation } from "./email-confirmation";
 import { requestPasswordReset, resetPassword } from "./password-reset";
 import { signUp, signUpPolicy } from "./sign-up";
@@ -15,6 +15,7 @@ const database = registerTestDatabase();
 const origin = "http://localhost:3000";
 const client = (ip: string, now?: Date) => ({ ip, origin, callbackPath: "/", now });
 const CHECK_MAIL = { ok: true, outcome: "check-mail", delivery: "outbox" };
+const INVALID_LINK = { ok: false, reason: "invalid-link" };
 
 const mailTo = async (email: string) =>
   (await listOutbox(database.db, { limit: 200 })).filter((mail) => mail.to === email);
@@ -64,8 +65,9 @@ describe("signUp", () => {
 
     const [mail] = await mailTo(email);
     const token = tokenIn(mail!.text);
-    expect(await confirmEmail(database.db, { token })).toMatchObject({ email, name: "Carla" });
-    expect(await confirmEmail(database.db, { token })).toBeUndefined();
+    const confirm = () => confirmEmail(database.db, { token, password: "carla's password", ip: null });
+    expect(await confirm()).toMatchObject({ ok: true, person: { email, name: "Carla" } });
+    expect(await confirm()).toEqual(INVALID_LINK);
     expect(await signIn(email, "carla's password")).toMatchObject({ ok: true, person: { email } });
   });
 
@@ -74,8 +76,9 @@ describe("signUp", () => {
     const email = `late-${asked.getTime()}@example.test`;
     await signUp(database.db, { name: "Late", email, password: "a late password" }, client("198.51.100.32", asked));
     const [mail] = await mailTo(email);
-    expect(await confirmEmail(database.db, { token: tokenIn(mail!.text) })).toBeUndefined();
-    expect(await confirmEmail(database.db, { token: "made-up-token-of-enough-length" })).toBeUndefined();
+    const confirm = (token: string) => confirmEmail(database.db, { token, password: "a late password", ip: null });
+    expect(await confirm(tokenIn(mail!.text))).toEqual(INVALID_LINK);
+    expect(await confirm("made-up-token-of-enough-length")).toEqual(INVALID_LINK);
     expect(await signIn(email, "a late password")).toEqual({ ok: false, reason: "unconfirmed" });
   });
 
@@ -92,8 +95,9 @@ describe("signUp", () => {
     expect(await mailTo(unknown)).toEqual([]);
 
     const [newest, first] = await mailTo(email);
-    expect(await confirmEmail(db, { token: tokenIn(first!.text) })).toBeUndefined();
-    expect(await confirmEmail(db, { token: tokenIn(newest!.text) })).toMatchObject({ email });
+    const confirm = (token: string) => confirmEmail(db, { token, password: "resent password", ip: null });
+    expect(await confirm(tokenIn(first!.text))).toEqual(INVALID_LINK);
+    expect(await confirm(tokenIn(newest!.text))).toMatchObject({ ok: true, person: { email } });
   });
 
   it("mails one address a few times an hour at most, answering the same after", async () => {
@@ -132,6 +136,38 @@ describe("signUp", () => {
     });
     expect(await signIn(invited, "invitee password")).toMatchObject({ ok: true });
     expect(await mailTo(invited)).toEqual([]);
+  });
+
+  it("confirms nothing and signs in no one on the link without the password chosen at sign-up", async () => {
+    const { db } = database;
+    const victim = `pre-taken-${Date.now()}@example.test`;
+    await signUp(db, { name: "Squatter", email: victim, password: "squatter's password" }, client("203.0.113.70"));
+    const token = tokenIn((await mailTo(victim))[0]!.text);
+    // The address's owner opens the mailed link without having signed up: whatever they type is not the password.
+    const opened = await confirmEmail(db, { token, password: "victim's guess", ip: "198.51.100.71" });
+    expect(opened).toEqual({ ok: false, reason: "invalid" });
+    expect((await findPersonByEmail(db, victim))!.emailConfirmedAt).toBeNull();
+    expect(await signIn(victim, "squatter's password")).toEqual({ ok: false, reason: "unconfirmed" });
+
+    // The link stays usable for the password's holder until it expires, and then works once.
+    const confirmed = await confirmEmail(db, { token, password: "squatter's password", ip: "203.0.113.70" });
+    expect(confirmed).toMatchObject({ ok: true, person: { email: victim } });
+    expect(await confirmEmail(db, { token, password: "squatter's password", ip: null })).toEqual(INVALID_LINK);
+  });
+
+  it("throttles wrong passwords on the link like sign-in", async () => {
+    const { db } = database;
+    const email = `guessed-${Date.now()}@example.test`;
+    await signUp(db, { name: "Guessed", email, password: "the real password" }, client("203.0.113.72"));
+    const token = tokenIn((await mailTo(email))[0]!.text);
+    for (let attempt = 0; attempt < PAIR_POLICY.maxAttempts; attempt++)
+      expect(await confirmEmail(db, { token, password: `guess ${attempt}`, ip: "203.0.113.73" })).toEqual({
+        ok: false,
+        reason: "invalid",
+      });
+    const throttled = await confirmEmail(db, { token, password: "the real password", ip: "203.0.113.73" });
+    expect(throttled).toMatchObject({ ok: false, reason: "throttled" });
+    expect((await findPersonByEmail(db, email))!.emailConfirmedAt).toBeNull();
   });
 
   it("gives an account someone else created with an address to its owner once they reset the password", async () => {
