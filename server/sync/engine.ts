@@ -173,6 +173,15 @@ async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<
   }
 }
 
+/** What a run reads goes into Records' index; the index failing never fails the sync (the index job refreshes it). */
+async function indexForRecords(context: SyncContext, adapter: EntityAdapter, records: SplynxRecord<ResourceName>[]) {
+  try {
+    await indexSplynxPage(context.db, { tenantId: context.tenantId, adapter, records });
+  } catch (error) {
+    console.error(`Records' index of Splynx ${adapter.entity} records not updated by run ${context.runId}:`, error);
+  }
+}
+
 /** At most this many failed or interrupted records are tried again by a read of changes; the daily full read the rest. */
 const UNSETTLED_PER_READ = 200;
 
@@ -204,7 +213,7 @@ function exportFlow(adapter: EntityAdapter): EntityFlow {
         unsettled.filter((id) => !listed.has(id)),
       );
       const records = [...retried, ...(page?.records ?? [])];
-      await indexSplynxPage(context.db, { tenantId: context.tenantId, adapter, records }); // Records' index (issue 11)
+      await indexForRecords(context, adapter, records);
       const rejected = [...unreadable, ...(page?.rejected ?? [])];
       if (records.length + rejected.length === 0)
         return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0, done: true };
@@ -216,6 +225,7 @@ function exportFlow(adapter: EntityAdapter): EntityFlow {
     async chosen(context, splynxIds) {
       const tally = new PageTally(context);
       const [records, rejected] = await readChosen(context, entity, splynxIds);
+      await indexForRecords(context, adapter, records);
       const result = await tally.run(() => syncRecords(context, adapter, records, rejected, tally));
       return { ...result, lastId: null, done: true };
     },
