@@ -1,5 +1,5 @@
 // The tenant's index of Splynx records (what Records lists), its read cursors and its refresh, always within one tenant.
-import { and, type AnyColumn, eq, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, type AnyColumn, eq, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { totalsDiffer } from "../link-totals";
@@ -39,6 +39,27 @@ export async function upsertIndexRows(db: Db, input: { tenantId: string; rows: I
         removedAt: null,
       },
     });
+}
+
+/** Records Splynx sent but could not be read: they exist, so seen now, their indexed fields left as last read. */
+export async function markSeen(
+  db: Db,
+  input: { tenantId: string; entity: IndexedEntity; splynxIds: string[]; seenAt: Date },
+) {
+  if (input.splynxIds.length === 0) return;
+  await db
+    .update(splynxRecords)
+    .set({
+      seenAt: sql`greatest(${splynxRecords.seenAt}, ${input.seenAt.toISOString()}::timestamptz)`,
+      removedAt: null,
+    })
+    .where(
+      and(
+        eq(splynxRecords.tenantId, input.tenantId),
+        eq(splynxRecords.entity, input.entity),
+        inArray(splynxRecords.splynxId, input.splynxIds),
+      ),
+    );
 }
 
 /** After a full read: what it did not see (not seen since it began) is gone from Splynx. */

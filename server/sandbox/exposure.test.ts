@@ -2,19 +2,18 @@
 // internet or to another tenant, or a place for a real Splynx's customers (or a real Zoho organization for simulated
 // ones).
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { Db } from "@/db/client";
 import { memberships } from "@/db/schema";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { SANDBOX_SPLYNX_KEYS, SANDBOX_ZOHO, sandboxZoho } from "@/server/sandbox";
 import { sandboxTenant } from "@/server/zoho/testing/sandbox-tenant";
+import { routeSession as session } from "./testing/route-session";
 
 // The routes read the session through currentPerson and the database through getDb; the test decides both.
-const session = vi.hoisted(() => ({ person: null as { id: string } | null, db: undefined as Db | undefined }));
-vi.mock("@/server/auth/current-person", () => ({ currentPerson: async () => session.person }));
+vi.mock("@/server/auth/current-person", () => import("./testing/route-session"));
 vi.mock("@/db/client", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@/db/client")>()),
-  getDb: async () => session.db!,
+  ...(await importOriginal<object>()),
+  getDb: (await import("./testing/route-session")).getDb,
 }));
 const zohoRoute = await import("@/app/sandbox/[slug]/zoho/[...path]/route");
 const splynxRoute = await import("@/app/sandbox/[slug]/splynx/[...path]/route");
@@ -195,6 +194,8 @@ describe("the sandbox", () => {
     for (const refused of [
       await sandboxRequest(tenant.slug, "zoho", "oauth/v2/auth", postForm(consentForm(CALLBACK))),
       await sandboxRequest(tenant.slug, "splynx", "api/2.0/admin/customers/customer"),
+      // A Splynx path that merely contains /zoho/app/ is no record page.
+      await sandboxRequest(tenant.slug, "splynx", "api/2.0/zoho/app/admin/customers/customer"),
     ]) {
       expect(refused.status).toBe(403);
       expect(await refused.json()).toEqual({ message: "The sandbox needs the admin role; you are viewer." });

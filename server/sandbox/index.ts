@@ -4,7 +4,7 @@ import { env } from "@/server/env";
 import { DomainError } from "@/server/errors";
 import { ZOHO_CALLBACK_PATH } from "@/server/zoho/oauth";
 import { inProcessFetch } from "./http-adapter";
-import { createTenantRegistry, type RegistryLimits } from "./registry";
+import { createTenantRegistry, RegistryFull, type RegistryLimits } from "./registry";
 import { createSplynxSimulator, type SplynxSimulator } from "./splynx/simulator";
 import { createZohoSimulator, type ZohoSimulator } from "./zoho/simulator";
 
@@ -38,9 +38,12 @@ export function isSandboxUrl(url: string): boolean {
 /**
  * How many tenants keep a sandbox in memory (each holds about 10 MB) and for how long unused. A forgotten sandbox is
  * seeded afresh at its next use, as after a restart: its changes are gone, and its Zoho tokens with them, so the
- * tenant's sandbox Zoho connection asks to be reconnected.
+ * tenant's sandbox Zoho connection asks to be reconnected. One used in the last 10 minutes is never forgotten for
+ * another tenant's: a new sandbox waits until one is free.
  */
-export const SANDBOX_LIMITS: RegistryLimits = { maxTenants: 12, idleMs: 2 * 3_600_000 };
+export const SANDBOX_LIMITS: RegistryLimits = { maxTenants: 12, idleMs: 2 * 3_600_000, keepMs: 10 * 60_000 };
+
+export const SANDBOX_AT_CAPACITY = "The sandbox is at capacity right now; try again in a few minutes.";
 
 /** One tenant's simulators: its Splynx, and its Zoho Books seeded from that Splynx's customers on first use. */
 type TenantSandbox = { splynx: SplynxSimulator; zoho?: ZohoSimulator };
@@ -71,7 +74,12 @@ function tenantSandbox(tenantId: string): TenantSandbox {
     throw new DomainError("BAD_REQUEST", "The sandbox is switched off on this server (LEDGERLINK_SANDBOX).", "baseUrl");
   const holder = globalThis as Holder;
   holder.ledgerlinkSandboxes ??= createTenantRegistry(() => ({ splynx: createSandboxSplynx() }), SANDBOX_LIMITS);
-  return holder.ledgerlinkSandboxes.get(tenantId);
+  try {
+    return holder.ledgerlinkSandboxes.get(tenantId);
+  } catch (error) {
+    if (error instanceof RegistryFull) throw new DomainError("CONFLICT", SANDBOX_AT_CAPACITY, "baseUrl");
+    throw error;
+  }
 }
 
 /** The tenant's own sandbox Splynx, seeded the same way for every tenant; no other tenant reaches it. */
@@ -79,8 +87,12 @@ export function sandboxSplynx(tenantId: string): SplynxSimulator {
   return tenantSandbox(tenantId).splynx;
 }
 
-/** The tenant's sandbox Splynx in-process; each request finds the sandbox anew, so a long sync keeps it in use. */
+/**
+ * The tenant's sandbox Splynx in-process; each request finds the sandbox anew, so a long sync keeps it in use. It is
+ * claimed now, so a sandbox at capacity refuses here with its message rather than as an unreachable Splynx.
+ */
 export function sandboxSplynxFetch(tenantId: string): typeof fetch {
+  tenantSandbox(tenantId);
   return inProcessFetch((request) => sandboxSplynx(tenantId).handle(request));
 }
 
@@ -143,6 +155,8 @@ export function sandboxZoho(tenantId: string): ZohoSimulator {
   return sandbox.zoho;
 }
 
+/** As sandboxSplynxFetch: claimed now, then found anew on each request. */
 export function sandboxZohoFetch(tenantId: string): typeof fetch {
+  tenantSandbox(tenantId);
   return inProcessFetch((request) => sandboxZoho(tenantId).handle(request));
 }

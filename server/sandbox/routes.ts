@@ -5,6 +5,7 @@ import { findMembership } from "@/db/queries/tenants";
 import type { Role } from "@/db/schema";
 import { currentPerson } from "@/server/auth/current-person";
 import { env } from "@/server/env";
+import { DomainError } from "@/server/errors";
 import { hasRole } from "@/server/trpc/roles";
 import type { Handler } from "./http-adapter";
 
@@ -19,7 +20,8 @@ function signInFirst(request: Request): Response {
 }
 
 // Viewers may open the record pages the records screen links to; consent, tokens and the APIs are for admins.
-const RECORD_PAGE = /\/zoho\/app\//;
+// Anchored: a Splynx path that merely contains /zoho/app/ is no record page.
+const RECORD_PAGE = /^\/sandbox\/[^/]+\/zoho\/app\//;
 const roleNeeded = (request: Request): Role =>
   request.method === "GET" && RECORD_PAGE.test(new URL(request.url).pathname) ? "viewer" : "admin";
 
@@ -38,6 +40,12 @@ export function sandboxRoute(simulatorFor: (tenantId: string) => { handle: Handl
         { message: `The sandbox needs the ${role} role; you are ${membership.role}.` },
         { status: 403 },
       );
-    return simulatorFor(membership.id).handle(request);
+    try {
+      return await simulatorFor(membership.id).handle(request);
+    } catch (error) {
+      // The sandbox at capacity: its message, not a server fault.
+      if (error instanceof DomainError) return Response.json({ message: error.message }, { status: 503 });
+      throw error;
+    }
   };
 }

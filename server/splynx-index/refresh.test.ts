@@ -66,6 +66,24 @@ describe("the Splynx index", () => {
     expect(zohoCalls()).toBe(zohoCallsBefore);
   });
 
+  it("keeps a record Splynx sends unreadable on a full read: seen, not removed, its indexed fields kept", async () => {
+    const harness = await syncHarness(database.db, { customers: 6 });
+    const tenantId = harness.tenant.id;
+    await readOnce(harness, "customer");
+    const third = (await allRecords(tenantId, "customer"))[2]!;
+    Object.assign(harness.splynx.store.customers.get(3)!, { name: { first: "not", last: "text" } });
+    const dayAgo = new Date(Date.now() - 25 * 60 * 60_000);
+    await saveIndexCursor(database.db, { tenantId, entity: "customer", readFrom: dayAgo, full: true });
+    expect(await readOnce(harness, "customer")).toMatchObject({ read: 6, removed: 0, incremental: false });
+    const kept = (await allRecords(tenantId, "customer"))[2]!;
+    expect(kept).toMatchObject({
+      splynxId: "3",
+      label: third.label,
+      splynxStatus: third.splynxStatus,
+      removedAt: null,
+    });
+  });
+
   it("is filled by a run's pages: what the run handled shows its state, documents no run handled 'unsynced'", async () => {
     const harness = await syncHarness(database.db, { customers: 12, invoices: 8 });
     const tenantId = harness.tenant.id;

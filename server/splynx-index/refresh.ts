@@ -51,7 +51,7 @@ export async function readEntityIntoIndex(
   await progress(0);
   let read = 0;
   for await (const page of splynx.pages(adapter.resource, { filter })) {
-    await indexSplynxPage(db, { tenantId, adapter, records: page.records });
+    await indexSplynxPage(db, { tenantId, adapter, records: page.records, rejected: page.rejected });
     read += page.records.length + page.rejected.length;
     await progress(read);
   }

@@ -1,6 +1,7 @@
 // What the index keeps of a Splynx record (what Records shows of it), and a page of records written in one statement.
 import type { Db } from "@/db/client";
-import { type IndexRow, upsertIndexRows } from "@/db/queries/splynx-index";
+import { type IndexRow, markSeen, upsertIndexRows } from "@/db/queries/splynx-index";
+import type { RejectedRecord } from "@/server/splynx/client";
 import { INDEXED_ENTITIES, type IndexedEntity } from "@/db/schema";
 import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
 import type { EntityAdapter } from "@/server/sync/entity";
@@ -25,12 +26,24 @@ export function indexRowFor(adapter: EntityAdapter, record: SplynxRecord<Resourc
   };
 }
 
-/** A page a run or the index job read, kept in the tenant's index (entities Records does not index are left out). */
+/**
+ * A page a run or the index job read, kept in the tenant's index (entities Records does not index are left out); the
+ * records it could not read still exist in Splynx, so they count as seen.
+ */
 export async function indexSplynxPage(
   db: Db,
-  input: { tenantId: string; adapter: EntityAdapter; records: SplynxRecord<ResourceName>[] },
+  input: {
+    tenantId: string;
+    adapter: EntityAdapter;
+    records: SplynxRecord<ResourceName>[];
+    rejected?: RejectedRecord[];
+  },
 ) {
-  if (!isIndexed(input.adapter.entity)) return;
+  const entity = input.adapter.entity;
+  if (!isIndexed(entity)) return;
+  const seenAt = new Date();
   const rows = input.records.map((record) => indexRowFor(input.adapter, record));
-  await upsertIndexRows(db, { tenantId: input.tenantId, rows, seenAt: new Date() });
+  await upsertIndexRows(db, { tenantId: input.tenantId, rows, seenAt });
+  const splynxIds = (input.rejected ?? []).flatMap((record) => (record.id === null ? [] : [record.id]));
+  await markSeen(db, { tenantId: input.tenantId, entity, splynxIds, seenAt });
 }
