@@ -48,6 +48,8 @@ export default defineConfig({
       NODE_ENV: "production",
       LEDGERLINK_SANDBOX_MINUTE_MS: "2000",
       LEDGERLINK_SIGN_UPS_PER_HOUR: "500",
+      // Every spec's workspace has its own sandbox, all within minutes: room for them all.
+      LEDGERLINK_SANDBOX_TENANTS: "100",
     },
   },
 });

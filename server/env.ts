@@ -41,6 +41,12 @@ const schema = z.object({
     .min(0, "use 0 or more")
     .max(10, "use at most 10")
     .default(0),
+  LEDGERLINK_SANDBOX_TENANTS: z.coerce
+    .number()
+    .int("use a whole number")
+    .min(1, "use 1 or more")
+    .max(500, "use at most 500")
+    .default(12),
   LEDGERLINK_SIGN_UPS_PER_HOUR: z.coerce
     .number()
     .int("use a whole number")
@@ -73,6 +79,8 @@ export type Env = {
   zohoApp: { clientId: string; clientSecret: string } | null;
   /** How many reverse proxies in front of the app append to X-Forwarded-For (0: clients connect directly). */
   trustedProxies: number;
+  /** How many workspaces' sandboxes one process keeps in memory (about 10 MB each). */
+  sandboxTenants: number;
   /** Sign-ups allowed per client address an hour (a test server signing up from one address raises it). */
   signUpsPerHour: number;
 };
@@ -150,6 +158,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
         ? { clientId: raw.ZOHO_CLIENT_ID, clientSecret: raw.ZOHO_CLIENT_SECRET }
         : null,
     trustedProxies: raw.LEDGERLINK_TRUSTED_PROXIES,
+    sandboxTenants: raw.LEDGERLINK_SANDBOX_TENANTS,
     signUpsPerHour: raw.LEDGERLINK_SIGN_UPS_PER_HOUR,
   };
 }

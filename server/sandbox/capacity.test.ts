@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { DomainError } from "@/server/errors";
-import { SANDBOX_AT_CAPACITY, SANDBOX_LIMITS, sandboxSplynx, sandboxSplynxFetch, sandboxZohoFetch } from "./index";
+import { SANDBOX_AT_CAPACITY, sandboxLimits, sandboxSplynx, sandboxSplynxFetch, sandboxZohoFetch } from "./index";
 import { routeSession as session } from "./testing/route-session";
 
 // The routes read the session through currentPerson and the database through getDb; the test decides both.
@@ -18,7 +18,7 @@ const database = registerTestDatabase();
 
 describe("the sandbox at capacity", () => {
   it("refuses a new tenant's sandbox with a message, and forgets none of the tenants using theirs", async () => {
-    const tenants = Array.from({ length: SANDBOX_LIMITS.maxTenants }, (_, index) => `tenant-${index}`);
+    const tenants = Array.from({ length: sandboxLimits().maxTenants }, (_, index) => `tenant-${index}`);
     for (const tenantId of tenants) sandboxSplynx(tenantId);
     sandboxSplynx(tenants[0]!).store.customers.remove(1);
     for (const open of [sandboxSplynxFetch, sandboxZohoFetch])

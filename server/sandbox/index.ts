@@ -41,7 +41,11 @@ export function isSandboxUrl(url: string): boolean {
  * tenant's sandbox Zoho connection asks to be reconnected. One used in the last 10 minutes is never forgotten for
  * another tenant's: a new sandbox waits until one is free.
  */
-export const SANDBOX_LIMITS: RegistryLimits = { maxTenants: 12, idleMs: 2 * 3_600_000, keepMs: 10 * 60_000 };
+export const sandboxLimits = (): RegistryLimits => ({
+  maxTenants: env().sandboxTenants,
+  idleMs: 2 * 3_600_000,
+  keepMs: 10 * 60_000,
+});
 
 export const SANDBOX_AT_CAPACITY = "The sandbox is at capacity right now; try again in a few minutes.";
 
@@ -73,7 +77,7 @@ function tenantSandbox(tenantId: string): TenantSandbox {
   if (!env().sandbox)
     throw new DomainError("BAD_REQUEST", "The sandbox is switched off on this server (LEDGERLINK_SANDBOX).", "baseUrl");
   const holder = globalThis as Holder;
-  holder.ledgerlinkSandboxes ??= createTenantRegistry(() => ({ splynx: createSandboxSplynx() }), SANDBOX_LIMITS);
+  holder.ledgerlinkSandboxes ??= createTenantRegistry(() => ({ splynx: createSandboxSplynx() }), sandboxLimits());
   try {
     return holder.ledgerlinkSandboxes.get(tenantId);
   } catch (error) {
