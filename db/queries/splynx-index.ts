@@ -23,9 +23,11 @@ export type IndexRow = Omit<typeof splynxRecords.$inferInsert, "tenantId" | "see
 export async function upsertIndexRows(db: Db, input: { tenantId: string; rows: IndexRow[]; seenAt: Date }) {
   if (input.rows.length === 0) return;
   const excluded = (column: string) => sql.raw(`excluded.${column}`);
+  // Rows locked in one order by every writer (a run's page, the index job), so two upserts never deadlock.
+  const rows = [...input.rows].sort((a, b) => (a.splynxId < b.splynxId ? -1 : a.splynxId > b.splynxId ? 1 : 0));
   await db
     .insert(splynxRecords)
-    .values(input.rows.map((row) => ({ ...row, tenantId: input.tenantId, seenAt: input.seenAt })))
+    .values(rows.map((row) => ({ ...row, tenantId: input.tenantId, seenAt: input.seenAt })))
     .onConflictDoUpdate({
       target: [splynxRecords.tenantId, splynxRecords.entity, splynxRecords.splynxId],
       set: {
