@@ -2,14 +2,11 @@
 // procedures the pages call: p50/p95 per call and each query's EXPLAIN plan.
 // Run: node --import tsx bench/portal-queries.ts [rows per table in the tenant] [other tenants] [plans file]
 import { writeFileSync } from "node:fs";
-import { drizzle } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
-import type { Db } from "../db/client";
 import { openPostgres } from "../db/client";
-import * as schema from "../db/schema";
 import { listLinks } from "../db/queries/sync";
 import { callerFor, makePerson, makeTenant } from "../db/testing/fixtures";
 import { startThrowawayPostgres } from "../scripts/throwaway-postgres.mjs";
+import { tracedDatabase } from "./lib/traced-calls";
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const otherTenants = Number(process.argv[3] ?? 9);
@@ -19,13 +16,7 @@ const CALLS = 40;
 const cluster = await startThrowawayPostgres();
 if (!cluster) throw new Error("bench/portal-queries.ts needs PostgreSQL binaries (/usr/lib/postgresql/*/bin)");
 await (await openPostgres(cluster.url, { max: 1 })).close();
-let seen: { text: string; params: unknown[] }[] = [];
-const client = postgres(cluster.url, {
-  max: 4,
-  onnotice: () => {},
-  debug: (_connection, text, params) => seen.push({ text, params: params as unknown[] }),
-});
-const db = drizzle(client, { schema }) as unknown as Db;
+const { client, db, plans, measure } = tracedDatabase(cluster.url, CALLS);
 
 /** One tenant's log, records and audit, `count` rows each, written by the database itself. */
 async function seedTenant(tenantId: string, actorIds: string[], count: number) {
@@ -61,36 +52,6 @@ async function seedTenant(tenantId: string, actorIds: string[], count: number) {
     from generate_series(1, ${count}::int) as n`;
 }
 
-const percentile = (sorted: number[], share: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))]!;
-const plans: string[] = [];
-const summary: string[] = [];
-
-/** Calls `call` CALLS times; explains each statement of one call that reads `table` (the listing, not the role check). */
-async function measure(label: string, table: string, call: () => Promise<unknown>) {
-  seen = [];
-  await call();
-  const queries = seen.filter((query) => query.text.includes(`from "${table}"`));
-  const times: number[] = [];
-  for (let index = 0; index < CALLS; index++) {
-    const started = performance.now();
-    await call();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  const nodes = new Set<string>();
-  for (const query of queries) {
-    const explained = await client.unsafe(`explain (analyze, buffers) ${query.text}`, query.params as never[]);
-    const plan = explained.map((row) => row["QUERY PLAN"] as string).join("\n");
-    for (const node of plan.match(/(Seq Scan|Sort|Index Only Scan|Index Scan|Bitmap Heap Scan)( on \w+)?/g) ?? [])
-      nodes.add(node);
-    plans.push(`### ${label}\n${query.text}\n${JSON.stringify(query.params)}\n${plan}\n`);
-  }
-  const line = `| ${label} | ${percentile(times, 0.5).toFixed(1)} | ${percentile(times, 0.95).toFixed(1)} | ${[...nodes].join(", ")} |`;
-  summary.push(line);
-  console.log(line);
-}
-
 try {
   const owner = await makePerson(db, "owner");
   const actors = [
@@ -119,7 +80,7 @@ try {
   const deepAudit = await client<{ id: number }[]>`select id from audit_log where tenant_id = ${tenant.id}
     order by id desc offset ${Math.floor(rows / 2)} limit 1`;
   started = performance.now();
-  console.log("| call | p50 ms | p95 ms | plan nodes |\n| --- | ---: | ---: | --- |");
+  console.log("| call | p50 ms | p95 ms | EXPLAIN ANALYZE ms | plan nodes |\n| --- | ---: | ---: | ---: | --- |");
   await measure("sync.runs, first page", "sync_runs", () => caller.sync.runs({ tenantSlug, limit: 25 }));
   await measure("sync.runs, next page", "sync_runs", () =>
     caller.sync.runs({ tenantSlug, limit: 25, cursor: firstRuns.nextCursor }),

@@ -1,5 +1,6 @@
 // Reports (preview and reconciliation, SPEC §8): the report, its progress and lines, always within one tenant.
-import { and, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { and, between, desc, eq, gt, lt, sql } from "drizzle-orm";
+import { unionAll } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import {
   reportRows,
@@ -154,24 +155,38 @@ export async function finishReport(
   return ended.length > 0;
 }
 
-/** A page of a report's lines in keyset order, optionally of some actions. */
+/**
+ * A page of a report's lines in keyset order, optionally of some actions: each action's page read through its own
+ * index (tenant, report, action, id), then merged. The report and action are bounded as ranges of one value, so the
+ * planner sees the order it needs as (report, action, id), which only these indexes give: with `=` it drops them from
+ * the order and may walk the primary key past other reports' lines, and past the actions not asked for.
+ */
 export async function listReportRows(
   db: Db,
   input: { tenantId: string; reportId: string; actions?: string[]; after?: number | null; limit: number },
 ) {
-  const rows = await db
-    .select()
-    .from(reportRows)
-    .where(
-      and(
-        eq(reportRows.tenantId, input.tenantId),
-        eq(reportRows.reportId, input.reportId),
-        input.actions?.length ? inArray(reportRows.action, input.actions) : undefined,
-        input.after ? gt(reportRows.id, input.after) : undefined,
-      ),
-    )
-    .orderBy(reportRows.id)
-    .limit(input.limit + 1);
+  const pageOf = (action?: string) =>
+    db
+      .select()
+      .from(reportRows)
+      .where(
+        and(
+          eq(reportRows.tenantId, input.tenantId),
+          between(reportRows.reportId, input.reportId, input.reportId),
+          action ? between(reportRows.action, action, action) : undefined,
+          input.after ? gt(reportRows.id, input.after) : undefined,
+        ),
+      )
+      .orderBy(
+        ...(action ? [reportRows.reportId, reportRows.action, reportRows.id] : [reportRows.reportId, reportRows.id]),
+      )
+      .limit(input.limit + 1);
+  const [first, second, ...others] = input.actions?.length ? input.actions.map(pageOf) : [pageOf()];
+  const rows = second
+    ? await unionAll(first!, second, ...others)
+        .orderBy(sql`id`)
+        .limit(input.limit + 1)
+    : await first!;
   return { rows: rows.slice(0, input.limit), nextCursor: rows.length > input.limit ? rows[input.limit - 1]!.id : null };
 }
 
