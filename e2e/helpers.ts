@@ -57,6 +57,13 @@ export function callApi(page: Page, path: string, type: "query" | "mutation", in
   );
 }
 
+/** A procedure's answer, which must succeed: its data, unwrapped from tRPC's envelope. */
+export async function apiResult<T>(page: Page, path: string, type: "query" | "mutation", input: unknown): Promise<T> {
+  const result = await callApi(page, path, type, input);
+  expect(result.status, result.body).toBe(200);
+  return JSON.parse(result.body).result.data.json as T;
+}
+
 export async function expectStatus(result: ApiResult, status: number, code: string) {
   expect(result.status, result.body).toBe(status);
   expect(JSON.parse(result.body).error.json.data.code).toBe(code);

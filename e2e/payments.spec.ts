@@ -4,7 +4,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { SANDBOX_SPLYNX_KEYS } from "@/server/sandbox";
 import { signatureHeader } from "@/server/splynx/signature";
 import {
-  callApi,
+  apiResult,
   connectSandboxSplynx,
   connectSandboxZoho,
   createTenant,
@@ -26,14 +26,12 @@ const UNPAID = { splynxId: 365, number: "202602000048", due: 35.5 };
 
 /** Starts a run through the API the Sync page calls, and waits for it to succeed with nothing failed. */
 async function syncAndWait(page: Page, slug: string, start: Record<string, unknown>) {
-  const started = await callApi(page, "sync.start", "mutation", { tenantSlug: slug, ...start });
-  expect(started.status, started.body).toBe(200);
-  const runId = JSON.parse(started.body).result.data.json.runId as string;
+  const { runId } = await apiResult<{ runId: string }>(page, "sync.start", "mutation", { tenantSlug: slug, ...start });
   await expect
     .poll(
       async () => {
-        const run = await callApi(page, "sync.run", "query", { tenantSlug: slug, runId });
-        const { status, counts } = JSON.parse(run.body).result.data.json;
+        type Run = { status: string; counts: { failed: number } };
+        const { status, counts } = await apiResult<Run>(page, "sync.run", "query", { tenantSlug: slug, runId });
         return { status, failed: counts.failed };
       },
       { timeout: 20_000 },
@@ -60,8 +58,7 @@ test("payments go to Zoho and leave the invoice Paid; a payment recorded in Zoho
   await connectSandboxSplynx(page, slug);
   await connectSandboxZoho(page, slug, "Demo ISP Ltd");
   await mapBySuggestions(page, slug);
-  const saved = await callApi(page, "settings.save", "mutation", { tenantSlug: slug, settings: SETTINGS });
-  expect(saved.status, saved.body).toBe(200);
+  await apiResult(page, "settings.save", "mutation", { tenantSlug: slug, settings: SETTINGS });
 
   // The recent invoices, then the cash payments, applied to the invoices they pay.
   await syncAndWait(page, slug, { entities: ["invoice", "payment"] });

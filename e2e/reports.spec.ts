@@ -2,7 +2,7 @@
 // payment recorded in the simulated Zoho Books: the invoice it pays is paid there and not in Splynx, and no link holds it.
 import { expect, test, type Page } from "@playwright/test";
 import {
-  callApi,
+  apiResult,
   connectSandboxSplynx,
   connectSandboxZoho,
   createTenant,
@@ -17,12 +17,6 @@ const SETTINGS = { general: { existingMatch: "pair", exportFromDate: "2026-10-25
 const ACTIONS = ["create", "update", "unchanged", "skip", "held", "fail"] as const;
 
 type Row = { label: string; zohoId: string | null; action: string; message: string | null };
-
-async function apiResult<T>(page: Page, path: string, type: "query" | "mutation", input: unknown): Promise<T> {
-  const result = await callApi(page, path, type, input);
-  expect(result.status, result.body).toBe(200);
-  return JSON.parse(result.body).result.data.json as T;
-}
 
 /** Starts a reconciliation on its page and waits for it; answers its mismatch lines. */
 async function reconcile(page: Page, slug: string): Promise<Row[]> {
