@@ -188,7 +188,7 @@ export const zohoOAuthStates = pgTable(
 
 /**
  * Zoho's limits per organization, shared by every worker: the recent call times and the daily quota last reported.
- * Slots are taken by the SQL function zoho_take_call_slot (drizzle/0015_zoho_take_call_slot.sql).
+ * Slots are taken by the SQL function zoho_take_call_slots (drizzle/0024_zoho_take_call_slots.sql).
  */
 export const zohoRateLimits = pgTable("zoho_rate_limits", {
   organizationId: text("organization_id").primaryKey(),
@@ -455,7 +455,12 @@ export const zohoContactsCache = pgTable(
     companyName: text("company_name").notNull(),
     loadedAt: timestamp("loaded_at", { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.contactId] })],
+  // A customer's lookup compares e-mail (or name) case aside: without these it read every contact of the tenant.
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.contactId] }),
+    index("zoho_contacts_cache_email_idx").on(t.tenantId, sql`lower(${t.email})`),
+    index("zoho_contacts_cache_name_idx").on(t.tenantId, sql`lower(${t.name})`),
+  ],
 );
 
 /**

@@ -1,5 +1,6 @@
 // The cache of Zoho customers used for pairing, per tenant.
 import { and, count, eq, ilike, inArray, max, or, sql } from "drizzle-orm";
+import { rowsOf } from "../rows";
 import type { Db } from "../client";
 import { syncLinks, zohoContactsCache } from "../schema";
 
@@ -60,6 +61,32 @@ export async function unheldContactsMatching(
     .where(and(eq(zohoContactsCache.tenantId, input.tenantId), match, sql`not ${held}`))
     .orderBy(zohoContactsCache.contactId)
     .limit(5);
+}
+
+/** A customer's e-mail, or its name without one, as unheldContactsMatching compares it. */
+export type ContactMatch = { by: "email" | "name"; value: string };
+
+/**
+ * Of these matches, those some cached contact has (case aside, held or not): a page's customers asked at once, so only
+ * those with a candidate are looked up one by one.
+ */
+export async function contactMatchesAmong(
+  db: Db,
+  input: { tenantId: string; matches: ContactMatch[] },
+): Promise<ContactMatch[]> {
+  if (input.matches.length === 0) return [];
+  const wanted = sql.join(
+    input.matches.map((match) => sql`(${match.by}, ${match.value})`),
+    sql`, `,
+  );
+  const cache = zohoContactsCache;
+  return rowsOf<ContactMatch>(
+    db,
+    sql`select wanted.by, wanted.value from (values ${wanted}) as wanted(by, value)
+      where exists (select 1 from ${cache} where ${cache.tenantId} = ${input.tenantId} and (
+        (wanted.by = 'email' and lower(${cache.email}) = lower(wanted.value))
+        or (wanted.by = 'name' and lower(${cache.name}) = lower(wanted.value))))`,
+  );
 }
 
 export async function cachedContacts(db: Db, tenantId: string) {

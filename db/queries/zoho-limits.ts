@@ -1,5 +1,5 @@
 // Zoho's per-organization limits as shared state: every worker takes a call slot here before calling Zoho.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { rowsOf } from "../rows";
 import { zohoCallLeases, zohoDailyUsage, zohoRateLimits } from "../schema";
@@ -16,39 +16,47 @@ export type LimitPolicy = {
   marginMs: number;
 };
 
-export type SlotDecision =
-  | { kind: "granted"; leaseId: string }
-  | { kind: "wait"; waitMs: number }
-  | { kind: "quota"; resetsAt: Date };
+/** What one round trip to the limiter's function decided: slots granted, when to ask for the rest, or the day's end. */
+export type Slots = { leases: string[]; waitMs: number | null; quotaResetsAt: Date | null };
 
-type SlotRow = {
-  decision: string;
-  lease: string | null;
-  wait_ms: string | number | null;
-  quota_resets_at: Date | string | null;
-};
+type SlotsRow = { leases: string[] | string; wait_ms: string | number | null; quota_resets_at: Date | string | null };
+
+// A uuid[] literal: uuids need no quoting, and a literal passes through every driver alike (drizzle spreads arrays).
+const uuidArray = (ids: string[]) => `{${ids.join(",")}}`;
+const uuidsOf = (value: string[] | string): string[] =>
+  Array.isArray(value)
+    ? value
+    : value
+        .replace(/^\{|\}$/g, "")
+        .split(",")
+        .filter(Boolean);
 
 /**
- * Takes one call slot in one statement (the function zoho_take_call_slot). `now` is a test's clock; without it the
- * database dates the call by its own clock once it holds the organization's lock.
+ * Takes up to `wanted` call slots and releases the `released` leases in one statement (the function
+ * zoho_take_call_slots). `now` is a test's clock; without it the database dates the calls by its own clock once it
+ * holds the organization's lock.
  */
-export async function takeCallSlot(
+export async function takeCallSlots(
   db: Db,
-  input: { organizationId: string; policy: LimitPolicy; now: number | null },
-): Promise<SlotDecision> {
-  const { organizationId, policy, now } = input;
-  const [row] = await rowsOf<SlotRow>(
+  input: { organizationId: string; wanted: number; released: string[]; policy: LimitPolicy; now: number | null },
+): Promise<Slots> {
+  const { organizationId, wanted, released, policy, now } = input;
+  const [row] = await rowsOf<SlotsRow>(
     db,
-    sql`select * from zoho_take_call_slot(${organizationId}, ${now}::bigint, ${policy.perWindow}::int,
-      ${policy.windowMs}::bigint, ${policy.marginMs}::bigint, ${policy.concurrency}::int, ${policy.leaseMs}::bigint)`,
+    sql`select * from zoho_take_call_slots(${organizationId}, ${now}::bigint, ${wanted}::int,
+      ${uuidArray(released)}::uuid[], ${policy.perWindow}::int, ${policy.windowMs}::bigint, ${policy.marginMs}::bigint,
+      ${policy.concurrency}::int, ${policy.leaseMs}::bigint)`,
   );
-  if (row!.decision === "quota") return { kind: "quota", resetsAt: new Date(row!.quota_resets_at!) };
-  if (row!.decision === "wait") return { kind: "wait", waitMs: Number(row!.wait_ms) };
-  return { kind: "granted", leaseId: row!.lease! };
+  return {
+    leases: uuidsOf(row!.leases),
+    waitMs: row!.wait_ms === null ? null : Number(row!.wait_ms),
+    quotaResetsAt: row!.quota_resets_at === null ? null : new Date(row!.quota_resets_at),
+  };
 }
 
-export async function releaseCallSlot(db: Db, leaseId: string): Promise<void> {
-  await db.delete(zohoCallLeases).where(eq(zohoCallLeases.id, leaseId));
+/** Hands back finished calls' slots that no take carried. */
+export async function releaseCallSlots(db: Db, leaseIds: string[]): Promise<void> {
+  await db.delete(zohoCallLeases).where(inArray(zohoCallLeases.id, leaseIds));
 }
 
 /** Keeps the daily quota Zoho reports in its `X-Rate-Limit-*` headers. */

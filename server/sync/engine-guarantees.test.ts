@@ -108,8 +108,8 @@ describe("exactly once through change", () => {
 });
 
 describe("what Zoho already holds", () => {
-  async function withExistingContacts(existingMatch: "hold" | "pair") {
-    const harness = await syncHarness(database.db, { customers: 30, settings: { general: { existingMatch } } });
+  /** Contacts a person typed into Zoho before the first sync (through a run of their own, as the harness calls Zoho). */
+  async function typeIntoZoho(harness: Awaited<ReturnType<typeof syncHarness>>, contacts: Record<string, unknown>[]) {
     const run = await createRun(database.db, {
       tenantId: harness.tenant.id,
       trigger: "manual",
@@ -117,22 +117,29 @@ describe("what Zoho already holds", () => {
       entities: ["customer"],
     });
     const books = harness.context(run.id).books;
+    for (const contact of contacts) await books.createContact(contact);
+    const { finishRun } = await import("@/db/queries/runs");
+    await finishRun(database.db, { tenantId: harness.tenant.id, runId: run.id, status: "succeeded" });
+  }
+
+  async function withExistingContacts(existingMatch: "hold" | "pair") {
+    const harness = await syncHarness(database.db, { customers: 30, settings: { general: { existingMatch } } });
     const typedByHand = harness.splynx.store.customers
       .all()
       .filter((customer) => customer.email)
       .slice(0, 5);
     expect(typedByHand).toHaveLength(5);
-    for (const customer of typedByHand)
-      await books.createContact({
+    await typeIntoZoho(
+      harness,
+      typedByHand.map((customer) => ({
         contact_name: `${customer.name} (typed by hand)`,
         contact_type: "customer",
         contact_persons: [
           { first_name: "A", email: String(customer.email).toUpperCase(), is_primary_contact: true },
           { first_name: "Accounts", email: "accounts@example.org" },
         ],
-      });
-    const { finishRun } = await import("@/db/queries/runs");
-    await finishRun(database.db, { tenantId: harness.tenant.id, runId: run.id, status: "succeeded" });
+      })),
+    );
     return { harness, typedByHand };
   }
 
@@ -160,6 +167,21 @@ describe("what Zoho already holds", () => {
     ).toBe(true);
     expect(await harness.runCustomers()).toMatchObject({ held: 4, created: 1 });
     expect(harness.contacts()).toHaveLength(31);
+  });
+
+  it("holds customers without an e-mail whose name a Zoho contact has in another case, the page asked at once", async () => {
+    const harness = await syncHarness(database.db, { customers: 30 });
+    const nameless = harness.splynx.store.customers.all().slice(10, 13);
+    for (const customer of nameless) Object.assign(customer, { email: "", billing_email: "" });
+    await typeIntoZoho(
+      harness,
+      nameless.map((customer) => ({ contact_name: String(customer.name).toUpperCase(), contact_type: "customer" })),
+    );
+
+    expect(await harness.runCustomers()).toMatchObject({ created: 27, held: 3, failed: 0 });
+    const held = [...(await links(harness.tenant.id)).values()].filter((link) => link.state === "held");
+    expect(held.map((link) => link.splynxId).sort()).toEqual(nameless.map((customer) => String(customer.id)).sort());
+    expect(held.every((link) => link.message?.includes("same name"))).toBe(true);
   });
 
   it("pairs them instead when the setting says so, keeping the contact's own persons", async () => {

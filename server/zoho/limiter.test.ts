@@ -5,7 +5,8 @@ import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
-import { zohoRateLimits } from "@/db/schema";
+import type { Db } from "@/db/client";
+import { zohoCallLeases, zohoRateLimits } from "@/db/schema";
 import { blockedOnLock, gate, tracked } from "@/db/testing/lock-barrier";
 import { createDatabase, dropDatabase } from "@/db/testing/server-databases";
 import { registerTestDatabase, testDatabaseTemplate } from "@/db/testing/test-database";
@@ -90,6 +91,32 @@ function testClock(start = T0): Clock & { at: number; pauses: number[] } {
 }
 
 const newOrganization = () => `org-${randomUUID()}`;
+
+/** Calls in flight the database holds for an organization. */
+async function inFlight(organizationId: string): Promise<number> {
+  return (await database.db.select().from(zohoCallLeases).where(eq(zohoCallLeases.organizationId, organizationId)))
+    .length;
+}
+
+/** The database as the limiter sees it, each statement it sends named ("take" or "release"); either can be made to fail. */
+function countingStatements(db: Db, failures: { failTake?: Error; failRelease?: Error } = {}) {
+  const statements: string[] = [];
+  let healed = false;
+  const proxy = new Proxy(db, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target);
+      if (key !== "execute" && key !== "delete") return typeof value === "function" ? value.bind(target) : value;
+      const name = key === "execute" ? "take" : "release";
+      const failure = key === "execute" ? failures.failTake : failures.failRelease;
+      return (...args: unknown[]) => {
+        statements.push(name);
+        if (failure && !healed) throw failure;
+        return (value as (...args: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { db: proxy, statements, heal: () => (healed = true) };
+}
 /** Calls made one after another, each returning its index. */
 async function calls(limiter: Limiter, organizationId: string, count: number): Promise<number[]> {
   const results: number[] = [];
@@ -258,6 +285,95 @@ describe("ZohoLimiter on a test clock", () => {
     await calls(limiter, organizationId, 2);
     expect(await zohoUsage(database.db, organizationId, clock.at)).toMatchObject({ callsToday: 3, dailyRemaining: 0 });
     await expect(limiter.run(organizationId, async () => undefined)).rejects.toMatchObject({ kind: "daily_quota" });
+  });
+
+  it("takes the slots of callers waiting together in one statement, and hands finished ones back together", async () => {
+    const counted = countingStatements(database.db);
+    const limiter = new ZohoLimiter(counted.db, { ...POLICY, perWindow: 100, concurrency: 10 }, testClock());
+    const organizationId = newOrganization();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => limiter.run(organizationId, async () => index)),
+    );
+    expect(results).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // One take for the eight, one release for the eight (one slot a statement and a release each made sixteen).
+    expect(counted.statements).toEqual(["take", "release"]);
+    expect(await zohoUsage(database.db, organizationId, T0)).toMatchObject({ callsToday: 8 });
+    expect(await inFlight(organizationId)).toBe(0);
+  });
+
+  it("grants what the window allows of a batch at once, and the rest when its oldest call leaves", async () => {
+    fixedJitter();
+    const clock = testClock();
+    const counted = countingStatements(database.db);
+    const limiter = new ZohoLimiter(counted.db, { ...POLICY, concurrency: 5 }, clock);
+    const organizationId = newOrganization();
+    const started: number[] = [];
+    await Promise.all(
+      Array.from({ length: 5 }, () => limiter.run(organizationId, async () => void started.push(clock.now()))),
+    );
+    expect(started).toEqual([T0, T0, T0, T0 + 1_104, T0 + 1_104]);
+    expect(clock.pauses).toEqual([POLICY.windowMs + POLICY.marginMs + 1 + 2.5]);
+    expect(counted.statements.filter((statement) => statement === "take")).toHaveLength(2);
+  });
+
+  it("hands a finished call's slot back on the take already asked for, so a busy page costs about a statement a call", async () => {
+    const counted = countingStatements(database.db);
+    const limiter = new ZohoLimiter(counted.db, { ...POLICY, perWindow: 1_000, concurrency: 5 }, testClock());
+    const organizationId = newOrganization();
+    const lanes = Array.from({ length: 4 }, async () => {
+      for (let call = 0; call < 25; call++) await limiter.run(organizationId, () => new Promise(setImmediate));
+    });
+    await Promise.all(lanes);
+    expect(await zohoUsage(database.db, organizationId, T0)).toMatchObject({ callsToday: 100 });
+    expect(await inFlight(organizationId)).toBe(0);
+    // One slot a statement and a release each would be 200.
+    expect(counted.statements.length).toBeLessThanOrEqual(100);
+  });
+
+  it("never overdraws a daily quota Zoho reported with a batch", async () => {
+    const limiter = new ZohoLimiter(database.db, { ...POLICY, perWindow: 100, concurrency: 10 }, testClock());
+    const organizationId = newOrganization();
+    await limiter.run(organizationId, async () => undefined);
+    await limiter.noteQuota(
+      organizationId,
+      new Headers({ "X-Rate-Limit-Limit": "1000", "X-Rate-Limit-Remaining": "2", "X-Rate-Limit-Reset": "30" }),
+    );
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, () => limiter.run(organizationId, async () => "called")),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(2);
+    expect(
+      outcomes.filter((outcome) => outcome.status === "rejected" && outcome.reason.kind === "daily_quota"),
+    ).toHaveLength(3);
+    expect(await zohoUsage(database.db, organizationId, T0)).toMatchObject({ callsToday: 3, dailyRemaining: 0 });
+  });
+
+  it("refuses the callers waiting when the database fails, and serves the next ones once it is back", async () => {
+    const failing = new Error("connection lost");
+    const counted = countingStatements(database.db, { failTake: failing });
+    const limiter = new ZohoLimiter(counted.db, POLICY, testClock());
+    const organizationId = newOrganization();
+    const work = vi.fn(async () => "called");
+    const outcomes = await Promise.allSettled([limiter.run(organizationId, work), limiter.run(organizationId, work)]);
+    expect(outcomes).toEqual([
+      { status: "rejected", reason: failing },
+      { status: "rejected", reason: failing },
+    ]);
+    expect(work).not.toHaveBeenCalled();
+    counted.heal();
+    expect(await limiter.run(organizationId, work)).toBe("called");
+  });
+
+  it("keeps a call's answer when its slot cannot be handed back: the slot returns when its lease runs out", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const counted = countingStatements(database.db, { failRelease: new Error("connection lost") });
+    const limiter = new ZohoLimiter(counted.db, { ...POLICY, concurrency: 1 }, testClock());
+    const organizationId = newOrganization();
+    expect(await limiter.run(organizationId, async () => "answered")).toBe("answered");
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining("Could not hand back"), expect.any(Error));
+    expect(await inFlight(organizationId)).toBe(1);
+    const afterLease = new ZohoLimiter(database.db, { ...POLICY, concurrency: 1 }, testClock(T0 + POLICY.leaseMs + 1));
+    expect(await afterLease.run(organizationId, async () => "next")).toBe("next");
   });
 
   it("starts the day's count again on a new UTC day", async () => {

@@ -3,9 +3,10 @@ import type { Db } from "@/db/client";
 import {
   markQuotaSpent,
   recordDailyQuota,
-  releaseCallSlot,
-  takeCallSlot,
+  releaseCallSlots,
+  takeCallSlots,
   type LimitPolicy,
+  type Slots,
 } from "@/db/queries/zoho-limits";
 import { ZohoError } from "./errors";
 
@@ -27,12 +28,25 @@ const QUOTA_NOTE_MS = 1_000;
 export type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+type Waiter = { granted: (leaseId: string) => void; refused: (error: unknown) => void };
+type Release = { leaseId: string; done: () => void };
+
+/** One organization's callers in this process: those waiting for a slot, and finished calls' slots to hand back. */
+class OrganizationQueue {
+  readonly waiters: Waiter[] = [];
+  releases: Release[] = [];
+  /** A loop is taking slots for the waiters. */
+  pumping = false;
+  /** Its statement is on its way: releases arriving now ride on its next one, or are flushed after it. */
+  taking = false;
+  flushScheduled = false;
+}
+
 export class ZohoLimiter {
   /** Milliseconds spent waiting for a slot, for progress reports and benchmarks. */
   waitedMs = 0;
   private readonly quotaNotedAt = new Map<string, number>();
-  /** Per organization, the last caller's turn at taking a slot. */
-  private readonly turns = new Map<string, Promise<void>>();
+  private readonly queues = new Map<string, OrganizationQueue>();
 
   constructor(
     private readonly db: Db,
@@ -51,46 +65,111 @@ export class ZohoLimiter {
 
   /** Runs `work` holding one call slot of the organization. */
   async run<T>(organizationId: string, work: () => Promise<T>): Promise<T> {
-    const leaseId = await this.inTurn(organizationId);
+    const leaseId = await this.slot(organizationId);
     try {
       return await work();
     } finally {
-      await releaseCallSlot(this.db, leaseId);
+      await this.release(organizationId, leaseId);
     }
+  }
+
+  private queueOf(organizationId: string): OrganizationQueue {
+    const queue = this.queues.get(organizationId) ?? new OrganizationQueue();
+    this.queues.set(organizationId, queue);
+    return queue;
+  }
+
+  private slot(organizationId: string): Promise<string> {
+    const queue = this.queueOf(organizationId);
+    return new Promise<string>((granted, refused) => {
+      queue.waiters.push({ granted, refused });
+      if (queue.pumping) return;
+      queue.pumping = true;
+      // Started once this turn of the event loop is over, so callers arriving together share the first take.
+      setImmediate(() => void this.pump(organizationId, queue));
+    });
   }
 
   /**
-   * Callers of this limiter take slots of an organization one at a time (the database grants them one at a time
-   * anyway): while the organization is at its limit, one of them waits on the database, not every record of a page.
+   * Takes slots for every caller of this process waiting on the organization, as many at once as the limits allow, in
+   * one statement that also hands back the slots finished meanwhile: while the organization is at its limit, one loop
+   * waits on the database, not every record of a page.
    */
-  private inTurn(organizationId: string): Promise<string> {
-    const turn = (this.turns.get(organizationId) ?? Promise.resolve()).then(() => this.take(organizationId));
-    this.turns.set(
-      organizationId,
-      turn.then(
-        () => undefined,
-        () => undefined,
-      ),
-    );
-    return turn;
+  private async pump(organizationId: string, queue: OrganizationQueue): Promise<void> {
+    try {
+      while (queue.waiters.length > 0) {
+        const released = queue.releases.splice(0);
+        queue.taking = true;
+        let slots: Slots;
+        try {
+          slots = await takeCallSlots(this.db, {
+            organizationId,
+            wanted: queue.waiters.length,
+            released: released.map((release) => release.leaseId),
+            policy: this.policy,
+            now: this.clock?.now() ?? null,
+          });
+        } catch (error) {
+          // Every waiter would have asked the same database: each fails its own call, none waits forever.
+          for (const waiter of queue.waiters.splice(0)) waiter.refused(error);
+          queue.releases.unshift(...released);
+          return;
+        } finally {
+          queue.taking = false;
+        }
+        for (const release of released) release.done();
+        if (slots.quotaResetsAt) {
+          const spent = new ZohoError(
+            "daily_quota",
+            `Zoho's daily API quota for this organization is spent; calls resume after ${slots.quotaResetsAt.toISOString()}.`,
+          );
+          for (const waiter of queue.waiters.splice(0)) waiter.refused(spent);
+          return;
+        }
+        for (const leaseId of slots.leases) queue.waiters.shift()!.granted(leaseId);
+        if (queue.waiters.length === 0 || slots.waitMs === null) continue;
+        await this.flush(organizationId, queue);
+        // A little jitter keeps workers that woke together from colliding again.
+        const waitMs = slots.waitMs + Math.random() * 5;
+        this.waitedMs += waitMs;
+        await (this.clock ? this.clock.sleep(waitMs) : pause(waitMs));
+      }
+    } finally {
+      queue.pumping = false;
+      await this.flush(organizationId, queue);
+    }
   }
 
-  private async take(organizationId: string): Promise<string> {
-    for (;;) {
-      const now = this.clock?.now() ?? null;
-      const decision = await takeCallSlot(this.db, { organizationId, policy: this.policy, now });
-      if (decision.kind === "quota") {
-        throw new ZohoError(
-          "daily_quota",
-          `Zoho's daily API quota for this organization is spent; calls resume after ${decision.resetsAt.toISOString()}.`,
+  /** Hands a finished call's slot back: on the next take when one is on its way, else with the others of this tick. */
+  private release(organizationId: string, leaseId: string): Promise<void> {
+    const queue = this.queueOf(organizationId);
+    return new Promise<void>((done) => {
+      queue.releases.push({ leaseId, done });
+      if (queue.taking || queue.flushScheduled) return;
+      queue.flushScheduled = true;
+      setImmediate(() => {
+        queue.flushScheduled = false;
+        if (!queue.taking) void this.flush(organizationId, queue);
+      });
+    });
+  }
+
+  private async flush(organizationId: string, queue: OrganizationQueue): Promise<void> {
+    const released = queue.releases.splice(0);
+    if (released.length > 0) {
+      try {
+        await releaseCallSlots(
+          this.db,
+          released.map((release) => release.leaseId),
         );
+      } catch (error) {
+        // The call itself is done: its slot comes back when its lease runs out.
+        console.error("Could not hand back Zoho call slots; their leases run out instead:", error);
       }
-      if (decision.kind === "granted") return decision.leaseId;
-      // A little jitter keeps workers that woke together from colliding again.
-      const waitMs = decision.waitMs + Math.random() * 5;
-      this.waitedMs += waitMs;
-      await (this.clock ? this.clock.sleep(waitMs) : pause(waitMs));
+      for (const release of released) release.done();
     }
+    const idle = !queue.pumping && queue.waiters.length === 0 && queue.releases.length === 0 && !queue.flushScheduled;
+    if (idle && this.queues.get(organizationId) === queue) this.queues.delete(organizationId);
   }
 
   /**
@@ -105,6 +184,9 @@ export class ZohoLimiter {
     const now = this.now();
     if (now < (this.quotaNotedAt.get(organizationId) ?? -Infinity) + QUOTA_NOTE_MS) return;
     this.quotaNotedAt.set(organizationId, now);
+    // Organizations this process no longer calls are forgotten, so the map stays as small as the active ones.
+    if (this.quotaNotedAt.size > 256)
+      for (const [id, notedAt] of this.quotaNotedAt) if (now - notedAt >= QUOTA_NOTE_MS) this.quotaNotedAt.delete(id);
     await recordDailyQuota(this.db, {
       organizationId,
       limit,

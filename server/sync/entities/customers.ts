@@ -1,5 +1,5 @@
 // Customers, Splynx → Zoho contacts (SPEC §6.1): eligibility, the contact Zoho should hold, and how to find it again.
-import { unheldContactsMatching } from "@/db/queries/pairing";
+import { contactMatchesAmong, type ContactMatch, unheldContactsMatching } from "@/db/queries/pairing";
 import type { Customer } from "@/server/splynx/records";
 import type { ZohoRecord } from "@/server/zoho/books";
 import { refreshContactIndex } from "../contact-index";
@@ -119,6 +119,26 @@ const sameEmail = (contact: ZohoRecord, email: string) =>
 // The index is brought up to date once per page of records, and only when a first create needs it.
 const refreshed = new WeakMap<SyncContext, Promise<void>>();
 
+/** What a customer is matched on among Zoho contacts: its e-mail, or its name without one (the database sets case aside). */
+const matchOf = (key: NaturalKey): ContactMatch =>
+  key.email ? { by: "email", value: key.email } : { by: "name", value: key.name ?? "" };
+const matchText = (match: ContactMatch) => `${match.by}:${match.value}`;
+
+/** The page's customers' matches, and those some cached contact has: asked once a page, not once a customer. */
+type PageMatches = { asked: Map<string, ContactMatch>; cached: Promise<Set<string> | null> | null };
+const pageMatches = new WeakMap<SyncContext, PageMatches>();
+
+/** Of the page's matches, those the (refreshed) index has; null when the index could not say (each is asked alone). */
+function cachedMatches(context: SyncContext, page: PageMatches): Promise<Set<string> | null> {
+  if (!refreshed.has(context)) refreshed.set(context, refreshContactIndex(context));
+  page.cached ??= refreshed
+    .get(context)!
+    .then(() => contactMatchesAmong(context.db, { tenantId: context.tenantId, matches: [...page.asked.values()] }))
+    .then((found) => new Set(found.map(matchText)))
+    .catch(() => null);
+  return page.cached;
+}
+
 export const customersAdapter: EntityAdapter<"customers"> = {
   entity: "customer",
   resource: "customers",
@@ -143,7 +163,29 @@ export const customersAdapter: EntityAdapter<"customers"> = {
     }
     return { ids: [...ids], strong: keys.every((key) => Boolean(key.email)) };
   },
+  async beforePage(context, customers) {
+    const asked = new Map<string, ContactMatch>();
+    for (const customer of customers) {
+      try {
+        const match = matchOf(customersAdapter.prepare(customer, context).key);
+        asked.set(matchText(match), match);
+      } catch {
+        // A customer that cannot be prepared fails on its own turn; it looks nothing up.
+      }
+    }
+    pageMatches.set(context, { asked, cached: null });
+  },
   async findExisting(context, key) {
+    const found = (ids: string[]) => ({
+      ids,
+      strong: Boolean(key.email),
+      reason: key.email ? "same e-mail" : "same name",
+    });
+    const page = pageMatches.get(context);
+    const match = matchText(matchOf(key));
+    const cached = page?.asked.has(match) ? await cachedMatches(context, page) : null;
+    // No cached contact shares its e-mail (or its name): nothing to find, and nothing more to ask.
+    if (cached && !cached.has(match)) return found([]);
     if (!refreshed.has(context)) refreshed.set(context, refreshContactIndex(context));
     await refreshed.get(context);
     const matches = await unheldContactsMatching(context.db, {
@@ -152,11 +194,7 @@ export const customersAdapter: EntityAdapter<"customers"> = {
       email: key.email ?? "",
       name: key.name ?? "",
     });
-    return {
-      ids: matches.map((contact) => contact.contactId),
-      strong: Boolean(key.email),
-      reason: key.email ? "same e-mail" : "same name",
-    };
+    return found(matches.map((contact) => contact.contactId));
   },
   // A Zoho contact is matched by e-mail alone (by name without one): two customers sharing it may not pair with one.
   competesOn: (_customer, key) => [key.email ? `email:${key.email.toLowerCase()}` : `name:${key.name?.toLowerCase()}`],

@@ -1,0 +1,2 @@
+CREATE INDEX "zoho_contacts_cache_email_idx" ON "zoho_contacts_cache" USING btree ("tenant_id",lower("email"));--> statement-breakpoint
+CREATE INDEX "zoho_contacts_cache_name_idx" ON "zoho_contacts_cache" USING btree ("tenant_id",lower("name"));
