@@ -1,6 +1,7 @@
 // Links (the source of truth for "is it synced"), the sync log's entries, and the tenant's settings row, always within one tenant.
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { alias, type PgColumn } from "drizzle-orm/pg-core";
+import { rowsOf } from "../rows";
 import type { Db } from "../client";
 import { totalsDiffer } from "../link-totals";
 import {
@@ -53,29 +54,63 @@ export type LinkWrite = {
   keepClaim?: boolean;
 };
 
-/** The upsert that writes a link as a whole; a synced one clears its message, intent, held candidate and failures. */
-function linkUpsert(db: Db, link: LinkWrite) {
+type LinkColumn = keyof typeof syncLinks.$inferInsert;
+
+/**
+ * The upsert that writes a link as a whole; a synced one clears its message, intent, held candidate and failures.
+ * Written as SQL text and plain values: every record of a run writes it, and drizzle's builder cost it more CPU than
+ * PostgreSQL took to run it.
+ */
+function linkUpsert(link: LinkWrite): SQL {
   const synced =
     link.state === "synced"
       ? { syncedAt: new Date(), message: null, intentKey: null, candidateId: null, failures: 0, retryAfter: null }
       : {};
   const { keepClaim, ...columns } = link;
-  const values = {
+  const values: Partial<Record<LinkColumn, unknown>> = {
     ...columns,
     updatedAt: new Date(),
     ...(keepClaim ? {} : { claimId: null, claimedUntil: null }),
     ...synced,
   };
-  return db
-    .insert(syncLinks)
-    .values(values)
-    .onConflictDoUpdate({ target: [syncLinks.tenantId, syncLinks.entity, syncLinks.splynxId], set: values });
+  const written = (Object.keys(values) as LinkColumn[]).filter((key) => values[key] !== undefined);
+  const names = written.map((key) => `"${syncLinks[key].name}"`);
+  const params = written.map((key) => {
+    const value = values[key];
+    return sql`${value === null ? null : (syncLinks[key] as PgColumn).mapToDriverValue(value)}`;
+  });
+  return sql`insert into ${syncLinks} (${sql.raw(names.join(", "))}) values (${sql.join(params, sql`, `)})
+    on conflict (tenant_id, entity, splynx_id) do update set ${sql.raw(names.map((name) => `${name} = excluded.${name}`).join(", "))}`;
 }
 
 /** Writes a link as a whole; a synced one clears its message, its intent, its held candidate and its failures. */
 export async function writeLink(db: Db, link: LinkWrite) {
-  await linkUpsert(db, link);
+  await db.execute(linkUpsert(link));
 }
+
+/** The claim as a prepared statement per database: built once, not once per record. */
+function claimStatement(db: Db) {
+  const until = sql`now() + ${sql.placeholder("claimFor")}::interval`;
+  return db
+    .insert(syncLinks)
+    .values({
+      tenantId: sql.placeholder("tenantId"),
+      entity: sql.placeholder("entity"),
+      splynxId: sql.placeholder("splynxId"),
+      state: "pending",
+      label: sql.placeholder("label"),
+      claimId: sql.placeholder("claimId"),
+      claimedUntil: until,
+    })
+    .onConflictDoUpdate({
+      target: [syncLinks.tenantId, syncLinks.entity, syncLinks.splynxId],
+      set: { claimId: sql`${sql.placeholder("claimId")}`, claimedUntil: until },
+      setWhere: sql`${syncLinks.claimId} is null or ${syncLinks.claimedUntil} < now() or ${syncLinks.claimId} = ${sql.placeholder("claimId")}`,
+    })
+    .returning()
+    .prepare("claim_link");
+}
+const claimStatements = new WeakMap<Db, ReturnType<typeof claimStatement>>();
 
 /**
  * Claims one record for one attempt (compare-and-set): granted when no other live attempt holds it. Returns the link as
@@ -85,24 +120,10 @@ export async function claimLink(
   db: Db,
   input: { tenantId: string; entity: SyncEntity; splynxId: string; label: string; claimId: string; claimMs: number },
 ): Promise<Link | null> {
-  const until = sql`now() + ${`${input.claimMs} milliseconds`}::interval`;
-  const [row] = await db
-    .insert(syncLinks)
-    .values({
-      tenantId: input.tenantId,
-      entity: input.entity,
-      splynxId: input.splynxId,
-      state: "pending",
-      label: input.label,
-      claimId: input.claimId,
-      claimedUntil: until,
-    })
-    .onConflictDoUpdate({
-      target: [syncLinks.tenantId, syncLinks.entity, syncLinks.splynxId],
-      set: { claimId: input.claimId, claimedUntil: until },
-      setWhere: sql`${syncLinks.claimId} is null or ${syncLinks.claimedUntil} < now() or ${syncLinks.claimId} = ${input.claimId}`,
-    })
-    .returning();
+  const statement = claimStatements.get(db) ?? claimStatement(db);
+  claimStatements.set(db, statement);
+  const { claimMs, ...values } = input;
+  const [row] = await statement.execute({ ...values, claimFor: `${claimMs} milliseconds` });
   return row ?? null;
 }
 
@@ -111,19 +132,15 @@ export async function recordIntent(
   db: Db,
   input: { tenantId: string; entity: SyncEntity; splynxId: string; claimId: string; intentKey: Record<string, string> },
 ) {
-  const [row] = await db
-    .update(syncLinks)
-    .set({ state: "pending", intentKey: input.intentKey, updatedAt: new Date() })
-    .where(
-      and(
-        eq(syncLinks.tenantId, input.tenantId),
-        eq(syncLinks.entity, input.entity),
-        eq(syncLinks.splynxId, input.splynxId),
-        eq(syncLinks.claimId, input.claimId),
-      ),
-    )
-    .returning({ splynxId: syncLinks.splynxId });
-  return Boolean(row);
+  const rows = await rowsOf<{ splynx_id: string }>(
+    db,
+    sql`update ${syncLinks} set state = 'pending', intent_key = ${JSON.stringify(input.intentKey)},
+      updated_at = ${new Date().toISOString()}
+      where tenant_id = ${input.tenantId} and entity = ${input.entity} and splynx_id = ${input.splynxId}
+        and claim_id = ${input.claimId}
+      returning splynx_id`,
+  );
+  return rows.length > 0;
 }
 
 const entryColumns = ["tenantId", "runId", "entity", "splynxId", "action", "message"] as const;
@@ -146,7 +163,7 @@ export async function writeLinkWithEntry(db: Db, input: { link: LinkWrite; runId
     sql`, `,
   );
   await db.execute(
-    sql`with written as ${linkUpsert(db, input.link)} insert into ${syncRunEntries} (${names}) values (${values})`,
+    sql`with written as (${linkUpsert(input.link)}) insert into ${syncRunEntries} (${names}) values (${values})`,
   );
 }
 
