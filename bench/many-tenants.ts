@@ -2,9 +2,11 @@
 // organization (in a child process), all runs started together through the in-process dispatcher on one PostgreSQL.
 // Reports the Zoho call rate as a share of tenants × 100 calls a minute, 429s, CPU and database time per call,
 // event-loop lag, and the p95 of the dashboard's and the log page's tRPC queries while it runs.
-// Run: node --import tsx bench/many-tenants.ts [tenants] [customers each] [measured windows of 60 s]
+// With workers > 1 the runs are started by that many worker processes (bench/lib/sync-worker-process.ts), each with
+// its own pool, the tenants dealt round-robin, as a 2-core box runs two workers on one PostgreSQL; this process then
+// keeps the portal probes and the measuring.
+// Run: node --import tsx bench/many-tenants.ts [tenants] [customers each] [measured windows of 60 s] [workers]
 import { loadavg } from "node:os";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -12,7 +14,6 @@ import type { Db } from "../db/client";
 import { openPostgres } from "../db/client";
 import { saveSplynxConnection } from "../db/queries/splynx";
 import * as schema from "../db/schema";
-import { callerFor } from "../db/testing/fixtures";
 import { startThrowawayPostgres } from "../scripts/throwaway-postgres.mjs";
 import { requestSync } from "../server/jobs/dispatcher";
 import { sealSplynxKey, sealSplynxSecret } from "../server/splynx/credentials";
@@ -25,14 +26,18 @@ import {
   postmasterPid,
   topStatements,
 } from "./lib/postgres-time";
+import { type EngineReport, enginePool, startEngineMeter } from "./lib/engine-meter";
 import { organizationIdOf, splynxKeyOf, startTenantSimulators, type SimulatorStats } from "./lib/simulators";
+import { portalProbe } from "./lib/portal-probe";
 import { p50p95 } from "./lib/stats";
+import { type RunRequest, startSyncWorkers } from "./lib/sync-workers";
 
 // The app's environment in memory: encryption keys generated for this process, nothing written beside the tree.
 process.env.PGLITE_DIR ??= "memory://";
 const tenantCount = Number(process.argv[2] ?? 200);
 const customers = Number(process.argv[3] ?? 400);
 const windows = Number(process.argv[4] ?? 3);
+const workerCount = Number(process.argv[5] ?? 1);
 const WINDOW_MS = ZOHO_LIMITS.windowMs;
 const PER_WINDOW = ZOHO_LIMITS.perWindow;
 const PORTAL_EVERY_MS = 2_000;
@@ -42,14 +47,14 @@ if (!cluster) throw new Error("bench/many-tenants.ts needs PostgreSQL binaries (
 await (await openPostgres(cluster.url, { max: 1 })).close();
 const statementStats = await enableStatementStats(cluster.url);
 const admin = postgres(cluster.url, { max: 1, onnotice: () => {} });
-let statements = 0;
-// A pool like a worker's; the runs share it as the in-process dispatcher's runs share the app's.
-const client = postgres(cluster.url, { max: 20, onnotice: () => {}, debug: () => statements++ });
-const db = drizzle(client, { schema }) as unknown as Db;
+// The tenants are connected through it, and with one worker this process's runs share it.
+const engine = enginePool(cluster.url);
+const db = engine.db;
 // The portal's own pool, as a web process has: its queries wait on PostgreSQL, not behind the runs' in this process.
 const webClient = postgres(cluster.url, { max: 4, onnotice: () => {} });
 const webDb = drizzle(webClient, { schema }) as unknown as Db;
 const simulators = await startTenantSimulators({ tenants: tenantCount, customers, windowMs: WINDOW_MS });
+const syncWorkers = workerCount > 1 ? await startSyncWorkers(workerCount, cluster.url) : undefined;
 
 let peakRss = 0;
 const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 500);
@@ -71,33 +76,19 @@ async function connectTenant(index: number) {
   return tenant;
 }
 
-type Portal = Record<string, number[]>;
-const portal: Portal = {};
-const timed = async <T>(label: string, call: () => Promise<T>) => {
-  const started = performance.now();
-  const result = await call();
-  portal[label] = [...(portal[label] ?? []), performance.now() - started];
-  return result;
-};
+const portal = portalProbe(webDb);
 
-/** The dashboard's queries and the log page's, as the pages send them (each page's at once), for one tenant. */
-async function loadPortal(tenantSlug: string, ownerId: string, ownerEmail: string) {
-  const caller = callerFor(webDb, { id: ownerId, email: ownerEmail, name: "owner" });
-  await timed("dashboard page", () =>
-    Promise.all([
-      timed("sync.current", () => caller.sync.current({ tenantSlug })),
-      timed("tenants.current", () => caller.tenants.current({ tenantSlug })),
-      timed("audit.list", () => caller.audit.list({ tenantSlug, limit: 8 })),
-      timed("mapping.checklist", () => caller.mapping.checklist({ tenantSlug })),
-      timed("mapping.setup", () => caller.mapping.setup({ tenantSlug })),
-      timed("sync.overview", () => caller.sync.overview({ tenantSlug })),
-    ]),
-  );
-  const runs = await timed("log page: sync.runs", () => caller.sync.runs({ tenantSlug, limit: 25 }));
-  const runId = runs.runs[0]!.id;
-  await timed("log page: sync.run + sync.entries", () =>
-    Promise.all([caller.sync.run({ tenantSlug, runId }), caller.sync.entries({ tenantSlug, runId, limit: 100 })]),
-  );
+/** Every tenant's customer export, all asked for at once as a scheduler's tick would: here, or by the workers. */
+async function requestRuns(runs: RunRequest[]) {
+  const started = performance.now();
+  if (syncWorkers) {
+    const seconds = (await syncWorkers.requestRuns(runs)).map((each) => each.toFixed(1));
+    console.log(`${tenantCount} runs requested by ${workerCount} workers in ${seconds.join(", ")} s`);
+    return;
+  }
+  // Each start's insert queues before the runs' own statements pile up.
+  await Promise.all(runs.map((run) => requestSync(db, { ...run, trigger: "manual", entities: ["customer"] })));
+  console.log(`${tenantCount} runs requested in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 const callsBetween = (stats: SimulatorStats, from: number, to: number) =>
@@ -106,7 +97,7 @@ const callsBetween = (stats: SimulatorStats, from: number, to: number) =>
     .reduce((sum, [, calls]) => sum + calls, 0);
 
 try {
-  let started = performance.now();
+  const started = performance.now();
   const tenants: Awaited<ReturnType<typeof connectTenant>>[] = [];
   for (let index = 0; index < tenantCount; index++) tenants.push(await connectTenant(index));
   const owners = await db
@@ -126,46 +117,30 @@ try {
   if (statementStats) await admin`select pg_stat_statements_reset()`;
   const before = {
     at: Date.now(),
-    cpu: process.cpuUsage(),
     simulators: await simulators.stats(),
     postgresCpu: clusterCpuSeconds(pgPid),
     database: await databaseActivity(admin),
-    statements,
   };
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  loop.enable();
-  started = performance.now();
-  // All at once, as a scheduler's tick would: each start's insert queues before the runs' own statements pile up.
-  await Promise.all(
-    tenants.map((tenant) =>
-      requestSync(db, {
-        tenantId: tenant.id,
-        trigger: "manual",
-        requestedBy: ownerOf.get(tenant.id)!.id,
-        entities: ["customer"],
-      }),
-    ),
-  );
-  console.log(`${tenantCount} runs requested in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const endOwnSpan = startEngineMeter(engine.statements);
+  await requestRuns(tenants.map((tenant) => ({ tenantId: tenant.id, requestedBy: ownerOf.get(tenant.id)!.id })));
 
   const end = before.at + windows * WINDOW_MS;
   const loads: number[] = [];
   for (let round = 0; Date.now() < end; round++) {
     const pause = new Promise((resolve) => setTimeout(resolve, PORTAL_EVERY_MS));
     const tenant = tenants[(round * 37) % tenants.length]!;
-    const owner = ownerOf.get(tenant.id)!;
-    await loadPortal(tenant.slug, owner.id, owner.email);
+    await portal.load(tenant.slug, ownerOf.get(tenant.id)!);
     if (round % 5 === 0) loads.push(loadavg()[0]!);
     await pause;
   }
-  loop.disable();
 
+  const own = endOwnSpan();
+  const workerReports = syncWorkers ? await syncWorkers.reports() : [];
+  const engines: EngineReport[] = syncWorkers ? workerReports : [own];
   const after = {
-    cpu: process.cpuUsage(before.cpu),
     simulators: await simulators.stats(),
     postgresCpu: clusterCpuSeconds(pgPid),
     database: await databaseActivity(admin),
-    statements,
   };
   const calls = callsBetween(after.simulators, before.at, end);
   const perWindow = Array.from({ length: windows }, (_, index) =>
@@ -174,7 +149,9 @@ try {
   const allowance = tenantCount * PER_WINDOW;
   const perTenant = after.simulators.perTenant.map((total, index) => total - before.simulators.perTenant[index]!);
   const ms = (seconds: number) => ((seconds * 1000) / calls).toFixed(2);
-  const engineCpu = (after.cpu.user + after.cpu.system) / 1e6;
+  const spanSeconds = (windows * WINDOW_MS) / 1000;
+  const ofACore = (seconds: number) => `${((seconds / spanSeconds) * 100).toFixed(0)} %`;
+  const engineCpu = engines.reduce((sum, report) => sum + report.cpuSeconds, 0);
   const simulatorCpu =
     (after.simulators.cpu.user +
       after.simulators.cpu.system -
@@ -182,7 +159,6 @@ try {
       before.simulators.cpu.system) /
     1e6;
   const postgresCpu = after.postgresCpu - before.postgresCpu;
-  const spanSeconds = (windows * WINDOW_MS) / 1000;
 
   console.log(`\nZoho calls over ${windows} windows of ${WINDOW_MS / 1000} s: ${calls}`);
   console.log(
@@ -194,14 +170,19 @@ try {
       `429s ${after.simulators.rejected429 - before.simulators.rejected429}; ` +
       `busiest window of one organization ${after.simulators.busiestWindow}`,
   );
+  const engineShares = engines.map((report) => ofACore(report.cpuSeconds)).join(", ");
   console.log(
-    `CPU per call: engine ${ms(engineCpu)} ms (${((engineCpu / spanSeconds) * 100).toFixed(0)} % of a core), ` +
-      `simulators ${ms(simulatorCpu)} ms (${((simulatorCpu / spanSeconds) * 100).toFixed(0)} %), ` +
-      `PostgreSQL ${ms(postgresCpu)} ms (${((postgresCpu / spanSeconds) * 100).toFixed(0)} %)`,
+    (syncWorkers
+      ? `CPU per call: engine ${ms(engineCpu)} ms over ${workerCount} workers (${engineShares} of a core), ` +
+        `this process (portal, measuring) ${ms(own.cpuSeconds)} ms (${ofACore(own.cpuSeconds)}), `
+      : `CPU per call: engine ${ms(engineCpu)} ms (${engineShares} of a core), `) +
+      `simulators ${ms(simulatorCpu)} ms (${ofACore(simulatorCpu)}), ` +
+      `PostgreSQL ${ms(postgresCpu)} ms (${ofACore(postgresCpu)})`,
   );
   const activeSeconds = (after.database.active - before.database.active) / 1000;
+  const statements = engines.reduce((sum, report) => sum + report.statements, 0);
   console.log(
-    `database per call: ${((after.statements - before.statements) / calls).toFixed(1)} statements, ` +
+    `database per call: ${(statements / calls).toFixed(1)} statements, ` +
       `${ms(activeSeconds)} ms in statements (pg_stat_database.active_time), ` +
       `${((after.database.commits - before.database.commits) / calls).toFixed(1)} commits`,
   );
@@ -213,23 +194,30 @@ try {
           statement.query.slice(0, 110),
       );
   }
-  const lag = (share: number) => (loop.percentile(share) / 1e6).toFixed(1);
+  const delay = ({ eventLoopMs: lag }: EngineReport) =>
+    `p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms, max ${lag.max.toFixed(0)} ms`;
   console.log(
-    `event-loop delay (this process): p50 ${lag(50)} ms, p99 ${lag(99)} ms, max ${(loop.max / 1e6).toFixed(0)} ms; ` +
+    (syncWorkers
+      ? `event-loop delay: ${workerReports.map((one, index) => `worker ${index + 1} ${delay(one)}`).join("; ")}; ` +
+        `this process ${delay(own)}; `
+      : `event-loop delay (this process): ${delay(own)}; `) +
       `simulators' p99 ${after.simulators.eventLoopMs.p99.toFixed(1)} ms`,
   );
   console.log("portal while it ran (ms):");
-  for (const [label, times] of Object.entries(portal))
+  for (const [label, times] of Object.entries(portal.times))
     console.log(`  ${label}: ${JSON.stringify(p50p95(times))} over ${times.length} loads`);
   const outcomes = await db.execute(sql`select action, count(*)::int as records from sync_run_entries group by action`);
   console.log(`entries written: ${JSON.stringify(outcomes)}`);
+  const mib = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
+  const workersRss = workerReports.map((report, index) => `worker ${index + 1} ${mib(report.peakRss)}, `).join("");
   console.log(
-    `peak RSS: this process ${(peakRss / 1048576).toFixed(0)} MiB, simulators ${(after.simulators.rss / 1048576).toFixed(0)} MiB; ` +
+    `peak RSS: this process ${mib(peakRss)}, ${workersRss}simulators ${mib(after.simulators.rss)}; ` +
       `load average (1 min) while it ran: ${loads.map((load) => load.toFixed(1)).join(" ")}`,
   );
 } finally {
   // The runs are still going: everything stops here at once, before any of them notices the database gone.
   clearInterval(rssSampler);
+  syncWorkers?.stop();
   simulators.stop();
   cluster.stop();
   process.exit(0);
