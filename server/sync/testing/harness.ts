@@ -20,9 +20,18 @@ export const ORGANIZATION = "2646610000000000001";
 
 export async function syncHarness(
   db: Db,
-  options: { customers: number; invoices?: number; windowMs?: number; settings?: unknown; seed?: number },
+  options: {
+    customers: number;
+    invoices?: number;
+    windowMs?: number;
+    /** The limiter's margin on the window; a twentieth of it unless said (production keeps 1 s of 60). */
+    marginMs?: number;
+    settings?: unknown;
+    seed?: number;
+  },
 ) {
   const windowMs = options.windowMs ?? 200;
+  const marginMs = options.marginMs ?? windowMs / 20;
   const splynx = createSplynxSimulator({
     seed: options.seed ?? 5,
     customers: options.customers,
@@ -88,7 +97,12 @@ export async function syncHarness(
     paymentsImportMode?: PaymentsImportMode;
   };
   function context(runId: string, options: ContextOptions = {}): SyncContext {
-    const limiter = new ZohoLimiter(db, { ...ZOHO_LIMITS, windowMs, marginMs: windowMs / 20, concurrency: 10 });
+    const limiter = new ZohoLimiter(db, {
+      ...ZOHO_LIMITS,
+      windowMs,
+      marginMs,
+      concurrency: 10,
+    });
     return {
       db,
       tenantId: tenant.id,
