@@ -2,7 +2,7 @@
 import { ExchangeFailed, exchangeWithin } from "@/server/net/exchange";
 import { zohoErrorFrom, ZohoError } from "./errors";
 import { parseJsonKeepingBigIntegers } from "./json";
-import type { ZohoLimiter } from "./limiter";
+import { ZOHO_CALL_TIMEOUT_MS, type ZohoLimiter } from "./limiter";
 
 export type ZohoRecord = Record<string, unknown>;
 /** A custom field configured to refuse duplicates (its API name, cf_…) and the value that identifies one record. */
@@ -108,7 +108,7 @@ export class ZohoBooksClient {
   /** Sends the call and reads its answer within the timeout, which ends the wait by itself (server/net/exchange.ts). */
   private async exchange(call: Call, url: string, init: RequestInit): Promise<{ response: Response; text: string }> {
     const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
-    const limits = { timeoutMs: this.options.timeoutMs ?? 30_000, maxBodyBytes: limit };
+    const limits = { timeoutMs: this.options.timeoutMs ?? ZOHO_CALL_TIMEOUT_MS, maxBodyBytes: limit };
     return exchangeWithin(this.fetchImpl, url, init, limits).catch((error: unknown) => {
       if (!(error instanceof ExchangeFailed)) throw error;
       const where = { method: call.method, path: call.path, ...(error.status ? { status: error.status } : {}) };

@@ -420,7 +420,7 @@ describe("ZohoLimiter on a test clock", () => {
       perWindow: 100,
       windowMs: 60_000,
       concurrency: 5,
-      leaseMs: 120_000,
+      leaseMs: 60_000,
       marginMs: 1_000,
     });
   });

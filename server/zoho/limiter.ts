@@ -10,12 +10,18 @@ import {
 } from "@/db/queries/zoho-limits";
 import { ZohoError } from "./errors";
 
-/** Zoho's published limits; concurrency is the free plan's 5 unless the plan is known to allow 10. */
+/** How long a Zoho call may take, its answer read, before Ledgerlink gives it up. */
+export const ZOHO_CALL_TIMEOUT_MS = 30_000;
+
+/**
+ * Zoho's published limits; concurrency is the free plan's 5 unless the plan is known to allow 10. A slot's lease is
+ * twice the longest a call can hold it: a worker that dies mid-call keeps its slots no longer than that.
+ */
 export const ZOHO_LIMITS: LimitPolicy = {
   perWindow: 100,
   windowMs: 60_000,
   concurrency: 5,
-  leaseMs: 120_000,
+  leaseMs: 2 * ZOHO_CALL_TIMEOUT_MS,
   marginMs: 1_000,
 };
 
