@@ -13,16 +13,21 @@ const migrationsFolder = () => path.join(process.cwd(), "drizzle");
 const MIGRATION_LOCK = 7_342_101;
 
 /**
- * libpq's `?host=/a/directory` names the directory of a Unix socket: a database on the same machine is reached without
- * loopback TCP, whose writes cost this process a third of its CPU under load (bench/README.md). postgres.js takes it as
- * an option, not from the URL.
+ * libpq's `?host=/a/directory` names the directory of a Unix socket, so a database on the same machine is reached
+ * without loopback TCP; postgres.js takes it as an option, not from the URL (which it would send to the server as a
+ * setting). Any other address is left to postgres.js as it is, and nothing here can throw the address (a password).
  */
-export function connectionOf(url: string): { url: string; host?: string } {
-  const parsed = new URL(url);
-  const socketDirectory = parsed.searchParams.get("host");
-  if (!socketDirectory?.startsWith("/")) return { url };
-  parsed.searchParams.delete("host");
-  return { url: parsed.toString(), host: socketDirectory };
+export function connectionOf(address: string): { url: string; host?: string } {
+  const queryStart = address.indexOf("?");
+  if (queryStart < 0) return { url: address };
+  const query = new URLSearchParams(address.slice(queryStart + 1));
+  const socketDirectory = query.get("host");
+  if (!socketDirectory?.startsWith("/")) return { url: address };
+  query.delete("host");
+  // libpq writes a socket's address with no host name; postgres.js needs one to read the URL, then uses the socket.
+  const base = address.slice(0, queryStart).replace(/^([a-z]+:\/\/(?:[^@/]*@)?)(?=\/|$)/i, "$1localhost");
+  const rest = query.toString();
+  return { url: rest ? `${base}?${rest}` : base, host: socketDirectory };
 }
 
 export async function openPostgres(address: string, options: { max?: number } = {}): Promise<Database> {

@@ -26,16 +26,20 @@ DECLARE
   granting integer;
   granted uuid[];
 BEGIN
-  IF cardinality(p_released) > 0 THEN
-    DELETE FROM zoho_call_leases WHERE id = ANY (p_released);
-  END IF;
-
   SELECT * INTO limits FROM zoho_rate_limits WHERE organization_id = p_organization_id FOR UPDATE;
   IF NOT FOUND THEN
     INSERT INTO zoho_rate_limits (organization_id) VALUES (p_organization_id) ON CONFLICT DO NOTHING;
     SELECT * INTO limits FROM zoho_rate_limits WHERE organization_id = p_organization_id FOR UPDATE;
   END IF;
   now_ms := coalesce(p_now, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint);
+  -- The leases handed back and those run out, locked in one order (by id) as every release locks them: a take and a
+  -- release, or two takes, never wait on each other in a circle.
+  DELETE FROM zoho_call_leases WHERE id IN (
+    SELECT id FROM zoho_call_leases
+    WHERE organization_id = p_organization_id AND (id = ANY (p_released) OR expires_at < now_ms)
+    ORDER BY id
+    FOR UPDATE
+  );
 
   IF limits.daily_remaining <= 0 AND limits.daily_resets_at > to_timestamp(now_ms / 1000.0) THEN
     RETURN QUERY SELECT '{}'::uuid[], NULL::bigint, limits.daily_resets_at;
@@ -45,7 +49,6 @@ BEGIN
   recent := ARRAY(
     SELECT call FROM unnest(limits.recent_calls) AS call WHERE call > now_ms - p_window_ms - p_margin_ms ORDER BY call
   );
-  DELETE FROM zoho_call_leases WHERE organization_id = p_organization_id AND expires_at < now_ms;
   SELECT count(*) INTO in_flight FROM zoho_call_leases WHERE organization_id = p_organization_id;
 
   granting := least(p_wanted, p_per_window - cardinality(recent), p_concurrency - in_flight);
@@ -83,5 +86,3 @@ BEGIN
     NULL::timestamptz;
 END
 $$;
---> statement-breakpoint
-DROP FUNCTION IF EXISTS zoho_take_call_slot(text, bigint, integer, bigint, bigint, integer, bigint);

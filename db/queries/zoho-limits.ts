@@ -54,9 +54,15 @@ export async function takeCallSlots(
   };
 }
 
-/** Hands back finished calls' slots that no take carried. */
+/** Hands back finished calls' slots that no take carried, locked in the order takes lock them (by id). */
 export async function releaseCallSlots(db: Db, leaseIds: string[]): Promise<void> {
-  await db.delete(zohoCallLeases).where(inArray(zohoCallLeases.id, leaseIds));
+  const locked = db
+    .select({ id: zohoCallLeases.id })
+    .from(zohoCallLeases)
+    .where(inArray(zohoCallLeases.id, leaseIds))
+    .orderBy(zohoCallLeases.id)
+    .for("update");
+  await db.delete(zohoCallLeases).where(inArray(zohoCallLeases.id, locked));
 }
 
 /** Keeps the daily quota Zoho reports in its `X-Rate-Limit-*` headers. */

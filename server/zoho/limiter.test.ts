@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { takeCallSlots } from "@/db/queries/zoho-limits";
 import { zohoCallLeases, zohoRateLimits } from "@/db/schema";
 import { blockedOnLock, gate, tracked } from "@/db/testing/lock-barrier";
 import { createDatabase, dropDatabase } from "@/db/testing/server-databases";
@@ -364,6 +365,24 @@ describe("ZohoLimiter on a test clock", () => {
     expect(await limiter.run(organizationId, work)).toBe("called");
   });
 
+  it("refuses the callers waiting for the window when the wait itself fails, leaving none waiting forever", async () => {
+    const clock = testClock();
+    const broken = new Error("the clock stopped");
+    clock.sleep = async () => Promise.reject(broken);
+    const limiter = new ZohoLimiter(database.db, { ...POLICY, concurrency: 5 }, clock);
+    const organizationId = newOrganization();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, () => limiter.run(organizationId, async () => "called")),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "rejected",
+    ]);
+  });
+
   it("keeps a call's answer when its slot cannot be handed back: the slot returns when its lease runs out", async () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const counted = countingStatements(database.db, { failRelease: new Error("connection lost") });
@@ -456,6 +475,37 @@ describe.skipIf(!serverUrl)("ZohoLimiter waiting for another worker's lock (Post
     expect(row!.recentCalls).toHaveLength(2);
     expect(row!.recentCalls[1]!).toBeGreaterThanOrEqual(releasedAt);
     expect(row!.recentCalls[1]! - row!.recentCalls[0]!).toBeGreaterThanOrEqual(300);
+  });
+});
+
+describe.skipIf(!serverUrl)("zoho_take_call_slots under another worker's lock (PostgreSQL)", () => {
+  const LEASE = { perWindow: 100, windowMs: 1_000, concurrency: 5, leaseMs: 1_000, marginMs: 0 };
+
+  it("hands back a lease that ran out while another take holds the organization, neither failing", async () => {
+    const { db } = database;
+    const organizationId = newOrganization();
+    const take = (on: Db, now: number, released: string[] = []) =>
+      takeCallSlots(on, { organizationId, wanted: 1, released, policy: LEASE, now });
+    const [ranOut] = (await take(db, T0)).leases;
+    const later = T0 + 10 * LEASE.leaseMs;
+
+    // The other worker's take holds the organization's row, and deletes the leases that ran out once let go on.
+    const holding = gate();
+    const proceed = gate();
+    const other = db.transaction(async (tx) => {
+      await take(tx, T0 + 1);
+      holding.open();
+      await proceed.opened;
+      return take(tx, later);
+    });
+    await holding.opened;
+    const handingBack = tracked(take(db, later, [ranOut!]));
+    expect(await blockedOnLock(db, handingBack.settled)).toBe("blocked");
+    proceed.open();
+    // Before the fix the hand-back locked the lease first: PostgreSQL found a deadlock and failed one of them.
+    const outcomes = await Promise.allSettled([handingBack.promise, other]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "fulfilled"]);
+    expect(await inFlight(organizationId)).toBe(2);
   });
 });
 

@@ -116,10 +116,8 @@ export class ZohoLimiter {
             now: this.clock?.now() ?? null,
           });
         } catch (error) {
-          // Every waiter would have asked the same database: each fails its own call, none waits forever.
-          for (const waiter of queue.waiters.splice(0)) waiter.refused(error);
           queue.releases.unshift(...released);
-          return;
+          throw error;
         } finally {
           queue.taking = false;
         }
@@ -140,6 +138,9 @@ export class ZohoLimiter {
         this.waitedMs += waitMs;
         await (this.clock ? this.clock.sleep(waitMs) : pause(waitMs));
       }
+    } catch (error) {
+      // Every waiter would have asked the same database: each fails its own call, none waits forever.
+      for (const waiter of queue.waiters.splice(0)) waiter.refused(error);
     } finally {
       queue.pumping = false;
       await this.flush(organizationId, queue);
