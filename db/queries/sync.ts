@@ -62,24 +62,40 @@ type LinkColumn = keyof typeof syncLinks.$inferInsert;
  * PostgreSQL took to run it.
  */
 function linkUpsert(link: LinkWrite): SQL {
+  return linksUpsert([linkValues(link)]);
+}
+
+type LinkValues = Partial<Record<LinkColumn, unknown>>;
+
+/** A link write's columns as stored: a synced link clears its message, intent, held candidate and failures. */
+function linkValues(link: LinkWrite): LinkValues {
   const synced =
     link.state === "synced"
       ? { syncedAt: new Date(), message: null, intentKey: null, candidateId: null, failures: 0, retryAfter: null }
       : {};
   const { keepClaim, ...columns } = link;
-  const values: Partial<Record<LinkColumn, unknown>> = {
+  const values: LinkValues = {
     ...columns,
     updatedAt: new Date(),
     ...(keepClaim ? {} : { claimId: null, claimedUntil: null }),
     ...synced,
   };
-  const written = (Object.keys(values) as LinkColumn[]).filter((key) => values[key] !== undefined);
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+}
+
+/** One upsert of links that write the same columns (those of the first). */
+function linksUpsert(rows: LinkValues[]): SQL {
+  const written = Object.keys(rows[0]!) as LinkColumn[];
   const names = written.map((key) => `"${syncLinks[key].name}"`);
-  const params = written.map((key) => {
-    const value = values[key];
-    return sql`${value === null ? null : (syncLinks[key] as PgColumn).mapToDriverValue(value)}`;
-  });
-  return sql`insert into ${syncLinks} (${sql.raw(names.join(", "))}) values (${sql.join(params, sql`, `)})
+  const tuple = (values: LinkValues) =>
+    sql`(${sql.join(
+      written.map((key) => {
+        const value = values[key];
+        return sql`${value === null ? null : (syncLinks[key] as PgColumn).mapToDriverValue(value)}`;
+      }),
+      sql`, `,
+    )})`;
+  return sql`insert into ${syncLinks} (${sql.raw(names.join(", "))}) values ${sql.join(rows.map(tuple), sql`, `)}
     on conflict (tenant_id, entity, splynx_id) do update set ${sql.raw(names.map((name) => `${name} = excluded.${name}`).join(", "))}`;
 }
 
@@ -148,26 +164,66 @@ const entryColumns = ["tenantId", "runId", "entity", "splynxId", "action", "mess
 /** A link and its log entry in one statement, so a killed worker never leaves one without the other. */
 export async function writeLinkWithEntry(db: Db, input: { link: LinkWrite; runId: string; entry: EntryInput | null }) {
   if (!input.entry) return writeLink(db, input.link);
-  const row = {
-    ...input.entry,
-    message: input.entry.message ?? null,
-    tenantId: input.link.tenantId,
-    runId: input.runId,
-  };
+  await writeLinksWithEntries(db, { runId: input.runId, writes: [{ link: input.link, entry: input.entry }] });
+}
+
+export type LinkAndEntry = { link: LinkWrite; entry: EntryInput | null };
+
+// Well under PostgreSQL's 65,535 parameters a statement, with every column of a link and of an entry.
+const WRITES_PER_STATEMENT = 500;
+
+/**
+ * Links and their log entries, each link with its entry in one statement (a statement per set of columns the links
+ * write, up to 500 links): a page's records that cost no Zoho call at once, not a round trip each. The last write of
+ * a record is the one kept (a statement may not write one link twice); every entry is kept.
+ */
+export async function writeLinksWithEntries(db: Db, input: { runId: string; writes: LinkAndEntry[] }) {
+  const byRecord = new Map<string, { link: LinkValues; entries: EntryInput[] }>();
+  for (const { link, entry } of input.writes) {
+    const key = `${link.tenantId} ${link.entity} ${link.splynxId}`;
+    const entries = [...(byRecord.get(key)?.entries ?? []), ...(entry ? [entry] : [])];
+    byRecord.delete(key);
+    byRecord.set(key, { link: linkValues(link), entries });
+  }
+  const groups = new Map<string, { link: LinkValues; entries: EntryInput[] }[]>();
+  for (const write of byRecord.values()) {
+    const columns = Object.keys(write.link).join(",");
+    groups.set(columns, [...(groups.get(columns) ?? []), write]);
+  }
+  for (const group of groups.values())
+    for (let start = 0; start < group.length; start += WRITES_PER_STATEMENT) {
+      const chunk = group.slice(start, start + WRITES_PER_STATEMENT);
+      const entries = chunk.flatMap((write) =>
+        write.entries.map((entry) => ({
+          ...entry,
+          message: entry.message ?? null,
+          tenantId: write.link.tenantId as string,
+          runId: input.runId,
+        })),
+      );
+      const upsert = linksUpsert(chunk.map((write) => write.link));
+      if (entries.length === 0) await db.execute(upsert);
+      else await db.execute(sql`with written as (${upsert}) insert into ${syncRunEntries} ${entryRows(entries)}`);
+    }
+}
+
+type EntryRow = Required<EntryInput> & { tenantId: string; runId: string };
+
+/** The column list and values of log entries, for an insert. */
+function entryRows(rows: EntryRow[]): SQL {
   const names = sql.join(
     entryColumns.map((column) => sql.identifier(syncRunEntries[column].name)),
     sql`, `,
   );
-  const values = sql.join(
-    entryColumns.map((column) => sql`${row[column]}`),
-    sql`, `,
+  const tuples = rows.map(
+    (row) =>
+      sql`(${sql.join(
+        entryColumns.map((column) => sql`${row[column]}`),
+        sql`, `,
+      )})`,
   );
-  await db.execute(
-    sql`with written as (${linkUpsert(input.link)}) insert into ${syncRunEntries} (${names}) values (${values})`,
-  );
+  return sql`(${names}) values ${sql.join(tuples, sql`, `)}`;
 }
-
-/** Adds a page's counts and Zoho calls to the run and moves its progress on. */
 
 export type EntryInput = {
   entity: SyncEntity;

@@ -206,6 +206,41 @@ describe("what Zoho already holds", () => {
   });
 });
 
+describe("records that spend no Zoho call", () => {
+  it("are written a page at once: a book the settings skip costs a statement a page, not one a record", async () => {
+    // Every statement the engine sends through `execute` or `insert` during the run, counted.
+    let statements = 0;
+    const counted = new Proxy(database.db, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target);
+        if (typeof value !== "function") return value;
+        if (key !== "execute" && key !== "insert") return value.bind(target);
+        return (...args: unknown[]) => {
+          statements++;
+          return value.apply(target, args);
+        };
+      },
+    });
+    const settings = { general: { ignoredPartnerIds: ["1", "2", "3", "4", "5"] } };
+    const harness = await syncHarness(counted, { customers: 120, settings });
+    statements = 0;
+    expect(await harness.runCustomers()).toMatchObject({ skipped: 120, created: 0 });
+    // The run's own rows, the Records index and the skipped links with their entries: a handful, not 120.
+    expect(statements).toBeLessThan(12);
+    const all = [...(await links(harness.tenant.id)).values()];
+    expect(all.filter((link) => link.state === "skipped" && /ignore list/.test(link.message ?? ""))).toHaveLength(120);
+    const skipped = await database.db
+      .select()
+      .from(syncRunEntries)
+      .where(and(eq(syncRunEntries.tenantId, harness.tenant.id), eq(syncRunEntries.action, "skipped")));
+    expect(skipped).toHaveLength(120);
+    // Skipped by the same rule again: counted, nothing written.
+    statements = 0;
+    expect(await harness.runCustomers()).toMatchObject({ skipped: 120 });
+    expect(statements).toBeLessThan(12);
+  });
+});
+
 describe("links belong to one organization", () => {
   it("creates in the new organization what was synced to the old one, and never counts the old links as synced", async () => {
     const harness = await syncHarness(database.db, { customers: 12 });

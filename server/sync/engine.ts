@@ -14,6 +14,7 @@ import type { EntityAdapter, SyncContext } from "./entity";
 import { beat, emptyCounts, keepQuotaReserve, PageTally, writerLanes, writersAllowed, type EntityFlow } from "./flow";
 import { changedSince } from "./incremental";
 import { paymentsImportFlow } from "./payments-import";
+import { PageWrites } from "./page-writes";
 import { retire, RunStop, syncRecord } from "./record";
 import { indexSplynxPage } from "@/server/splynx-index/rows";
 
@@ -107,13 +108,19 @@ async function syncRecords(
   const zohoGate = new KeyGate();
   const holdZoho = (zohoId: string) => zohoGate.enter([`zoho:${adapter.entity}:${zohoId}`]);
   const beforeZoho = () => keepQuotaReserve(context);
+  const batch = new PageWrites();
   const write = async (record: SplynxRecord<ResourceName>) => {
     await beat(context, tally);
     const link = links.get(String((record as { id: number }).id));
-    const outcome = await syncRecord({ context, adapter, record, link, attemptId, beforeZoho, exclusive, holdZoho });
+    const step = { context, adapter, record, link, attemptId, beforeZoho, exclusive, holdZoho, defer: batch.defer };
+    const outcome = await syncRecord(step);
     tally.handled(outcome.action);
   };
-  await forEachAtMost(records, writerLanes(context), write, () => writersAllowed(context));
+  try {
+    await forEachAtMost(records, writerLanes(context), write, () => writersAllowed(context));
+  } finally {
+    await batch.write(context);
+  }
 }
 
 /** Chosen records read one by one from Splynx; one Splynx could not give becomes a rejected record, not a stop. */

@@ -78,7 +78,15 @@ export type RecordStep<R extends ResourceName> = {
    * holding `exclusive`'s keys and never the other way round, so no two records wait on each other.
    */
   holdZoho?: (zohoId: string) => Promise<() => void>;
+  /**
+   * Where the link and entry of a record that spends no Zoho call go (skipped, not prepared, waiting to retry): the
+   * page's batch, written with the others once its lanes are done. Without it they are written at once.
+   */
+  defer?: DeferWrite;
 };
+
+/** Takes a link write (null: none) and a log entry (null: none) to be written later. */
+export type DeferWrite = (link: LinkWrite | null, entry: EntryInput | null) => void;
 
 /** The first of these Zoho records no link holds once this record holds it (one beside it may just have linked it). */
 type TakeFree = (zohoIds: string[]) => Promise<string | undefined>;
@@ -117,7 +125,7 @@ type Finish = (
 ) => Promise<Outcome>;
 
 /** Ends a record's handling: its link and its log entry written together (unchanged records write neither). */
-function finisher(context: SyncContext, entity: SyncEntity, target: Target): Finish {
+function finisher(context: SyncContext, entity: SyncEntity, target: Target, defer?: DeferWrite): Finish {
   const base = { tenantId: context.tenantId, entity, ...target };
   return async (write, outcome) => {
     const entry: EntryInput | null =
@@ -129,7 +137,8 @@ function finisher(context: SyncContext, entity: SyncEntity, target: Target): Fin
             action: outcome.action === "busy" ? "warning" : outcome.action,
             message: outcome.message,
           };
-    if (write) await writeLinkWithEntry(context.db, { link: { ...base, ...write }, runId: context.runId, entry });
+    if (defer) defer(write && { ...base, ...write }, entry);
+    else if (write) await writeLinkWithEntry(context.db, { link: { ...base, ...write }, runId: context.runId, entry });
     else if (entry)
       await addEntries(context.db, { tenantId: context.tenantId, runId: context.runId, entries: [entry] });
     return outcome;
@@ -147,13 +156,19 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
   const { context, adapter, record, link } = step;
   const target = { splynxId: String((record as { id: number | string }).id), label: adapter.label(record) };
   const splynxDetails = adapter.details?.(record);
-  const written = finisher(context, adapter.entity, target);
   // Every write of the link carries what Records shows of the Splynx record, whatever the outcome.
-  const finish: Finish = (write, outcome) =>
-    written(
-      write && splynxDetails ? { ...write, details: { ...link?.details, ...write.details, ...splynxDetails } } : write,
-      outcome,
-    );
+  const withDetails =
+    (written: Finish): Finish =>
+    (write, outcome) =>
+      written(
+        write && splynxDetails
+          ? { ...write, details: { ...link?.details, ...write.details, ...splynxDetails } }
+          : write,
+        outcome,
+      );
+  const finish = withDetails(finisher(context, adapter.entity, target));
+  // Outcomes before any Zoho call go with the page's batch, when there is one.
+  const settle = step.defer ? withDetails(finisher(context, adapter.entity, target, step.defer)) : finish;
 
   let prepared: Prepared;
   try {
@@ -169,7 +184,7 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
       // Skipped by the same rule last time: counted, but nothing is written again.
       if (link?.state === "skipped" && link.message === eligibility.rule)
         return { action: "skipped", message: eligibility.rule };
-      return finish(
+      return settle(
         { ...kept(link), state: "skipped", fingerprint: link?.fingerprint ?? null, message: eligibility.rule },
         { action: "skipped", message: eligibility.rule },
       );
@@ -180,7 +195,7 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
       error instanceof RecordProblem
         ? error.message
         : `Could not prepare the record: ${error instanceof Error ? error.message : String(error)}`;
-    return finish({ ...kept(link), state: "failed", message }, { action: "failed", message });
+    return settle({ ...kept(link), state: "failed", message }, { action: "failed", message });
   }
 
   const fingerprint = fingerprintOf(prepared.payload);
@@ -193,7 +208,7 @@ export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): P
     link.retryAfter &&
     link.retryAfter.getTime() > Date.now()
   ) {
-    return finish(null, {
+    return settle(null, {
       action: "failed",
       message: `Not tried again before ${link.retryAfter.toISOString()} (failed ${link.failures} times in a row): ${link.message ?? ""}`,
     });
