@@ -3,6 +3,7 @@ import { and, type AnyColumn, eq, inArray, isNull, lt, ne, or, sql, type SQL } f
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { totalsDiffer } from "../link-totals";
+import { linkedContact, rowOf } from "./record-joins";
 import type { LinkFilter } from "./sync";
 import {
   splynxConnections,
@@ -241,31 +242,13 @@ export async function listRecords(db: Db, filter: RecordFilter) {
       mismatch: totalsDiffer(syncLinks.details),
     })
     .from(splynxRecords)
-    .leftJoin(
-      syncLinks,
-      and(
-        eq(syncLinks.tenantId, splynxRecords.tenantId),
-        eq(syncLinks.entity, splynxRecords.entity),
-        eq(syncLinks.splynxId, splynxRecords.splynxId),
-      ),
-    )
+    .leftJoin(syncLinks, rowOf(syncLinks, splynxRecords))
     .leftJoin(
       customers,
-      and(
-        eq(customers.tenantId, splynxRecords.tenantId),
-        eq(customers.entity, "customer"),
-        eq(customers.splynxId, splynxRecords.customerId),
-      ),
+      rowOf(customers, { tenantId: splynxRecords.tenantId, entity: "customer", splynxId: splynxRecords.customerId }),
     )
     // The Zoho contact a customer is linked to, by its name in the loaded Zoho customers.
-    .leftJoin(
-      zohoContactsCache,
-      and(
-        eq(splynxRecords.entity, "customer"),
-        eq(zohoContactsCache.tenantId, splynxRecords.tenantId),
-        eq(zohoContactsCache.contactId, syncLinks.zohoId),
-      ),
-    )
+    .leftJoin(zohoContactsCache, linkedContact(syncLinks))
     .where(and(...recordConditions(filter)))
     .orderBy(keyOf(splynxRecords.splynxId))
     .limit(filter.limit + 1);

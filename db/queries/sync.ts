@@ -2,6 +2,7 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import { rowsOf } from "../rows";
+import { linkedContact, rowOf } from "./record-joins";
 import type { Db } from "../client";
 import { totalsDiffer } from "../link-totals";
 import {
@@ -56,15 +57,6 @@ export type LinkWrite = {
 
 type LinkColumn = keyof typeof syncLinks.$inferInsert;
 
-/**
- * The upsert that writes a link as a whole; a synced one clears its message, intent, held candidate and failures.
- * Written as SQL text and plain values: every record of a run writes it, and drizzle's builder cost it more CPU than
- * PostgreSQL took to run it.
- */
-function linkUpsert(link: LinkWrite): SQL {
-  return linksUpsert([linkValues(link)]);
-}
-
 type LinkValues = Partial<Record<LinkColumn, unknown>>;
 
 /** A link write's columns as stored: a synced link clears its message, intent, held candidate and failures. */
@@ -83,7 +75,10 @@ function linkValues(link: LinkWrite): LinkValues {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
 }
 
-/** One upsert of links that write the same columns (those of the first). */
+/**
+ * One upsert of links that write the same columns (those of the first). SQL text and plain values: every record of a
+ * run writes one, and drizzle's query builder took more CPU to build it than PostgreSQL took to run it.
+ */
 function linksUpsert(rows: LinkValues[]): SQL {
   const written = Object.keys(rows[0]!) as LinkColumn[];
   const names = written.map((key) => `"${syncLinks[key].name}"`);
@@ -101,7 +96,7 @@ function linksUpsert(rows: LinkValues[]): SQL {
 
 /** Writes a link as a whole; a synced one clears its message, its intent, its held candidate and its failures. */
 export async function writeLink(db: Db, link: LinkWrite) {
-  await db.execute(linkUpsert(link));
+  await db.execute(linksUpsert([linkValues(link)]));
 }
 
 /** The claim as a prepared statement per database: built once, not once per record. */
@@ -163,7 +158,6 @@ const entryColumns = ["tenantId", "runId", "entity", "splynxId", "action", "mess
 
 /** A link and its log entry in one statement, so a killed worker never leaves one without the other. */
 export async function writeLinkWithEntry(db: Db, input: { link: LinkWrite; runId: string; entry: EntryInput | null }) {
-  if (!input.entry) return writeLink(db, input.link);
   await writeLinksWithEntries(db, { runId: input.runId, writes: [{ link: input.link, entry: input.entry }] });
 }
 
@@ -181,14 +175,16 @@ export async function writeLinksWithEntries(db: Db, input: { runId: string; writ
   const byRecord = new Map<string, { link: LinkValues; entries: EntryInput[] }>();
   for (const { link, entry } of input.writes) {
     const key = `${link.tenantId} ${link.entity} ${link.splynxId}`;
-    const entries = [...(byRecord.get(key)?.entries ?? []), ...(entry ? [entry] : [])];
-    byRecord.delete(key);
+    const entries = byRecord.get(key)?.entries ?? [];
+    if (entry) entries.push(entry);
     byRecord.set(key, { link: linkValues(link), entries });
   }
   const groups = new Map<string, { link: LinkValues; entries: EntryInput[] }[]>();
   for (const write of byRecord.values()) {
     const columns = Object.keys(write.link).join(",");
-    groups.set(columns, [...(groups.get(columns) ?? []), write]);
+    const group = groups.get(columns) ?? [];
+    group.push(write);
+    groups.set(columns, group);
   }
   for (const group of groups.values())
     for (let start = 0; start < group.length; start += WRITES_PER_STATEMENT) {
@@ -296,21 +292,14 @@ export async function listEntries(db: Db, filter: EntryFilter) {
       customerName: customerLinks.label,
     })
     .from(syncRunEntries)
-    .leftJoin(
-      entryLinks,
-      and(
-        eq(entryLinks.tenantId, syncRunEntries.tenantId),
-        eq(entryLinks.entity, syncRunEntries.entity),
-        eq(entryLinks.splynxId, syncRunEntries.splynxId),
-      ),
-    )
+    .leftJoin(entryLinks, rowOf(entryLinks, syncRunEntries))
     .leftJoin(
       customerLinks,
-      and(
-        eq(customerLinks.tenantId, syncRunEntries.tenantId),
-        eq(customerLinks.entity, "customer"),
-        eq(customerLinks.splynxId, sql`${entryLinks.details}->>'customerId'`),
-      ),
+      rowOf(customerLinks, {
+        tenantId: syncRunEntries.tenantId,
+        entity: "customer",
+        splynxId: sql`${entryLinks.details}->>'customerId'`,
+      }),
     )
     .where(and(...conditions))
     .orderBy(syncRunEntries.id)
@@ -380,21 +369,10 @@ export async function listLinks(db: Db, filter: LinkFilter) {
     .from(syncLinks)
     .leftJoin(
       customerLinks,
-      and(
-        eq(customerLinks.tenantId, syncLinks.tenantId),
-        eq(customerLinks.entity, "customer"),
-        eq(customerLinks.splynxId, detail("customerId")),
-      ),
+      rowOf(customerLinks, { tenantId: syncLinks.tenantId, entity: "customer", splynxId: detail("customerId") }),
     )
     // The Zoho contact a customer is linked to, by its name in the loaded Zoho customers.
-    .leftJoin(
-      zohoContactsCache,
-      and(
-        eq(syncLinks.entity, "customer"),
-        eq(zohoContactsCache.tenantId, syncLinks.tenantId),
-        eq(zohoContactsCache.contactId, syncLinks.zohoId),
-      ),
-    )
+    .leftJoin(zohoContactsCache, linkedContact(syncLinks))
     .where(and(...conditions))
     .orderBy(sql`lpad(${syncLinks.splynxId}, 20, '0')`)
     .limit(filter.limit + 1);

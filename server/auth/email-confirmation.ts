@@ -1,34 +1,31 @@
 // E-mail confirmation after sign-up: a single-use, expiring link by mail that, with the password chosen at sign-up,
 // confirms the account and signs it in.
 import type { Db } from "@/db/client";
-import {
-  type Confirmation,
-  findPersonByConfirmation,
-  findPersonByEmail,
-  replaceConfirmation,
-} from "@/db/queries/people";
-import { takeAttempts, type ThrottlePolicy } from "@/db/queries/sign-in-throttle";
+import { type Confirmation, findPersonByConfirmation, replaceConfirmation } from "@/db/queries/people";
+import { takeAttempts } from "@/db/queries/sign-in-throttle";
 import { hashLinkToken, newLinkToken } from "@/server/crypto/link-tokens";
-import { appLink, type MailDelivery, mailDelivery } from "@/server/mail/config";
+import { appLink, type MailDelivery } from "@/server/mail/config";
 import { confirmEmailMail } from "@/server/mail/messages";
 import type { OutgoingMail } from "@/db/queries/mail-outbox";
 import { sendMail } from "@/server/mail/send";
 import { type AuthenticationResult, authenticate } from "./authenticate";
+import { answerMailedLinkRequest, MAIL_PER_ADDRESS, type MailedLinkAnswer } from "./mailed-links";
 
 export const CONFIRMATION_TTL_MS = 24 * 60 * 60 * 1000;
-const HOUR_MS = 60 * 60 * 1000;
-/** Mail to one address a few times an hour at most, whoever asks: sign-up and resend cannot flood a mailbox. */
-export const MAIL_PER_ADDRESS: ThrottlePolicy = { maxAttempts: 3, windowMs: HOUR_MS, lockMs: HOUR_MS };
-const RESEND_PER_CLIENT: ThrottlePolicy = { maxAttempts: 20, windowMs: HOUR_MS, lockMs: HOUR_MS };
+// Sign-up's mail and a resend count against one limit per address.
+const SIGN_UP_MAIL = "signup-mail";
 
 export function newConfirmation(now: Date): { token: string; confirmation: Confirmation } {
   const { token, tokenHash } = newLinkToken();
   return { token, confirmation: { tokenHash, expiresAt: new Date(now.getTime() + CONFIRMATION_TTL_MS) } };
 }
 
-/** Whether this address may be mailed now; counted per address as typed, known or not. */
+/**
+ * Whether this address may be mailed now; counted per address as typed, known or not, under the same key as a resend:
+ * sign-up and resend together cannot flood a mailbox.
+ */
 export async function mayMail(db: Db, email: string, now?: Date): Promise<boolean> {
-  return !(await takeAttempts(db, [[`signup-mail:${email}`, MAIL_PER_ADDRESS]], now));
+  return !(await takeAttempts(db, [[`${SIGN_UP_MAIL}:${email}`, MAIL_PER_ADDRESS]], now));
 }
 
 /** Sends and never throws: an answer that differed on a failed send would tell which kind of mail was due. */
@@ -50,29 +47,22 @@ export async function mailConfirmation(
   await sendQuietly(db, confirmEmailMail({ to: input.to, link, expiresAt: input.expiresAt }), input.delivery);
 }
 
-export type ResendResult =
-  | { outcome: "sent"; delivery: "smtp" | "outbox" }
-  | { outcome: "throttled" }
-  | { outcome: "unavailable" };
-
 /** A new link for an unconfirmed account; every address gets the same answer, and only such an account gets mail. */
 export async function resendConfirmation(
   db: Db,
   input: { email: string; ip: string | null; origin: string; now?: Date },
-): Promise<ResendResult> {
-  const delivery = mailDelivery();
-  if (delivery.kind === "off") return { outcome: "unavailable" };
-  const email = input.email.trim().toLowerCase();
-  const keys: [string, ThrottlePolicy][] = [[`signup-mail:${email}`, MAIL_PER_ADDRESS]];
-  if (input.ip) keys.push([`resend-ip:${input.ip}`, RESEND_PER_CLIENT]);
-  if (await takeAttempts(db, keys, input.now)) return { outcome: "throttled" };
-  const person = await findPersonByEmail(db, email);
-  const { token, confirmation } = newConfirmation(input.now ?? new Date());
-  if (person && (await replaceConfirmation(db, { personId: person.id, ...confirmation }))) {
-    const link = { token, expiresAt: confirmation.expiresAt, origin: input.origin, callbackPath: "/", delivery };
-    await mailConfirmation(db, { to: person.email, ...link });
-  }
-  return { outcome: "sent", delivery: delivery.kind };
+): Promise<MailedLinkAnswer> {
+  return answerMailedLinkRequest(
+    db,
+    input,
+    { addressKey: SIGN_UP_MAIL, clientKey: "resend-ip" },
+    async (person, delivery) => {
+      const { token, confirmation } = newConfirmation(input.now ?? new Date());
+      if (!(await replaceConfirmation(db, { personId: person.id, ...confirmation }))) return;
+      const link = { token, expiresAt: confirmation.expiresAt, origin: input.origin, callbackPath: "/", delivery };
+      await mailConfirmation(db, { to: person.email, ...link });
+    },
+  );
 }
 
 export type ConfirmationResult = AuthenticationResult | { ok: false; reason: "invalid-link" };

@@ -7,7 +7,8 @@ import { findPersonByEmail } from "@/db/queries/people";
 import { makePerson, makeTenant, TEST_PASSWORD } from "@/db/testing/fixtures";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { authenticate, PAIR_POLICY } from "./authenticate";
-import { CONFIRMATION_TTL_MS, confirmEmail, MAIL_PER_ADDRESS, resendConfirmation } from "./email-confirmation";
+import { CONFIRMATION_TTL_MS, confirmEmail, resendConfirmation } from "./email-confirmation";
+import { MAIL_PER_ADDRESS } from "./mailed-links";
 import { requestPasswordReset, resetPassword } from "./password-reset";
 import { signUp, signUpPolicy } from "./sign-up";
 

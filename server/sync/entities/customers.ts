@@ -31,6 +31,12 @@ export function contactName(customer: Customer, pattern: string): string {
   );
 }
 
+/** What a customer is found by in Zoho: its contact's name and the one e-mail address Zoho gets. */
+export function customerKey(customer: Customer, settings: Settings): NaturalKey {
+  const { email } = zohoEmail(customer.email || customer.billing_email);
+  return { name: contactName(customer, settings.customers.namePattern), email };
+}
+
 const EMAIL = /^[^\s@,;<>()[\]\\"]+@[^\s@,;<>()[\]\\"]+\.[^\s@,;<>()[\]\\".]{2,}$/;
 
 /** Splynx allows lists and typos in its e-mail field; Zoho takes one valid address of at most 100 characters. */
@@ -147,12 +153,7 @@ export const customersAdapter: EntityAdapter<"customers"> = {
   eligibility: (customer, context, linked) => customerEligibility(customer, context.settings, linked),
   prepare(customer, context) {
     const { contact, note } = contactFor(customer, context.settings, context.currencyId);
-    const person = (contact.contact_persons as ZohoRecord[])[0]!;
-    return {
-      payload: contact,
-      key: { name: String(contact.contact_name), email: String(person.email) },
-      notes: note ? [note] : [],
-    };
+    return { payload: contact, key: customerKey(customer, context.settings), notes: note ? [note] : [] };
   },
   async findSent(context, keys: NaturalKey[]) {
     const ids = new Set<string>();
@@ -164,16 +165,8 @@ export const customersAdapter: EntityAdapter<"customers"> = {
     return { ids: [...ids], strong: keys.every((key) => Boolean(key.email)) };
   },
   async beforePage(context, customers) {
-    const asked = new Map<string, ContactMatch>();
-    for (const customer of customers) {
-      try {
-        const match = matchOf(customersAdapter.prepare(customer, context).key);
-        asked.set(matchText(match), match);
-      } catch {
-        // A customer that cannot be prepared fails on its own turn; it looks nothing up.
-      }
-    }
-    pageMatches.set(context, { asked, cached: null });
+    const matches = customers.map((customer) => matchOf(customerKey(customer, context.settings)));
+    pageMatches.set(context, { asked: new Map(matches.map((match) => [matchText(match), match])), cached: null });
   },
   async findExisting(context, key) {
     const found = (ids: string[]) => ({
