@@ -1,5 +1,5 @@
 // Links (the source of truth for "is it synced"), the sync log's entries, and the tenant's settings row, always within one tenant.
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
 import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import { rowsOf } from "../rows";
 import { linkedContact, rowOf } from "./record-joins";
@@ -16,6 +16,8 @@ import {
 } from "../schema";
 
 export type Link = typeof syncLinks.$inferSelect;
+/** A link as its claim left it; `version` is the row's physical address then, which any later write changes. */
+export type ClaimedLink = Link & { version: string };
 
 export async function linksFor(
   db: Db,
@@ -118,7 +120,7 @@ function claimStatement(db: Db) {
       set: { claimId: sql`${sql.placeholder("claimId")}`, claimedUntil: until },
       setWhere: sql`${syncLinks.claimId} is null or ${syncLinks.claimedUntil} < now() or ${syncLinks.claimId} = ${sql.placeholder("claimId")}`,
     })
-    .returning()
+    .returning({ ...getTableColumns(syncLinks), version: sql<string>`ctid::text` })
     .prepare("claim_link");
 }
 const claimStatements = new WeakMap<Db, ReturnType<typeof claimStatement>>();
@@ -130,7 +132,7 @@ const claimStatements = new WeakMap<Db, ReturnType<typeof claimStatement>>();
 export async function claimLink(
   db: Db,
   input: { tenantId: string; entity: SyncEntity; splynxId: string; label: string; claimId: string; claimMs: number },
-): Promise<Link | null> {
+): Promise<ClaimedLink | null> {
   const statement = claimStatements.get(db) ?? claimStatement(db);
   claimStatements.set(db, statement);
   const { claimMs, ...values } = input;
@@ -138,20 +140,29 @@ export async function claimLink(
   return row ?? null;
 }
 
-/** Stores the natural key a create is about to send, before it is sent, while this attempt holds the claim. */
-export async function recordIntent(
-  db: Db,
-  input: { tenantId: string; entity: SyncEntity; splynxId: string; claimId: string; intentKey: Record<string, string> },
-) {
-  const rows = await rowsOf<{ splynx_id: string }>(
-    db,
-    sql`update ${syncLinks} set state = 'pending', intent_key = ${JSON.stringify(input.intentKey)},
+/**
+ * The natural key a create is about to send, stored before it is sent, while this attempt holds the claim and nothing
+ * has written the link since (`claim`, what claimLink returned). The row is reached by its version: by the key
+ * alone the planner may walk every link of the tenant, when the table has no statistics yet (a new install's first
+ * sync), as all its indexes begin with tenant and entity.
+ */
+export function intentUpdate(input: {
+  tenantId: string;
+  entity: SyncEntity;
+  claim: Pick<ClaimedLink, "splynxId" | "claimId" | "version">;
+  intentKey: Record<string, string>;
+}): SQL {
+  const { claim } = input;
+  return sql`update ${syncLinks} set state = 'pending', intent_key = ${JSON.stringify(input.intentKey)},
       updated_at = ${new Date().toISOString()}
-      where tenant_id = ${input.tenantId} and entity = ${input.entity} and splynx_id = ${input.splynxId}
-        and claim_id = ${input.claimId}
-      returning splynx_id`,
-  );
-  return rows.length > 0;
+      where ctid = ${claim.version}::tid and tenant_id = ${input.tenantId} and entity = ${input.entity}
+        and splynx_id = ${claim.splynxId} and claim_id = ${claim.claimId}
+      returning splynx_id`;
+}
+
+/** Records the intent (intentUpdate); false when another attempt took the record over, or wrote it since the claim. */
+export async function recordIntent(db: Db, input: Parameters<typeof intentUpdate>[0]): Promise<boolean> {
+  return (await rowsOf<{ splynx_id: string }>(db, intentUpdate(input))).length > 0;
 }
 
 const entryColumns = ["tenantId", "runId", "entity", "splynxId", "action", "message"] as const;

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { syncLinks, syncRuns } from "@/db/schema";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
+import { rowsOf } from "@/db/rows";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { deleteTenantLinks, linkedOutside } from "./links-reset";
 import {
@@ -164,9 +165,12 @@ describe("links and their decisions, per tenant", () => {
     await db.update(syncLinks).set({ claimId }).where(eq(syncLinks.tenantId, theirs));
     const before = await linkRows(db, theirs);
 
-    expect(
-      await recordIntent(db, { tenantId: ours, entity: "customer", splynxId: "7", claimId, intentKey: { name: "x" } }),
-    ).toBe(false);
+    const [theirClaim] = await rowsOf<{ version: string }>(
+      db,
+      sql`select ctid::text as version from sync_links where tenant_id = ${theirs}`,
+    );
+    const claim = { splynxId: "7", claimId, version: theirClaim!.version };
+    expect(await recordIntent(db, { tenantId: ours, entity: "customer", claim, intentKey: { name: "x" } })).toBe(false);
     expect(await confirmCreate(db, { tenantId: ours, entity: "customer", splynxId: "7" })).toBe(false);
     expect(await db.transaction((tx) => deleteManualLink(tx, { tenantId: ours, splynxId: "7" }))).toBeUndefined();
     expect(await db.transaction((tx) => deleteTenantLinks(tx, { tenantId: ours }))).toBe(0);

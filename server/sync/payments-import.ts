@@ -385,7 +385,6 @@ async function importOne(step: Step, payment: ZohoRecord, full: () => Promise<Zo
       "warning",
       "Another attempt is importing this payment right now; it finishes it.",
     );
-  const claimId = current.claimId!;
   const kept = current.details as ImportDetails | null;
   let splynxPaymentId = kept?.splynxPaymentId ?? null;
   let plan: Plan | null = current.intentKey ? planFrom(current.intentKey) : null;
@@ -406,8 +405,7 @@ async function importOne(step: Step, payment: ZohoRecord, full: () => Promise<Zo
         !(await recordIntent(context.db, {
           tenantId: context.tenantId,
           entity: IMPORT_ENTITY,
-          splynxId: zohoId,
-          claimId,
+          claim: current,
           intentKey: { ...plan, zohoId },
         }))
       ) {

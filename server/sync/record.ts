@@ -5,6 +5,7 @@ import {
   linkedZohoIds,
   recordIntent,
   writeLinkWithEntry,
+  type ClaimedLink,
   type EntryInput,
   type Link,
   type LinkWrite,
@@ -362,7 +363,7 @@ async function existingFree<R extends ResourceName>(step: RecordStep<R>, prepare
 
 async function writeToZoho<R extends ResourceName>(
   step: RecordStep<R>,
-  current: Link,
+  current: ClaimedLink,
   prepared: Prepared,
   fingerprint: string,
   finish: Finish,
@@ -460,8 +461,7 @@ async function writeToZoho<R extends ResourceName>(
     !(await recordIntent(context.db, {
       tenantId: context.tenantId,
       entity: adapter.entity,
-      splynxId: current.splynxId,
-      claimId: step.attemptId,
+      claim: current,
       intentKey: prepared.key,
     }))
   ) {
