@@ -187,8 +187,9 @@ export const zohoOAuthStates = pgTable(
 );
 
 /**
- * Zoho's limits per organization, shared by every worker: the recent call times and the daily quota last reported.
- * Slots are taken by the SQL function zoho_take_call_slots (drizzle/0024_zoho_take_call_slots.sql).
+ * Zoho's limits per organization, shared by every worker: when the calls of the window were answered (calls in flight
+ * are the leases) and the daily quota last reported. Slots are taken and handed back by the SQL functions of
+ * drizzle/0026_zoho_answer_dated_window.sql.
  */
 export const zohoRateLimits = pgTable("zoho_rate_limits", {
   organizationId: text("organization_id").primaryKey(),
@@ -204,6 +205,8 @@ export const zohoCallLeases = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     organizationId: text("organization_id").notNull(),
+    /** When the slot was granted (ms, the limiter's clock); null for a lease of a release before answer-dated windows. */
+    grantedAt: bigint("granted_at", { mode: "number" }),
     expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
   },
   (t) => [index("zoho_call_leases_org_idx").on(t.organizationId)],

@@ -1,2 +1,2 @@
 // Types for the test runner's throwaway PostgreSQL helper, so TypeScript tools (benchmarks) can use it.
-export function startThrowawayPostgres(): Promise<{ url: string; stop(): void } | null>;
+export function startThrowawayPostgres(): Promise<{ url: string; socketUrl: string; stop(): void } | null>;

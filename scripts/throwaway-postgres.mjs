@@ -38,6 +38,8 @@ export async function startThrowawayPostgres() {
   run("pg_ctl", ["-D", dataDir, "-l", path.join(dataDir, "server.log"), "-w", "-t", "30", "-o", options, "start"]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    /** The same cluster over its Unix socket (libpq's `?host=/directory`, which db/client.ts reads). */
+    socketUrl: `postgres://postgres@localhost:${port}/postgres?host=${dataDir}`,
     stop() {
       const args = ["-D", dataDir, "-m", "immediate", "stop"];
       if (isRoot)

@@ -1,8 +1,8 @@
 // Zoho's per-organization limits as shared state: every worker takes a call slot here before calling Zoho.
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { rowsOf } from "../rows";
-import { zohoCallLeases, zohoDailyUsage, zohoRateLimits } from "../schema";
+import { zohoDailyUsage, zohoRateLimits } from "../schema";
 
 const utcDay = (time: number) => new Date(time).toISOString().slice(0, 10);
 
@@ -12,17 +12,24 @@ export type LimitPolicy = {
   concurrency: number;
   /** How long a slot is held at most, should its worker die mid-call. */
   leaseMs: number;
-  /** Headroom on the window for the time between taking a slot and Zoho receiving the call. */
+  /**
+   * Headroom on the window for how Zoho counts its minute (its clock, where its window starts), which Ledgerlink cannot
+   * see. A pause between a grant and the call's send needs none: a call counts until it is answered (0026's functions).
+   */
   marginMs: number;
 };
 
 /** What one round trip to the limiter's function decided: slots granted, when to ask for the rest, or the day's end. */
 export type Slots = { leases: string[]; waitMs: number | null; quotaResetsAt: Date | null };
 
+/** A finished call's slot, and how long its worker held it: from before the take that granted it until the answer. */
+export type FinishedCall = { leaseId: string; heldMs: number };
+
 type SlotsRow = { leases: string[] | string; wait_ms: string | number | null; quota_resets_at: Date | string | null };
 
-// A uuid[] literal: uuids need no quoting, and a literal passes through every driver alike (drizzle spreads arrays).
-const uuidArray = (ids: string[]) => `{${ids.join(",")}}`;
+// Array literals: uuids and integers need no quoting, and a literal passes through every driver alike (drizzle spreads
+// arrays).
+const arrayLiteral = (values: (string | number)[]) => `{${values.join(",")}}`;
 const uuidsOf = (value: string[] | string): string[] =>
   Array.isArray(value)
     ? value
@@ -31,21 +38,25 @@ const uuidsOf = (value: string[] | string): string[] =>
         .split(",")
         .filter(Boolean);
 
+/** The finished calls as the functions take them: lease ids and, in the same order, whole milliseconds held. */
+const finishedArrays = (finished: FinishedCall[]) => sql`${arrayLiteral(finished.map((call) => call.leaseId))}::uuid[],
+  ${arrayLiteral(finished.map((call) => Math.ceil(call.heldMs)))}::bigint[]`;
+
 /**
- * Takes up to `wanted` call slots and releases the `released` leases in one statement (the function
+ * Takes up to `wanted` call slots and hands the `released` ones back in one statement (the function
  * zoho_take_call_slots). `now` is a test's clock; without it the database dates the calls by its own clock once it
  * holds the organization's lock.
  */
 export async function takeCallSlots(
   db: Db,
-  input: { organizationId: string; wanted: number; released: string[]; policy: LimitPolicy; now: number | null },
+  input: { organizationId: string; wanted: number; released: FinishedCall[]; policy: LimitPolicy; now: number | null },
 ): Promise<Slots> {
   const { organizationId, wanted, released, policy, now } = input;
   const [row] = await rowsOf<SlotsRow>(
     db,
-    sql`select * from zoho_take_call_slots(${organizationId}, ${now}::bigint, ${wanted}::int,
-      ${uuidArray(released)}::uuid[], ${policy.perWindow}::int, ${policy.windowMs}::bigint, ${policy.marginMs}::bigint,
-      ${policy.concurrency}::int, ${policy.leaseMs}::bigint)`,
+    sql`select * from zoho_take_call_slots(${organizationId}, ${now}::bigint, ${wanted}::int, ${finishedArrays(released)},
+      ${policy.perWindow}::int, ${policy.windowMs}::bigint, ${policy.marginMs}::bigint, ${policy.concurrency}::int,
+      ${policy.leaseMs}::bigint)`,
   );
   return {
     leases: uuidsOf(row!.leases),
@@ -54,15 +65,16 @@ export async function takeCallSlots(
   };
 }
 
-/** Hands back finished calls' slots that no take carried, locked in the order takes lock them (by id). */
-export async function releaseCallSlots(db: Db, leaseIds: string[]): Promise<void> {
-  const locked = db
-    .select({ id: zohoCallLeases.id })
-    .from(zohoCallLeases)
-    .where(inArray(zohoCallLeases.id, leaseIds))
-    .orderBy(zohoCallLeases.id)
-    .for("update");
-  await db.delete(zohoCallLeases).where(inArray(zohoCallLeases.id, locked));
+/** Hands back finished calls' slots that no take carried, their answers counted in the window (zoho_release_call_slots). */
+export async function releaseCallSlots(
+  db: Db,
+  input: { organizationId: string; released: FinishedCall[]; policy: LimitPolicy; now: number | null },
+): Promise<void> {
+  const { organizationId, released, policy, now } = input;
+  await db.execute(
+    sql`select zoho_release_call_slots(${organizationId}, ${now}::bigint, ${finishedArrays(released)},
+      ${policy.windowMs}::bigint, ${policy.marginMs}::bigint)`,
+  );
 }
 
 /** Keeps the daily quota Zoho reports in its `X-Rate-Limit-*` headers. */

@@ -5,6 +5,7 @@ import {
   recordDailyQuota,
   releaseCallSlots,
   takeCallSlots,
+  type FinishedCall,
   type LimitPolicy,
   type Slots,
 } from "@/db/queries/zoho-limits";
@@ -15,7 +16,8 @@ export const ZOHO_CALL_TIMEOUT_MS = 30_000;
 
 /**
  * Zoho's published limits; concurrency is the free plan's 5 unless the plan is known to allow 10. A slot's lease is
- * twice the longest a call can hold it: a worker that dies mid-call keeps its slots no longer than that.
+ * twice the longest a call can hold it: a worker that dies mid-call keeps its slots no longer than that. The margin
+ * (a second of the minute) covers how Zoho counts its minute, which it does not publish.
  */
 export const ZOHO_LIMITS: LimitPolicy = {
   perWindow: 100,
@@ -29,18 +31,23 @@ export const concurrencyForPlan = (planName: string | undefined) =>
   planName && planName.toUpperCase() !== "FREE" ? 10 : 5;
 
 const QUOTA_NOTE_MS = 1_000;
+/** A finished call's slot waits for a take due this soon rather than take a statement of its own. */
+const RIDE_MS = 50;
 
 /** A test's clock; without one, calls are dated by the database's clock (one clock for every process). */
 export type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-type Waiter = { granted: (leaseId: string) => void; refused: (error: unknown) => void };
-type Release = { leaseId: string; done: () => void };
+/** A granted slot: its lease, and when (this process's clock) the take that granted it was asked for. */
+type Lease = { id: string; askedAt: number };
+type Waiter = { granted: (lease: Lease) => void; refused: (error: unknown) => void };
 
 /** One organization's callers in this process: those waiting for a slot, and finished calls' slots to hand back. */
 class OrganizationQueue {
   readonly waiters: Waiter[] = [];
-  releases: Release[] = [];
+  releases: FinishedCall[] = [];
+  /** When the loop's pause ends and it takes again (this process's steady clock), while it pauses. */
+  wakeAt: number | null = null;
   /** A loop is taking slots for the waiters. */
   pumping = false;
   /** Its statement is on its way: releases arriving now ride on its next one, or are flushed after it. */
@@ -69,13 +76,21 @@ export class ZohoLimiter {
     return this.clock?.now() ?? Date.now();
   }
 
-  /** Runs `work` holding one call slot of the organization. */
+  /** A steady clock for how long a slot is held: the test's, else one no change of the wall clock moves. */
+  private instant(): number {
+    return this.clock?.now() ?? performance.now();
+  }
+
+  /**
+   * Runs `work` holding one call slot of the organization. The slot is handed back after `work` is done, not before
+   * this returns: until then the call counts as in flight, which only errs on the safe side.
+   */
   async run<T>(organizationId: string, work: () => Promise<T>): Promise<T> {
-    const leaseId = await this.slot(organizationId);
+    const lease = await this.slot(organizationId);
     try {
       return await work();
     } finally {
-      await this.release(organizationId, leaseId);
+      this.release(organizationId, { leaseId: lease.id, heldMs: this.instant() - lease.askedAt });
     }
   }
 
@@ -85,9 +100,9 @@ export class ZohoLimiter {
     return queue;
   }
 
-  private slot(organizationId: string): Promise<string> {
+  private slot(organizationId: string): Promise<Lease> {
     const queue = this.queueOf(organizationId);
-    return new Promise<string>((granted, refused) => {
+    return new Promise<Lease>((granted, refused) => {
       queue.waiters.push({ granted, refused });
       if (queue.pumping) return;
       queue.pumping = true;
@@ -106,12 +121,13 @@ export class ZohoLimiter {
       while (queue.waiters.length > 0) {
         const released = queue.releases.splice(0);
         queue.taking = true;
+        const askedAt = this.instant();
         let slots: Slots;
         try {
           slots = await takeCallSlots(this.db, {
             organizationId,
             wanted: queue.waiters.length,
-            released: released.map((release) => release.leaseId),
+            released,
             policy: this.policy,
             now: this.clock?.now() ?? null,
           });
@@ -121,7 +137,6 @@ export class ZohoLimiter {
         } finally {
           queue.taking = false;
         }
-        for (const release of released) release.done();
         if (slots.quotaResetsAt) {
           const spent = new ZohoError(
             "daily_quota",
@@ -130,13 +145,18 @@ export class ZohoLimiter {
           for (const waiter of queue.waiters.splice(0)) waiter.refused(spent);
           return;
         }
-        for (const leaseId of slots.leases) queue.waiters.shift()!.granted(leaseId);
+        for (const id of slots.leases) queue.waiters.shift()!.granted({ id, askedAt });
         if (queue.waiters.length === 0 || slots.waitMs === null) continue;
-        await this.flush(organizationId, queue);
-        // A little jitter keeps workers that woke together from colliding again.
-        const waitMs = slots.waitMs + Math.random() * 5;
+        // A take that found nothing free (another process took it) waits a little longer, so the two stop colliding.
+        const waitMs = slots.waitMs + (slots.leases.length === 0 ? Math.random() * 5 : 0);
         this.waitedMs += waitMs;
-        await (this.clock ? this.clock.sleep(waitMs) : pause(waitMs));
+        queue.wakeAt = this.instant() + waitMs;
+        try {
+          if (waitMs > RIDE_MS) await this.flush(organizationId, queue);
+          await (this.clock ? this.clock.sleep(waitMs) : pause(waitMs));
+        } finally {
+          queue.wakeAt = null;
+        }
       }
     } catch (error) {
       // Every waiter would have asked the same database: each fails its own call, none waits forever.
@@ -147,33 +167,42 @@ export class ZohoLimiter {
     }
   }
 
-  /** Hands a finished call's slot back: on the next take when one is on its way, else with the others of this tick. */
-  private release(organizationId: string, leaseId: string): Promise<void> {
+  /**
+   * Hands a finished call's slot back: on the next take when one is on its way or due within RIDE_MS, else with the
+   * others of this turn of the event loop.
+   */
+  private release(organizationId: string, call: FinishedCall): void {
     const queue = this.queueOf(organizationId);
-    return new Promise<void>((done) => {
-      queue.releases.push({ leaseId, done });
-      if (queue.taking || queue.flushScheduled) return;
-      queue.flushScheduled = true;
-      setImmediate(() => {
-        queue.flushScheduled = false;
-        if (!queue.taking) void this.flush(organizationId, queue);
-      });
+    queue.releases.push(call);
+    if (queue.flushScheduled || this.takeCarries(queue)) return;
+    queue.flushScheduled = true;
+    setImmediate(() => {
+      queue.flushScheduled = false;
+      if (!this.takeCarries(queue)) void this.flush(organizationId, queue);
     });
+  }
+
+  /** Whether a take on its way, or the loop's next one due within RIDE_MS, will hand the finished slots back. */
+  private takeCarries(queue: OrganizationQueue): boolean {
+    if (queue.taking) return true;
+    if (!queue.pumping) return false;
+    return queue.wakeAt === null || queue.wakeAt - this.instant() <= RIDE_MS;
   }
 
   private async flush(organizationId: string, queue: OrganizationQueue): Promise<void> {
     const released = queue.releases.splice(0);
     if (released.length > 0) {
       try {
-        await releaseCallSlots(
-          this.db,
-          released.map((release) => release.leaseId),
-        );
+        await releaseCallSlots(this.db, {
+          organizationId,
+          released,
+          policy: this.policy,
+          now: this.clock?.now() ?? null,
+        });
       } catch (error) {
         // The call itself is done: its slot comes back when its lease runs out.
         console.error("Could not hand back Zoho call slots; their leases run out instead:", error);
       }
-      for (const release of released) release.done();
     }
     const idle = !queue.pumping && queue.waiters.length === 0 && queue.releases.length === 0 && !queue.flushScheduled;
     if (idle && this.queues.get(organizationId) === queue) this.queues.delete(organizationId);

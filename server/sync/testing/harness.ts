@@ -24,14 +24,14 @@ export async function syncHarness(
     customers: number;
     invoices?: number;
     windowMs?: number;
-    /** The limiter's margin on the window; a twentieth of it unless said (production keeps 1 s of 60). */
+    /** The limiter's margin on the window; production's share of it (1 s of 60) unless said. */
     marginMs?: number;
     settings?: unknown;
     seed?: number;
   },
 ) {
   const windowMs = options.windowMs ?? 200;
-  const marginMs = options.marginMs ?? windowMs / 20;
+  const marginMs = options.marginMs ?? Math.ceil((windowMs * ZOHO_LIMITS.marginMs) / ZOHO_LIMITS.windowMs);
   const splynx = createSplynxSimulator({
     seed: options.seed ?? 5,
     customers: options.customers,
