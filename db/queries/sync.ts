@@ -1,7 +1,7 @@
 // Links (the source of truth for "is it synced"), the sync log's entries, and the tenant's settings row, always within one tenant.
 import { and, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
 import { alias, type PgColumn } from "drizzle-orm/pg-core";
-import { rowsOf } from "../rows";
+import { preparedRowsOf } from "../rows";
 import { linkedContact, rowOf } from "./record-joins";
 import type { Db } from "../client";
 import { totalsDiffer } from "../link-totals";
@@ -162,7 +162,7 @@ export function intentUpdate(input: {
 
 /** Records the intent (intentUpdate); false when another attempt took the record over, or wrote it since the claim. */
 export async function recordIntent(db: Db, input: Parameters<typeof intentUpdate>[0]): Promise<boolean> {
-  return (await rowsOf<{ splynx_id: string }>(db, intentUpdate(input))).length > 0;
+  return (await preparedRowsOf<{ splynx_id: string }>(db, intentUpdate(input))).length > 0;
 }
 
 const entryColumns = ["tenantId", "runId", "entity", "splynxId", "action", "message"] as const;
@@ -209,8 +209,13 @@ export async function writeLinksWithEntries(db: Db, input: { runId: string; writ
         })),
       );
       const upsert = linksUpsert(chunk.map((write) => write.link));
-      if (entries.length === 0) await db.execute(upsert);
-      else await db.execute(sql`with written as (${upsert}) insert into ${syncRunEntries} ${entryRows(entries)}`);
+      const statement =
+        entries.length === 0
+          ? upsert
+          : sql`with written as (${upsert}) insert into ${syncRunEntries} ${entryRows(entries)}`;
+      // One record's write, every record a run handles: one shape per set of columns, prepared. A page's batch varies.
+      if (chunk.length === 1 && entries.length <= 1) await preparedRowsOf(db, statement);
+      else await db.execute(statement);
     }
 }
 

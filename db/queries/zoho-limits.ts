@@ -1,7 +1,7 @@
 // Zoho's per-organization limits as shared state: every worker takes a call slot here before calling Zoho.
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { rowsOf } from "../rows";
+import { preparedRowsOf } from "../rows";
 import { zohoDailyUsage, zohoRateLimits } from "../schema";
 
 const utcDay = (time: number) => new Date(time).toISOString().slice(0, 10);
@@ -52,7 +52,7 @@ export async function takeCallSlots(
   input: { organizationId: string; wanted: number; released: FinishedCall[]; policy: LimitPolicy; now: number | null },
 ): Promise<Slots> {
   const { organizationId, wanted, released, policy, now } = input;
-  const [row] = await rowsOf<SlotsRow>(
+  const [row] = await preparedRowsOf<SlotsRow>(
     db,
     sql`select * from zoho_take_call_slots(${organizationId}, ${now}::bigint, ${wanted}::int, ${finishedArrays(released)},
       ${policy.perWindow}::int, ${policy.windowMs}::bigint, ${policy.marginMs}::bigint, ${policy.concurrency}::int,
@@ -71,7 +71,8 @@ export async function releaseCallSlots(
   input: { organizationId: string; released: FinishedCall[]; policy: LimitPolicy; now: number | null },
 ): Promise<void> {
   const { organizationId, released, policy, now } = input;
-  await db.execute(
+  await preparedRowsOf(
+    db,
     sql`select zoho_release_call_slots(${organizationId}, ${now}::bigint, ${finishedArrays(released)},
       ${policy.windowMs}::bigint, ${policy.marginMs}::bigint)`,
   );
