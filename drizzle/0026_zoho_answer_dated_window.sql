@@ -8,7 +8,8 @@ ALTER TABLE "zoho_call_leases" ADD COLUMN "granted_at" bigint;--> statement-brea
 --
 -- Ends leases: the finished ones handed back (p_released, each with the milliseconds it was held, p_held_ms, measured by
 -- its worker from before the take that granted it, so granted_at + held is never before the answer) and those run
--- out (a worker died mid-call: answered by its lease's end at the latest). Returns p_recent with their answer times,
+-- out (a worker died mid-call: answered by its lease's end at the latest, as its call times out in half the lease once
+-- sent). Returns p_recent with their answer times,
 -- less the calls that left the window, in order. Leases are locked by id, as every take and release locks them.
 CREATE OR REPLACE FUNCTION zoho_end_call_leases(
   p_organization_id text,
@@ -33,17 +34,99 @@ LANGUAGE sql AS $$
     SELECT coalesce(ended.granted_at + handed.held_ms + 1, ended.expires_at) AS answered
     FROM ended LEFT JOIN unnest(p_released, p_held_ms) AS handed (id, held_ms) ON handed.id = ended.id
     UNION ALL
+    -- Handed back after its lease had run out (and was ended, dated by its end): answered by now at the latest.
+    SELECT p_now FROM unnest(p_released) AS late (id) WHERE late.id NOT IN (SELECT id FROM ended)
+    UNION ALL
     SELECT unnest(p_recent)
   )
   SELECT coalesce(array_agg(answered ORDER BY answered), '{}'::bigint[]) FROM calls WHERE answered > p_now - p_keep_ms
 $$;
 --> statement-breakpoint
+-- The organization's limits row, locked (made first if new): every take and release holds it before any lease.
+CREATE OR REPLACE FUNCTION zoho_lock_limits(p_organization_id text) RETURNS zoho_rate_limits
+LANGUAGE plpgsql AS $$
+DECLARE
+  limits zoho_rate_limits%ROWTYPE;
+BEGIN
+  SELECT * INTO limits FROM zoho_rate_limits WHERE organization_id = p_organization_id FOR UPDATE;
+  IF NOT FOUND THEN
+    INSERT INTO zoho_rate_limits (organization_id) VALUES (p_organization_id) ON CONFLICT DO NOTHING;
+    SELECT * INTO limits FROM zoho_rate_limits WHERE organization_id = p_organization_id FOR UPDATE;
+  END IF;
+  RETURN limits;
+END
+$$;
+--> statement-breakpoint
+-- A test's clock, else the database's (one clock for every process), read once the lock is held: in milliseconds.
+CREATE OR REPLACE FUNCTION zoho_clock_ms(p_now bigint) RETURNS bigint
+LANGUAGE sql AS $$
+  SELECT coalesce(p_now, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+$$;
+--> statement-breakpoint
+-- Grants p_granting slots at p_now: counted in the day's usage, each a lease (dated by its grant when p_answer_dated,
+-- as this release's are, so its answer can be dated). Returns the leases' ids.
+CREATE OR REPLACE FUNCTION zoho_grant_call_slots(
+  p_organization_id text,
+  p_now bigint,
+  p_granting integer,
+  p_lease_ms bigint,
+  p_answer_dated boolean
+) RETURNS uuid[]
+LANGUAGE sql AS $$
+  INSERT INTO zoho_daily_usage (organization_id, day, calls)
+  SELECT p_organization_id, (to_timestamp(p_now / 1000.0) AT TIME ZONE 'UTC')::date, p_granting WHERE p_granting > 0
+  ON CONFLICT (organization_id, day) DO UPDATE SET calls = zoho_daily_usage.calls + excluded.calls;
+  WITH inserted AS (
+    INSERT INTO zoho_call_leases (organization_id, granted_at, expires_at)
+    SELECT p_organization_id, CASE WHEN p_answer_dated THEN p_now END, p_now + p_lease_ms
+    FROM generate_series(1, p_granting)
+    RETURNING id
+  )
+  SELECT coalesce(array_agg(id), '{}'::uuid[]) FROM inserted
+$$;
+--> statement-breakpoint
+-- How many of p_wanted slots a take grants: what the window and the concurrency leave, never more than a daily quota
+-- Zoho reported for the current day.
+CREATE OR REPLACE FUNCTION zoho_slots_allowed(
+  limits zoho_rate_limits,
+  p_now bigint,
+  p_wanted integer,
+  p_window_room integer,
+  p_concurrency_room integer
+) RETURNS integer
+LANGUAGE sql AS $$
+  SELECT greatest(0, least(
+    p_wanted, p_window_room, p_concurrency_room,
+    CASE WHEN limits.daily_remaining IS NOT NULL AND limits.daily_resets_at > to_timestamp(p_now / 1000.0)
+      THEN limits.daily_remaining END
+  ))
+$$;
+--> statement-breakpoint
+-- A take's answer: the leases granted; when fewer than wanted, when to ask again (the window's wait, else a moment:
+-- calls in flight at the concurrency limit or filling the window, or the quota's last calls granted); the quota's end
+-- when the day's quota is spent.
+CREATE OR REPLACE FUNCTION zoho_slots_answer(
+  limits zoho_rate_limits,
+  p_now bigint,
+  p_wanted integer,
+  p_granting integer,
+  p_leases uuid[],
+  p_window_wait bigint
+) RETURNS TABLE (leases uuid[], wait_ms bigint, quota_resets_at timestamptz)
+LANGUAGE sql AS $$
+  SELECT
+    p_leases,
+    CASE WHEN spent OR p_granting >= p_wanted THEN NULL ELSE coalesce(p_window_wait, 10) END,
+    CASE WHEN spent THEN limits.daily_resets_at END
+  FROM (SELECT limits.daily_remaining <= 0 AND limits.daily_resets_at > to_timestamp(p_now / 1000.0) AS spent) AS quota
+$$;
+--> statement-breakpoint
 -- Several call slots in one statement for the callers of one process waiting on one organization, with the release of
 -- the slots that process's calls finished with: decided under the organization's row lock (the daily quota, the window
--- of answered and in-flight calls, the concurrency); p_now is a test's clock, without it the database's clock once the
--- lock is held. Grants what the limits allow of p_wanted; when that is fewer, wait_ms says when to ask again.
--- quota_resets_at is set when the day's quota is spent. (zoho_take_call_slots of 0024, without p_held_ms, stays for
--- processes of the previous release during a rolling deploy.)
+-- of answered and in-flight calls, the concurrency); p_now is a test's clock. Grants what the limits allow of p_wanted;
+-- when that is fewer, wait_ms says when to ask again. quota_resets_at is set when the day's quota is spent.
+-- (zoho_take_call_slots of 0024, without p_held_ms, stays for processes of the previous release during a rolling
+-- deploy: below.)
 CREATE OR REPLACE FUNCTION zoho_take_call_slots(
   p_organization_id text,
   p_now bigint,
@@ -59,63 +142,30 @@ CREATE OR REPLACE FUNCTION zoho_take_call_slots(
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
-  limits zoho_rate_limits%ROWTYPE;
-  now_ms bigint;
+  limits zoho_rate_limits := zoho_lock_limits(p_organization_id);
+  now_ms bigint := zoho_clock_ms(p_now);
   recent bigint[];
   in_flight integer;
-  granting integer;
-  granted uuid[];
+  granting integer := 0;
 BEGIN
-  SELECT * INTO limits FROM zoho_rate_limits WHERE organization_id = p_organization_id FOR UPDATE;
-  IF NOT FOUND THEN
-    INSERT INTO zoho_rate_limits (organization_id) VALUES (p_organization_id) ON CONFLICT DO NOTHING;
-    SELECT * INTO limits FROM zoho_rate_limits WHERE organization_id = p_organization_id FOR UPDATE;
-  END IF;
-  now_ms := coalesce(p_now, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint);
   recent := zoho_end_call_leases(
     p_organization_id, limits.recent_calls, p_released, p_held_ms, now_ms, p_window_ms + p_margin_ms
   );
   SELECT count(*) INTO in_flight FROM zoho_call_leases WHERE organization_id = p_organization_id;
-
-  IF limits.daily_remaining <= 0 AND limits.daily_resets_at > to_timestamp(now_ms / 1000.0) THEN
-    UPDATE zoho_rate_limits SET recent_calls = recent WHERE organization_id = p_organization_id;
-    RETURN QUERY SELECT '{}'::uuid[], NULL::bigint, limits.daily_resets_at;
-    RETURN;
+  IF (limits.daily_remaining <= 0 AND limits.daily_resets_at > to_timestamp(now_ms / 1000.0)) IS NOT TRUE THEN
+    granting := zoho_slots_allowed(
+      limits, now_ms, p_wanted, p_per_window - cardinality(recent) - in_flight, p_concurrency - in_flight
+    );
   END IF;
-
-  granting := least(p_wanted, p_per_window - cardinality(recent) - in_flight, p_concurrency - in_flight);
-  -- A quota Zoho reported for the current day is never overdrawn by a batch.
-  IF limits.daily_remaining IS NOT NULL AND limits.daily_resets_at > to_timestamp(now_ms / 1000.0) THEN
-    granting := least(granting, limits.daily_remaining);
-  END IF;
-  granting := greatest(granting, 0);
-
   UPDATE zoho_rate_limits
   SET recent_calls = recent, daily_remaining = daily_remaining - granting
   WHERE organization_id = p_organization_id;
-  IF granting > 0 THEN
-    INSERT INTO zoho_daily_usage (organization_id, day, calls)
-    VALUES (p_organization_id, (to_timestamp(now_ms / 1000.0) AT TIME ZONE 'UTC')::date, granting)
-    ON CONFLICT (organization_id, day) DO UPDATE SET calls = zoho_daily_usage.calls + granting;
-    WITH inserted AS (
-      INSERT INTO zoho_call_leases (organization_id, granted_at, expires_at)
-      SELECT p_organization_id, now_ms, now_ms + p_lease_ms FROM generate_series(1, granting)
-      RETURNING id
-    )
-    SELECT array_agg(id) INTO granted FROM inserted;
-  END IF;
-
-  RETURN QUERY SELECT
-    coalesce(granted, '{}'::uuid[]),
-    CASE
-      WHEN granting >= p_wanted THEN NULL::bigint
-      -- The window is full: until its oldest answered call leaves it (and the margin).
-      WHEN cardinality(recent) + in_flight + granting >= p_per_window AND cardinality(recent) > 0
-        THEN recent[1] + p_window_ms + p_margin_ms - now_ms + 1
-      -- Calls in flight at the concurrency limit (or filling the window, or the quota's last calls granted): a moment.
-      ELSE 10::bigint
-    END,
-    NULL::timestamptz;
+  RETURN QUERY SELECT * FROM zoho_slots_answer(
+    limits, now_ms, p_wanted, granting, zoho_grant_call_slots(p_organization_id, now_ms, granting, p_lease_ms, true),
+    -- The window is full: until its oldest answered call leaves it (and the margin).
+    CASE WHEN cardinality(recent) + in_flight + granting >= p_per_window AND cardinality(recent) > 0
+      THEN recent[1] + p_window_ms + p_margin_ms - now_ms + 1 END
+  );
 END
 $$;
 --> statement-breakpoint
@@ -131,17 +181,65 @@ CREATE OR REPLACE FUNCTION zoho_release_call_slots(
 ) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-  limits zoho_rate_limits%ROWTYPE;
-  now_ms bigint;
+  limits zoho_rate_limits := zoho_lock_limits(p_organization_id);
 BEGIN
-  SELECT * INTO limits FROM zoho_rate_limits WHERE organization_id = p_organization_id FOR UPDATE;
-  -- No row, no lease: only a take grants one, and a take makes the row first.
-  IF NOT FOUND THEN RETURN; END IF;
-  now_ms := coalesce(p_now, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint);
   UPDATE zoho_rate_limits
   SET recent_calls = zoho_end_call_leases(
-    p_organization_id, limits.recent_calls, p_released, p_held_ms, now_ms, p_window_ms + p_margin_ms
+    p_organization_id, limits.recent_calls, p_released, p_held_ms, zoho_clock_ms(p_now), p_window_ms + p_margin_ms
   )
   WHERE organization_id = p_organization_id;
 END
 $$;
+--> statement-breakpoint
+-- Processes of the previous release keep calling the take of 0024 during a rolling deploy: it dates its own calls when
+-- granted, as it did, and now also counts this release's calls in flight (they are in the window only once answered),
+-- and dates those of this release's leases that ran out by their end instead of dropping them from the window.
+CREATE OR REPLACE FUNCTION zoho_take_call_slots(
+  p_organization_id text,
+  p_now bigint,
+  p_wanted integer,
+  p_released uuid[],
+  p_per_window integer,
+  p_window_ms bigint,
+  p_margin_ms bigint,
+  p_concurrency integer,
+  p_lease_ms bigint
+) RETURNS TABLE (leases uuid[], wait_ms bigint, quota_resets_at timestamptz)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+  limits zoho_rate_limits := zoho_lock_limits(p_organization_id);
+  now_ms bigint := zoho_clock_ms(p_now);
+  recent bigint[];
+  in_flight integer;
+  answer_dated integer;
+  granting integer := 0;
+BEGIN
+  -- Its own finished calls are in the window since their grant: their leases just end.
+  DELETE FROM zoho_call_leases WHERE id IN (
+    SELECT id FROM zoho_call_leases WHERE organization_id = p_organization_id AND id = ANY (p_released) ORDER BY id FOR UPDATE
+  );
+  recent := zoho_end_call_leases(
+    p_organization_id, limits.recent_calls, '{}'::uuid[], '{}'::bigint[], now_ms, p_window_ms + p_margin_ms
+  );
+  SELECT count(*), count(*) FILTER (WHERE granted_at IS NOT NULL) INTO in_flight, answer_dated
+  FROM zoho_call_leases WHERE organization_id = p_organization_id;
+  IF (limits.daily_remaining <= 0 AND limits.daily_resets_at > to_timestamp(now_ms / 1000.0)) IS NOT TRUE THEN
+    granting := zoho_slots_allowed(
+      limits, now_ms, p_wanted, p_per_window - cardinality(recent) - answer_dated, p_concurrency - in_flight
+    );
+  END IF;
+  recent := recent || array_fill(now_ms, ARRAY[granting]);
+  UPDATE zoho_rate_limits
+  SET recent_calls = recent, daily_remaining = daily_remaining - granting
+  WHERE organization_id = p_organization_id;
+  RETURN QUERY SELECT * FROM zoho_slots_answer(
+    limits, now_ms, p_wanted, granting, zoho_grant_call_slots(p_organization_id, now_ms, granting, p_lease_ms, false),
+    CASE WHEN cardinality(recent) + answer_dated >= p_per_window AND cardinality(recent) > 0
+      THEN recent[1] + p_window_ms + p_margin_ms - now_ms + 1 END
+  );
+END
+$$;
+--> statement-breakpoint
+-- The one-slot take of two releases ago (0015): no process calls it any more.
+DROP FUNCTION IF EXISTS zoho_take_call_slot(text, bigint, integer, bigint, bigint, integer, bigint);

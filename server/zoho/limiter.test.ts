@@ -433,6 +433,14 @@ describe("ZohoLimiter on a test clock", () => {
     expect(await afterLease.run(organizationId, async () => "next")).toBe("next");
   });
 
+  it("hands back every finished call's slot on settle, so none is left in flight when the database closes", async () => {
+    const limiter = new ZohoLimiter(database.db, { ...POLICY, perWindow: 100 }, testClock());
+    const organizationId = newOrganization();
+    await Promise.all([limiter.run(organizationId, async () => 1), limiter.run(organizationId, async () => 2)]);
+    await limiter.settle();
+    expect(await inFlight(organizationId)).toBe(0);
+  });
+
   it("starts the day's count again on a new UTC day", async () => {
     const organizationId = newOrganization();
     await calls(new ZohoLimiter(database.db, POLICY, testClock(Date.UTC(2026, 10, 1, 23, 59))), organizationId, 2);

@@ -48,6 +48,9 @@ class OrganizationQueue {
   releases: FinishedCall[] = [];
   /** When the loop's pause ends and it takes again (this process's steady clock), while it pauses. */
   wakeAt: number | null = null;
+  /** The loop, while it runs, and a hand-back on its way: what `settle` waits for. */
+  pump: Promise<void> | null = null;
+  flushing: Promise<void> | null = null;
   /** A loop is taking slots for the waiters. */
   pumping = false;
   /** Its statement is on its way: releases arriving now ride on its next one, or are flushed after it. */
@@ -107,7 +110,9 @@ export class ZohoLimiter {
       if (queue.pumping) return;
       queue.pumping = true;
       // Started once this turn of the event loop is over, so callers arriving together share the first take.
-      setImmediate(() => void this.pump(organizationId, queue));
+      setImmediate(() => {
+        queue.pump = this.pump(organizationId, queue);
+      });
     });
   }
 
@@ -192,20 +197,30 @@ export class ZohoLimiter {
   private async flush(organizationId: string, queue: OrganizationQueue): Promise<void> {
     const released = queue.releases.splice(0);
     if (released.length > 0) {
-      try {
-        await releaseCallSlots(this.db, {
-          organizationId,
-          released,
-          policy: this.policy,
-          now: this.clock?.now() ?? null,
-        });
-      } catch (error) {
+      const handing = releaseCallSlots(this.db, {
+        organizationId,
+        released,
+        policy: this.policy,
+        now: this.clock?.now() ?? null,
+      }).catch((error) => {
         // The call itself is done: its slot comes back when its lease runs out.
         console.error("Could not hand back Zoho call slots; their leases run out instead:", error);
-      }
+      });
+      queue.flushing = handing;
+      await handing;
+      if (queue.flushing === handing) queue.flushing = null;
     }
     const idle = !queue.pumping && queue.waiters.length === 0 && queue.releases.length === 0 && !queue.flushScheduled;
     if (idle && this.queues.get(organizationId) === queue) this.queues.delete(organizationId);
+  }
+
+  /** Hands back every finished call's slot still to go, and waits for those on their way: before closing the database. */
+  async settle(): Promise<void> {
+    for (const [organizationId, queue] of [...this.queues]) {
+      await queue.pump;
+      await queue.flushing;
+      if (queue.releases.length > 0) await this.flush(organizationId, queue);
+    }
   }
 
   /**

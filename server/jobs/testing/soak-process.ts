@@ -196,5 +196,6 @@ await Promise.all([
   config.role === "worker" ? workRun().catch(failed("run")) : startSecondRun(),
 ]);
 print();
+await limiter.settle();
 await database.close();
 process.exit(0);

@@ -60,4 +60,5 @@ const worker = async () => {
 };
 await Promise.all(Array.from({ length: 6 }, worker));
 report(false);
+await limiter.settle();
 await database.close();
