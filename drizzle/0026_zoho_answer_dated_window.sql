@@ -19,7 +19,11 @@ CREATE OR REPLACE FUNCTION zoho_end_call_leases(
   p_now bigint,
   p_keep_ms bigint
 ) RETURNS bigint[]
-LANGUAGE sql AS $$
+-- PL/pgSQL, not SQL: its statements' plans are kept for the session, where a SQL function's are made on every call.
+LANGUAGE plpgsql AS $$
+DECLARE
+  recent bigint[];
+BEGIN
   WITH ended AS (
     DELETE FROM zoho_call_leases WHERE id IN (
       SELECT id FROM zoho_call_leases
@@ -39,7 +43,10 @@ LANGUAGE sql AS $$
     UNION ALL
     SELECT unnest(p_recent)
   )
-  SELECT coalesce(array_agg(answered ORDER BY answered), '{}'::bigint[]) FROM calls WHERE answered > p_now - p_keep_ms
+  SELECT coalesce(array_agg(answered ORDER BY answered), '{}'::bigint[]) INTO recent
+  FROM calls WHERE answered > p_now - p_keep_ms;
+  RETURN recent;
+END
 $$;
 --> statement-breakpoint
 -- The organization's limits row, locked (made first if new): every take and release holds it before any lease.
@@ -72,9 +79,15 @@ CREATE OR REPLACE FUNCTION zoho_grant_call_slots(
   p_lease_ms bigint,
   p_answer_dated boolean
 ) RETURNS uuid[]
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+DECLARE
+  granted uuid[];
+BEGIN
+  IF p_granting <= 0 THEN
+    RETURN '{}'::uuid[];
+  END IF;
   INSERT INTO zoho_daily_usage (organization_id, day, calls)
-  SELECT p_organization_id, (to_timestamp(p_now / 1000.0) AT TIME ZONE 'UTC')::date, p_granting WHERE p_granting > 0
+  VALUES (p_organization_id, (to_timestamp(p_now / 1000.0) AT TIME ZONE 'UTC')::date, p_granting)
   ON CONFLICT (organization_id, day) DO UPDATE SET calls = zoho_daily_usage.calls + excluded.calls;
   WITH inserted AS (
     INSERT INTO zoho_call_leases (organization_id, granted_at, expires_at)
@@ -82,7 +95,9 @@ LANGUAGE sql AS $$
     FROM generate_series(1, p_granting)
     RETURNING id
   )
-  SELECT coalesce(array_agg(id), '{}'::uuid[]) FROM inserted
+  SELECT array_agg(id) INTO granted FROM inserted;
+  RETURN granted;
+END
 $$;
 --> statement-breakpoint
 -- How many of p_wanted slots a take grants: what the window and the concurrency leave, never more than a daily quota
@@ -94,12 +109,14 @@ CREATE OR REPLACE FUNCTION zoho_slots_allowed(
   p_window_room integer,
   p_concurrency_room integer
 ) RETURNS integer
-LANGUAGE sql AS $$
-  SELECT greatest(0, least(
+LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN greatest(0, least(
     p_wanted, p_window_room, p_concurrency_room,
     CASE WHEN limits.daily_remaining IS NOT NULL AND limits.daily_resets_at > to_timestamp(p_now / 1000.0)
       THEN limits.daily_remaining END
-  ))
+  ));
+END
 $$;
 --> statement-breakpoint
 -- A take's answer: the leases granted; when fewer than wanted, when to ask again (the window's wait, else a moment:
@@ -113,12 +130,15 @@ CREATE OR REPLACE FUNCTION zoho_slots_answer(
   p_leases uuid[],
   p_window_wait bigint
 ) RETURNS TABLE (leases uuid[], wait_ms bigint, quota_resets_at timestamptz)
-LANGUAGE sql AS $$
-  SELECT
+LANGUAGE plpgsql AS $$
+DECLARE
+  spent boolean := coalesce(limits.daily_remaining <= 0 AND limits.daily_resets_at > to_timestamp(p_now / 1000.0), false);
+BEGIN
+  RETURN QUERY SELECT
     p_leases,
-    CASE WHEN spent OR p_granting >= p_wanted THEN NULL ELSE coalesce(p_window_wait, 10) END,
-    CASE WHEN spent THEN limits.daily_resets_at END
-  FROM (SELECT limits.daily_remaining <= 0 AND limits.daily_resets_at > to_timestamp(p_now / 1000.0) AS spent) AS quota
+    CASE WHEN spent OR p_granting >= p_wanted THEN NULL::bigint ELSE coalesce(p_window_wait, 10::bigint) END,
+    CASE WHEN spent THEN limits.daily_resets_at END;
+END
 $$;
 --> statement-breakpoint
 -- Several call slots in one statement for the callers of one process waiting on one organization, with the release of

@@ -31,6 +31,7 @@ export const concurrencyForPlan = (planName: string | undefined) =>
   planName && planName.toUpperCase() !== "FREE" ? 10 : 5;
 
 const QUOTA_NOTE_MS = 1_000;
+const JITTER_MS = 5;
 /** A finished call's slot waits for a take due this soon rather than take a statement of its own. */
 const RIDE_MS = 50;
 
@@ -152,8 +153,11 @@ export class ZohoLimiter {
         }
         for (const id of slots.leases) queue.waiters.shift()!.granted({ id, askedAt });
         if (queue.waiters.length === 0 || slots.waitMs === null) continue;
-        // A take that found nothing free (another process took it) waits a little longer, so the two stop colliding.
-        const waitMs = slots.waitMs + (slots.leases.length === 0 ? Math.random() * 5 : 0);
+        // Waits end a little apart: organizations whose windows free at once (runs started together) wake spread out,
+        // and a take that found nothing free (another process took it) stops colliding with it. A short wait, when
+        // slots were just granted, grows by a twentieth at most.
+        const spread = slots.leases.length === 0 ? JITTER_MS : Math.min(JITTER_MS, slots.waitMs / 20);
+        const waitMs = slots.waitMs + Math.random() * spread;
         this.waitedMs += waitMs;
         queue.wakeAt = this.instant() + waitMs;
         try {
