@@ -111,17 +111,19 @@ try {
     return { result, seconds, cpuSeconds, zoho, zohoCalls: sum(zoho), sql: diff(statements, sql), rejected429 };
   }
 
-  // Zoho allows 100 calls per window: the least time these calls can take.
-  const minimum = (calls: number) => (Math.ceil(calls / 100) * windowMs) / 1000;
+  // Zoho allows 100 calls per window: the share of that rate a step's calls had over its wall time.
+  const limitRate = (100 * 1000) / windowMs;
   const each = (value: number, records: number, digits: number) => (value / Math.max(records, 1)).toFixed(digits);
   type Step = Awaited<ReturnType<typeof measured>>;
   function report(entity: SyncEntity, title: string, per: string, records: number, step: Step) {
     const { seconds, cpuSeconds, zohoCalls } = step;
-    const share = (minimum(zohoCalls) / seconds).toFixed(2);
+    const rate = zohoCalls / seconds;
     console.log(`${title}: ${JSON.stringify(step.result)}`);
     console.log(`  Zoho calls ${zohoCalls} = ${each(zohoCalls, records, 3)} per ${per}: ${listed(step.zoho)}`);
-    const least = minimum(zohoCalls).toFixed(1);
-    console.log(`  wall ${seconds.toFixed(1)} s vs theoretical minimum ${least} s = ${share} of the limit's rate`);
+    console.log(
+      `  wall ${seconds.toFixed(1)} s: ${rate.toFixed(0)} calls a second against Zoho's ${limitRate} = ` +
+        `${(rate / limitRate).toFixed(3)} of the limit's rate`,
+    );
     console.log(`  429s ${step.rejected429}; this process's CPU ${cpuSeconds.toFixed(1)} s`);
     for (const message of failures.get(entity) ?? []) console.log(`  failed: ${message}`);
     failures.delete(entity);
