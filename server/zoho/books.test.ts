@@ -25,6 +25,8 @@ function clientFor(
     windowMs: 60_000,
     concurrency: 10,
   });
+  // The test's last slots are handed back before the next test (and before the database closes).
+  onTestFinished(() => limiter.settle());
   const context = { db, tenantId, appFor: () => FIXTURE_APP, fetchFor: () => fetch };
   return new ZohoBooksClient({
     apiDomain: (options.simulator ?? zoho).url,
