@@ -9,12 +9,12 @@ import { rowsOf } from "../db/rows";
 import { startThrowawayPostgres } from "../scripts/throwaway-postgres.mjs";
 import { PLAN_LIMITS } from "../server/sandbox/zoho/store";
 import { syncHarness } from "../server/sync/testing/harness";
-import { ZOHO_LIMITS } from "../server/zoho/limiter";
+import { marginFor } from "../server/zoho/limiter";
 import { clusterCpuSeconds, enableStatementStats, postmasterPid, topStatements } from "./lib/postgres-time";
 
 const customers = Number(process.argv[2] ?? 5000);
 const windowMs = Number(process.argv[3] ?? 200);
-const marginMs = Number(process.argv[4] ?? Math.ceil((windowMs * ZOHO_LIMITS.marginMs) / ZOHO_LIMITS.windowMs));
+const marginMs = Number(process.argv[4] ?? marginFor(windowMs));
 // The simulated organization's plan (5,000 calls a day, a fifth kept in reserve) would pause the run part-way: this
 // measures the pace under the per-minute limit, so the plan gets a daily quota the run cannot reach.
 PLAN_LIMITS.professional.daily = 10_000_000;

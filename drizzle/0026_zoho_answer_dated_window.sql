@@ -145,8 +145,56 @@ $$;
 -- the slots that process's calls finished with: decided under the organization's row lock (the daily quota, the window
 -- of answered and in-flight calls, the concurrency); p_now is a test's clock. Grants what the limits allow of p_wanted;
 -- when that is fewer, wait_ms says when to ask again. quota_resets_at is set when the day's quota is spent.
--- (zoho_take_call_slots of 0024, without p_held_ms, stays for processes of the previous release during a rolling
--- deploy: below.)
+-- p_dated_at_grant: the caller is a process of the previous release, whose calls count from their grant (below).
+CREATE OR REPLACE FUNCTION zoho_take_slots(
+  p_organization_id text,
+  p_now bigint,
+  p_wanted integer,
+  p_released uuid[],
+  p_held_ms bigint[],
+  p_per_window integer,
+  p_window_ms bigint,
+  p_margin_ms bigint,
+  p_concurrency integer,
+  p_lease_ms bigint,
+  p_dated_at_grant boolean
+) RETURNS TABLE (leases uuid[], wait_ms bigint, quota_resets_at timestamptz)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+  limits zoho_rate_limits := zoho_lock_limits(p_organization_id);
+  now_ms bigint := zoho_clock_ms(p_now);
+  recent bigint[];
+  in_flight integer;
+  in_window integer;
+  granting integer := 0;
+BEGIN
+  recent := zoho_end_call_leases(
+    p_organization_id, limits.recent_calls, p_released, p_held_ms, now_ms, p_window_ms + p_margin_ms
+  );
+  -- The window: calls answered (and the previous release's, since their grant), and this release's in flight.
+  SELECT count(*), cardinality(recent) + count(*) FILTER (WHERE granted_at IS NOT NULL) INTO in_flight, in_window
+  FROM zoho_call_leases WHERE organization_id = p_organization_id;
+  IF (limits.daily_remaining <= 0 AND limits.daily_resets_at > to_timestamp(now_ms / 1000.0)) IS NOT TRUE THEN
+    granting := zoho_slots_allowed(limits, now_ms, p_wanted, p_per_window - in_window, p_concurrency - in_flight);
+  END IF;
+  IF p_dated_at_grant THEN
+    recent := recent || array_fill(now_ms, ARRAY[granting]);
+  END IF;
+  UPDATE zoho_rate_limits
+  SET recent_calls = recent, daily_remaining = daily_remaining - granting
+  WHERE organization_id = p_organization_id;
+  RETURN QUERY SELECT * FROM zoho_slots_answer(
+    limits, now_ms, p_wanted, granting,
+    zoho_grant_call_slots(p_organization_id, now_ms, granting, p_lease_ms, NOT p_dated_at_grant),
+    -- The window is full: until its oldest answered call leaves it (and the margin).
+    CASE WHEN in_window + granting >= p_per_window AND cardinality(recent) > 0
+      THEN recent[1] + p_window_ms + p_margin_ms - now_ms + 1 END
+  );
+END
+$$;
+--> statement-breakpoint
+-- This release's take (zoho_take_slots).
 CREATE OR REPLACE FUNCTION zoho_take_call_slots(
   p_organization_id text,
   p_now bigint,
@@ -160,31 +208,10 @@ CREATE OR REPLACE FUNCTION zoho_take_call_slots(
   p_lease_ms bigint
 ) RETURNS TABLE (leases uuid[], wait_ms bigint, quota_resets_at timestamptz)
 LANGUAGE plpgsql AS $$
-#variable_conflict use_column
-DECLARE
-  limits zoho_rate_limits := zoho_lock_limits(p_organization_id);
-  now_ms bigint := zoho_clock_ms(p_now);
-  recent bigint[];
-  in_flight integer;
-  granting integer := 0;
 BEGIN
-  recent := zoho_end_call_leases(
-    p_organization_id, limits.recent_calls, p_released, p_held_ms, now_ms, p_window_ms + p_margin_ms
-  );
-  SELECT count(*) INTO in_flight FROM zoho_call_leases WHERE organization_id = p_organization_id;
-  IF (limits.daily_remaining <= 0 AND limits.daily_resets_at > to_timestamp(now_ms / 1000.0)) IS NOT TRUE THEN
-    granting := zoho_slots_allowed(
-      limits, now_ms, p_wanted, p_per_window - cardinality(recent) - in_flight, p_concurrency - in_flight
-    );
-  END IF;
-  UPDATE zoho_rate_limits
-  SET recent_calls = recent, daily_remaining = daily_remaining - granting
-  WHERE organization_id = p_organization_id;
-  RETURN QUERY SELECT * FROM zoho_slots_answer(
-    limits, now_ms, p_wanted, granting, zoho_grant_call_slots(p_organization_id, now_ms, granting, p_lease_ms, true),
-    -- The window is full: until its oldest answered call leaves it (and the margin).
-    CASE WHEN cardinality(recent) + in_flight + granting >= p_per_window AND cardinality(recent) > 0
-      THEN recent[1] + p_window_ms + p_margin_ms - now_ms + 1 END
+  RETURN QUERY SELECT * FROM zoho_take_slots(
+    p_organization_id, p_now, p_wanted, p_released, p_held_ms, p_per_window, p_window_ms, p_margin_ms, p_concurrency,
+    p_lease_ms, false
   );
 END
 $$;
@@ -226,37 +253,16 @@ CREATE OR REPLACE FUNCTION zoho_take_call_slots(
   p_lease_ms bigint
 ) RETURNS TABLE (leases uuid[], wait_ms bigint, quota_resets_at timestamptz)
 LANGUAGE plpgsql AS $$
-#variable_conflict use_column
-DECLARE
-  limits zoho_rate_limits := zoho_lock_limits(p_organization_id);
-  now_ms bigint := zoho_clock_ms(p_now);
-  recent bigint[];
-  in_flight integer;
-  answer_dated integer;
-  granting integer := 0;
 BEGIN
-  -- Its own finished calls are in the window since their grant: their leases just end.
+  -- The organization first, as every take and release locks it; its own finished calls are in the window since their
+  -- grant: their leases just end.
+  PERFORM zoho_lock_limits(p_organization_id);
   DELETE FROM zoho_call_leases WHERE id IN (
     SELECT id FROM zoho_call_leases WHERE organization_id = p_organization_id AND id = ANY (p_released) ORDER BY id FOR UPDATE
   );
-  recent := zoho_end_call_leases(
-    p_organization_id, limits.recent_calls, '{}'::uuid[], '{}'::bigint[], now_ms, p_window_ms + p_margin_ms
-  );
-  SELECT count(*), count(*) FILTER (WHERE granted_at IS NOT NULL) INTO in_flight, answer_dated
-  FROM zoho_call_leases WHERE organization_id = p_organization_id;
-  IF (limits.daily_remaining <= 0 AND limits.daily_resets_at > to_timestamp(now_ms / 1000.0)) IS NOT TRUE THEN
-    granting := zoho_slots_allowed(
-      limits, now_ms, p_wanted, p_per_window - cardinality(recent) - answer_dated, p_concurrency - in_flight
-    );
-  END IF;
-  recent := recent || array_fill(now_ms, ARRAY[granting]);
-  UPDATE zoho_rate_limits
-  SET recent_calls = recent, daily_remaining = daily_remaining - granting
-  WHERE organization_id = p_organization_id;
-  RETURN QUERY SELECT * FROM zoho_slots_answer(
-    limits, now_ms, p_wanted, granting, zoho_grant_call_slots(p_organization_id, now_ms, granting, p_lease_ms, false),
-    CASE WHEN cardinality(recent) + answer_dated >= p_per_window AND cardinality(recent) > 0
-      THEN recent[1] + p_window_ms + p_margin_ms - now_ms + 1 END
+  RETURN QUERY SELECT * FROM zoho_take_slots(
+    p_organization_id, p_now, p_wanted, '{}'::uuid[], '{}'::bigint[], p_per_window, p_window_ms, p_margin_ms,
+    p_concurrency, p_lease_ms, true
   );
 END
 $$;

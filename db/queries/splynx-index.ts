@@ -198,6 +198,14 @@ const byZohoId = alias(syncLinks, "by_zoho_id");
 // Up to this many matching customers go to the listing as a list of ids; more, and it reads them as a subquery.
 const LISTED_CUSTOMERS = 10_000;
 
+/** The tenant's indexed customers whose name contains the text. */
+const customerNamed = (tenantId: string, text: string) =>
+  and(
+    eq(matchingCustomers.tenantId, tenantId),
+    eq(matchingCustomers.entity, "customer"),
+    sql`${matchingCustomers.label} ilike ${`%${literal(text)}%`}`,
+  );
+
 /**
  * The Splynx ids of the customers a customer filter means: the text as an id, and every customer whose name contains
  * it. Read first and given to the listing as a list, so the planner knows how many there are: as a subquery it walked
@@ -208,13 +216,7 @@ async function customersMatching(db: Db, filter: RecordFilter): Promise<string[]
   const rows = await db
     .select({ splynxId: matchingCustomers.splynxId })
     .from(matchingCustomers)
-    .where(
-      and(
-        eq(matchingCustomers.tenantId, filter.tenantId),
-        eq(matchingCustomers.entity, "customer"),
-        sql`${matchingCustomers.label} ilike ${`%${literal(filter.customer)}%`}`,
-      ),
-    )
+    .where(customerNamed(filter.tenantId, filter.customer))
     .limit(LISTED_CUSTOMERS + 1);
   return rows.length > LISTED_CUSTOMERS ? null : [filter.customer, ...rows.map((row) => row.splynxId)];
 }
@@ -243,8 +245,7 @@ function recordConditions(filter: RecordFilter, customerIds: string[] | null): S
   else if (filter.customer)
     conditions.push(
       sql`${splynxRecords.customerId} in (select ${matchingCustomers.splynxId} from ${splynxRecords} ${matchingCustomers}
-        where ${matchingCustomers.tenantId} = ${filter.tenantId} and ${matchingCustomers.entity} = 'customer'
-        and ${matchingCustomers.label} ilike ${`%${literal(filter.customer)}%`} union all select ${filter.customer}::text)`,
+        where ${customerNamed(filter.tenantId, filter.customer)} union all select ${filter.customer}::text)`,
     );
   if (filter.dateFrom) conditions.push(sql`${splynxRecords.date} >= ${filter.dateFrom}`);
   if (filter.dateTo) conditions.push(sql`${splynxRecords.date} <= ${filter.dateTo}`);

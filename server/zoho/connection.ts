@@ -11,7 +11,7 @@ import { env } from "@/server/env";
 import { DomainError } from "@/server/errors";
 import { SANDBOX_ZOHO, sandboxPath, sandboxZohoFetch } from "@/server/sandbox";
 import { ZohoBooksClient } from "./books";
-import { concurrencyForPlan, ZohoLimiter, ZOHO_LIMITS } from "./limiter";
+import { concurrencyForPlan, marginFor, ZohoLimiter, ZOHO_LIMITS } from "./limiter";
 import { hasRole } from "@/server/trpc/roles";
 import { authorizeUrl, exchangeCode, revokeRefreshToken, ZOHO_CALLBACK_PATH, ZohoTokenError } from "./oauth";
 import {
@@ -286,8 +286,7 @@ export async function booksClientForTenant(
   const limiter = new ZohoLimiter(db, {
     ...ZOHO_LIMITS,
     windowMs,
-    // Whole milliseconds: a scaled sandbox minute (2000 ms in the end-to-end tests) is not divisible by 60.
-    marginMs: Math.ceil(windowMs / 60),
+    marginMs: marginFor(windowMs),
     concurrency: concurrencyForPlan(options.planName),
   });
   const context = { db, tenantId, appFor: appForConnection, fetchFor: zohoFetchFor(tenantId) };

@@ -27,6 +27,12 @@ export const ZOHO_LIMITS: LimitPolicy = {
   marginMs: 1_000,
 };
 
+/**
+ * The margin for a minute scaled down (the sandbox's, tests', benchmarks'): production's share of the window, in whole
+ * milliseconds, as the database's functions take it.
+ */
+export const marginFor = (windowMs: number) => Math.ceil((windowMs * ZOHO_LIMITS.marginMs) / ZOHO_LIMITS.windowMs);
+
 export const concurrencyForPlan = (planName: string | undefined) =>
   planName && planName.toUpperCase() !== "FREE" ? 10 : 5;
 

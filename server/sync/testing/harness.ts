@@ -9,7 +9,7 @@ import { createZohoSimulator } from "@/server/sandbox/zoho/simulator";
 import { SplynxClient } from "@/server/splynx/client";
 import { processNonceSource } from "@/server/splynx/nonces";
 import { ZohoBooksClient } from "@/server/zoho/books";
-import { ZohoLimiter, ZOHO_LIMITS } from "@/server/zoho/limiter";
+import { marginFor, ZohoLimiter, ZOHO_LIMITS } from "@/server/zoho/limiter";
 import { exchangeCode } from "@/server/zoho/oauth";
 import { PageStop, RunStop, syncPage, type SyncContext } from "../engine";
 import type { CrashPoint } from "../entity";
@@ -31,7 +31,7 @@ export async function syncHarness(
   },
 ) {
   const windowMs = options.windowMs ?? 200;
-  const marginMs = options.marginMs ?? Math.ceil((windowMs * ZOHO_LIMITS.marginMs) / ZOHO_LIMITS.windowMs);
+  const marginMs = options.marginMs ?? marginFor(windowMs);
   const splynx = createSplynxSimulator({
     seed: options.seed ?? 5,
     customers: options.customers,
