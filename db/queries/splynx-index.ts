@@ -2,7 +2,9 @@
 import { and, type AnyColumn, eq, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
+import { jsonRows } from "../json-rows";
 import { totalsDiffer } from "../link-totals";
+import { preparedRowsOf } from "../rows";
 import { linkedContact, rowOf } from "./record-joins";
 import type { LinkFilter } from "./sync";
 import {
@@ -20,28 +22,37 @@ import {
 
 export type IndexRow = Omit<typeof splynxRecords.$inferInsert, "tenantId" | "seenAt" | "removedAt">;
 
+const INDEX_COLUMNS = [
+  "tenantId",
+  "entity",
+  "splynxId",
+  "label",
+  "customerId",
+  "date",
+  "amount",
+  "status",
+  "changedAt",
+  "seenAt",
+] as const;
+const REFRESHED = INDEX_COLUMNS.filter((column) => !["tenantId", "entity", "splynxId", "seenAt"].includes(column));
+
 /** One statement for a page of records: each row as Splynx sent it now, seen now, no longer removed. */
 export async function upsertIndexRows(db: Db, input: { tenantId: string; rows: IndexRow[]; seenAt: Date }) {
   if (input.rows.length === 0) return;
-  const excluded = (column: string) => sql.raw(`excluded.${column}`);
   // Rows locked in one order by every writer (a run's page, the index job), so two upserts never deadlock.
-  const rows = [...input.rows].sort((a, b) => (a.splynxId < b.splynxId ? -1 : a.splynxId > b.splynxId ? 1 : 0));
-  await db
-    .insert(splynxRecords)
-    .values(rows.map((row) => ({ ...row, tenantId: input.tenantId, seenAt: input.seenAt })))
-    .onConflictDoUpdate({
-      target: [splynxRecords.tenantId, splynxRecords.entity, splynxRecords.splynxId],
-      set: {
-        label: excluded("label"),
-        customerId: excluded("customer_id"),
-        date: excluded("date"),
-        amount: excluded("amount"),
-        status: excluded("status"),
-        changedAt: excluded("changed_at"),
-        seenAt: sql`greatest(${splynxRecords.seenAt}, ${excluded("seen_at")})`,
-        removedAt: null,
-      },
-    });
+  const rows = [...input.rows]
+    .sort((a, b) => (a.splynxId < b.splynxId ? -1 : a.splynxId > b.splynxId ? 1 : 0))
+    .map((row) => ({ ...row, tenantId: input.tenantId, seenAt: input.seenAt }));
+  const { columns, source } = jsonRows(splynxRecords, INDEX_COLUMNS, rows);
+  const refreshed = sql.raw(
+    REFRESHED.map((key) => `"${splynxRecords[key].name}" = excluded."${splynxRecords[key].name}"`).join(", "),
+  );
+  await preparedRowsOf(
+    db,
+    sql`insert into ${splynxRecords} (${columns}) select ${columns} from ${source}
+      on conflict (tenant_id, entity, splynx_id) do update set ${refreshed},
+        seen_at = greatest(${splynxRecords.seenAt}, excluded.seen_at), removed_at = null`,
+  );
 }
 
 /** Records Splynx sent but could not be read: they exist, so seen now, their indexed fields left as last read. */

@@ -1,13 +1,14 @@
-// A page's link writes in one statement (columns that differ between records, a record written twice, the entries), and
-// a claimed record's intent written to that one row.
+// A page's link writes in one statement (columns that differ between records, a record written twice, the entries),
+// every value kept as sent in one JSON parameter, and a claimed record's intent written to that one row.
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createRun } from "@/db/queries/runs";
-import { syncLinks, syncRunEntries, type SyncEntity } from "@/db/schema";
+import { splynxRecords, syncLinks, syncRunEntries, type SyncEntity } from "@/db/schema";
 import { makePerson, makeTenant } from "@/db/testing/fixtures";
 import { rowsOf } from "@/db/rows";
 import { registerTestDatabase } from "@/db/testing/test-database";
+import { upsertIndexRows } from "./splynx-index";
 import { claimLink, intentUpdate, recordIntent, writeLinksWithEntries } from "./sync";
 
 const database = registerTestDatabase();
@@ -61,6 +62,82 @@ describe("writeLinksWithEntries", () => {
       "1: second rule",
       "2: no tax",
     ]);
+  });
+});
+
+// Rows go to PostgreSQL as one JSON parameter (db/json-rows.ts): every value must arrive as the column types it.
+describe("rows sent as JSON", () => {
+  const awkward = [`O'Brien "Ltd" \\ co`, "line\nbreak\ttab", "Zoë 🦊 Ünïcode", "{braces},[brackets]", "", "NULL"];
+
+  it("keep text, jsonb, instants, numbers and booleans exactly, for one link and for a page of them", async () => {
+    const { db } = database;
+    const { tenant, run } = await tenantRunning("customer");
+    const claimedUntil = new Date("2026-12-01T10:00:00.123Z");
+    const link = (label: string, index: number) => ({
+      tenantId: tenant.id,
+      entity: "customer" as const,
+      splynxId: String(index + 1),
+      label,
+      state: "failed" as const,
+      message: label,
+      manual: index % 2 === 0,
+      failures: index,
+      retryAfter: claimedUntil,
+      intentKey: { name: label, email: `${index}@example.test` },
+      details: { number: label, splynxTotal: "10.50" },
+    });
+    await writeLinksWithEntries(db, {
+      runId: run.id,
+      writes: [
+        {
+          link: link(awkward[0]!, 0),
+          entry: { entity: "customer", splynxId: "1", action: "failed", message: awkward[0] },
+        },
+      ],
+    });
+    await writeLinksWithEntries(db, {
+      runId: run.id,
+      writes: awkward.slice(1).map((label, index) => ({
+        link: link(label, index + 1),
+        entry: { entity: "customer" as const, splynxId: String(index + 2), action: "failed" as const, message: label },
+      })),
+    });
+    const links = await db.select().from(syncLinks).where(eq(syncLinks.tenantId, tenant.id));
+    expect(links.sort((a, b) => Number(a.splynxId) - Number(b.splynxId))).toMatchObject(
+      awkward.map((label, index) => ({ ...link(label, index), claimId: null, claimedUntil: null })),
+    );
+    const entries = await db.select().from(syncRunEntries).where(eq(syncRunEntries.runId, run.id));
+    expect(entries.map((entry) => entry.message).sort()).toEqual([...awkward].sort());
+  });
+
+  it("keep a page's Records index rows, and a second read of them updates each in place", async () => {
+    const { db } = database;
+    const { tenant } = await tenantRunning("customer");
+    const row = (label: string, index: number) => ({
+      entity: "customer" as const,
+      splynxId: String(index + 1),
+      label,
+      customerId: null,
+      date: "2026-11-26",
+      amount: "1.10",
+      status: label === "" ? null : "active",
+      changedAt: "2026-11-26 08:00:00",
+    });
+    const read = (at: string, labels: string[]) =>
+      upsertIndexRows(db, { tenantId: tenant.id, rows: labels.map(row), seenAt: new Date(at) });
+    await read("2026-11-26T09:00:00Z", awkward);
+    await read(
+      "2026-11-26T08:00:00Z",
+      awkward.map((label) => `${label}!`),
+    );
+    const kept = await db.select().from(splynxRecords).where(eq(splynxRecords.tenantId, tenant.id));
+    expect(kept.sort((a, b) => Number(a.splynxId) - Number(b.splynxId))).toMatchObject(
+      awkward.map((label, index) => ({
+        ...row(`${label}!`, index),
+        seenAt: new Date("2026-11-26T09:00:00Z"),
+        removedAt: null,
+      })),
+    );
   });
 });
 

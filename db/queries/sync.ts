@@ -1,6 +1,7 @@
 // Links (the source of truth for "is it synced"), the sync log's entries, and the tenant's settings row, always within one tenant.
 import { and, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
-import { alias, type PgColumn } from "drizzle-orm/pg-core";
+import { alias } from "drizzle-orm/pg-core";
+import { jsonRows } from "../json-rows";
 import { preparedRowsOf } from "../rows";
 import { linkedContact, rowOf } from "./record-joins";
 import type { Db } from "../client";
@@ -77,23 +78,12 @@ function linkValues(link: LinkWrite): LinkValues {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
 }
 
-/**
- * One upsert of links that write the same columns (those of the first). SQL text and plain values: every record of a
- * run writes one, and drizzle's query builder took more CPU to build it than PostgreSQL took to run it.
- */
+/** One upsert of links that write the same columns (those of the first), their rows as one JSON parameter. */
 function linksUpsert(rows: LinkValues[]): SQL {
-  const written = Object.keys(rows[0]!) as LinkColumn[];
-  const names = written.map((key) => `"${syncLinks[key].name}"`);
-  const tuple = (values: LinkValues) =>
-    sql`(${sql.join(
-      written.map((key) => {
-        const value = values[key];
-        return sql`${value === null ? null : (syncLinks[key] as PgColumn).mapToDriverValue(value)}`;
-      }),
-      sql`, `,
-    )})`;
-  return sql`insert into ${syncLinks} (${sql.raw(names.join(", "))}) values ${sql.join(rows.map(tuple), sql`, `)}
-    on conflict (tenant_id, entity, splynx_id) do update set ${sql.raw(names.map((name) => `${name} = excluded.${name}`).join(", "))}`;
+  const { names, columns, source } = jsonRows(syncLinks, Object.keys(rows[0]!) as LinkColumn[], rows);
+  const updates = sql.raw(names.map((name) => `"${name}" = excluded."${name}"`).join(", "));
+  return sql`insert into ${syncLinks} (${columns}) select ${columns} from ${source}
+    on conflict (tenant_id, entity, splynx_id) do update set ${updates}`;
 }
 
 /** Writes a link as a whole; a synced one clears its message, its intent, its held candidate and its failures. */
@@ -174,7 +164,7 @@ export async function writeLinkWithEntry(db: Db, input: { link: LinkWrite; runId
 
 export type LinkAndEntry = { link: LinkWrite; entry: EntryInput | null };
 
-// Well under PostgreSQL's 65,535 parameters a statement, with every column of a link and of an entry.
+// Links a statement writes at most: a page's batch in one, a statement's text kept to a modest size.
 const WRITES_PER_STATEMENT = 500;
 
 /**
@@ -209,32 +199,16 @@ export async function writeLinksWithEntries(db: Db, input: { runId: string; writ
         })),
       );
       const upsert = linksUpsert(chunk.map((write) => write.link));
-      const statement =
+      const logged = jsonRows(syncRunEntries, entryColumns, entries);
+      // One text per set of columns, however many rows: prepared, as every record a run handles writes one.
+      await preparedRowsOf(
+        db,
         entries.length === 0
           ? upsert
-          : sql`with written as (${upsert}) insert into ${syncRunEntries} ${entryRows(entries)}`;
-      // One record's write, every record a run handles: one shape per set of columns, prepared. A page's batch varies.
-      if (chunk.length === 1 && entries.length <= 1) await preparedRowsOf(db, statement);
-      else await db.execute(statement);
+          : sql`with written as (${upsert}) insert into ${syncRunEntries} (${logged.columns})
+              select ${logged.columns} from ${logged.source}`,
+      );
     }
-}
-
-type EntryRow = Required<EntryInput> & { tenantId: string; runId: string };
-
-/** The column list and values of log entries, for an insert. */
-function entryRows(rows: EntryRow[]): SQL {
-  const names = sql.join(
-    entryColumns.map((column) => sql.identifier(syncRunEntries[column].name)),
-    sql`, `,
-  );
-  const tuples = rows.map(
-    (row) =>
-      sql`(${sql.join(
-        entryColumns.map((column) => sql`${row[column]}`),
-        sql`, `,
-      )})`,
-  );
-  return sql`(${names}) values ${sql.join(tuples, sql`, `)}`;
 }
 
 export type EntryInput = {

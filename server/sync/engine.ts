@@ -93,15 +93,25 @@ async function syncRecords(
   tally: PageTally,
 ) {
   const attemptId = randomUUID();
-  await beat(context, tally, true);
-  await syncDependencies(context, adapter, records, tally);
-  await adapter.beforePage?.(context, records);
-  await recordRejected(context, adapter.entity, rejected, tally);
-  const links = await linksFor(context.db, {
-    tenantId: context.tenantId,
-    entity: adapter.entity,
-    splynxIds: records.map((record) => String((record as { id: number }).id)),
-  });
+  const prepare = async () => {
+    await beat(context, tally, true);
+    await syncDependencies(context, adapter, records, tally);
+    await adapter.beforePage?.(context, records);
+    await recordRejected(context, adapter.entity, rejected, tally);
+  };
+  // The page's links are read meanwhile: what the preparations write is another entity's links, or rejected records'.
+  // Both end before the page goes on or fails, so no preparation outlives its page.
+  const [read, prepared] = await Promise.allSettled([
+    linksFor(context.db, {
+      tenantId: context.tenantId,
+      entity: adapter.entity,
+      splynxIds: records.map((record) => String((record as { id: number }).id)),
+    }),
+    prepare(),
+  ]);
+  if (prepared.status === "rejected") throw prepared.reason;
+  if (read.status === "rejected") throw read.reason;
+  const links = read.value;
   const gate = new KeyGate();
   const exclusive = (keys: string[]) => gate.enter(keys);
   // A second level, taken only after a record's own keys: the Zoho record it found and is about to pair with.
@@ -180,12 +190,23 @@ async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<
   }
 }
 
-/** What a run reads goes into Records' index; the index failing never fails the sync (the index job refreshes it). */
-async function indexForRecords(context: SyncContext, adapter: EntityAdapter, records: SplynxRecord<ResourceName>[]) {
-  try {
-    await indexSplynxPage(context.db, { tenantId: context.tenantId, adapter, records });
-  } catch (error) {
+/**
+ * What a run reads goes into Records' index while `work` syncs it: the index is what Records shows, no step of the
+ * sync, so the page's records do not wait for it. Its failing never fails the sync (the index job refreshes it).
+ */
+async function indexingWhile<T>(
+  context: SyncContext,
+  adapter: EntityAdapter,
+  records: SplynxRecord<ResourceName>[],
+  work: () => Promise<T>,
+): Promise<T> {
+  const indexed = indexSplynxPage(context.db, { tenantId: context.tenantId, adapter, records }).catch((error) => {
     console.error(`Records' index of Splynx ${adapter.entity} records not updated by run ${context.runId}:`, error);
+  });
+  try {
+    return await work();
+  } finally {
+    await indexed;
   }
 }
 
@@ -220,20 +241,20 @@ function exportFlow(adapter: EntityAdapter): EntityFlow {
         unsettled.filter((id) => !listed.has(id)),
       );
       const records = [...retried, ...(page?.records ?? [])];
-      await indexForRecords(context, adapter, records);
       const rejected = [...unreadable, ...(page?.rejected ?? [])];
       if (records.length + rejected.length === 0)
         return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0, done: true };
       const tally = new PageTally(context);
-      const result = await tally.run(() => syncRecords(context, adapter, records, rejected, tally));
+      const sync = () => tally.run(() => syncRecords(context, adapter, records, rejected, tally));
+      const result = await indexingWhile(context, adapter, records, sync);
       const lastId = page?.lastId ?? null;
       return { ...result, lastId, done: lastId === null };
     },
     async chosen(context, splynxIds) {
       const tally = new PageTally(context);
       const [records, rejected] = await readChosen(context, entity, splynxIds);
-      await indexForRecords(context, adapter, records);
-      const result = await tally.run(() => syncRecords(context, adapter, records, rejected, tally));
+      const sync = () => tally.run(() => syncRecords(context, adapter, records, rejected, tally));
+      const result = await indexingWhile(context, adapter, records, sync);
       return { ...result, lastId: null, done: true };
     },
     // Zoho records of Splynx records that are gone are voided; a warning when the run handled a different number. A
