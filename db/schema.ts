@@ -162,6 +162,8 @@ export const zohoConnections = pgTable("zoho_connections", {
   accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
   organizationId: text("organization_id"),
   organizationName: text("organization_name"),
+  /** The chosen organization's plan as Zoho names it (FREE, PROFESSIONAL…): its concurrency allowance follows it. */
+  organizationPlan: text("organization_plan"),
   state: zohoConnectionStateEnum("state").notNull().default("connected"),
   stateReason: text("state_reason"),
   connectedAt: timestamp("connected_at", { withTimezone: true }).notNull().defaultNow(),

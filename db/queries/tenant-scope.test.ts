@@ -339,7 +339,12 @@ describe("connections, per tenant", () => {
     await recordSplynxTest(db, { tenantId: ours, result: { ok: false, checks: [], testedAt: "2026-11-01T00:00:00Z" } });
     await storeAccessToken(db, { tenantId: ours, accessTokenSealed: "ours", expiresAt: new Date() });
     await markNeedsReconnect(db, { tenantId: ours, reason: "ours" });
-    await chooseOrganization(db, { tenantId: ours, organizationId: null, organizationName: null });
+    await chooseOrganization(db, {
+      tenantId: ours,
+      organizationId: null,
+      organizationName: null,
+      organizationPlan: null,
+    });
     await deleteZohoConnection(db, { tenantId: ours });
     expect({
       splynx: await getSplynxConnection(db, { tenantId: theirs }),

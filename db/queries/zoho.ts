@@ -51,11 +51,17 @@ export async function markNeedsReconnect(db: Db, input: { tenantId: string; reas
 
 export async function chooseOrganization(
   db: Db,
-  input: { tenantId: string; organizationId: string | null; organizationName: string | null },
+  input: {
+    tenantId: string;
+    organizationId: string | null;
+    organizationName: string | null;
+    organizationPlan: string | null;
+  },
 ) {
+  const { organizationId, organizationName, organizationPlan } = input;
   await db
     .update(zohoConnections)
-    .set({ organizationId: input.organizationId, organizationName: input.organizationName })
+    .set({ organizationId, organizationName, organizationPlan })
     .where(eq(zohoConnections.tenantId, input.tenantId));
 }
 

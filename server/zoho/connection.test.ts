@@ -7,7 +7,7 @@ import { auditLog } from "@/db/schema";
 import { callerFor, makePerson, makeTenant } from "@/db/testing/fixtures";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { sandboxZoho } from "@/server/sandbox";
-import { completeZohoConnect, SANDBOX_REGION, startZohoConnect } from "./connection";
+import { booksClientForTenant, completeZohoConnect, SANDBOX_REGION, startZohoConnect } from "./connection";
 
 const database = registerTestDatabase();
 const ORIGIN = "http://localhost:3000";
@@ -82,6 +82,24 @@ describe("Connect with Zoho Books", () => {
       organizationName: "Demo ISP Ltd",
       state: "connected",
     });
+    // Its plan is a paid one (Professional): its syncs may have Zoho's 10 calls in flight at once.
+    expect((await booksClientForTenant(db, tenant.id)).concurrency).toBe(10);
+  });
+
+  it("keeps a free organization's syncs to the 5 calls at once its plan allows", async () => {
+    const { db } = database;
+    const { person, tenant, url, actor } = await started();
+    await completeZohoConnect(db, {
+      actor,
+      query: (await consentRedirect(tenant.id, url)).searchParams,
+      origin: ORIGIN,
+    });
+    const asAdmin = callerFor(db, person);
+    const free = (await asAdmin.zoho.organizations({ tenantSlug: tenant.slug })).find(
+      (organization) => organization.planName === "FREE",
+    )!;
+    await asAdmin.zoho.chooseOrganization({ tenantSlug: tenant.slug, organizationId: free.organizationId });
+    expect((await booksClientForTenant(db, tenant.id)).concurrency).toBe(5);
   });
 
   it("refuses a tampered, replayed, expired or someone else's state, and an unknown accounts server", async () => {

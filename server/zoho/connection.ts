@@ -274,7 +274,7 @@ export async function revokeStoredRefreshToken(connection: ZohoConnectionRow): P
 export async function booksClientForTenant(
   db: Db,
   tenantId: string,
-  options: { organizationId?: string; planName?: string } = {},
+  options: { organizationId?: string } = {},
 ): Promise<ZohoBooksClient> {
   const connection = await getZohoConnection(db, { tenantId });
   if (!connection) throw new DomainError("BAD_REQUEST", "Zoho Books is not connected yet.");
@@ -287,7 +287,10 @@ export async function booksClientForTenant(
     ...ZOHO_LIMITS,
     windowMs,
     marginMs: marginFor(windowMs),
-    concurrency: concurrencyForPlan(options.planName),
+    // The chosen organization's plan, as Zoho named it when it was chosen: a paid plan lets 10 calls run at once.
+    concurrency: concurrencyForPlan(
+      organizationId === connection.organizationId ? (connection.organizationPlan ?? undefined) : undefined,
+    ),
   });
   const context = { db, tenantId, appFor: appForConnection, fetchFor: zohoFetchFor(tenantId) };
   return new ZohoBooksClient({

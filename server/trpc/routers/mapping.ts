@@ -144,7 +144,12 @@ export const mappingRouter = router({
         const connection = await getZohoConnection(tx, { tenantId: ctx.tenant.id });
         // Forgetting the organization is what allows switching to another one.
         if (input.forgetOrganization && connection?.organizationId)
-          await chooseOrganization(tx, { tenantId: ctx.tenant.id, organizationId: null, organizationName: null });
+          await chooseOrganization(tx, {
+            tenantId: ctx.tenant.id,
+            organizationId: null,
+            organizationName: null,
+            organizationPlan: null,
+          });
         const links = input.eraseLinks
           ? { linksErased, linkedBefore: linked.length > 0 ? describeLinked(linked) : "none" }
           : {};

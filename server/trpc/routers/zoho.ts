@@ -134,7 +134,13 @@ export const zohoRouter = router({
           : 0;
         // The cached Zoho contacts are another organization's.
         if (switching) await clearContactsCache(tx, { tenantId });
-        await chooseOrganization(tx, { tenantId, organizationId: input.organizationId, organizationName: name });
+        const organizationPlan = chosen.plan_name ? String(chosen.plan_name) : null;
+        await chooseOrganization(tx, {
+          tenantId,
+          organizationId: input.organizationId,
+          organizationName: name,
+          organizationPlan,
+        });
         const erasure = elsewhere.length > 0 ? { linksErased: erased, linkedBefore: describeLinked(elsewhere) } : {};
         await recordAudit(tx, {
           tenantId,

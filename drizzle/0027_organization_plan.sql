@@ -1,0 +1,1 @@
+ALTER TABLE "zoho_connections" ADD COLUMN "organization_plan" text;
