@@ -64,6 +64,23 @@ function watchCompetingCreates(harness: Harness, path: string, keyOf: (body: Rec
 }
 
 describe("a page written side by side", () => {
+  it("writes side by side from a page's first record, its client new, once Zoho has told any worker the quota", async () => {
+    const harness = await syncHarness(database.db, { customers: 23, windowMs: 2_000 });
+    harness.zoho.faults.latencyMs = 25;
+    const { run, context } = await startRun(harness, "customer");
+    const first = await syncPage(context, "customer", { after: 0, pageSize: 20 });
+    // The next page gets a client of its own, as each page of a run does: it has had no answer from Zoho yet.
+    const next = harness.context(run.id);
+    expect(next.books.quota).toBeNull();
+    harness.zoho.peaks.inFlight = 0;
+
+    const page = await syncPage(next, "customer", { after: first.lastId!, pageSize: 3 });
+
+    expect(page.counts).toMatchObject({ created: 3 });
+    // Not one record alone until Zoho answers it, and then the other two.
+    expect(harness.zoho.peaks.inFlight).toBe(3);
+  });
+
   it("keeps several Zoho writes in flight, one fewer than the organization's concurrency, with no 429", async () => {
     const harness = await syncHarness(database.db, { customers: 80, windowMs: 2_000 });
     // Zoho's processing time: a call holds its in-flight slot meanwhile, as Zoho counts it.

@@ -11,7 +11,16 @@ import { invoicesAdapter } from "./entities/invoices";
 import { paymentsExportAdapter } from "./entities/payments-export";
 import { forEachAtMost, KeyGate } from "./concurrency";
 import type { EntityAdapter, SyncContext } from "./entity";
-import { beat, emptyCounts, keepQuotaReserve, PageTally, writerLanes, writersAllowed, type EntityFlow } from "./flow";
+import {
+  beat,
+  emptyCounts,
+  keepQuotaReserve,
+  learnStoredQuota,
+  PageTally,
+  writerLanes,
+  writersAllowed,
+  type EntityFlow,
+} from "./flow";
 import { changedSince } from "./incremental";
 import { paymentsImportFlow } from "./payments-import";
 import { PageWrites } from "./page-writes";
@@ -99,17 +108,18 @@ async function syncRecords(
     await adapter.beforePage?.(context, records);
     await recordRejected(context, adapter.entity, rejected, tally);
   };
-  // The page's links are read meanwhile: what the preparations write is another entity's links, or rejected records'.
-  // Both end before the page goes on or fails, so no preparation outlives its page.
-  const [read, prepared] = await Promise.allSettled([
+  // The page's links and the daily quota Zoho last reported are read meanwhile (what the preparations write is another
+  // entity's links, or rejected records'); all end before the page goes on or fails, so none outlives its page.
+  const [read, ...preparations] = await Promise.allSettled([
     linksFor(context.db, {
       tenantId: context.tenantId,
       entity: adapter.entity,
       splynxIds: records.map((record) => String((record as { id: number }).id)),
     }),
     prepare(),
+    learnStoredQuota(context),
   ]);
-  if (prepared.status === "rejected") throw prepared.reason;
+  for (const step of preparations) if (step.status === "rejected") throw step.reason;
   if (read.status === "rejected") throw read.reason;
   const links = read.value;
   const gate = new KeyGate();

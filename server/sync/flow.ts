@@ -177,6 +177,14 @@ export async function keepQuotaReserve(context: SyncContext) {
   throw new RunStop(message, "paused", quota.resetsAt);
 }
 
+/**
+ * A page's client starts knowing the daily quota Zoho last reported to any worker, so its records write side by side
+ * from the first (each page of a run has a client of its own, which has had no answer yet).
+ */
+export async function learnStoredQuota(context: SyncContext) {
+  context.books.quota ??= await storedQuota(context);
+}
+
 async function storedQuota(context: SyncContext) {
   const usage = await zohoUsage(context.db, context.organizationId);
   if (usage.dailyLimit === null || usage.dailyRemaining === null || !usage.resetsAt) return null;
