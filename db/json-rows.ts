@@ -4,11 +4,17 @@ import type { PgTable } from "drizzle-orm/pg-core";
 
 type Insert<T extends PgTable> = T["$inferInsert"];
 
+// A lone surrogate (text cut through an emoji) is no JSON PostgreSQL reads: it becomes U+FFFD, as in a text parameter.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const wellFormed = (_key: string, value: unknown) =>
+  typeof value === "string" ? value.replace(LONE_SURROGATE, "\uFFFD") : value;
+
 /**
  * The quoted column names of `keys` and a row source yielding `rows` with those columns, in order. A statement over it
  * has the same text for one row or five hundred (so it can be prepared), and building it costs one JSON.stringify:
  * drizzle's builder took more CPU for a page of rows, a parameter each, than PostgreSQL took to write them. Values are
- * as JSON writes them (a Date as its ISO instant, an object as a JSON value for a jsonb column).
+ * as JSON writes them (a Date as its ISO instant, an object as a JSON value for a jsonb column); a key a row lacks is
+ * NULL, not the column's default. The function scan yields the rows as the array holds them.
  */
 export function jsonRows<T extends PgTable>(
   table: T,
@@ -19,9 +25,10 @@ export function jsonRows<T extends PgTable>(
   const names = keys.map((key) => columnOf[key]!.name);
   const json = JSON.stringify(
     rows.map((row) => Object.fromEntries(keys.map((key, index) => [names[index], row[key] ?? null]))),
+    wellFormed,
   );
   const columns = sql.raw(names.map((name) => `"${name}"`).join(", "));
-  // Sent as text: a prepared statement's json parameter would have the driver encode the string as JSON once more.
+  // Sent as text, one type whichever driver and path sends it.
   const source: SQL = sql`json_populate_recordset(null::${table}, ${json}::text::json)`;
   return { names, columns, source };
 }

@@ -68,6 +68,9 @@ describe("writeLinksWithEntries", () => {
 // Rows go to PostgreSQL as one JSON parameter (db/json-rows.ts): every value must arrive as the column types it.
 describe("rows sent as JSON", () => {
   const awkward = [`O'Brien "Ltd" \\ co`, "line\nbreak\ttab", "Zoë 🦊 Ünïcode", "{braces},[brackets]", "", "NULL"];
+  // Text cut through an emoji (a message cut to its first 200 characters) keeps a lone surrogate, which JSON cannot
+  // carry to PostgreSQL: it is stored as U+FFFD, as a text parameter stores it, and the rest of the page is written.
+  const cut = "fox 🦊".slice(0, -1);
 
   it("keep text, jsonb, instants, numbers and booleans exactly, for one link and for a page of them", async () => {
     const { db } = database;
@@ -102,10 +105,12 @@ describe("rows sent as JSON", () => {
         entry: { entity: "customer" as const, splynxId: String(index + 2), action: "failed" as const, message: label },
       })),
     });
+    await writeLinksWithEntries(db, { runId: run.id, writes: [{ link: link(cut, 99), entry: null }] });
     const links = await db.select().from(syncLinks).where(eq(syncLinks.tenantId, tenant.id));
-    expect(links.sort((a, b) => Number(a.splynxId) - Number(b.splynxId))).toMatchObject(
-      awkward.map((label, index) => ({ ...link(label, index), claimId: null, claimedUntil: null })),
-    );
+    expect(links.sort((a, b) => Number(a.splynxId) - Number(b.splynxId))).toMatchObject([
+      ...awkward.map((label, index) => ({ ...link(label, index), claimId: null, claimedUntil: null })),
+      link("fox \uFFFD", 99),
+    ]);
     const entries = await db.select().from(syncRunEntries).where(eq(syncRunEntries.runId, run.id));
     expect(entries.map((entry) => entry.message).sort()).toEqual([...awkward].sort());
   });
@@ -125,14 +130,14 @@ describe("rows sent as JSON", () => {
     });
     const read = (at: string, labels: string[]) =>
       upsertIndexRows(db, { tenantId: tenant.id, rows: labels.map(row), seenAt: new Date(at) });
-    await read("2026-11-26T09:00:00Z", awkward);
+    await read("2026-11-26T09:00:00Z", [...awkward, cut]);
     await read(
       "2026-11-26T08:00:00Z",
-      awkward.map((label) => `${label}!`),
+      [...awkward, cut].map((label) => `${label}!`),
     );
     const kept = await db.select().from(splynxRecords).where(eq(splynxRecords.tenantId, tenant.id));
     expect(kept.sort((a, b) => Number(a.splynxId) - Number(b.splynxId))).toMatchObject(
-      awkward.map((label, index) => ({
+      [...awkward, "fox \uFFFD"].map((label, index) => ({
         ...row(`${label}!`, index),
         seenAt: new Date("2026-11-26T09:00:00Z"),
         removedAt: null,
