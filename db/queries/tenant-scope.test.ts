@@ -50,6 +50,7 @@ import {
 import {
   chooseOrganization,
   deleteZohoConnection,
+  forgetOrganizationPlan,
   getZohoConnection,
   lockZohoConnection,
   markNeedsReconnect,
@@ -327,6 +328,7 @@ describe("connections, per tenant", () => {
       refreshTokenSealed: "sealed",
       organizationId: ORGANIZATION,
       organizationName: "Theirs",
+      organizationPlan: "PROFESSIONAL",
     });
     const before = {
       splynx: await getSplynxConnection(db, { tenantId: theirs }),
@@ -345,6 +347,8 @@ describe("connections, per tenant", () => {
       organizationName: null,
       organizationPlan: null,
     });
+    // Their organization's id, from our tenant: their plan stays.
+    await forgetOrganizationPlan(db, { tenantId: ours, organizationId: ORGANIZATION });
     await deleteZohoConnection(db, { tenantId: ours });
     expect({
       splynx: await getSplynxConnection(db, { tenantId: theirs }),

@@ -1,5 +1,5 @@
 // The tenant's Zoho Books connection: tokens sealed, the organization chosen, its health.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { zohoConnections } from "../schema";
 
@@ -63,6 +63,14 @@ export async function chooseOrganization(
     .update(zohoConnections)
     .set({ organizationId, organizationName, organizationPlan })
     .where(eq(zohoConnections.tenantId, input.tenantId));
+}
+
+/** The organization's plan is no longer known (Zoho refused calls its plan allowed): its syncs keep to Free's limits. */
+export async function forgetOrganizationPlan(db: Db, input: { tenantId: string; organizationId: string }) {
+  await db
+    .update(zohoConnections)
+    .set({ organizationPlan: null })
+    .where(and(eq(zohoConnections.tenantId, input.tenantId), eq(zohoConnections.organizationId, input.organizationId)));
 }
 
 export async function deleteZohoConnection(db: Db, input: { tenantId: string }) {

@@ -22,6 +22,11 @@ export type BooksClientOptions = {
   /** How long to pause after Zoho's per-minute block (code 44), which lasts until its minute window moves on. */
   rateLimitPauseMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Zoho refused a call as one too many in flight (1070): the organization allows fewer calls at once than its plan
+   * was known to (a trial ended, the plan changed). Told once per client.
+   */
+  concurrencyRefused?: () => Promise<void>;
   /** The most an answer may weigh, and the most records one list may yield (memory is shared by every tenant). */
   maxBodyBytes?: number;
   maxListRecords?: number;
@@ -50,6 +55,8 @@ export class ZohoBooksClient {
   quota: DailyQuota | null = null;
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
+
+  private toldConcurrency = false;
 
   constructor(private readonly options: BooksClientOptions) {
     this.fetchImpl = options.fetch ?? fetch;
@@ -153,6 +160,10 @@ export class ZohoBooksClient {
       } catch (caught) {
         if (!(caught instanceof ZohoError)) throw caught;
         error = caught;
+      }
+      if (error.kind === "concurrency" && !this.toldConcurrency) {
+        this.toldConcurrency = true;
+        await this.options.concurrencyRefused?.();
       }
       // 401 and code 57: one refresh, then the error stands (missing scope, wrong organization or data centre).
       if (error.kind === "unauthorized" && !refreshed) {

@@ -102,6 +102,33 @@ describe("Connect with Zoho Books", () => {
     expect((await booksClientForTenant(db, tenant.id)).concurrency).toBe(5);
   });
 
+  it("keeps to Free's 5 calls at once from the next client on, once Zoho refuses what the kept plan allowed", async () => {
+    const { db } = database;
+    const { person, tenant, url, actor } = await started();
+    await completeZohoConnect(db, {
+      actor,
+      query: (await consentRedirect(tenant.id, url)).searchParams,
+      origin: ORIGIN,
+    });
+    const asAdmin = callerFor(db, person);
+    const paid = (await asAdmin.zoho.organizations({ tenantSlug: tenant.slug })).find(
+      (organization) => organization.planName === "PROFESSIONAL",
+    )!;
+    await asAdmin.zoho.chooseOrganization({ tenantSlug: tenant.slug, organizationId: paid.organizationId });
+    const books = await booksClientForTenant(db, tenant.id);
+    expect(books.concurrency).toBe(10);
+    // Its trial ended: Zoho now lets 5 calls run at once, and refuses the sixth (429, code 1070).
+    const zoho = sandboxZoho(tenant.id);
+    zoho.store.organizations.get(paid.organizationId)!.details.plan = "free";
+    zoho.faults.latencyMs = 50;
+
+    await Promise.all(Array.from({ length: 8 }, () => books.organization(paid.organizationId)));
+
+    expect(zoho.peaks.rejected429).toBeGreaterThan(0);
+    expect(await getZohoConnection(db, { tenantId: tenant.id })).toMatchObject({ organizationPlan: null });
+    expect((await booksClientForTenant(db, tenant.id)).concurrency).toBe(5);
+  });
+
   it("refuses a tampered, replayed, expired or someone else's state, and an unknown accounts server", async () => {
     const { db } = database;
     const first = await started();

@@ -2,7 +2,13 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Db } from "@/db/client";
 import { recordAudit, type Actor } from "@/db/queries/audit";
-import { getZohoConnection, lockZohoConnection, saveZohoConnection, type ZohoConnectionRow } from "@/db/queries/zoho";
+import {
+  forgetOrganizationPlan,
+  getZohoConnection,
+  lockZohoConnection,
+  saveZohoConnection,
+  type ZohoConnectionRow,
+} from "@/db/queries/zoho";
 import { listTenantsForPerson } from "@/db/queries/tenants";
 import { claimOAuthState, createOAuthState, findOAuthState } from "@/db/queries/zoho-oauth-states";
 import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
@@ -227,6 +233,7 @@ export async function completeZohoConnect(
     accessTokenExpiresAt: grant.expiresAt,
     organizationId: null,
     organizationName: null,
+    organizationPlan: null,
     state: "connected" as const,
     stateReason: null,
   };
@@ -293,7 +300,9 @@ export async function booksClientForTenant(
     ),
   });
   const context = { db, tenantId, appFor: appForConnection, fetchFor: zohoFetchFor(tenantId) };
+  const chosen = organizationId === connection.organizationId ? organizationId : null;
   return new ZohoBooksClient({
+    concurrencyRefused: chosen ? () => forgetOrganizationPlan(db, { tenantId, organizationId: chosen }) : undefined,
     apiDomain: connection.apiDomain,
     organizationId: organizationId ?? "",
     accessToken: (force) => accessToken(context, force),
