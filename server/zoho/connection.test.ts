@@ -37,6 +37,18 @@ async function started() {
   return { person, tenant, url, actor: { id: person.id, email: person.email } };
 }
 
+/** A tenant connected through the sandbox, its organization the one on `plan` (as Zoho names it) chosen. */
+async function connectedOnPlan(plan: string) {
+  const { db } = database;
+  const { person, tenant, url, actor } = await started();
+  await completeZohoConnect(db, { actor, query: (await consentRedirect(tenant.id, url)).searchParams, origin: ORIGIN });
+  const asAdmin = callerFor(db, person);
+  const organizations = await asAdmin.zoho.organizations({ tenantSlug: tenant.slug });
+  const { organizationId } = organizations.find((organization) => organization.planName === plan)!;
+  await asAdmin.zoho.chooseOrganization({ tenantSlug: tenant.slug, organizationId });
+  return { tenant, organizationId };
+}
+
 describe("Connect with Zoho Books", () => {
   it("asks for offline access with consent and the sync's scopes, and connects from a genuine answer", async () => {
     const { db } = database;
@@ -87,42 +99,21 @@ describe("Connect with Zoho Books", () => {
   });
 
   it("keeps a free organization's syncs to the 5 calls at once its plan allows", async () => {
-    const { db } = database;
-    const { person, tenant, url, actor } = await started();
-    await completeZohoConnect(db, {
-      actor,
-      query: (await consentRedirect(tenant.id, url)).searchParams,
-      origin: ORIGIN,
-    });
-    const asAdmin = callerFor(db, person);
-    const free = (await asAdmin.zoho.organizations({ tenantSlug: tenant.slug })).find(
-      (organization) => organization.planName === "FREE",
-    )!;
-    await asAdmin.zoho.chooseOrganization({ tenantSlug: tenant.slug, organizationId: free.organizationId });
-    expect((await booksClientForTenant(db, tenant.id)).concurrency).toBe(5);
+    const { tenant } = await connectedOnPlan("FREE");
+    expect((await booksClientForTenant(database.db, tenant.id)).concurrency).toBe(5);
   });
 
   it("keeps to Free's 5 calls at once from the next client on, once Zoho refuses what the kept plan allowed", async () => {
     const { db } = database;
-    const { person, tenant, url, actor } = await started();
-    await completeZohoConnect(db, {
-      actor,
-      query: (await consentRedirect(tenant.id, url)).searchParams,
-      origin: ORIGIN,
-    });
-    const asAdmin = callerFor(db, person);
-    const paid = (await asAdmin.zoho.organizations({ tenantSlug: tenant.slug })).find(
-      (organization) => organization.planName === "PROFESSIONAL",
-    )!;
-    await asAdmin.zoho.chooseOrganization({ tenantSlug: tenant.slug, organizationId: paid.organizationId });
+    const { tenant, organizationId } = await connectedOnPlan("PROFESSIONAL");
     const books = await booksClientForTenant(db, tenant.id);
     expect(books.concurrency).toBe(10);
     // Its trial ended: Zoho now lets 5 calls run at once, and refuses the sixth (429, code 1070).
     const zoho = sandboxZoho(tenant.id);
-    zoho.store.organizations.get(paid.organizationId)!.details.plan = "free";
+    zoho.store.organizations.get(organizationId)!.details.plan = "free";
     zoho.faults.latencyMs = 50;
 
-    await Promise.all(Array.from({ length: 8 }, () => books.organization(paid.organizationId)));
+    await Promise.all(Array.from({ length: 8 }, () => books.organization(organizationId)));
 
     expect(zoho.peaks.rejected429).toBeGreaterThan(0);
     expect(await getZohoConnection(db, { tenantId: tenant.id })).toMatchObject({ organizationPlan: null });
