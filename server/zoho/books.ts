@@ -163,7 +163,10 @@ export class ZohoBooksClient {
       }
       if (error.kind === "concurrency" && !this.toldConcurrency) {
         this.toldConcurrency = true;
-        await this.options.concurrencyRefused?.();
+        // What it learns is kept for later clients; failing to keep it never fails this call.
+        await this.options.concurrencyRefused?.().catch((failed) => {
+          console.error("Could not note that Zoho refused a call as one too many in flight:", failed);
+        });
       }
       // 401 and code 57: one refresh, then the error stands (missing scope, wrong organization or data centre).
       if (error.kind === "unauthorized" && !refreshed) {
