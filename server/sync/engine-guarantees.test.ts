@@ -4,12 +4,14 @@ import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { createRun } from "@/db/queries/runs";
 import { confirmCreate } from "@/db/queries/sync";
+import { recordDailyQuota, takeCallSlots } from "@/db/queries/zoho-limits";
 import { syncLinks, syncRunEntries } from "@/db/schema";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { finishEntity, syncPage } from "./engine";
 import { contactName } from "./entities/customers";
 import { retryAfterFailures } from "./record";
 import { syncHarness, ORGANIZATION } from "./testing/harness";
+import { ZOHO_LIMITS } from "@/server/zoho/limiter";
 
 const database = registerTestDatabase();
 const OTHER_ORGANIZATION = "3719820000000000001";
@@ -392,5 +394,38 @@ describe("failed records back off; the quota keeps its reserve", () => {
     );
     expect(run.zohoCalls).toBe(20);
     expect(harness.contacts()).toHaveLength(19);
+  });
+
+  it("keeps the reserve on the stored quota, counted down per call, when Zoho's answers do not say it", async () => {
+    const harness = await syncHarness(database.db, {
+      customers: 30,
+      settings: { general: { quotaReservePercent: 20 } },
+    });
+    // Zoho's answers without X-Rate-Limit-* headers: the quota is known only as a worker stored it.
+    harness.refusals.push(async (request) => {
+      const answer = await harness.zoho.handle(request);
+      const headers = new Headers(answer.headers);
+      for (const name of ["X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset"]) headers.delete(name);
+      return new Response(answer.body, { status: answer.status, headers });
+    });
+    await takeCallSlots(database.db, {
+      organizationId: ORGANIZATION,
+      wanted: 0,
+      released: [],
+      policy: ZOHO_LIMITS,
+      now: null,
+    });
+    await recordDailyQuota(database.db, {
+      organizationId: ORGANIZATION,
+      limit: 5_000,
+      remaining: 1_010,
+      resetsAt: new Date(Date.now() + 3_600_000),
+    });
+
+    const run = await harness.runCustomers();
+
+    // Ten calls reach the 1,000 kept in reserve: the page's lanes never take it past them.
+    expect(run.stopped).toMatchObject({ status: "paused" });
+    expect(run.zohoCalls).toBeLessThanOrEqual(10);
   });
 });

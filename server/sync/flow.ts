@@ -3,6 +3,7 @@
 import { cancelAskedHere, heartbeat } from "@/db/queries/runs";
 import { zohoUsage } from "@/db/queries/zoho-limits";
 import type { RunCounts } from "@/db/schema";
+import type { DailyQuota } from "@/server/zoho/books";
 import type { SyncContext } from "./entity";
 import { RunStop, stopFor } from "./record";
 
@@ -152,11 +153,12 @@ const reserveOf = (limit: number, percent: number) => Math.ceil((limit * percent
 export const writerLanes = (context: SyncContext): number => Math.max(1, context.books.concurrency - 1);
 
 /**
- * How many records may write to Zoho at once now: all the lanes, but one at a time until Zoho has told the daily quota
- * and once it nears the tenant's reserve, so records in flight never carry the run past the reserve.
+ * How many records may write to Zoho at once now: all the lanes, but one at a time until the daily quota is known (from
+ * this client's answers, or as the page found it stored) and once it nears the tenant's reserve, so records in flight
+ * never carry the run past the reserve.
  */
 export function writersAllowed(context: SyncContext): number {
-  const quota = context.books.quota;
+  const quota = context.books.quota ?? quotaAtPageStart.get(context);
   const lanes = writerLanes(context);
   if (!quota) return 1;
   const reserve = reserveOf(quota.limit, context.settings.general.quotaReservePercent);
@@ -177,12 +179,17 @@ export async function keepQuotaReserve(context: SyncContext) {
   throw new RunStop(message, "paused", quota.resetsAt);
 }
 
+const quotaAtPageStart = new WeakMap<SyncContext, DailyQuota>();
+
 /**
- * A page's client starts knowing the daily quota Zoho last reported to any worker, so its records write side by side
- * from the first (each page of a run has a client of its own, which has had no answer yet).
+ * The daily quota as stored when a page starts, so its records write side by side from the first (each page of a run
+ * has a client of its own, which has had no answer from Zoho yet). Only for the lanes: the reserve is checked on what
+ * is stored at each record until Zoho answers, as the limiter counts the quota down.
  */
 export async function learnStoredQuota(context: SyncContext) {
-  context.books.quota ??= await storedQuota(context);
+  if (context.books.quota) return;
+  const stored = await storedQuota(context);
+  if (stored) quotaAtPageStart.set(context, stored);
 }
 
 async function storedQuota(context: SyncContext) {
