@@ -14,7 +14,7 @@ const wellFormed = (_key: string, value: unknown) =>
  * has the same text for one row or five hundred (so it can be prepared), and building it costs one JSON.stringify:
  * drizzle's builder took more CPU for a page of rows, a parameter each, than PostgreSQL took to write them. Values are
  * as JSON writes them (a Date as its ISO instant, an object as a JSON value for a jsonb column); a key a row lacks is
- * NULL, not the column's default. The function scan yields the rows as the array holds them.
+ * NULL, not the column's default. `ordered` keeps the array's order in the insert (rows locked in a chosen order).
  */
 export function jsonRows<T extends PgTable>(
   table: T,
@@ -29,6 +29,6 @@ export function jsonRows<T extends PgTable>(
   );
   const columns = sql.raw(names.map((name) => `"${name}"`).join(", "));
   // Sent as text, one type whichever driver and path sends it.
-  const source: SQL = sql`json_populate_recordset(null::${table}, ${json}::text::json)`;
-  return { names, columns, source };
+  const source: SQL = sql`json_populate_recordset(null::${table}, ${json}::text::json) with ordinality as given`;
+  return { names, columns, source, ordered: sql`order by given.ordinality` };
 }

@@ -43,13 +43,13 @@ export async function upsertIndexRows(db: Db, input: { tenantId: string; rows: I
   const rows = [...input.rows]
     .sort((a, b) => (a.splynxId < b.splynxId ? -1 : a.splynxId > b.splynxId ? 1 : 0))
     .map((row) => ({ ...row, tenantId: input.tenantId, seenAt: input.seenAt }));
-  const { columns, source } = jsonRows(splynxRecords, INDEX_COLUMNS, rows);
+  const { columns, source, ordered } = jsonRows(splynxRecords, INDEX_COLUMNS, rows);
   const refreshed = sql.raw(
     REFRESHED.map((key) => `"${splynxRecords[key].name}" = excluded."${splynxRecords[key].name}"`).join(", "),
   );
   await preparedRowsOf(
     db,
-    sql`insert into ${splynxRecords} (${columns}) select ${columns} from ${source}
+    sql`insert into ${splynxRecords} (${columns}) select ${columns} from ${source} ${ordered}
       on conflict (tenant_id, entity, splynx_id) do update set ${refreshed},
         seen_at = greatest(${splynxRecords.seenAt}, excluded.seen_at), removed_at = null`,
   );
