@@ -12,6 +12,7 @@ import * as schema from "../db/schema";
 import { syncLinks, type SyncEntity } from "../db/schema";
 import { startThrowawayPostgres } from "../scripts/throwaway-postgres.mjs";
 import { PLAN_LIMITS } from "../server/sandbox/zoho/store";
+import { limitRate } from "./lib/stats";
 import { finishEntity, syncPage } from "../server/sync/engine";
 import { ORGANIZATION, syncHarness } from "../server/sync/testing/harness";
 
@@ -111,8 +112,8 @@ try {
     return { result, seconds, cpuSeconds, zoho, zohoCalls: sum(zoho), sql: diff(statements, sql), rejected429 };
   }
 
-  // Zoho allows 100 calls per window: the share of that rate a step's calls had over its wall time.
-  const limitRate = (100 * 1000) / windowMs;
+  // The share of Zoho's rate a step's calls had over its wall time.
+  const zohoRate = limitRate(windowMs);
   const each = (value: number, records: number, digits: number) => (value / Math.max(records, 1)).toFixed(digits);
   type Step = Awaited<ReturnType<typeof measured>>;
   function report(entity: SyncEntity, title: string, per: string, records: number, step: Step) {
@@ -121,8 +122,8 @@ try {
     console.log(`${title}: ${JSON.stringify(step.result)}`);
     console.log(`  Zoho calls ${zohoCalls} = ${each(zohoCalls, records, 3)} per ${per}: ${listed(step.zoho)}`);
     console.log(
-      `  wall ${seconds.toFixed(1)} s: ${rate.toFixed(0)} calls a second against Zoho's ${limitRate} = ` +
-        `${(rate / limitRate).toFixed(3)} of the limit's rate`,
+      `  wall ${seconds.toFixed(1)} s: ${rate.toFixed(0)} calls a second against Zoho's ${zohoRate} = ` +
+        `${(rate / zohoRate).toFixed(3)} of the limit's rate`,
     );
     console.log(`  429s ${step.rejected429}; this process's CPU ${cpuSeconds.toFixed(1)} s`);
     for (const message of failures.get(entity) ?? []) console.log(`  failed: ${message}`);

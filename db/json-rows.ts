@@ -3,6 +3,10 @@ import { type SQL, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 
 type Insert<T extends PgTable> = T["$inferInsert"];
+type Key<T extends PgTable> = keyof Insert<T> & string;
+
+const nameOf = <T extends PgTable>(table: T, key: Key<T>) =>
+  (table as unknown as Record<string, { name: string }>)[key]!.name;
 
 // A lone surrogate (text cut through an emoji) is no JSON PostgreSQL reads: it becomes U+FFFD, as in a text parameter.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -18,11 +22,10 @@ const wellFormed = (_key: string, value: unknown) =>
  */
 export function jsonRows<T extends PgTable>(
   table: T,
-  keys: readonly (keyof Insert<T> & string)[],
+  keys: readonly Key<T>[],
   rows: Partial<Record<keyof Insert<T>, unknown>>[],
 ) {
-  const columnOf = table as unknown as Record<string, { name: string }>;
-  const names = keys.map((key) => columnOf[key]!.name);
+  const names = keys.map((key) => nameOf(table, key));
   const json = JSON.stringify(
     rows.map((row) => Object.fromEntries(keys.map((key, index) => [names[index], row[key] ?? null]))),
     wellFormed,
@@ -30,5 +33,10 @@ export function jsonRows<T extends PgTable>(
   const columns = sql.raw(names.map((name) => `"${name}"`).join(", "));
   // Sent as text, one type whichever driver and path sends it.
   const source: SQL = sql`json_populate_recordset(null::${table}, ${json}::text::json) with ordinality as given`;
-  return { names, columns, source, ordered: sql`order by given.ordinality` };
+  return { columns, source, ordered: sql`order by given.ordinality` };
+}
+
+/** An upsert's update list: each of these columns takes the value the insert proposed. */
+export function fromExcluded<T extends PgTable>(table: T, keys: readonly Key<T>[]): SQL {
+  return sql.raw(keys.map((key) => `"${nameOf(table, key)}" = excluded."${nameOf(table, key)}"`).join(", "));
 }

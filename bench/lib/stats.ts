@@ -9,3 +9,6 @@ export function p50p95(sample: number[]) {
   const sorted = [...sample].sort((a, b) => a - b);
   return { p50: Number(percentile(sorted, 0.5).toFixed(1)), p95: Number(percentile(sorted, 0.95).toFixed(1)) };
 }
+
+/** Zoho's per-minute limit on a window scaled to `windowMs`, in calls a second: 100 calls per window. */
+export const limitRate = (windowMs: number) => (100 * 1000) / windowMs;

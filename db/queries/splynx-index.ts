@@ -2,7 +2,7 @@
 import { and, type AnyColumn, eq, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
-import { jsonRows } from "../json-rows";
+import { fromExcluded, jsonRows } from "../json-rows";
 import { totalsDiffer } from "../link-totals";
 import { preparedRowsOf } from "../rows";
 import { linkedContact, rowOf } from "./record-joins";
@@ -44,13 +44,10 @@ export async function upsertIndexRows(db: Db, input: { tenantId: string; rows: I
     .sort((a, b) => (a.splynxId < b.splynxId ? -1 : a.splynxId > b.splynxId ? 1 : 0))
     .map((row) => ({ ...row, tenantId: input.tenantId, seenAt: input.seenAt }));
   const { columns, source, ordered } = jsonRows(splynxRecords, INDEX_COLUMNS, rows);
-  const refreshed = sql.raw(
-    REFRESHED.map((key) => `"${splynxRecords[key].name}" = excluded."${splynxRecords[key].name}"`).join(", "),
-  );
   await preparedRowsOf(
     db,
     sql`insert into ${splynxRecords} (${columns}) select ${columns} from ${source} ${ordered}
-      on conflict (tenant_id, entity, splynx_id) do update set ${refreshed},
+      on conflict (tenant_id, entity, splynx_id) do update set ${fromExcluded(splynxRecords, REFRESHED)},
         seen_at = greatest(${splynxRecords.seenAt}, excluded.seen_at), removed_at = null`,
   );
 }

@@ -1,7 +1,7 @@
 // Links (the source of truth for "is it synced"), the sync log's entries, and the tenant's settings row, always within one tenant.
 import { and, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { jsonRows } from "../json-rows";
+import { fromExcluded, jsonRows } from "../json-rows";
 import { preparedRowsOf } from "../rows";
 import { linkedContact, rowOf } from "./record-joins";
 import type { Db } from "../client";
@@ -80,10 +80,10 @@ function linkValues(link: LinkWrite): LinkValues {
 
 /** One upsert of links that write the same columns (those of the first), their rows as one JSON parameter. */
 function linksUpsert(rows: LinkValues[]): SQL {
-  const { names, columns, source } = jsonRows(syncLinks, Object.keys(rows[0]!) as LinkColumn[], rows);
-  const updates = sql.raw(names.map((name) => `"${name}" = excluded."${name}"`).join(", "));
+  const written = Object.keys(rows[0]!) as LinkColumn[];
+  const { columns, source } = jsonRows(syncLinks, written, rows);
   return sql`insert into ${syncLinks} (${columns}) select ${columns} from ${source}
-    on conflict (tenant_id, entity, splynx_id) do update set ${updates}`;
+    on conflict (tenant_id, entity, splynx_id) do update set ${fromExcluded(syncLinks, written)}`;
 }
 
 /** Writes a link as a whole; a synced one clears its message, its intent, its held candidate and its failures. */

@@ -201,20 +201,22 @@ async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<
 }
 
 /**
- * What a run reads goes into Records' index while `work` syncs it: the index is what Records shows, no step of the
- * sync, so the page's records do not wait for it. Its failing never fails the sync (the index job refreshes it).
+ * Syncs the records read, with their page's tally, and puts them in Records' index meanwhile: the index is what Records
+ * shows, no step of the sync, so the records do not wait for it. Its failing never fails the sync (the index job
+ * refreshes it).
  */
-async function indexingWhile<T>(
+async function syncIndexing(
   context: SyncContext,
   adapter: EntityAdapter,
   records: SplynxRecord<ResourceName>[],
-  work: () => Promise<T>,
-): Promise<T> {
+  rejected: RejectedRecord[],
+) {
   const indexed = indexSplynxPage(context.db, { tenantId: context.tenantId, adapter, records }).catch((error) => {
     console.error(`Records' index of Splynx ${adapter.entity} records not updated by run ${context.runId}:`, error);
   });
+  const tally = new PageTally(context);
   try {
-    return await work();
+    return await tally.run(() => syncRecords(context, adapter, records, rejected, tally));
   } finally {
     await indexed;
   }
@@ -254,17 +256,13 @@ function exportFlow(adapter: EntityAdapter): EntityFlow {
       const rejected = [...unreadable, ...(page?.rejected ?? [])];
       if (records.length + rejected.length === 0)
         return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0, done: true };
-      const tally = new PageTally(context);
-      const sync = () => tally.run(() => syncRecords(context, adapter, records, rejected, tally));
-      const result = await indexingWhile(context, adapter, records, sync);
+      const result = await syncIndexing(context, adapter, records, rejected);
       const lastId = page?.lastId ?? null;
       return { ...result, lastId, done: lastId === null };
     },
     async chosen(context, splynxIds) {
-      const tally = new PageTally(context);
       const [records, rejected] = await readChosen(context, entity, splynxIds);
-      const sync = () => tally.run(() => syncRecords(context, adapter, records, rejected, tally));
-      const result = await indexingWhile(context, adapter, records, sync);
+      const result = await syncIndexing(context, adapter, records, rejected);
       return { ...result, lastId: null, done: true };
     },
     // Zoho records of Splynx records that are gone are voided; a warning when the run handled a different number. A

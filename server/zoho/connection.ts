@@ -290,17 +290,16 @@ export async function booksClientForTenant(
     throw new DomainError("BAD_REQUEST", "Choose the Zoho organization first.");
   // The sandbox's minute may be scaled down; its limiter follows, so sandbox syncs stay just under its limit.
   const windowMs = connection.region === SANDBOX_REGION ? env().sandboxMinuteMs : ZOHO_LIMITS.windowMs;
+  // The plan is known of the chosen organization only, as Zoho named it when it was chosen.
+  const chosen = organizationId && organizationId === connection.organizationId ? organizationId : null;
   const limiter = new ZohoLimiter(db, {
     ...ZOHO_LIMITS,
     windowMs,
     marginMs: marginFor(windowMs),
-    // The chosen organization's plan, as Zoho named it when it was chosen: a paid plan lets 10 calls run at once.
-    concurrency: concurrencyForPlan(
-      organizationId === connection.organizationId ? (connection.organizationPlan ?? undefined) : undefined,
-    ),
+    // A paid plan lets 10 calls run at once.
+    concurrency: concurrencyForPlan(chosen ? (connection.organizationPlan ?? undefined) : undefined),
   });
   const context = { db, tenantId, appFor: appForConnection, fetchFor: zohoFetchFor(tenantId) };
-  const chosen = organizationId === connection.organizationId ? organizationId : null;
   return new ZohoBooksClient({
     concurrencyRefused: chosen ? () => forgetOrganizationPlan(db, { tenantId, organizationId: chosen }) : undefined,
     apiDomain: connection.apiDomain,
