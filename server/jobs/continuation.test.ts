@@ -26,7 +26,7 @@ describe("a run that continues itself", () => {
     await saveSettingsRow(db, { tenantId: tenant.id, values: { general } });
     const tenantId = tenant.id;
     const run = await createRun(db, { tenantId, trigger: "manual", requestedBy: person.id, entities: ["customer"] });
-    const syncRun = syncRunFunctionFor(async () => database.db, { pageSize: 50, pagesPerEvent: 2 });
+    const syncRun = syncRunFunctionFor(async () => database.db, { pageSize: 50, stepsPerEvent: 2 });
     const customers = [...sandboxSplynx(tenantId).store.customers.all()].sort((a, b) => a.id - b.id);
 
     // Each execution is one function run; its "continue" send is mocked and its event starts the next execution.

@@ -1,5 +1,6 @@
-// The run function: one sync for one tenant, its entities in dependency order, in durable steps of one Splynx page
-// each; after a number of pages it continues itself with a new event, so no run nears Inngest's 1,000-step limit.
+// The run function: one sync for one tenant, its entities in dependency order, in durable steps of Splynx pages (one
+// at Zoho's real pace, several while records go faster); after a number of steps it continues itself with a new event,
+// so no run nears Inngest's 1,000-step limit.
 import type { Db } from "@/db/client";
 import { getDb } from "@/db/client";
 import { claimRun, finishRun, recordProgress } from "@/db/queries/runs";
@@ -17,14 +18,16 @@ import {
   syncsEntity,
   type PageProgress,
 } from "@/server/sync/engine";
+import { RUN_STEP, type StepLimits } from "@/server/sync/read-ahead";
 import { continueEvent, inngest, SYNC_REQUESTED, type RunCursor, type SyncRequested } from "./client";
 
 const PAGE_SIZE = 200;
 /** Page steps per function run: with the claim, the count and the last step, far below Inngest's 1,000 steps. */
-const PAGES_PER_EVENT = 200;
+const STEPS_PER_EVENT = 200;
 
-export type RunOptions = { pageSize: number; pagesPerEvent: number };
-const DEFAULTS: RunOptions = { pageSize: PAGE_SIZE, pagesPerEvent: PAGES_PER_EVENT };
+/** `step`: how far one step goes; one page unless said. */
+export type RunOptions = { pageSize: number; stepsPerEvent: number; step?: StepLimits };
+const DEFAULTS: RunOptions = { pageSize: PAGE_SIZE, stepsPerEvent: STEPS_PER_EVENT, step: RUN_STEP };
 
 /** The part of Inngest's step tools the run uses, so the in-process dispatcher can provide it too. */
 export type Steps = {
@@ -43,10 +46,10 @@ type Plan = {
 type PageStep = { cursor: RunCursor; stopped?: RunStop["status"] };
 
 /**
- * One page of the cursor's entity; the engine reports its progress as it goes (every few seconds). A stop ends the run
- * here, as an outcome, not a step failure.
+ * The next page of the cursor's entity, or pages (RUN_STEP); the engine reports its progress as it goes (every few
+ * seconds). A stop ends the run here, as an outcome, not a step failure.
  */
-async function syncOnePage(db: Db, data: SyncRequested, plan: Plan, cursor: RunCursor, pageSize: number) {
+async function syncOneStep(db: Db, data: SyncRequested, plan: Plan, cursor: RunCursor, options: RunOptions) {
   const { tenantId, runId } = data;
   const entity = plan.entities[cursor.entityIndex]!;
   const { done, total } = cursor;
@@ -57,7 +60,7 @@ async function syncOnePage(db: Db, data: SyncRequested, plan: Plan, cursor: RunC
     await recordProgress(db, { tenantId, runId, counts, zohoCalls, done: done + records, total, step: entity });
   };
   try {
-    // The page's entity shows as the current step while the page runs, not only once it is done.
+    // The step's entity shows as the current step while it runs, not only once it is done.
     await reportProgress({ counts: emptyCounts(), zohoCalls: 0, records: 0 });
     const { retry, paymentsImportMode } = plan;
     const { changedSince } = plan.reads;
@@ -65,7 +68,7 @@ async function syncOnePage(db: Db, data: SyncRequested, plan: Plan, cursor: RunC
     const context = await syncContextFor(db, input);
     const page = plan.onlySplynxIds
       ? await syncChosen(context, entity, plan.onlySplynxIds)
-      : await syncPage(context, entity, { after: cursor.after, pageSize });
+      : await syncPage(context, entity, { after: cursor.after, pageSize: options.pageSize, step: options.step });
     const next = { ...cursor, handled: cursor.handled + page.records, done: done + page.records };
     if (!page.done && page.lastId !== null) return { cursor: { ...next, after: page.lastId } };
     if (!plan.onlySplynxIds) {
@@ -115,13 +118,13 @@ export async function runSync(db: Db, data: SyncRequested, step: Steps, options:
 
   let cursor = data.cursor ?? (await step.run("count", () => countAll(db, data, plan)));
   for (let page = 0; cursor.entityIndex < plan.entities.length; page++) {
-    if (page === options.pagesPerEvent) {
+    if (page === options.stepsPerEvent) {
       await step.sendEvent("continue", continueEvent(data, { ...cursor, part: cursor.part + 1 }));
       return { status: "continued" };
     }
     const at = cursor;
     const entity = plan.entities[at.entityIndex]!;
-    const work = () => syncOnePage(db, data, plan, at, options.pageSize);
+    const work = () => syncOneStep(db, data, plan, at, options);
     const result: PageStep = await step.run(`${entity}-page-${page}`, work);
     if (result.stopped) return { status: result.stopped };
     cursor = result.cursor;

@@ -3,31 +3,35 @@
 
 /**
  * Runs `work` for every item in order, at most `lanes` at once, or fewer while `width()` says so (asked before each
- * item starts). After the first failure no item starts; those running finish (their outcomes stand), and then the first
+ * item is pulled). Items may arrive as they are made ready (an async source, pulled one at a time). After the first
+ * failure no item starts; those running finish (their outcomes stand), the source is closed, and then the first
  * failure is thrown.
  */
 export async function forEachAtMost<T>(
-  items: readonly T[],
+  items: Iterable<T> | AsyncIterable<T>,
   lanes: number,
   work: (item: T) => Promise<void>,
   width: () => number = () => lanes,
 ): Promise<void> {
-  let next = 0;
+  const source = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
   let running = 0;
+  let exhausted = false;
   // Written by the lanes; a holder keeps TypeScript from narrowing it to its first value.
   const failed: { first?: { error: unknown } } = {};
   const finished = new Set<() => void>();
   const oneFinished = () => new Promise<void>((resolve) => finished.add(resolve));
   const lane = async () => {
-    while (!failed.first && next < items.length) {
+    while (!failed.first && !exhausted) {
       if (running >= Math.max(1, width())) {
         await oneFinished();
         continue;
       }
-      const item = items[next++]!;
+      // Counted from the pull: a lane waiting for the next item takes its place in the width.
       running++;
       try {
-        await work(item);
+        const next = await source.next();
+        if (next.done) exhausted = true;
+        else if (!failed.first) await work(next.value);
       } catch (error) {
         failed.first ??= { error };
       } finally {
@@ -37,7 +41,11 @@ export async function forEachAtMost<T>(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, items.length)) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+  } finally {
+    await source.return?.();
+  }
   if (failed.first) throw failed.first.error;
 }
 

@@ -281,6 +281,55 @@ async function expectAccountedFor(harness: Harness, runId: string, stop: PageSto
   return { synced, interrupted };
 }
 
+describe("a step of several pages", () => {
+  const STEP = { pages: 3, budgetMs: 60_000 };
+
+  it("goes on into its next page while the page before still writes, and says where it ended", async () => {
+    const harness = await syncHarness(database.db, { customers: 12, windowMs: 2_000 });
+    const { context } = await startRun(harness, "customer");
+    const pages = [
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+    ].map((ids) => ids.map((id) => harness.splynx.store.customers.get(id)!.name));
+    // The first page's last create waits until a create of the second page reaches Zoho (or HOLD_MS pass).
+    let secondPageCame = () => {};
+    const secondPage = new Promise<void>((resolve) => (secondPageCame = resolve));
+    let cameWhileHeld = false;
+    harness.refusals.push(async (request) => {
+      if (request.method !== "POST" || !new URL(request.url).pathname.endsWith("/contacts")) return null;
+      const name = ((await request.clone().json()) as { contact_name: string }).contact_name;
+      if (pages[1]!.includes(name)) secondPageCame();
+      if (name === pages[0]![3]) {
+        const held = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HOLD_MS));
+        cameWhileHeld = await Promise.race([secondPage.then(() => true), held]);
+      }
+      return null;
+    });
+
+    const step = await syncPage(context, "customer", { after: 0, pageSize: 4, step: STEP });
+
+    expect(cameWhileHeld).toBe(true);
+    // Three pages, its limit: the step cannot know whether more follow.
+    expect(step).toMatchObject({ records: 12, counts: { created: 12 }, lastId: 12, done: false });
+    expect(harness.contacts()).toHaveLength(12);
+  });
+
+  it("keeps records of two pages competing for one e-mail one after the other", async () => {
+    const harness = await syncHarness(database.db, { customers: 8, windowMs: 2_000 });
+    const { context } = await startRun(harness, "customer");
+    for (const id of [4, 5])
+      Object.assign(harness.splynx.store.customers.get(id)!, { email: "shared@example.org", billing_email: "" });
+    const together = watchCompetingCreates(harness, "/contacts", (body) =>
+      JSON.stringify((body.contact_persons as { email?: string }[] | undefined)?.[0]?.email ?? ""),
+    );
+
+    const step = await syncPage(context, "customer", { after: 0, pageSize: 4, step: STEP });
+
+    expect(together).toEqual([]);
+    expect(step).toMatchObject({ records: 8, counts: { created: 8, failed: 0 }, done: true });
+  });
+});
+
 describe("a stop in the middle of a page", () => {
   it("on a person's cancel, lets the writes in flight finish, starts no more; a later run does the rest", async () => {
     const harness = await syncHarness(database.db, { customers: 60 });

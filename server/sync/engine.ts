@@ -1,15 +1,24 @@
-// The sync engine for any entity: one page of Splynx records through its adapter, every record accounted for (SPEC §6).
+// The sync engine for any entity: a step's pages of Splynx records through its adapter, every record accounted for
+// (SPEC §6).
 import { randomUUID } from "node:crypto";
 import { unsettledSplynxIds } from "@/db/queries/cursors";
-import { addEntries, linkedSplynxIds, linksFor, writeLinkWithEntry, type EntryInput } from "@/db/queries/sync";
+import {
+  addEntries,
+  linkedSplynxIds,
+  linksFor,
+  writeLinkWithEntry,
+  type EntryInput,
+  type Link,
+} from "@/db/queries/sync";
 import type { SyncEntity } from "@/db/schema";
-import type { Page, RejectedRecord } from "@/server/splynx/client";
+import type { RejectedRecord } from "@/server/splynx/client";
 import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
 import { customersAdapter } from "./entities/customers";
 import { creditNotesAdapter } from "./entities/credit-notes";
 import { invoicesAdapter } from "./entities/invoices";
 import { paymentsExportAdapter } from "./entities/payments-export";
 import { forEachAtMost, KeyGate } from "./concurrency";
+import { readAhead, type StepEnd, type StepLimits } from "./read-ahead";
 import type { EntityAdapter, SyncContext } from "./entity";
 import {
   beat,
@@ -20,6 +29,8 @@ import {
   writerLanes,
   writersAllowed,
   type EntityFlow,
+  type PageResult,
+  type StepInput,
 } from "./flow";
 import { changedSince } from "./incremental";
 import { paymentsImportFlow } from "./payments-import";
@@ -82,34 +93,47 @@ async function syncDependencies(
     // Their counts join the page's; they are not records of the page's entity, so its progress does not move.
     const dependency = new PageTally(context, false);
     const [chosen, rejected] = await readChosen(context, entity, ids);
+    const needed = requireAdapter(entity);
+    const sync = async () =>
+      syncRecords(
+        context,
+        needed,
+        await readyPage(context, needed, { records: chosen, rejected }, dependency),
+        dependency,
+      );
     try {
-      await dependency.run(() => syncRecords(context, requireAdapter(entity), chosen, rejected, dependency));
+      await dependency.run(sync);
     } finally {
       tally.add(dependency.counts);
     }
   }
 }
 
+/** A record made ready to write: the context of its page (an adapter keeps a page's lookups by it), and its link. */
+type ReadyRecord = { context: SyncContext; record: SplynxRecord<ResourceName>; link: Link | undefined };
+type PageRead = { records: SplynxRecord<ResourceName>[]; rejected: RejectedRecord[] };
+
 /**
- * Syncs these records side by side, as many at once as the organization's Zoho concurrency allows; each is written
- * with its link and log entry as it is handled.
+ * What a page's records need before they write: the run's lease renewed, the records they depend on synced, the
+ * adapter's lookups for the page, the unreadable records recorded; meanwhile the page's links and the daily quota Zoho
+ * last reported are read. `pageContext` is the page's own when a step has several.
  */
-async function syncRecords(
+async function readyPage(
   context: SyncContext,
   adapter: EntityAdapter,
-  records: SplynxRecord<ResourceName>[],
-  rejected: RejectedRecord[],
+  page: PageRead,
   tally: PageTally,
-) {
-  const attemptId = randomUUID();
+  pageContext = context,
+): Promise<ReadyRecord[]> {
+  const { records, rejected } = page;
   const prepare = async () => {
-    await beat(context, tally, true);
-    await syncDependencies(context, adapter, records, tally);
-    await adapter.beforePage?.(context, records);
+    await beat(pageContext, tally, true);
+    await syncDependencies(pageContext, adapter, records, tally);
+    await adapter.beforePage?.(pageContext, records);
     await recordRejected(context, adapter.entity, rejected, tally);
   };
-  // The page's links and the daily quota Zoho last reported are read meanwhile (what the preparations write is another
-  // entity's links, or rejected records'); all end before the page goes on or fails, so none outlives its page.
+  // What the preparations write is another entity's links, or rejected records'; all end before the page goes on or
+  // fails, so none outlives its page.
   const [read, ...preparations] = await Promise.allSettled([
     linksFor(context.db, {
       tenantId: context.tenantId,
@@ -122,6 +146,25 @@ async function syncRecords(
   for (const step of preparations) if (step.status === "rejected") throw step.reason;
   if (read.status === "rejected") throw read.reason;
   const links = read.value;
+  return records.map((record) => ({
+    context: pageContext,
+    record,
+    link: links.get(String((record as { id: number }).id)),
+  }));
+}
+
+/**
+ * Syncs records side by side, as many at once as the organization's Zoho concurrency allows, as they are made ready
+ * (a step's next page while this one writes); each is written with its link and log entry as it is handled. Records
+ * competing for one Zoho record wait for each other, whichever page they came in.
+ */
+async function syncRecords(
+  context: SyncContext,
+  adapter: EntityAdapter,
+  records: Iterable<ReadyRecord> | AsyncIterable<ReadyRecord>,
+  tally: PageTally,
+) {
+  const attemptId = randomUUID();
   const gate = new KeyGate();
   const exclusive = (keys: string[]) => gate.enter(keys);
   // A second level, taken only after a record's own keys: the Zoho record it found and is about to pair with.
@@ -129,11 +172,10 @@ async function syncRecords(
   const holdZoho = (zohoId: string) => zohoGate.enter([`zoho:${adapter.entity}:${zohoId}`]);
   const beforeZoho = () => keepQuotaReserve(context);
   const batch = new PageWrites();
-  const write = async (record: SplynxRecord<ResourceName>) => {
+  const write = async ({ context: pageContext, record, link }: ReadyRecord) => {
     await beat(context, tally);
-    const link = links.get(String((record as { id: number }).id));
-    const step = { context, adapter, record, link, attemptId, beforeZoho, exclusive, holdZoho, defer: batch.defer };
-    const outcome = await syncRecord(step);
+    const step = { context: pageContext, adapter, record, link, attemptId, beforeZoho, exclusive, holdZoho };
+    const outcome = await syncRecord({ ...step, defer: batch.defer });
     tally.handled(outcome.action);
   };
   try {
@@ -200,25 +242,47 @@ async function sweepGone(context: SyncContext, adapter: EntityAdapter): Promise<
   }
 }
 
+type StepPage = PageRead & { lastId: number | null };
+
+/** A step of one page: a person's chosen records, and a step told no more. */
+const ONE_PAGE: StepLimits = { pages: 1, budgetMs: Number.POSITIVE_INFINITY };
+
 /**
- * Syncs the records read, with their page's tally, and puts them in Records' index meanwhile: the index is what Records
- * shows, no step of the sync, so the records do not wait for it. Its failing never fails the sync (the index job
- * refreshes it).
+ * Syncs a step's pages, from the one read, with one tally: the next is read and made ready while the one before writes
+ * (readAhead). Each page goes into Records' index meanwhile: the index is what Records shows, no step of the sync, so
+ * the records do not wait for it. Its failing never fails the sync (the index job refreshes it).
  */
-async function syncIndexing(
+async function syncStep(
   context: SyncContext,
   adapter: EntityAdapter,
-  records: SplynxRecord<ResourceName>[],
-  rejected: RejectedRecord[],
-) {
-  const indexed = indexSplynxPage(context.db, { tenantId: context.tenantId, adapter, records }).catch((error) => {
-    console.error(`Records' index of Splynx ${adapter.entity} records not updated by run ${context.runId}:`, error);
-  });
+  first: StepPage,
+  read: () => Promise<StepPage | null>,
+  limits: StepLimits,
+): Promise<PageResult> {
+  const indexing: Promise<void>[] = [];
   const tally = new PageTally(context);
+  let pages = 0;
+  const ready = (page: StepPage) => {
+    const { records } = page;
+    const indexed = indexSplynxPage(context.db, { tenantId: context.tenantId, adapter, records }).catch((error) => {
+      console.error(`Records' index of Splynx ${adapter.entity} records not updated by run ${context.runId}:`, error);
+    });
+    indexing.push(indexed);
+    // Each later page has a context of its own, as it had in a step of its own: an adapter keeps a page's lookups by it.
+    const pageContext = pages++ === 0 ? context : { ...context };
+    return readyPage(context, adapter, page, tally, pageContext);
+  };
+  let end: StepEnd = { lastId: first.lastId, done: false };
+  const work = async () => {
+    const ahead = readAhead({ page: first, items: await ready(first) }, read, ready, limits);
+    end = ahead.end;
+    await syncRecords(context, adapter, ahead.items, tally);
+  };
   try {
-    return await tally.run(() => syncRecords(context, adapter, records, rejected, tally));
+    const progress = await tally.run(work);
+    return { ...progress, ...end };
   } finally {
-    await indexed;
+    await Promise.all(indexing);
   }
 }
 
@@ -237,33 +301,38 @@ function exportFlow(adapter: EntityAdapter): EntityFlow {
     count: (context) => context.splynx.count(adapter.resource, changes(context)),
     async page(context, input) {
       const filter = changes(context);
-      const pages = context.splynx.pages(adapter.resource, { after: input.after, pageSize: input.pageSize, filter });
-      const first = await pages.next();
-      await pages.return(undefined);
-      const page: Page<ResourceName> | undefined = first.done ? undefined : first.value;
-      // A read of changes first tries again what failed or was interrupted: no change in Splynx would bring it back.
-      const unsettled =
-        filter && input.after === 0
-          ? await unsettledSplynxIds(context.db, { tenantId: context.tenantId, entity, limit: UNSETTLED_PER_READ })
-          : [];
-      const listed = new Set(page?.records.map((record) => String((record as { id: number }).id)));
-      const [retried, unreadable] = await readChosen(
-        context,
-        entity,
-        unsettled.filter((id) => !listed.has(id)),
-      );
-      const records = [...retried, ...(page?.records ?? [])];
-      const rejected = [...unreadable, ...(page?.rejected ?? [])];
-      if (records.length + rejected.length === 0)
-        return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0, done: true };
-      const result = await syncIndexing(context, adapter, records, rejected);
-      const lastId = page?.lastId ?? null;
-      return { ...result, lastId, done: lastId === null };
+      const reads = context.splynx.pages(adapter.resource, { after: input.after, pageSize: input.pageSize, filter });
+      const read = async () => {
+        const next = await reads.next();
+        return next.done ? null : next.value;
+      };
+      try {
+        const page = await read();
+        // A read of changes first tries again what failed or was interrupted: no change in Splynx would bring it back.
+        const unsettled =
+          filter && input.after === 0
+            ? await unsettledSplynxIds(context.db, { tenantId: context.tenantId, entity, limit: UNSETTLED_PER_READ })
+            : [];
+        const listed = new Set(page?.records.map((record) => String((record as { id: number }).id)));
+        const [retried, unreadable] = await readChosen(
+          context,
+          entity,
+          unsettled.filter((id) => !listed.has(id)),
+        );
+        const records = [...retried, ...(page?.records ?? [])];
+        const rejected = [...unreadable, ...(page?.rejected ?? [])];
+        if (records.length + rejected.length === 0)
+          return { lastId: null, records: 0, counts: emptyCounts(), zohoCalls: 0, done: true };
+        const first = { records, rejected, lastId: page?.lastId ?? null };
+        return await syncStep(context, adapter, first, read, input.step ?? ONE_PAGE);
+      } finally {
+        await reads.return(undefined);
+      }
     },
     async chosen(context, splynxIds) {
       const [records, rejected] = await readChosen(context, entity, splynxIds);
-      const result = await syncIndexing(context, adapter, records, rejected);
-      return { ...result, lastId: null, done: true };
+      const first = { records, rejected, lastId: null };
+      return syncStep(context, adapter, first, async () => null, ONE_PAGE);
     },
     // Zoho records of Splynx records that are gone are voided; a warning when the run handled a different number. A
     // read of changes sees neither (the daily full read does).
@@ -304,8 +373,8 @@ function requireFlow(entity: SyncEntity): EntityFlow {
 /** Whether a run can sync the entity. */
 export const syncsEntity = (entity: SyncEntity): boolean => flows.has(entity);
 
-/** One page of the entity's records after `after` (the flow's own cursor): a durable step of a run. */
-export const syncPage = (context: SyncContext, entity: SyncEntity, input: { after: number; pageSize: number }) =>
+/** The entity's records after `after`, a page of them or the pages `step` allows (the flow's own cursor): a durable step of a run. */
+export const syncPage = (context: SyncContext, entity: SyncEntity, input: StepInput) =>
   requireFlow(entity).page(context, input);
 
 /** Chosen records of one entity (a person's "retry"), by the ids their links are keyed by. */

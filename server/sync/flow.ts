@@ -5,6 +5,7 @@ import { zohoUsage } from "@/db/queries/zoho-limits";
 import type { RunCounts } from "@/db/schema";
 import type { DailyQuota } from "@/server/zoho/books";
 import type { SyncContext } from "./entity";
+import type { StepLimits } from "./read-ahead";
 import { RunStop, stopFor } from "./record";
 
 /** `done`: the entity has no records after this page. */
@@ -16,6 +17,8 @@ export type PageResult = {
   done: boolean;
 };
 export type PageProgress = Omit<PageResult, "lastId" | "done">;
+/** Where a step starts, its pages' size, and how many pages it may take (one unless said; see readAhead). */
+export type StepInput = { after: number; pageSize: number; step?: StepLimits };
 
 /**
  * How a run moves one entity: Splynx → Zoho through an adapter, or the payments import from Zoho. `after` is the
@@ -24,7 +27,7 @@ export type PageProgress = Omit<PageResult, "lastId" | "done">;
 export type EntityFlow = {
   /** Records the run will handle, for its progress; 0 where counting would cost Zoho calls. */
   count: (context: SyncContext) => Promise<number>;
-  page: (context: SyncContext, input: { after: number; pageSize: number }) => Promise<PageResult>;
+  page: (context: SyncContext, input: StepInput) => Promise<PageResult>;
   /** Chosen records (a person's retry), by the ids their links are keyed by. */
   chosen: (context: SyncContext, ids: string[]) => Promise<PageResult>;
   /** After the entity's last page (sweeps, count checks); `handled` is what its pages handled. */

@@ -1,7 +1,7 @@
 // Customers, Splynx → Zoho contacts (SPEC §6.1): eligibility, the contact Zoho should hold, and how to find it again.
 import { contactMatchesAmong, type ContactMatch, unheldContactsMatching } from "@/db/queries/pairing";
 import type { Customer } from "@/server/splynx/records";
-import type { ZohoRecord } from "@/server/zoho/books";
+import type { ZohoBooksClient, ZohoRecord } from "@/server/zoho/books";
 import { refreshContactIndex } from "../contact-index";
 import type { Eligibility, EntityAdapter, NaturalKey, SyncContext } from "../entity";
 import type { Settings } from "../settings";
@@ -122,8 +122,9 @@ async function contactsNamed(context: SyncContext, name: string): Promise<ZohoRe
 const sameEmail = (contact: ZohoRecord, email: string) =>
   String(contact.email ?? "").toLowerCase() === email.toLowerCase();
 
-// The index is brought up to date once per page of records, and only when a first create needs it.
-const refreshed = new WeakMap<SyncContext, Promise<void>>();
+// The index is brought up to date once per step of a run (its pages share its Books client), and only when a first
+// create needs it: each refresh reads again every contact changed in the overlap, this run's own included.
+const refreshed = new WeakMap<ZohoBooksClient, Promise<void>>();
 
 /** What a customer is matched on among Zoho contacts: its e-mail, or its name without one (the database sets case aside). */
 const matchOf = (key: NaturalKey): ContactMatch =>
@@ -136,9 +137,9 @@ const pageMatches = new WeakMap<SyncContext, PageMatches>();
 
 /** Of the page's matches, those the (refreshed) index has; null when the index could not say (each is asked alone). */
 function cachedMatches(context: SyncContext, page: PageMatches): Promise<Set<string> | null> {
-  if (!refreshed.has(context)) refreshed.set(context, refreshContactIndex(context));
+  if (!refreshed.has(context.books)) refreshed.set(context.books, refreshContactIndex(context));
   page.cached ??= refreshed
-    .get(context)!
+    .get(context.books)!
     .then(() => contactMatchesAmong(context.db, { tenantId: context.tenantId, matches: [...page.asked.values()] }))
     .then((found) => new Set(found.map(matchText)))
     .catch(() => null);
@@ -179,8 +180,8 @@ export const customersAdapter: EntityAdapter<"customers"> = {
     const cached = page?.asked.has(match) ? await cachedMatches(context, page) : null;
     // No cached contact shares its e-mail (or its name): nothing to find, and nothing more to ask.
     if (cached && !cached.has(match)) return found([]);
-    if (!refreshed.has(context)) refreshed.set(context, refreshContactIndex(context));
-    await refreshed.get(context);
+    if (!refreshed.has(context.books)) refreshed.set(context.books, refreshContactIndex(context));
+    await refreshed.get(context.books);
     const matches = await unheldContactsMatching(context.db, {
       tenantId: context.tenantId,
       organizationId: context.organizationId,

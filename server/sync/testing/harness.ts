@@ -14,6 +14,7 @@ import { exchangeCode } from "@/server/zoho/oauth";
 import { PageStop, RunStop, syncPage, type SyncContext } from "../engine";
 import type { CrashPoint } from "../entity";
 import { readSettings, type Settings } from "../settings";
+import { RUN_STEP, type StepLimits } from "../read-ahead";
 import { mapSuggestions } from "./mapping";
 
 export const ORGANIZATION = "2646610000000000001";
@@ -95,6 +96,8 @@ export async function syncHarness(
     organizationId?: string;
     claimMs?: number;
     paymentsImportMode?: PaymentsImportMode;
+    /** How far each step goes: the run's own steps unless said. */
+    step?: StepLimits;
   };
   function context(runId: string, options: ContextOptions = {}): SyncContext {
     const limiter = new ZohoLimiter(db, {
@@ -138,7 +141,7 @@ export async function syncHarness(
 
   const mapAll = () => mapSuggestions(db, tenant.id, context("mapping"));
 
-  /** A whole run of one entity, page after page, as the run function does it; returns the run's totals. */
+  /** A whole run of one entity, step after step, as the run function does it; returns the run's totals. */
   async function runEntity(entity: SyncEntity, pageSize = 200, options: ContextOptions = {}) {
     const run = await createRun(db, {
       tenantId: tenant.id,
@@ -156,7 +159,7 @@ export async function syncHarness(
     let stopped: RunStop | undefined;
     try {
       for (let after = 0; ; ) {
-        const page = await syncPage(ctx, entity, { after, pageSize });
+        const page = await syncPage(ctx, entity, { after, pageSize, step: options.step ?? RUN_STEP });
         add(page);
         if (page.done) break;
         after = page.lastId!;
