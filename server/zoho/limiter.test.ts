@@ -187,6 +187,28 @@ describe("ZohoLimiter on a test clock", () => {
     expect(clock.pauses).toEqual([802 + 2.5]);
   });
 
+  it("counts the wait from when its take was asked: a slow answer does not make the next take late", async () => {
+    fixedJitter();
+    const organizationId = newOrganization();
+    await calls(new ZohoLimiter(database.db, POLICY, testClock()), organizationId, 3);
+    const clock = testClock(T0 + 300);
+    // Each take's answer comes back 40 ms after the database decided it.
+    const slow = new Proxy(database.db, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target);
+        if (key !== "execute") return typeof value === "function" ? value.bind(target) : value;
+        return async (...args: unknown[]) => {
+          const result = await (value as (...args: unknown[]) => Promise<unknown>).apply(target, args);
+          clock.at += 40;
+          return result;
+        };
+      },
+    });
+    await new ZohoLimiter(slow, POLICY, clock).run(organizationId, async () => undefined);
+    // Asked at T0 + 300, told to wait 802 ms (and the jitter): the next take is asked at T0 + 1,105, not 40 ms later.
+    expect(clock.pauses).toEqual([802 + 2.5 - 40]);
+  });
+
   it("counts a call as in the window until exactly window plus margin has passed since its answer", async () => {
     fixedJitter();
     const organizationId = newOrganization();

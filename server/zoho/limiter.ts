@@ -163,9 +163,12 @@ export class ZohoLimiter {
         // and a take that found nothing free (another process took it) stops colliding with it. A short wait, when
         // slots were just granted, grows by a twentieth at most.
         const spread = slots.leases.length === 0 ? JITTER_MS : Math.min(JITTER_MS, slots.waitMs / 20);
-        const waitMs = slots.waitMs + Math.random() * spread;
+        // The wait counts from the database's clock as the take ran, soon after it was asked: counted from the answer,
+        // the next take would reach the database a round trip after the slot is free.
+        const wakeAt = askedAt + slots.waitMs + Math.random() * spread;
+        const waitMs = Math.max(0, wakeAt - this.instant());
         this.waitedMs += waitMs;
-        queue.wakeAt = this.instant() + waitMs;
+        queue.wakeAt = wakeAt;
         try {
           if (waitMs > RIDE_MS) await this.flush(organizationId, queue);
           await (this.clock ? this.clock.sleep(waitMs) : pause(waitMs));
