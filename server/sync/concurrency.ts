@@ -3,15 +3,16 @@
 
 /**
  * Runs `work` for every item in order, at most `lanes` at once, or fewer while `width()` says so (asked before each
- * item is pulled). Items may arrive as they are made ready (an async source, pulled one at a time). After the first
- * failure no item starts; those running finish (their outcomes stand), the source is closed, and then the first
- * failure is thrown.
+ * item is pulled, and again by the lanes waiting once an item finishes or `widens` settles). Items may arrive as they
+ * are made ready (an async source, pulled one at a time). After the first failure no item starts; those running finish
+ * (their outcomes stand), the source is closed, and then the first failure is thrown.
  */
 export async function forEachAtMost<T>(
   items: Iterable<T> | AsyncIterable<T>,
   lanes: number,
   work: (item: T) => Promise<void>,
   width: () => number = () => lanes,
+  widens?: Promise<unknown>,
 ): Promise<void> {
   const source = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
   let running = 0;
@@ -20,6 +21,11 @@ export async function forEachAtMost<T>(
   const failed: { first?: { error: unknown } } = {};
   const finished = new Set<() => void>();
   const oneFinished = () => new Promise<void>((resolve) => finished.add(resolve));
+  const wakeWaiting = () => {
+    for (const wake of finished) wake();
+    finished.clear();
+  };
+  void widens?.then(wakeWaiting, wakeWaiting);
   const lane = async () => {
     while (!failed.first && !exhausted) {
       if (running >= Math.max(1, width())) {
@@ -36,8 +42,7 @@ export async function forEachAtMost<T>(
         failed.first ??= { error };
       } finally {
         running--;
-        for (const wake of finished) wake();
-        finished.clear();
+        wakeWaiting();
       }
     }
   };

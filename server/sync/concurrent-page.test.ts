@@ -81,6 +81,31 @@ describe("a page written side by side", () => {
     expect(harness.zoho.peaks.inFlight).toBe(3);
   });
 
+  it("opens its lanes once Zoho first reports the quota, without waiting for the first record to end", async () => {
+    const harness = await syncHarness(database.db, { customers: 6, windowMs: 2_000 });
+    const { context } = await startRun(harness, "customer");
+    // The first create waits until another reaches Zoho (or HOLD_MS pass): the answer before it (the contact list
+    // read) reported the quota, the first Zoho told this organization's workers.
+    let creates = 0;
+    let anotherCame = () => {};
+    const another = new Promise<void>((resolve) => (anotherCame = resolve));
+    let cameWhileHeld = false;
+    harness.refusals.push(async (request) => {
+      if (request.method !== "POST" || !new URL(request.url).pathname.endsWith("/contacts")) return null;
+      if (++creates > 1) anotherCame();
+      else {
+        const held = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HOLD_MS));
+        cameWhileHeld = await Promise.race([another.then(() => true), held]);
+      }
+      return null;
+    });
+
+    const page = await syncPage(context, "customer", { after: 0, pageSize: 6 });
+
+    expect(cameWhileHeld).toBe(true);
+    expect(page.counts).toMatchObject({ created: 6 });
+  });
+
   it("keeps several Zoho writes in flight, one fewer than the organization's concurrency, with no 429", async () => {
     const harness = await syncHarness(database.db, { customers: 80, windowMs: 2_000 });
     // Zoho's processing time: a call holds its in-flight slot meanwhile, as Zoho counts it.

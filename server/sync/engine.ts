@@ -179,7 +179,9 @@ async function syncRecords(
     tally.handled(outcome.action);
   };
   try {
-    await forEachAtMost(records, writerLanes(context), write, () => writersAllowed(context));
+    // One record at a time until the quota is known (writersAllowed): the lanes open as Zoho first reports it.
+    const width = () => writersAllowed(context);
+    await forEachAtMost(records, writerLanes(context), write, width, context.books.quotaHeard);
   } finally {
     await batch.write(context);
   }

@@ -53,6 +53,9 @@ export class ZohoBooksClient {
   calls = 0;
   /** The daily quota as Zoho's last answer reported it, so a run can stop before the tenant's reserve. */
   quota: DailyQuota | null = null;
+  /** Settles once an answer first reports the daily quota (this.quota). */
+  readonly quotaHeard: Promise<void>;
+  private heardQuota = () => {};
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -61,6 +64,7 @@ export class ZohoBooksClient {
   constructor(private readonly options: BooksClientOptions) {
     this.fetchImpl = options.fetch ?? fetch;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.quotaHeard = new Promise((resolve) => (this.heardQuota = resolve));
   }
 
   /** Calls Zoho lets run at once for the organization: how many records a page may write side by side. */
@@ -137,8 +141,9 @@ export class ZohoBooksClient {
     const [limit, remaining, reset] = ["Limit", "Remaining", "Reset"].map((name) =>
       Number(headers.get(`X-Rate-Limit-${name}`)),
     );
-    if (headers.has("X-Rate-Limit-Limit") && [limit, remaining, reset].every(Number.isFinite))
-      this.quota = { limit: limit!, remaining: remaining!, resetsAt: new Date(Date.now() + reset! * 1000) };
+    if (!headers.has("X-Rate-Limit-Limit") || ![limit, remaining, reset].every(Number.isFinite)) return;
+    this.quota = { limit: limit!, remaining: remaining!, resetsAt: new Date(Date.now() + reset! * 1000) };
+    this.heardQuota();
   }
 
   /** One documented call: Zoho's non-zero codes become errors with its message verbatim. */
