@@ -7,6 +7,7 @@ import { createRun, finishRun } from "../db/queries/runs";
 import type { SyncEntity } from "../db/schema";
 import { startThrowawayPostgres } from "../scripts/throwaway-postgres.mjs";
 import { finishEntity, syncPage } from "../server/sync/engine";
+import { RUN_STEP } from "../server/sync/read-ahead";
 import { syncHarness } from "../server/sync/testing/harness";
 
 const customers = Number(process.argv[2] ?? 20_000);
@@ -20,7 +21,7 @@ try {
   const harness = await syncHarness(database.db, { customers, invoices, settings });
   const tenantId = harness.tenant.id;
 
-  /** One run of the entities as the run function does it; `since` reads only changes after that instant. */
+  /** One run of the entities in the run function's steps; `since` reads only changes after that instant. */
   async function run(since: string | null) {
     const started = performance.now();
     const requests = harness.splynx.callCount();
@@ -29,10 +30,12 @@ try {
     const context = harness.context(runRow.id);
     if (since) context.changedSince = { customer: since, invoice: since };
     let records = 0;
+    let steps = 0;
     for (const entity of entities) {
       let handled = 0;
       for (let after = 0; ; ) {
-        const page = await syncPage(context, entity, { after, pageSize: PAGE_SIZE });
+        const page = await syncPage(context, entity, { after, pageSize: PAGE_SIZE, step: RUN_STEP });
+        steps++;
         handled += page.records;
         if (page.done) break;
         after = page.lastId!;
@@ -42,7 +45,8 @@ try {
     }
     await finishRun(database.db, { tenantId, runId: runRow.id, status: "succeeded" });
     const seconds = (performance.now() - started) / 1000;
-    return { records, splynxRequests: harness.splynx.callCount() - requests, seconds: Number(seconds.toFixed(1)) };
+    const splynxRequests = harness.splynx.callCount() - requests;
+    return { records, steps, splynxRequests, seconds: Number(seconds.toFixed(1)) };
   }
 
   console.log(`database: ${postgres ? "PostgreSQL 15 (throwaway cluster)" : "PGlite"}; page size ${PAGE_SIZE}`);
