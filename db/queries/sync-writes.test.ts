@@ -9,7 +9,7 @@ import { makePerson, makeTenant } from "@/db/testing/fixtures";
 import { rowsOf } from "@/db/rows";
 import { registerTestDatabase } from "@/db/testing/test-database";
 import { upsertIndexRows } from "./splynx-index";
-import { claimLink, intentUpdate, recordIntent, writeLinksWithEntries } from "./sync";
+import { addEntries, claimLink, intentUpdate, recordIntent, writeLinksWithEntries } from "./sync";
 
 const database = registerTestDatabase();
 
@@ -20,6 +20,25 @@ async function tenantRunning(entity: SyncEntity) {
   const run = await createRun(db, { tenantId: tenant.id, trigger: "manual", requestedBy: null, entities: [entity] });
   return { tenant, run };
 }
+
+describe("addEntries", () => {
+  it("writes a step's batch of entries, more than one statement holds, every one", async () => {
+    const { db } = database;
+    const { tenant, run } = await tenantRunning("customer");
+    // Past what one statement can carry: 65,535 parameters, six an entry.
+    const entries = Array.from({ length: 12_000 }, (_, index) => ({
+      entity: "customer" as const,
+      splynxId: String(index + 1),
+      action: "skipped" as const,
+      message: "Not tried again before tomorrow.",
+    }));
+
+    await addEntries(db, { tenantId: tenant.id, runId: run.id, entries });
+
+    const stored = await db.select().from(syncRunEntries).where(eq(syncRunEntries.runId, run.id));
+    expect(new Set(stored.map((entry) => entry.splynxId)).size).toBe(12_000);
+  });
+});
 
 describe("writeLinksWithEntries", () => {
   it("writes each record's last link and every entry, whatever columns each link writes", async () => {

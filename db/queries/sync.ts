@@ -218,11 +218,15 @@ export type EntryInput = {
   message?: string | null;
 };
 
+/** Entries per statement: a step's batch stays far below PostgreSQL's 65,535 parameters. */
+const ENTRIES_PER_INSERT = 1_000;
+
 export async function addEntries(db: Db, input: { tenantId: string; runId: string; entries: EntryInput[] }) {
-  if (input.entries.length === 0) return;
-  await db
-    .insert(syncRunEntries)
-    .values(input.entries.map((entry) => ({ ...entry, tenantId: input.tenantId, runId: input.runId })));
+  const { tenantId, runId } = input;
+  for (let start = 0; start < input.entries.length; start += ENTRIES_PER_INSERT) {
+    const entries = input.entries.slice(start, start + ENTRIES_PER_INSERT);
+    await db.insert(syncRunEntries).values(entries.map((entry) => ({ ...entry, tenantId, runId })));
+  }
 }
 
 export async function getSettingsRow(db: Db, tenantId: string) {

@@ -22,7 +22,7 @@ import { RUN_STEP, type StepLimits } from "@/server/sync/read-ahead";
 import { continueEvent, inngest, SYNC_REQUESTED, type RunCursor, type SyncRequested } from "./client";
 
 const PAGE_SIZE = 200;
-/** Page steps per function run: with the claim, the count and the last step, far below Inngest's 1,000 steps. */
+/** Steps of pages per function run: with the claim, the count and the last step, far below Inngest's 1,000 steps. */
 const STEPS_PER_EVENT = 200;
 
 /** `step`: how far one step goes; one page unless said. */
@@ -43,7 +43,7 @@ type Plan = {
   /** Entities read as changes since these instants (scheduled runs); the basis and start their next reads go from. */
   reads: { changedSince: ReadPlan; basis: string; startedAt: string };
 };
-type PageStep = { cursor: RunCursor; stopped?: RunStop["status"] };
+type StepResult = { cursor: RunCursor; stopped?: RunStop["status"] };
 
 /**
  * The next page of the cursor's entity, or pages (RUN_STEP); the engine reports its progress as it goes (every few
@@ -117,15 +117,16 @@ export async function runSync(db: Db, data: SyncRequested, step: Steps, options:
   if (!plan) return { status: "not running" };
 
   let cursor = data.cursor ?? (await step.run("count", () => countAll(db, data, plan)));
-  for (let page = 0; cursor.entityIndex < plan.entities.length; page++) {
-    if (page === options.stepsPerEvent) {
+  for (let stepIndex = 0; cursor.entityIndex < plan.entities.length; stepIndex++) {
+    if (stepIndex === options.stepsPerEvent) {
       await step.sendEvent("continue", continueEvent(data, { ...cursor, part: cursor.part + 1 }));
       return { status: "continued" };
     }
     const at = cursor;
     const entity = plan.entities[at.entityIndex]!;
     const work = () => syncOneStep(db, data, plan, at, options);
-    const result: PageStep = await step.run(`${entity}-page-${page}`, work);
+    // Named as when a step was one page: Inngest replays a run's steps by these ids.
+    const result: StepResult = await step.run(`${entity}-page-${stepIndex}`, work);
     if (result.stopped) return { status: result.stopped };
     cursor = result.cursor;
   }

@@ -1,19 +1,22 @@
 // Records of a page written side by side: a pool within Zoho's concurrency allowance, and a gate that keeps records
 // competing for one Zoho record (one natural key, one e-mail, one invoice to apply to) one after the other.
 
+/** How the lanes are held back: `width()` at most, asked again as an item finishes or `widens` settles. */
+export type LaneOptions = { width?: () => number; widens?: Promise<unknown>; onFailure?: () => void };
+
 /**
  * Runs `work` for every item in order, at most `lanes` at once, or fewer while `width()` says so (asked before each
  * item is pulled, and again by the lanes waiting once an item finishes or `widens` settles). Items may arrive as they
- * are made ready (an async source, pulled one at a time). After the first failure no item starts; those running finish
- * (their outcomes stand), the source is closed, and then the first failure is thrown.
+ * are made ready (an async source, pulled one at a time). After the first failure (`onFailure` is told) no item
+ * starts; those running finish (their outcomes stand), the source is closed, and then the first failure is thrown.
  */
 export async function forEachAtMost<T>(
   items: Iterable<T> | AsyncIterable<T>,
   lanes: number,
   work: (item: T) => Promise<void>,
-  width: () => number = () => lanes,
-  widens?: Promise<unknown>,
+  options: LaneOptions = {},
 ): Promise<void> {
+  const { width = () => lanes, widens, onFailure } = options;
   const source = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
   let running = 0;
   let exhausted = false;
@@ -39,6 +42,7 @@ export async function forEachAtMost<T>(
         if (next.done) exhausted = true;
         else if (!failed.first) await work(next.value);
       } catch (error) {
+        if (!failed.first) onFailure?.();
         failed.first ??= { error };
       } finally {
         running--;

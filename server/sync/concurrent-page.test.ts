@@ -10,6 +10,7 @@ import { PageStop, syncPage } from "./engine";
 import { writerLanes } from "./flow";
 import { ORGANIZATION, syncHarness } from "./testing/harness";
 import { depositToUndepositedFunds } from "./testing/payments";
+import { SplynxError } from "@/server/splynx/errors";
 
 const database = registerTestDatabase();
 type Harness = Awaited<ReturnType<typeof syncHarness>>;
@@ -337,6 +338,50 @@ describe("a step of several pages", () => {
     // Three pages, its limit: the step cannot know whether more follow.
     expect(step).toMatchObject({ records: 12, counts: { created: 12 }, lastId: 12, done: false });
     expect(harness.contacts()).toHaveLength(12);
+  });
+
+  it("ends before a later page Splynx could not give: the pages done keep their step, the next step reads it", async () => {
+    const harness = await syncHarness(database.db, { customers: 12, windowMs: 2_000 });
+    const { context } = await startRun(harness, "customer");
+    const { splynx } = context;
+    const listing = splynx.pages.bind(splynx);
+    let failing = true;
+    // Splynx gives the first page, then fails the second read (once).
+    splynx.pages = async function* (resource, options) {
+      let read = 0;
+      for await (const page of listing(resource, options)) {
+        if (++read === 2 && failing) {
+          failing = false;
+          throw new SplynxError("server", "Splynx answered 502");
+        }
+        yield page;
+      }
+    } as typeof splynx.pages;
+
+    const first = await syncPage(context, "customer", { after: 0, pageSize: 4, step: STEP });
+    expect(first).toMatchObject({ records: 4, counts: { created: 4 }, lastId: 4, done: false });
+    const rest = await syncPage(context, "customer", { after: first.lastId!, pageSize: 4, step: STEP });
+    expect(rest).toMatchObject({ records: 8, counts: { created: 8 } });
+    expect(harness.contacts()).toHaveLength(12);
+  });
+
+  it("handles a record tried again once, where the read of changes lists it again on a later page", async () => {
+    const harness = await syncHarness(database.db, { customers: 8, windowMs: 2_000 });
+    const { run, context } = await startRun(harness, "customer");
+    await syncPage(context, "customer", { after: 0, pageSize: 8 });
+    // Customer 6 failed last time, and changed since: the read of changes tries it first, then lists it on page 2.
+    await database.db
+      .update(syncLinks)
+      .set({ state: "failed", message: "Zoho was down." })
+      .where(and(eq(syncLinks.tenantId, harness.tenant.id), eq(syncLinks.splynxId, "6")));
+    const since = new Date(Date.now() - 60_000).toISOString();
+    for (const id of [2, 6])
+      harness.splynx.store.customers.get(id)!.last_update = new Date().toISOString().replace("T", " ").slice(0, 19);
+    const changes = { ...harness.context(run.id), changedSince: { customer: since } };
+
+    const step = await syncPage(changes, "customer", { after: 0, pageSize: 1, step: STEP });
+
+    expect(step.records).toBe(2);
   });
 
   it("keeps records of two pages competing for one e-mail one after the other", async () => {

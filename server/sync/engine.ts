@@ -35,7 +35,7 @@ import {
 import { changedSince } from "./incremental";
 import { paymentsImportFlow } from "./payments-import";
 import { PageWrites } from "./page-writes";
-import { retire, RunStop, syncRecord } from "./record";
+import { retire, RunStop, stopFor, syncRecord } from "./record";
 import { indexSplynxPage } from "@/server/splynx-index/rows";
 
 export { emptyCounts, PageStop, type PageProgress, type PageResult } from "./flow";
@@ -94,13 +94,10 @@ async function syncDependencies(
     const dependency = new PageTally(context, false);
     const [chosen, rejected] = await readChosen(context, entity, ids);
     const needed = requireAdapter(entity);
-    const sync = async () =>
-      syncRecords(
-        context,
-        needed,
-        await readyPage(context, needed, { records: chosen, rejected }, dependency),
-        dependency,
-      );
+    const sync = async () => {
+      await recordRejected(context, entity, rejected, dependency);
+      await syncRecords(context, needed, await readyPage(context, needed, chosen, dependency), dependency);
+    };
     try {
       await dependency.run(sync);
     } finally {
@@ -115,25 +112,23 @@ type PageRead = { records: SplynxRecord<ResourceName>[]; rejected: RejectedRecor
 
 /**
  * What a page's records need before they write: the run's lease renewed, the records they depend on synced, the
- * adapter's lookups for the page, the unreadable records recorded; meanwhile the page's links and the daily quota Zoho
- * last reported are read. `pageContext` is the page's own when a step has several.
+ * adapter's lookups for the page; meanwhile the page's links and the daily quota Zoho last reported are read.
+ * `pageContext` is the page's own when a step has several. Nothing counts in the tally but the dependencies' outcomes.
  */
 async function readyPage(
   context: SyncContext,
   adapter: EntityAdapter,
-  page: PageRead,
+  records: SplynxRecord<ResourceName>[],
   tally: PageTally,
   pageContext = context,
 ): Promise<ReadyRecord[]> {
-  const { records, rejected } = page;
   const prepare = async () => {
     await beat(pageContext, tally, true);
     await syncDependencies(pageContext, adapter, records, tally);
     await adapter.beforePage?.(pageContext, records);
-    await recordRejected(context, adapter.entity, rejected, tally);
   };
-  // What the preparations write is another entity's links, or rejected records'; all end before the page goes on or
-  // fails, so none outlives its page.
+  // What the preparations write is another entity's links; all end before the page goes on or fails, so none outlives
+  // its page.
   const [read, ...preparations] = await Promise.allSettled([
     linksFor(context.db, {
       tenantId: context.tenantId,
@@ -163,6 +158,7 @@ async function syncRecords(
   adapter: EntityAdapter,
   records: Iterable<ReadyRecord> | AsyncIterable<ReadyRecord>,
   tally: PageTally,
+  onFailure?: () => void,
 ) {
   const attemptId = randomUUID();
   const gate = new KeyGate();
@@ -181,7 +177,7 @@ async function syncRecords(
   try {
     // One record at a time until the quota is known (writersAllowed): the lanes open as Zoho first reports it.
     const width = () => writersAllowed(context);
-    await forEachAtMost(records, writerLanes(context), write, width, context.books.quotaHeard);
+    await forEachAtMost(records, writerLanes(context), write, { width, widens: context.books.quotaHeard, onFailure });
   } finally {
     await batch.write(context);
   }
@@ -250,9 +246,11 @@ type StepPage = PageRead & { lastId: number | null };
 const ONE_PAGE: StepLimits = { pages: 1, budgetMs: Number.POSITIVE_INFINITY };
 
 /**
- * Syncs a step's pages, from the one read, with one tally: the next is read and made ready while the one before writes
- * (readAhead). Each page goes into Records' index meanwhile: the index is what Records shows, no step of the sync, so
- * the records do not wait for it. Its failing never fails the sync (the index job refreshes it).
+ * Syncs a step's pages, from the one read, with one tally: the next is read, and made ready when that writes nothing
+ * to Zoho (the adapter's records depend on none), while the one before writes (readAhead). A later page that cannot be
+ * read or made ready ends the step before it, unless the run must stop. Each page goes into Records' index meanwhile:
+ * the index is what Records shows, no step of the sync, so the records do not wait for it. Its failing never fails
+ * the sync (the index job refreshes it).
  */
 async function syncStep(
   context: SyncContext,
@@ -272,17 +270,26 @@ async function syncStep(
     indexing.push(indexed);
     // Each later page has a context of its own, as it had in a step of its own: an adapter keeps a page's lookups by it.
     const pageContext = pages++ === 0 ? context : { ...context };
-    return readyPage(context, adapter, page, tally, pageContext);
+    return readyPage(context, adapter, records, tally, pageContext);
   };
-  let end: StepEnd = { lastId: first.lastId, done: false };
+  const begin = (page: StepPage) => recordRejected(context, adapter.entity, page.rejected, tally);
+  const endsStep = (error: unknown) => {
+    if (error instanceof RunStop || stopFor(error, context)) return false;
+    console.error(`Run ${context.runId} ends its step before a ${adapter.entity} page it could not read:`, error);
+    return true;
+  };
+  const later = { read, ready, readyAhead: !adapter.dependsOn, begin, endsStep };
+  let end: StepEnd | undefined;
   const work = async () => {
-    const ahead = readAhead({ page: first, items: await ready(first) }, read, ready, limits);
+    const items = await ready(first);
+    await begin(first);
+    const ahead = readAhead({ page: first, items }, later, limits);
     end = ahead.end;
-    await syncRecords(context, adapter, ahead.items, tally);
+    await syncRecords(context, adapter, ahead.items, tally, ahead.close);
   };
   try {
     const progress = await tally.run(work);
-    return { ...progress, ...end };
+    return { ...progress, ...end! };
   } finally {
     await Promise.all(indexing);
   }
@@ -304,9 +311,13 @@ function exportFlow(adapter: EntityAdapter): EntityFlow {
     async page(context, input) {
       const filter = changes(context);
       const reads = context.splynx.pages(adapter.resource, { after: input.after, pageSize: input.pageSize, filter });
+      // Records tried again first are not handled a second time where the listing comes to them.
+      const retriedIds = new Set<string>();
       const read = async () => {
         const next = await reads.next();
-        return next.done ? null : next.value;
+        if (next.done) return null;
+        const records = next.value.records.filter((record) => !retriedIds.has(String((record as { id: number }).id)));
+        return { ...next.value, records };
       };
       try {
         const page = await read();
@@ -321,6 +332,7 @@ function exportFlow(adapter: EntityAdapter): EntityFlow {
           entity,
           unsettled.filter((id) => !listed.has(id)),
         );
+        for (const record of retried) retriedIds.add(String((record as { id: number }).id));
         const records = [...retried, ...(page?.records ?? [])];
         const rejected = [...unreadable, ...(page?.rejected ?? [])];
         if (records.length + rejected.length === 0)

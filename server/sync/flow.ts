@@ -8,7 +8,7 @@ import type { SyncContext } from "./entity";
 import type { StepLimits } from "./read-ahead";
 import { RunStop, stopFor } from "./record";
 
-/** `done`: the entity has no records after this page. */
+/** `done`: the entity has no records after this step's last page; `lastId` is that page's. */
 export type PageResult = {
   lastId: number | null;
   records: number;
@@ -185,7 +185,7 @@ export async function keepQuotaReserve(context: SyncContext) {
 const quotaAtPageStart = new WeakMap<SyncContext, DailyQuota>();
 
 /**
- * The daily quota as stored when a page starts, so its records write side by side from the first (each page of a run
+ * The daily quota as stored when a page starts, so its records write side by side from the first (each step of a run
  * has a client of its own, which has had no answer from Zoho yet). Only for the lanes: the reserve is checked on what
  * is stored at each record until Zoho answers, as the limiter counts the quota down.
  */

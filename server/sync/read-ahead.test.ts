@@ -1,30 +1,43 @@
 import { describe, expect, it } from "vitest";
-import { readAhead, type StepLimits } from "./read-ahead";
+import { type LaterPages, readAhead, type StepLimits } from "./read-ahead";
 
 type Page = { lastId: number | null; ids: number[] };
 const page = (...ids: number[]): Page => ({ lastId: ids.at(-1) ?? null, ids });
 
-/** Pages read in turn from a list, on a clock the test moves: what was read, and when. */
-function source(pages: Page[], limits: StepLimits, msPerItem = 0) {
+/** Pages read in turn from a list, on a clock the test moves: what was read, made ready and begun, and when. */
+function source(pages: Page[], limits: StepLimits, msPerItem = 0, options: Partial<LaterPages<Page, number>> = {}) {
   let clock = 0;
   const reads: { at: number; page: number }[] = [];
+  const events: string[] = [];
   let next = 1;
-  const read = async () => {
-    const found = pages[next] ?? null;
-    reads.push({ at: clock, page: next++ });
-    return found;
+  const later: LaterPages<Page, number> = {
+    read: async () => {
+      const found = pages[next] ?? null;
+      reads.push({ at: clock, page: next++ });
+      return found;
+    },
+    ready: async (found) => {
+      events.push(`ready ${found.ids[0]}`);
+      return found.ids;
+    },
+    readyAhead: true,
+    begin: async (found) => {
+      events.push(`begin ${found.ids[0]}`);
+    },
+    endsStep: () => false,
+    ...options,
   };
-  const ready = async (found: Page) => found.ids;
-  const ahead = readAhead({ page: pages[0]!, items: pages[0]!.ids }, read, ready, limits, () => clock);
+  const ahead = readAhead({ page: pages[0]!, items: pages[0]!.ids }, later, limits, () => clock);
   const pull = async () => {
     const pulled: number[] = [];
     for await (const id of ahead.items) {
       pulled.push(id);
+      events.push(`pulled ${id}`);
       clock += msPerItem;
     }
     return pulled;
   };
-  return { reads, pull, end: ahead.end };
+  return { reads, events, pull, ahead };
 }
 
 describe("a step's pages read ahead", () => {
@@ -38,7 +51,7 @@ describe("a step's pages read ahead", () => {
       { at: 6, page: 2 },
       { at: 8, page: 3 },
     ]);
-    expect(steps.end).toEqual({ lastId: 9, done: true });
+    expect(steps.ahead.end).toEqual({ lastId: 9, done: true });
   });
 
   it("reads nothing ahead when this page, at its pace, would end past the budget: the step ends with it", async () => {
@@ -47,7 +60,7 @@ describe("a step's pages read ahead", () => {
     expect(await steps.pull()).toEqual([1, 2, 3, 4]);
     // Half the page took 4 ms: the whole would end at 8 ms, past the budget.
     expect(steps.reads).toEqual([]);
-    expect(steps.end).toEqual({ lastId: 4, done: false });
+    expect(steps.ahead.end).toEqual({ lastId: 4, done: false });
   });
 
   it("takes no more pages than its limit", async () => {
@@ -55,7 +68,7 @@ describe("a step's pages read ahead", () => {
 
     expect(await steps.pull()).toEqual([1, 2, 3, 4]);
     expect(steps.reads.map((read) => read.page)).toEqual([1]);
-    expect(steps.end).toEqual({ lastId: 4, done: false });
+    expect(steps.ahead.end).toEqual({ lastId: 4, done: false });
   });
 
   it("reads nothing past a page without a readable id, and says the listing is done", async () => {
@@ -63,22 +76,60 @@ describe("a step's pages read ahead", () => {
 
     expect(await steps.pull()).toEqual([1, 2]);
     expect(steps.reads).toEqual([]);
-    expect(steps.end).toEqual({ lastId: null, done: true });
+    expect(steps.ahead.end).toEqual({ lastId: null, done: true });
   });
 
-  it("gives a failed read ahead only when its turn comes, after this page's items", async () => {
+  it("makes a page ready as it is read, and begins it when its turn comes", async () => {
+    const steps = source([page(1, 2), page(3, 4)], { pages: 10, budgetMs: 1_000 });
+
+    await steps.pull();
+    expect(steps.events).toEqual(["pulled 1", "ready 3", "pulled 2", "begin 3", "pulled 3", "pulled 4"]);
+  });
+
+  it("makes a page ready only when its turn comes when it may not be made ready ahead", async () => {
+    const steps = source([page(1, 2), page(3, 4)], { pages: 10, budgetMs: 1_000 }, 0, { readyAhead: false });
+
+    await steps.pull();
+    expect(steps.events).toEqual(["pulled 1", "pulled 2", "ready 3", "begin 3", "pulled 3", "pulled 4"]);
+  });
+
+  it("ends the step before a later page it could not read, after this page's items", async () => {
+    const steps = source([page(1, 2), page(3, 4)], { pages: 10, budgetMs: 1_000 }, 0, {
+      read: async () => {
+        throw new Error("Splynx answered 502");
+      },
+      endsStep: () => true,
+    });
+
+    expect(await steps.pull()).toEqual([1, 2]);
+    expect(steps.ahead.end).toEqual({ lastId: 2, done: false });
+  });
+
+  it("throws what stops the run, met on a later page, once this page's items are pulled", async () => {
+    const steps = source([page(1, 2), page(3, 4)], { pages: 10, budgetMs: 1_000 }, 0, {
+      ready: async () => {
+        throw new Error("the organization is gone");
+      },
+    });
     const pulled: number[] = [];
-    const read = async () => {
-      throw new Error("Splynx is down");
-    };
-    const ahead = readAhead({ page: page(1, 2), items: [1, 2] }, read, async () => [], { pages: 5, budgetMs: 1_000 });
 
     await expect(
       (async () => {
-        for await (const id of ahead.items) pulled.push(id);
+        for await (const id of steps.ahead.items) pulled.push(id);
       })(),
-    ).rejects.toThrow("Splynx is down");
+    ).rejects.toThrow("the organization is gone");
     expect(pulled).toEqual([1, 2]);
+  });
+
+  it("starts no page once closed", async () => {
+    const steps = source([page(1, 2, 3, 4), page(5)], { pages: 10, budgetMs: 1_000 });
+
+    await steps.ahead.items.next();
+    steps.ahead.close();
+    const rest: number[] = [];
+    for await (const id of steps.ahead.items) rest.push(id);
+    expect(rest).toEqual([2, 3, 4]);
+    expect(steps.reads).toEqual([]);
   });
 
   it("waits for the page on its way when the items are closed early", async () => {
@@ -91,15 +142,12 @@ describe("a step's pages read ahead", () => {
           resolve([3]);
         };
       });
-    const ahead = readAhead({ page: page(1, 2), items: [1, 2] }, async () => page(3), ready, {
-      pages: 5,
-      budgetMs: 1_000,
-    });
+    const steps = source([page(1, 2), page(3)], { pages: 5, budgetMs: 1_000 }, 0, { ready });
 
-    await ahead.items.next();
-    await ahead.items.next();
+    await steps.ahead.items.next();
+    await steps.ahead.items.next();
     // The second item pulled is past half: the next page is on its way, and closing the items waits for it.
-    const closed = ahead.items.return(undefined);
+    const closed = steps.ahead.items.return(undefined);
     setTimeout(finishReady, 20);
     await closed;
     expect(readied).toBe(true);

@@ -123,8 +123,21 @@ const sameEmail = (contact: ZohoRecord, email: string) =>
   String(contact.email ?? "").toLowerCase() === email.toLowerCase();
 
 // The index is brought up to date once per step of a run (its pages share its Books client), and only when a first
-// create needs it: each refresh reads again every contact changed in the overlap, this run's own included.
+// create needs it: each refresh reads again every contact changed in the overlap, this run's own included. A refresh
+// that failed is tried again by the next record that needs it.
 const refreshed = new WeakMap<ZohoBooksClient, Promise<void>>();
+function refreshOnce(context: SyncContext): Promise<void> {
+  const { books } = context;
+  if (!refreshed.has(books))
+    refreshed.set(
+      books,
+      refreshContactIndex(context).catch((error) => {
+        refreshed.delete(books);
+        throw error;
+      }),
+    );
+  return refreshed.get(books)!;
+}
 
 /** What a customer is matched on among Zoho contacts: its e-mail, or its name without one (the database sets case aside). */
 const matchOf = (key: NaturalKey): ContactMatch =>
@@ -137,9 +150,7 @@ const pageMatches = new WeakMap<SyncContext, PageMatches>();
 
 /** Of the page's matches, those the (refreshed) index has; null when the index could not say (each is asked alone). */
 function cachedMatches(context: SyncContext, page: PageMatches): Promise<Set<string> | null> {
-  if (!refreshed.has(context.books)) refreshed.set(context.books, refreshContactIndex(context));
-  page.cached ??= refreshed
-    .get(context.books)!
+  page.cached ??= refreshOnce(context)
     .then(() => contactMatchesAmong(context.db, { tenantId: context.tenantId, matches: [...page.asked.values()] }))
     .then((found) => new Set(found.map(matchText)))
     .catch(() => null);
@@ -180,8 +191,7 @@ export const customersAdapter: EntityAdapter<"customers"> = {
     const cached = page?.asked.has(match) ? await cachedMatches(context, page) : null;
     // No cached contact shares its e-mail (or its name): nothing to find, and nothing more to ask.
     if (cached && !cached.has(match)) return found([]);
-    if (!refreshed.has(context.books)) refreshed.set(context.books, refreshContactIndex(context));
-    await refreshed.get(context.books);
+    await refreshOnce(context);
     const matches = await unheldContactsMatching(context.db, {
       tenantId: context.tenantId,
       organizationId: context.organizationId,
