@@ -112,7 +112,7 @@ type PageRead = { records: SplynxRecord<ResourceName>[]; rejected: RejectedRecor
 
 /**
  * What a page's records need before they write: the run's lease renewed, the records they depend on synced, the
- * adapter's lookups for the page; meanwhile the page's links and the daily quota Zoho last reported are read.
+ * adapter's lookups for the page; meanwhile the page's links and the daily quota last stored are read.
  * `pageContext` is the page's own when a step has several. Nothing counts in the tally but the dependencies' outcomes.
  */
 async function readyPage(
