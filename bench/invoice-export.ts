@@ -14,6 +14,7 @@ import { startThrowawayPostgres } from "../scripts/throwaway-postgres.mjs";
 import { PLAN_LIMITS } from "../server/sandbox/zoho/store";
 import { limitRate } from "./lib/stats";
 import { finishEntity, syncPage } from "../server/sync/engine";
+import { RUN_STEP } from "../server/sync/read-ahead";
 import { ORGANIZATION, syncHarness } from "../server/sync/testing/harness";
 
 const invoices = Number(process.argv[2] ?? 20_000);
@@ -79,15 +80,16 @@ try {
   }
 
   /**
-   * A whole run of one entity as the run function does it: page after page, then the entity's finish (the sweep of
-   * records gone from Splynx, the count). One context for the run, as the harness makes it.
+   * A whole run of one entity as the run function does it: step after step (RUN_STEP), then the entity's finish (the
+   * sweep of records gone from Splynx, the count). One context for the run, as the harness makes it.
    */
   async function runEntity(entity: SyncEntity) {
     const run = await createRun(db, { tenantId, trigger: "manual", requestedBy: null, entities: [entity] });
     const context = harness.context(run.id);
-    const totals = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0, records: 0, pages: 0 };
-    for (let after = 0; ; totals.pages++) {
-      const page = await syncPage(context, entity, { after, pageSize: PAGE_SIZE });
+    const totals = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0, records: 0, steps: 0 };
+    for (let after = 0; ; ) {
+      const page = await syncPage(context, entity, { after, pageSize: PAGE_SIZE, step: RUN_STEP });
+      totals.steps++;
       for (const [key, value] of Object.entries(page.counts)) totals[key as keyof typeof page.counts] += value;
       totals.records += page.records;
       if (page.done) break;

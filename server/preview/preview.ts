@@ -12,7 +12,7 @@ import { refreshContactIndex } from "@/server/sync/contact-index";
 import { goneFromSplynx, missingDependencies } from "@/server/sync/engine";
 import type { EntityAdapter, SyncContext } from "@/server/sync/entity";
 import type { RejectedRecord } from "@/server/splynx/client";
-import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
+import { splynxIdOf, type ResourceName, type SplynxRecord } from "@/server/splynx/records";
 import { ZohoHoldings } from "./changes";
 import { decide, linkedIn, rememberDecision, type Decision, type PreviewAction } from "./decide";
 
@@ -48,7 +48,6 @@ export type PreviewSink = {
 
 type Session = { context: SyncContext; holdings: ZohoHoldings; takenNames: Set<string> | null; sink: PreviewSink };
 
-const idOf = (record: unknown) => String((record as { id: number | string }).id);
 const customerOf = (record: unknown) => {
   const customer = (record as { customer_id?: number | string }).customer_id;
   return customer === undefined ? null : String(customer);
@@ -97,10 +96,10 @@ async function previewRecords(
   const links = await linksFor(context.db, {
     tenantId: context.tenantId,
     entity: adapter.entity,
-    splynxIds: records.map(idOf),
+    splynxIds: records.map(splynxIdOf),
   });
   for (const record of records) {
-    const target = { splynxId: idOf(record), label: adapter.label(record) };
+    const target = { splynxId: splynxIdOf(record), label: adapter.label(record) };
     const link = links.get(target.splynxId);
     const decision = await decide({ ...session, adapter, record, link });
     await rememberDecision(context, adapter.entity, target, link, decision);

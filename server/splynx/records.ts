@@ -201,6 +201,8 @@ export const RESOURCES = {
 
 export type ResourceName = keyof typeof RESOURCES;
 export type SplynxRecord<R extends ResourceName> = z.output<(typeof RESOURCES)[R]["schema"]>;
+/** A record's Splynx id as links and the index key it: text. */
+export const splynxIdOf = (record: unknown) => String((record as { id: number | string }).id);
 export type Customer = SplynxRecord<"customers">;
 export type Invoice = SplynxRecord<"invoices">;
 export type CreditNote = SplynxRecord<"creditNotes">;

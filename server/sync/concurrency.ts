@@ -1,4 +1,4 @@
-// Records of a page written side by side: a pool within Zoho's concurrency allowance, and a gate that keeps records
+// Records of a step written side by side: a pool within Zoho's concurrency allowance, and a gate that keeps records
 // competing for one Zoho record (one natural key, one e-mail, one invoice to apply to) one after the other.
 
 /** How the lanes are held back: `width()` at most, asked again as an item finishes or `widens` settles. */

@@ -64,6 +64,33 @@ function watchCompetingCreates(harness: Harness, path: string, keyOf: (body: Rec
   return together;
 }
 
+/**
+ * Holds the contact create `held` picks (by the contact's name and the order creates came in) until one `awaited` picks
+ * reaches Zoho, or HOLD_MS pass: `whileHeld` says whether it came meanwhile (the two were in flight together).
+ */
+function holdCreateUntil(
+  harness: Harness,
+  held: (name: string, order: number) => boolean,
+  awaited: (name: string, order: number) => boolean,
+) {
+  let came = () => {};
+  const arrival = new Promise<void>((resolve) => (came = resolve));
+  const seen = { whileHeld: false };
+  let creates = 0;
+  harness.refusals.push(async (request) => {
+    if (request.method !== "POST" || !new URL(request.url).pathname.endsWith("/contacts")) return null;
+    const order = ++creates;
+    const name = ((await request.clone().json()) as { contact_name: string }).contact_name;
+    if (awaited(name, order)) came();
+    if (held(name, order)) {
+      const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HOLD_MS));
+      seen.whileHeld = await Promise.race([arrival.then(() => true), timeout]);
+    }
+    return null;
+  });
+  return seen;
+}
+
 describe("a page written side by side", () => {
   it("writes side by side from a page's first record, its client new, once Zoho has told any worker the quota", async () => {
     const harness = await syncHarness(database.db, { customers: 23, windowMs: 2_000 });
@@ -87,23 +114,15 @@ describe("a page written side by side", () => {
     const { context } = await startRun(harness, "customer");
     // The first create waits until another reaches Zoho (or HOLD_MS pass): the answer before it (the contact list
     // read) reported the quota, the first Zoho told this organization's workers.
-    let creates = 0;
-    let anotherCame = () => {};
-    const another = new Promise<void>((resolve) => (anotherCame = resolve));
-    let cameWhileHeld = false;
-    harness.refusals.push(async (request) => {
-      if (request.method !== "POST" || !new URL(request.url).pathname.endsWith("/contacts")) return null;
-      if (++creates > 1) anotherCame();
-      else {
-        const held = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HOLD_MS));
-        cameWhileHeld = await Promise.race([another.then(() => true), held]);
-      }
-      return null;
-    });
+    const first = holdCreateUntil(
+      harness,
+      (_name, order) => order === 1,
+      (_name, order) => order > 1,
+    );
 
     const page = await syncPage(context, "customer", { after: 0, pageSize: 6 });
 
-    expect(cameWhileHeld).toBe(true);
+    expect(first.whileHeld).toBe(true);
     expect(page.counts).toMatchObject({ created: 6 });
   });
 
@@ -318,23 +337,15 @@ describe("a step of several pages", () => {
       [5, 6, 7, 8],
     ].map((ids) => ids.map((id) => harness.splynx.store.customers.get(id)!.name));
     // The first page's last create waits until a create of the second page reaches Zoho (or HOLD_MS pass).
-    let secondPageCame = () => {};
-    const secondPage = new Promise<void>((resolve) => (secondPageCame = resolve));
-    let cameWhileHeld = false;
-    harness.refusals.push(async (request) => {
-      if (request.method !== "POST" || !new URL(request.url).pathname.endsWith("/contacts")) return null;
-      const name = ((await request.clone().json()) as { contact_name: string }).contact_name;
-      if (pages[1]!.includes(name)) secondPageCame();
-      if (name === pages[0]![3]) {
-        const held = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HOLD_MS));
-        cameWhileHeld = await Promise.race([secondPage.then(() => true), held]);
-      }
-      return null;
-    });
+    const lastOfFirst = holdCreateUntil(
+      harness,
+      (name) => name === pages[0]![3],
+      (name) => pages[1]!.includes(name),
+    );
 
     const step = await syncPage(context, "customer", { after: 0, pageSize: 4, step: STEP });
 
-    expect(cameWhileHeld).toBe(true);
+    expect(lastOfFirst.whileHeld).toBe(true);
     // Three pages, its limit: the step cannot know whether more follow.
     expect(step).toMatchObject({ records: 12, counts: { created: 12 }, lastId: 12, done: false });
     expect(harness.contacts()).toHaveLength(12);

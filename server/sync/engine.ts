@@ -12,7 +12,7 @@ import {
 } from "@/db/queries/sync";
 import type { SyncEntity } from "@/db/schema";
 import type { RejectedRecord } from "@/server/splynx/client";
-import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
+import { splynxIdOf, type ResourceName, type SplynxRecord } from "@/server/splynx/records";
 import { customersAdapter } from "./entities/customers";
 import { creditNotesAdapter } from "./entities/credit-notes";
 import { invoicesAdapter } from "./entities/invoices";
@@ -133,7 +133,7 @@ async function readyPage(
     linksFor(context.db, {
       tenantId: context.tenantId,
       entity: adapter.entity,
-      splynxIds: records.map((record) => String((record as { id: number }).id)),
+      splynxIds: records.map(splynxIdOf),
     }),
     prepare(),
     learnStoredQuota(context),
@@ -144,7 +144,7 @@ async function readyPage(
   return records.map((record) => ({
     context: pageContext,
     record,
-    link: links.get(String((record as { id: number }).id)),
+    link: links.get(splynxIdOf(record)),
   }));
 }
 
@@ -316,7 +316,7 @@ function exportFlow(adapter: EntityAdapter): EntityFlow {
       const read = async () => {
         const next = await reads.next();
         if (next.done) return null;
-        const records = next.value.records.filter((record) => !retriedIds.has(String((record as { id: number }).id)));
+        const records = next.value.records.filter((record) => !retriedIds.has(splynxIdOf(record)));
         return { ...next.value, records };
       };
       try {
@@ -326,13 +326,13 @@ function exportFlow(adapter: EntityAdapter): EntityFlow {
           filter && input.after === 0
             ? await unsettledSplynxIds(context.db, { tenantId: context.tenantId, entity, limit: UNSETTLED_PER_READ })
             : [];
-        const listed = new Set(page?.records.map((record) => String((record as { id: number }).id)));
+        const listed = new Set(page?.records.map(splynxIdOf));
         const [retried, unreadable] = await readChosen(
           context,
           entity,
           unsettled.filter((id) => !listed.has(id)),
         );
-        for (const record of retried) retriedIds.add(String((record as { id: number }).id));
+        for (const record of retried) retriedIds.add(splynxIdOf(record));
         const records = [...retried, ...(page?.records ?? [])];
         const rejected = [...unreadable, ...(page?.rejected ?? [])];
         if (records.length + rejected.length === 0)
@@ -387,7 +387,10 @@ function requireFlow(entity: SyncEntity): EntityFlow {
 /** Whether a run can sync the entity. */
 export const syncsEntity = (entity: SyncEntity): boolean => flows.has(entity);
 
-/** The entity's records after `after`, a page of them or the pages `step` allows (the flow's own cursor): a durable step of a run. */
+/**
+ * The entity's records after `after` (the flow's own cursor), a page of them or the pages `step` allows: a durable step
+ * of a run.
+ */
 export const syncPage = (context: SyncContext, entity: SyncEntity, input: StepInput) =>
   requireFlow(entity).page(context, input);
 

@@ -12,7 +12,7 @@ import {
 } from "@/db/queries/sync";
 import type { EntryAction, SyncEntity } from "@/db/schema";
 import { DrizzleQueryError } from "drizzle-orm";
-import type { ResourceName, SplynxRecord } from "@/server/splynx/records";
+import { splynxIdOf, type ResourceName, type SplynxRecord } from "@/server/splynx/records";
 import { ZohoError } from "@/server/zoho/errors";
 import {
   RecordProblem,
@@ -155,7 +155,7 @@ const kept = (current: Link | null | undefined) => ({
 
 export async function syncRecord<R extends ResourceName>(step: RecordStep<R>): Promise<Outcome> {
   const { context, adapter, record, link } = step;
-  const target = { splynxId: String((record as { id: number | string }).id), label: adapter.label(record) };
+  const target = { splynxId: splynxIdOf(record), label: adapter.label(record) };
   const splynxDetails = adapter.details?.(record);
   // Every write of the link carries what Records shows of the Splynx record, whatever the outcome.
   const withDetails =
