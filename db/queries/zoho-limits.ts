@@ -14,18 +14,26 @@ export type LimitPolicy = {
   leaseMs: number;
   /**
    * Headroom on the window for how Zoho counts its minute (its clock, where its window starts), which Ledgerlink cannot
-   * see. A pause between a grant and the call's send needs none: a call counts until it is answered (0026's functions).
+   * see. A pause between a grant and the call's send needs none: a call counts until it is answered (0026, 0028).
    */
   marginMs: number;
 };
 
-/** What one round trip to the limiter's function decided: slots granted, when to ask for the rest, or the day's end. */
-export type Slots = { leases: string[]; waitMs: number | null; quotaResetsAt: Date | null };
+/**
+ * What one round trip to the limiter's function decided: slots granted, when to ask for the rest, or the day's end;
+ * and the database's clock as it decided (milliseconds, to the microsecond), from which a worker learns its offset.
+ */
+export type Slots = { leases: string[]; waitMs: number | null; databaseNow: number; quotaResetsAt: Date | null };
 
-/** A finished call's slot, and how long its worker held it: from before the take that granted it until the answer. */
-export type FinishedCall = { leaseId: string; heldMs: number };
+/** A finished call's slot, and when its call was answered in the database's clock (milliseconds, never too early). */
+export type FinishedCall = { leaseId: string; answeredAt: number };
 
-type SlotsRow = { leases: string[] | string; wait_ms: string | number | null; quota_resets_at: Date | string | null };
+type SlotsRow = {
+  leases: string[] | string;
+  wait_us: string | number | null;
+  now_us: string | number;
+  quota_resets_at: Date | string | null;
+};
 
 // Array literals: uuids and integers need no quoting, and a literal passes through every driver alike (drizzle spreads
 // arrays).
@@ -38,34 +46,45 @@ const uuidsOf = (value: string[] | string): string[] =>
         .split(",")
         .filter(Boolean);
 
-/** The finished calls as the functions take them: lease ids and, in the same order, whole milliseconds held. */
+/** The finished calls as the functions take them: lease ids and, in the same order, answers in microseconds. */
 const finishedArrays = (finished: FinishedCall[]) => sql`${arrayLiteral(finished.map((call) => call.leaseId))}::uuid[],
-  ${arrayLiteral(finished.map((call) => Math.ceil(call.heldMs)))}::bigint[]`;
+  ${arrayLiteral(finished.map((call) => Math.ceil(call.answeredAt * 1000)))}::bigint[]`;
 
 /**
  * Takes up to `wanted` call slots and hands the `released` ones back in one statement (the function
- * zoho_take_call_slots). `now` is a test's clock; without it the database dates the calls by its own clock once it
- * holds the organization's lock.
+ * zoho_take_answered_slots). `now` is a test's clock; without it the database dates the calls by its own clock once it
+ * holds the organization's lock, and waits there for the window to free if that is within `lingerMs`.
  */
 export async function takeCallSlots(
   db: Db,
-  input: { organizationId: string; wanted: number; released: FinishedCall[]; policy: LimitPolicy; now: number | null },
+  input: {
+    organizationId: string;
+    wanted: number;
+    released: FinishedCall[];
+    policy: LimitPolicy;
+    now: number | null;
+    lingerMs?: number;
+  },
 ): Promise<Slots> {
-  const { organizationId, wanted, released, policy, now } = input;
+  const { organizationId, wanted, released, policy, now, lingerMs = 0 } = input;
   const [row] = await preparedRowsOf<SlotsRow>(
     db,
-    sql`select * from zoho_take_call_slots(${organizationId}, ${now}::bigint, ${wanted}::int, ${finishedArrays(released)},
-      ${policy.perWindow}::int, ${policy.windowMs}::bigint, ${policy.marginMs}::bigint, ${policy.concurrency}::int,
-      ${policy.leaseMs}::bigint)`,
+    sql`select * from zoho_take_answered_slots(${organizationId}, ${now}::bigint, ${wanted}::int,
+      ${finishedArrays(released)}, ${policy.perWindow}::int, ${policy.windowMs}::bigint, ${policy.marginMs}::bigint,
+      ${policy.concurrency}::int, ${policy.leaseMs}::bigint, ${Math.round(lingerMs * 1000)}::bigint)`,
   );
   return {
     leases: uuidsOf(row!.leases),
-    waitMs: row!.wait_ms === null ? null : Number(row!.wait_ms),
+    waitMs: row!.wait_us === null ? null : Number(row!.wait_us) / 1000,
+    databaseNow: Number(row!.now_us) / 1000,
     quotaResetsAt: row!.quota_resets_at === null ? null : new Date(row!.quota_resets_at),
   };
 }
 
-/** Hands back finished calls' slots that no take carried, their answers counted in the window (zoho_release_call_slots). */
+/**
+ * Hands back finished calls' slots that no take carried, their answers counted in the window
+ * (zoho_release_answered_slots).
+ */
 export async function releaseCallSlots(
   db: Db,
   input: { organizationId: string; released: FinishedCall[]; policy: LimitPolicy; now: number | null },
@@ -73,7 +92,7 @@ export async function releaseCallSlots(
   const { organizationId, released, policy, now } = input;
   await preparedRowsOf(
     db,
-    sql`select zoho_release_call_slots(${organizationId}, ${now}::bigint, ${finishedArrays(released)},
+    sql`select zoho_release_answered_slots(${organizationId}, ${now}::bigint, ${finishedArrays(released)},
       ${policy.windowMs}::bigint, ${policy.marginMs}::bigint)`,
   );
 }

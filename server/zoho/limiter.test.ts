@@ -117,7 +117,7 @@ function countingStatements(db: Db, failures: { failTake?: Error; failRelease?: 
       const value = Reflect.get(target, key, target);
       if (key !== "execute") return typeof value === "function" ? value.bind(target) : value;
       return (...args: unknown[]) => {
-        const name = sqlText(args[0]).includes("zoho_release_call_slots") ? "release" : "take";
+        const name = sqlText(args[0]).includes("zoho_release_answered_slots") ? "release" : "take";
         const failure = name === "take" ? failures.failTake : failures.failRelease;
         statements.push(name);
         if (failure && !healed) throw failure;
@@ -147,10 +147,10 @@ describe("ZohoLimiter on a test clock", () => {
     expect(await calls(limiter, organizationId, 3)).toEqual([0, 1, 2]);
     expect(clock.pauses).toEqual([]);
     expect(await limiter.run(organizationId, async () => "fourth")).toBe("fourth");
-    // Oldest call answered at T0, dated T0 + 1 (the database's clock reads the millisecond below); window 1,000 and
-    // margin 100: free from T0 + 1,101 on, one millisecond past; plus the jitter of a take that found nothing free.
-    expect(clock.pauses).toEqual([1_102 + 2.5]);
-    expect(limiter.waitedMs).toBe(1_104.5);
+    // Oldest call answered at T0; window 1,000 and margin 100: free from T0 + 1,100 on; plus the jitter of a take that
+    // found nothing free.
+    expect(clock.pauses).toEqual([1_100 + 2.5]);
+    expect(limiter.waitedMs).toBe(1_102.5);
     expect(await zohoUsage(database.db, organizationId, clock.at)).toMatchObject({ callsToday: 4 });
   });
 
@@ -172,9 +172,9 @@ describe("ZohoLimiter on a test clock", () => {
     await Promise.all([0, 0, 900].map((lateMs) => limiter.run(organizationId, arrive(lateMs))));
     await Promise.all([0, 0, 0].map((lateMs) => limiter.run(organizationId, arrive(lateMs))));
     // Dated by its grant, the late call left the window at T0 + 1,000 and three more reached Zoho beside it. Counted
-    // until answered (T0 + 900, dated T0 + 901) it keeps its place until T0 + 1,901: the third call waits for it.
+    // until answered (T0 + 900) it keeps its place until T0 + 1,900: the third call waits for it.
     expect(busiestWindow(arrivals, POLICY.windowMs)).toBe(POLICY.perWindow);
-    expect(arrivals.map((at) => at - T0)).toEqual([0, 0, 900, 1_005, 1_005, 1_905]);
+    expect(arrivals.map((at) => at - T0)).toEqual([0, 0, 900, 1_003, 1_003, 1_903]);
   });
 
   it("waits for the oldest call in the window, not the newest", async () => {
@@ -184,7 +184,7 @@ describe("ZohoLimiter on a test clock", () => {
       await new ZohoLimiter(database.db, POLICY, testClock(at)).run(organizationId, async () => undefined);
     const clock = testClock(T0 + 300);
     await new ZohoLimiter(database.db, POLICY, clock).run(organizationId, async () => undefined);
-    expect(clock.pauses).toEqual([802 + 2.5]);
+    expect(clock.pauses).toEqual([800 + 2.5]);
   });
 
   it("counts the wait from when its take was asked: a slow answer does not make the next take late", async () => {
@@ -205,22 +205,22 @@ describe("ZohoLimiter on a test clock", () => {
       },
     });
     await new ZohoLimiter(slow, POLICY, clock).run(organizationId, async () => undefined);
-    // Asked at T0 + 300, told to wait 802 ms (and the jitter): the next take is asked at T0 + 1,105, not 40 ms later.
-    expect(clock.pauses).toEqual([802 + 2.5 - 40]);
+    // Decided at T0 + 300, free in 800 ms (and the jitter): the next take is asked at T0 + 1,102.5, not 40 ms later.
+    expect(clock.pauses).toEqual([800 + 2.5 - 40]);
   });
 
   it("counts a call as in the window until exactly window plus margin has passed since its answer", async () => {
     fixedJitter();
     const organizationId = newOrganization();
-    // Answered at T0, dated T0 + 1.
+    // Answered at T0.
     await calls(new ZohoLimiter(database.db, POLICY, testClock()), organizationId, 3);
-    const stillInside = testClock(T0 + 1_100);
+    const stillInside = testClock(T0 + 1_099);
     await new ZohoLimiter(database.db, POLICY, stillInside).run(organizationId, async () => undefined);
-    expect(stillInside.pauses).toEqual([2 + 2.5]);
+    expect(stillInside.pauses).toEqual([1 + 2.5]);
 
     const other = newOrganization();
     await calls(new ZohoLimiter(database.db, POLICY, testClock()), other, 3);
-    const justOut = testClock(T0 + 1_101);
+    const justOut = testClock(T0 + 1_100);
     await new ZohoLimiter(database.db, POLICY, justOut).run(other, async () => undefined);
     expect(justOut.pauses).toEqual([]);
   });
@@ -369,10 +369,10 @@ describe("ZohoLimiter on a test clock", () => {
     await Promise.all(
       Array.from({ length: 5 }, () => limiter.run(organizationId, async () => void started.push(clock.now()))),
     );
-    // The window is full of calls in flight at first: a moment's pause, while they are answered at T0 (dated T0 + 1).
-    // Free from T0 + 1,101 on (window and margin), one millisecond past; plus the jitter of a take that found nothing.
-    expect(started.map((at) => at - T0)).toEqual([0, 0, 0, 1_105, 1_105]);
-    expect(clock.pauses).toEqual([10 + 0.25, 1_102 - 11 + 2.5]);
+    // The window is full of calls in flight at first: a moment's pause, while they are answered at T0. Free from
+    // T0 + 1,100 on (window and margin); plus the jitter of a take that found nothing.
+    expect(started.map((at) => at - T0)).toEqual([0, 0, 0, 1_103, 1_103]);
+    expect(clock.pauses).toEqual([10 + 0.25, 1_100 - 11 + 2.5]);
     expect(counted.statements.filter((statement) => statement === "take")).toHaveLength(3);
   });
 
@@ -551,7 +551,7 @@ describe.skipIf(!serverUrl)("ZohoLimiter waiting for another worker's lock (Post
   });
 });
 
-describe.skipIf(!serverUrl)("zoho_take_call_slots under another worker's lock (PostgreSQL)", () => {
+describe.skipIf(!serverUrl)("zoho_take_answered_slots under another worker's lock (PostgreSQL)", () => {
   const LEASE = { perWindow: 100, windowMs: 1_000, concurrency: 5, leaseMs: 1_000, marginMs: 0 };
 
   it("hands back a lease that ran out while another take holds the organization, neither failing", async () => {
@@ -561,7 +561,7 @@ describe.skipIf(!serverUrl)("zoho_take_call_slots under another worker's lock (P
       takeCallSlots(on, {
         organizationId,
         wanted: 1,
-        released: released.map((leaseId) => ({ leaseId, heldMs: 1 })),
+        released: released.map((leaseId) => ({ leaseId, answeredAt: T0 + 1 })),
         policy: LEASE,
         now,
       });

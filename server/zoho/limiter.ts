@@ -9,6 +9,7 @@ import {
   type LimitPolicy,
   type Slots,
 } from "@/db/queries/zoho-limits";
+import { DatabaseClockOffset } from "./database-clock";
 import { ZohoError } from "./errors";
 
 /** How long a Zoho call may take, its answer read, before Ledgerlink gives it up. */
@@ -40,13 +41,19 @@ const QUOTA_NOTE_MS = 1_000;
 const JITTER_MS = 5;
 /** A finished call's slot waits for a take due this soon rather than take a statement of its own. */
 const RIDE_MS = 50;
+/**
+ * A take finding the window freeing this soon waits for it in the database (0028); the loop asks its next take this much
+ * ahead of the window freeing, for it to be there in time, though a timer and a busy event loop run late.
+ */
+const LINGER_MS = 3;
+const AHEAD_MS = 1;
 
 /** A test's clock; without one, calls are dated by the database's clock (one clock for every process). */
 export type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A granted slot: its lease, and when (this process's clock) the take that granted it was asked for. */
-type Lease = { id: string; askedAt: number };
+/** A granted slot: its lease, and its take's bound on the database clock's offset (DatabaseClockOffset). */
+type Lease = { id: string; offsetBound: number };
 type Waiter = { granted: (lease: Lease) => void; refused: (error: unknown) => void };
 
 /** One organization's callers in this process: those waiting for a slot, and finished calls' slots to hand back. */
@@ -70,6 +77,7 @@ export class ZohoLimiter {
   waitedMs = 0;
   private readonly quotaNotedAt = new Map<string, number>();
   private readonly queues = new Map<string, OrganizationQueue>();
+  private readonly databaseClock = new DatabaseClockOffset();
 
   constructor(
     private readonly db: Db,
@@ -100,8 +108,14 @@ export class ZohoLimiter {
     try {
       return await work();
     } finally {
-      this.release(organizationId, { leaseId: lease.id, heldMs: this.instant() - lease.askedAt });
+      this.release(organizationId, { leaseId: lease.id, answeredAt: this.inDatabaseClock(lease.offsetBound) });
     }
+  }
+
+  /** Now in the database's clock, never early: this process's steady clock plus the tightest offset bound at hand. */
+  private inDatabaseClock(ownBound: number): number {
+    const now = this.instant();
+    return now + this.databaseClock.bound(ownBound, now);
   }
 
   private queueOf(organizationId: string): OrganizationQueue {
@@ -142,6 +156,7 @@ export class ZohoLimiter {
             released,
             policy: this.policy,
             now: this.clock?.now() ?? null,
+            lingerMs: LINGER_MS,
           });
         } catch (error) {
           queue.releases.unshift(...released);
@@ -157,15 +172,19 @@ export class ZohoLimiter {
           for (const waiter of queue.waiters.splice(0)) waiter.refused(spent);
           return;
         }
-        for (const id of slots.leases) queue.waiters.shift()!.granted({ id, askedAt });
+        const offsetBound = this.databaseClock.observe(askedAt, slots.databaseNow, this.instant());
+        for (const id of slots.leases) queue.waiters.shift()!.granted({ id, offsetBound });
         if (queue.waiters.length === 0 || slots.waitMs === null) continue;
         // Waits end a little apart: organizations whose windows free at once (runs started together) wake spread out,
         // and a take that found nothing free (another process took it) stops colliding with it. A short wait, when
         // slots were just granted, grows by a twentieth at most.
         const spread = slots.leases.length === 0 ? JITTER_MS : Math.min(JITTER_MS, slots.waitMs / 20);
-        // The wait counts from the database's clock as the take ran, soon after it was asked: counted from the answer,
-        // the next take would reach the database a round trip after the slot is free.
-        const wakeAt = askedAt + slots.waitMs + Math.random() * spread;
+        // The slot frees at a time of the database's clock: the next take is asked when, by the tightest offset bound,
+        // it reaches the database no earlier, or a moment earlier where the database waits for it (on a test's clock it
+        // cannot). Counted from the take's answer, it would come a round trip late.
+        const offset = this.databaseClock.bound(offsetBound, this.instant());
+        const ahead = this.clock ? 0 : AHEAD_MS;
+        const wakeAt = slots.databaseNow + slots.waitMs - offset - ahead + Math.random() * spread;
         const waitMs = Math.max(0, wakeAt - this.instant());
         this.waitedMs += waitMs;
         queue.wakeAt = wakeAt;
