@@ -1,6 +1,6 @@
 // The window's SQL functions at their edges: a call handed back after its lease ran out, the take of the previous
-// release (still called by its processes during a rolling deploy) beside this release's calls in flight, and a take
-// waiting in the database for a window about to free.
+// release (still called by its processes during a rolling deploy) beside this release's calls in flight, and slots
+// granted ahead of the window freeing.
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -39,7 +39,7 @@ async function previousReleaseTake(organizationId: string, now: number, wanted: 
 describe("Zoho's window in the database", () => {
   it("counts a call handed back after its lease ran out from the hand-back, not only from the lease's end", async () => {
     const organizationId = organization();
-    const [stalled] = (await take(organizationId, T0, 1)).leases;
+    const [stalled] = (await take(organizationId, T0, 1)).leases.map((lease) => lease.id);
     // Its worker stalled: a take after the lease's end dates the call by that end.
     await take(organizationId, T0 + 5_001, 1);
     expect(await recentCalls(organizationId)).toEqual([5_000]);
@@ -56,7 +56,7 @@ describe("Zoho's window in the database", () => {
   it("lets the previous release's take count this release's calls in flight, and date their leases that ran out", async () => {
     const organizationId = organization();
     // This release: two calls answered, one in flight; the window of three is full.
-    const answered = (await take(organizationId, T0, 2)).leases.map((leaseId) => ({ leaseId, answeredAt: T0 }));
+    const answered = (await take(organizationId, T0, 2)).leases.map(({ id }) => ({ leaseId: id, answeredAt: T0 }));
     await take(organizationId, T0 + 10, 1, answered);
     expect(await previousReleaseTake(organizationId, T0 + 20, 3)).toEqual([]);
     // The call in flight never came back: once its lease has run out it keeps one place, dated by the lease's end.
@@ -64,29 +64,26 @@ describe("Zoho's window in the database", () => {
     expect(await recentCalls(organizationId)).toEqual([5_010, 5_011, 5_011]);
   });
 
-  it("lingers for a window freeing within the linger, on the database's clock, and grants then", async () => {
+  it("grants ahead the slots the window frees soon, each from its instant, and never one answer's slot twice", async () => {
     const organizationId = organization();
-    const policy = { ...POLICY, perWindow: 1, windowMs: 40 };
-    const realTake = (released: FinishedCall[], lingerMs: number) =>
-      takeCallSlots(database.db, { organizationId, wanted: 1, released, policy, now: null, lingerMs });
-    const [first] = (await realTake([], 0)).leases;
-    const answeredAt = Date.now();
-    // The window frees 40 ms after the answer: too far for a linger of 5 ms, which answers with the wait.
-    const told = await realTake([{ leaseId: first!, answeredAt }], 5);
-    expect(told.leases).toEqual([]);
-    expect(told.waitMs).toBeGreaterThan(5);
-    // The database's clock and Date.now are this machine's one clock: the take waited until the window freed.
-    const lingered = await realTake([], 60);
-    expect(lingered.leases).toHaveLength(1);
-    expect(lingered.databaseNow).toBeGreaterThanOrEqual(answeredAt + policy.windowMs);
-    // A test's clock cannot be waited on: it is answered with the wait.
-    const onTestClock = organization();
-    const testTake = (now: number, released: FinishedCall[]) =>
-      takeCallSlots(database.db, { organizationId: onTestClock, wanted: 1, released, policy, now, lingerMs: 60 });
-    const [granted] = (await testTake(T0, [])).leases;
-    expect(await testTake(T0 + 20, [{ leaseId: granted!, answeredAt: T0 + 10 }])).toMatchObject({
-      leases: [],
-      waitMs: 30,
-    });
+    const ahead = (now: number, wanted: number, released: FinishedCall[] = []) =>
+      takeCallSlots(database.db, { organizationId, wanted, released, policy: POLICY, now, aheadMs: 20 });
+    const first = await ahead(T0, 3);
+    expect(first.leases.map((lease) => lease.notBefore - T0)).toEqual([0, 0, 0]);
+    // Answered at T0 + 10, 20 and 30: they leave the window of 1,000 ms at T0 + 1,010, 1,020 and 1,030.
+    const answers = first.leases.map(({ id }, index) => ({ leaseId: id, answeredAt: T0 + 10 * (index + 1) }));
+    await releaseCallSlots(database.db, { organizationId, released: answers, policy: POLICY, now: T0 + 40 });
+    // At T0 + 1,005, the first two free within 20 ms: granted now, to be used from then; the third is waited for.
+    const second = await ahead(T0 + 1_005, 3);
+    expect(second.leases.map((lease) => lease.notBefore - T0)).toEqual([1_010, 1_020]);
+    expect(second.waitMs).toBe(25);
+    // At T0 + 1,012 the answer of T0 + 20 is still in the window, but its slot is granted already: the next is T0 + 30's.
+    const third = await ahead(T0 + 1_012, 2);
+    expect(third.leases.map((lease) => lease.notBefore - T0)).toEqual([1_030]);
+    // Without looking ahead, a take grants only what is free now and is told the wait.
+    const other = organization();
+    const [lease] = (await take(other, T0, 3)).leases;
+    await take(other, T0 + 10, 0, [{ leaseId: lease!.id, answeredAt: T0 + 5 }]);
+    expect(await take(other, T0 + 1_000, 1)).toMatchObject({ leases: [], waitMs: 5 });
   });
 });

@@ -20,16 +20,23 @@ export type LimitPolicy = {
 };
 
 /**
- * What one round trip to the limiter's function decided: slots granted, when to ask for the rest, or the day's end;
- * and the database's clock as it decided (milliseconds, to the microsecond), from which a worker learns its offset.
+ * What one round trip to the limiter's function decided: slots granted, each with the instant its call may be sent
+ * from, when to ask for the rest, or the day's end; and the database's clock as it decided. Instants are the
+ * database's clock in milliseconds, to the microsecond: from them a worker learns its clock's offset.
  */
-export type Slots = { leases: string[]; waitMs: number | null; databaseNow: number; quotaResetsAt: Date | null };
+export type Slots = {
+  leases: { id: string; notBefore: number }[];
+  waitMs: number | null;
+  databaseNow: number;
+  quotaResetsAt: Date | null;
+};
 
 /** A finished call's slot, and when its call was answered in the database's clock (milliseconds, never too early). */
 export type FinishedCall = { leaseId: string; answeredAt: number };
 
 type SlotsRow = {
   leases: string[] | string;
+  not_before_us: (string | number)[] | string;
   wait_us: string | number | null;
   now_us: string | number;
   quota_resets_at: Date | string | null;
@@ -38,9 +45,9 @@ type SlotsRow = {
 // Array literals: uuids and integers need no quoting, and a literal passes through every driver alike (drizzle spreads
 // arrays).
 const arrayLiteral = (values: (string | number)[]) => `{${values.join(",")}}`;
-const uuidsOf = (value: string[] | string): string[] =>
+const elementsOf = (value: (string | number)[] | string): string[] =>
   Array.isArray(value)
-    ? value
+    ? value.map(String)
     : value
         .replace(/^\{|\}$/g, "")
         .split(",")
@@ -52,8 +59,8 @@ const finishedArrays = (finished: FinishedCall[]) => sql`${arrayLiteral(finished
 
 /**
  * Takes up to `wanted` call slots and hands the `released` ones back in one statement (the function
- * zoho_take_answered_slots). `now` is a test's clock; without it the database dates the calls by its own clock once it
- * holds the organization's lock, and waits there for the window to free if that is within `lingerMs`.
+ * zoho_take_slots_ahead). `now` is a test's clock; without it the database dates the calls by its own clock once it
+ * holds the organization's lock. Slots the window frees within `aheadMs` are granted ahead, to be used from then.
  */
 export async function takeCallSlots(
   db: Db,
@@ -63,18 +70,19 @@ export async function takeCallSlots(
     released: FinishedCall[];
     policy: LimitPolicy;
     now: number | null;
-    lingerMs?: number;
+    aheadMs?: number;
   },
 ): Promise<Slots> {
-  const { organizationId, wanted, released, policy, now, lingerMs = 0 } = input;
+  const { organizationId, wanted, released, policy, now, aheadMs = 0 } = input;
   const [row] = await preparedRowsOf<SlotsRow>(
     db,
-    sql`select * from zoho_take_answered_slots(${organizationId}, ${now}::bigint, ${wanted}::int,
+    sql`select * from zoho_take_slots_ahead(${organizationId}, ${now}::bigint, ${wanted}::int,
       ${finishedArrays(released)}, ${policy.perWindow}::int, ${policy.windowMs}::bigint, ${policy.marginMs}::bigint,
-      ${policy.concurrency}::int, ${policy.leaseMs}::bigint, ${Math.round(lingerMs * 1000)}::bigint)`,
+      ${policy.concurrency}::int, ${policy.leaseMs}::bigint, ${Math.round(aheadMs * 1000)}::bigint)`,
   );
+  const notBefore = elementsOf(row!.not_before_us);
   return {
-    leases: uuidsOf(row!.leases),
+    leases: elementsOf(row!.leases).map((id, index) => ({ id, notBefore: Number(notBefore[index]) / 1000 })),
     waitMs: row!.wait_us === null ? null : Number(row!.wait_us) / 1000,
     databaseNow: Number(row!.now_us) / 1000,
     quotaResetsAt: row!.quota_resets_at === null ? null : new Date(row!.quota_resets_at),

@@ -79,8 +79,9 @@ const POLICY = { perWindow: 3, windowMs: 1_000, concurrency: 2, leaseMs: 5_000, 
 const T0 = Date.UTC(2026, 10, 1, 12);
 
 /**
- * A clock the test moves; sleeping moves it on by the pause (to the next whole millisecond, as Date.now reads), recorded,
- * once what the event loop had to do before the pause is done.
+ * A clock the test moves; a pause, recorded, ends once what the event loop had to do before it is done, and moves the
+ * clock on to its end (the next whole millisecond, as Date.now reads) unless it is there already: pauses taken together
+ * end together.
  */
 function testClock(start = T0): Clock & { at: number; pauses: number[] } {
   const clock = {
@@ -89,8 +90,9 @@ function testClock(start = T0): Clock & { at: number; pauses: number[] } {
     now: () => clock.at,
     sleep: async (ms: number) => {
       clock.pauses.push(ms);
+      const end = Math.ceil(clock.at + ms);
       await new Promise(setImmediate);
-      clock.at += Math.ceil(ms);
+      clock.at = Math.max(clock.at, end);
     },
   };
   return clock;
@@ -147,10 +149,10 @@ describe("ZohoLimiter on a test clock", () => {
     expect(await calls(limiter, organizationId, 3)).toEqual([0, 1, 2]);
     expect(clock.pauses).toEqual([]);
     expect(await limiter.run(organizationId, async () => "fourth")).toBe("fourth");
-    // Oldest call answered at T0; window 1,000 and margin 100: free from T0 + 1,100 on; plus the jitter of a take that
-    // found nothing free.
-    expect(clock.pauses).toEqual([1_100 + 2.5]);
-    expect(limiter.waitedMs).toBe(1_102.5);
+    // Oldest call answered at T0; window 1,000 and margin 100: free from T0 + 1,100 on. The next take is asked up to
+    // 5 ms ahead (here 2.5, the jitter of a take that found nothing free), and the call is held until then.
+    expect(clock.pauses).toEqual([1_100 - 5 + 2.5, 2]);
+    expect(limiter.waitedMs).toBe(1_099.5);
     expect(await zohoUsage(database.db, organizationId, clock.at)).toMatchObject({ callsToday: 4 });
   });
 
@@ -172,9 +174,10 @@ describe("ZohoLimiter on a test clock", () => {
     await Promise.all([0, 0, 900].map((lateMs) => limiter.run(organizationId, arrive(lateMs))));
     await Promise.all([0, 0, 0].map((lateMs) => limiter.run(organizationId, arrive(lateMs))));
     // Dated by its grant, the late call left the window at T0 + 1,000 and three more reached Zoho beside it. Counted
-    // until answered (T0 + 900) it keeps its place until T0 + 1,900: the third call waits for it.
+    // until answered (T0 + 900) it keeps its place until T0 + 1,900: the third call waits for it. Granted ahead, each
+    // call goes as its slot frees.
     expect(busiestWindow(arrivals, POLICY.windowMs)).toBe(POLICY.perWindow);
-    expect(arrivals.map((at) => at - T0)).toEqual([0, 0, 900, 1_003, 1_003, 1_903]);
+    expect(arrivals.map((at) => at - T0)).toEqual([0, 0, 900, 1_000, 1_000, 1_900]);
   });
 
   it("waits for the oldest call in the window, not the newest", async () => {
@@ -184,7 +187,7 @@ describe("ZohoLimiter on a test clock", () => {
       await new ZohoLimiter(database.db, POLICY, testClock(at)).run(organizationId, async () => undefined);
     const clock = testClock(T0 + 300);
     await new ZohoLimiter(database.db, POLICY, clock).run(organizationId, async () => undefined);
-    expect(clock.pauses).toEqual([800 + 2.5]);
+    expect(clock.pauses).toEqual([800 - 5 + 2.5, 2]);
   });
 
   it("counts the wait from when its take was asked: a slow answer does not make the next take late", async () => {
@@ -205,8 +208,10 @@ describe("ZohoLimiter on a test clock", () => {
       },
     });
     await new ZohoLimiter(slow, POLICY, clock).run(organizationId, async () => undefined);
-    // Decided at T0 + 300, free in 800 ms (and the jitter): the next take is asked at T0 + 1,102.5, not 40 ms later.
-    expect(clock.pauses).toEqual([800 + 2.5 - 40]);
+    // Decided at T0 + 300, free in 800 ms: the next take is asked at T0 + 1,097.5 (5 ms ahead, and the jitter), not
+    // 40 ms later. Its call is held until T0 + 1,100 at least, by the database's clock at the latest the take could have
+    // read (its answer came 40 ms after).
+    expect(clock.pauses).toEqual([800 - 5 + 2.5 - 40, 2]);
   });
 
   it("counts a call as in the window until exactly window plus margin has passed since its answer", async () => {
@@ -215,8 +220,10 @@ describe("ZohoLimiter on a test clock", () => {
     // Answered at T0.
     await calls(new ZohoLimiter(database.db, POLICY, testClock()), organizationId, 3);
     const stillInside = testClock(T0 + 1_099);
-    await new ZohoLimiter(database.db, POLICY, stillInside).run(organizationId, async () => undefined);
-    expect(stillInside.pauses).toEqual([1 + 2.5]);
+    const sentAt = await new ZohoLimiter(database.db, POLICY, stillInside).run(organizationId, async () =>
+      stillInside.now(),
+    );
+    expect(sentAt).toBe(T0 + 1_100);
 
     const other = newOrganization();
     await calls(new ZohoLimiter(database.db, POLICY, testClock()), other, 3);
@@ -249,7 +256,7 @@ describe("ZohoLimiter on a test clock", () => {
     };
     const third = new ZohoLimiter(database.db, { ...POLICY, perWindow: 100 }, clock);
     expect(await third.run(organizationId, async () => "third")).toBe("third");
-    expect(clock.pauses).toEqual([10 + 2.5]);
+    expect(clock.pauses).toEqual([10 - 5 + 2.5]);
 
     const failing = new Error("Zoho said no");
     const single = new ZohoLimiter(database.db, { ...POLICY, perWindow: 100, concurrency: 1 }, testClock());
@@ -274,7 +281,7 @@ describe("ZohoLimiter on a test clock", () => {
       organizationId,
       async () => undefined,
     );
-    expect(atExpiry.pauses).toEqual([10 + 2.5]);
+    expect(atExpiry.pauses).toEqual([10 - 5 + 2.5]);
     const past = testClock(T0 + POLICY.leaseMs + 1);
     await new ZohoLimiter(database.db, { ...POLICY, perWindow: 100 }, past).run(organizationId, async () => undefined);
     expect(past.pauses).toEqual([]);
@@ -369,10 +376,11 @@ describe("ZohoLimiter on a test clock", () => {
     await Promise.all(
       Array.from({ length: 5 }, () => limiter.run(organizationId, async () => void started.push(clock.now()))),
     );
-    // The window is full of calls in flight at first: a moment's pause, while they are answered at T0. Free from
-    // T0 + 1,100 on (window and margin); plus the jitter of a take that found nothing.
-    expect(started.map((at) => at - T0)).toEqual([0, 0, 0, 1_103, 1_103]);
-    expect(clock.pauses).toEqual([10 + 0.25, 1_100 - 11 + 2.5]);
+    // The window is full of calls in flight at first: a moment's pause (10 ms, asked 5 ahead, and a short wait's
+    // jitter), while they are answered at T0. Free from T0 + 1,100 on (window and margin): the next take is asked 5 ms
+    // ahead, and the jitter of a take that found nothing; it grants both slots ahead, their calls held until then.
+    expect(started.map((at) => at - T0)).toEqual([0, 0, 0, 1_100, 1_100]);
+    expect(clock.pauses).toEqual([10 - 5 + 0.25, 1_100 - 6 - 5 + 2.5, 2, 2]);
     expect(counted.statements.filter((statement) => statement === "take")).toHaveLength(3);
   });
 
@@ -565,7 +573,7 @@ describe.skipIf(!serverUrl)("zoho_take_answered_slots under another worker's loc
         policy: LEASE,
         now,
       });
-    const [ranOut] = (await take(db, T0)).leases;
+    const [ranOut] = (await take(db, T0)).leases.map((lease) => lease.id);
     const later = T0 + 10 * LEASE.leaseMs;
 
     // The other worker's take holds the organization's row, and deletes the leases that ran out once let go on.

@@ -9,7 +9,7 @@ import {
   type LimitPolicy,
   type Slots,
 } from "@/db/queries/zoho-limits";
-import { DatabaseClockOffset } from "./database-clock";
+import { DatabaseClockOffset, type OffsetBounds } from "./database-clock";
 import { ZohoError } from "./errors";
 
 /** How long a Zoho call may take, its answer read, before Ledgerlink gives it up. */
@@ -41,19 +41,20 @@ const QUOTA_NOTE_MS = 1_000;
 const JITTER_MS = 5;
 /** A finished call's slot waits for a take due this soon rather than take a statement of its own. */
 const RIDE_MS = 50;
-/**
- * A take finding the window freeing this soon waits for it in the database (0028); the loop asks its next take this much
- * ahead of the window freeing, for it to be there in time, though a timer and a busy event loop run late.
- */
-const LINGER_MS = 3;
-const AHEAD_MS = 1;
+/** Slots the window frees this soon are granted ahead, their calls held until then (0029). */
+const GRANT_AHEAD_MS = 2 * JITTER_MS;
+/** The loop asks its next take this much ahead of the window freeing (its jitter included), to be granted ahead. */
+const ASK_AHEAD_MS = JITTER_MS;
 
 /** A test's clock; without one, calls are dated by the database's clock (one clock for every process). */
 export type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A granted slot: its lease, and its take's bound on the database clock's offset (DatabaseClockOffset). */
-type Lease = { id: string; offsetBound: number };
+/**
+ * A granted slot: its lease, the instant (database's clock) its call may be sent from, and its take's bounds on that
+ * clock's offset (DatabaseClockOffset).
+ */
+type Lease = { id: string; notBefore: number; offset: OffsetBounds };
 type Waiter = { granted: (lease: Lease) => void; refused: (error: unknown) => void };
 
 /** One organization's callers in this process: those waiting for a slot, and finished calls' slots to hand back. */
@@ -105,17 +106,26 @@ export class ZohoLimiter {
    */
   async run<T>(organizationId: string, work: () => Promise<T>): Promise<T> {
     const lease = await this.slot(organizationId);
+    await this.sendable(lease);
     try {
       return await work();
     } finally {
-      this.release(organizationId, { leaseId: lease.id, answeredAt: this.inDatabaseClock(lease.offsetBound) });
+      const now = this.instant();
+      // Now in the database's clock, never early: the tightest upper bound on the offset at hand.
+      const answeredAt = now + this.databaseClock.bounds(lease.offset, now).upper;
+      this.release(organizationId, { leaseId: lease.id, answeredAt });
     }
   }
 
-  /** Now in the database's clock, never early: this process's steady clock plus the tightest offset bound at hand. */
-  private inDatabaseClock(ownBound: number): number {
-    const now = this.instant();
-    return now + this.databaseClock.bound(ownBound, now);
+  /** Holds a call granted ahead until its instant has come in the database's clock, by the offset's lower bound. */
+  private async sendable(lease: Lease): Promise<void> {
+    for (;;) {
+      const now = this.instant();
+      const early = lease.notBefore - (now + this.databaseClock.bounds(lease.offset, now).lower);
+      if (early <= 0) return;
+      this.waitedMs += early;
+      await (this.clock ? this.clock.sleep(early) : pause(early));
+    }
   }
 
   private queueOf(organizationId: string): OrganizationQueue {
@@ -156,7 +166,7 @@ export class ZohoLimiter {
             released,
             policy: this.policy,
             now: this.clock?.now() ?? null,
-            lingerMs: LINGER_MS,
+            aheadMs: GRANT_AHEAD_MS,
           });
         } catch (error) {
           queue.releases.unshift(...released);
@@ -172,19 +182,17 @@ export class ZohoLimiter {
           for (const waiter of queue.waiters.splice(0)) waiter.refused(spent);
           return;
         }
-        const offsetBound = this.databaseClock.observe(askedAt, slots.databaseNow, this.instant());
-        for (const id of slots.leases) queue.waiters.shift()!.granted({ id, offsetBound });
+        const offset = this.databaseClock.observe(askedAt, slots.databaseNow, this.instant());
+        for (const { id, notBefore } of slots.leases) queue.waiters.shift()!.granted({ id, notBefore, offset });
         if (queue.waiters.length === 0 || slots.waitMs === null) continue;
         // Waits end a little apart: organizations whose windows free at once (runs started together) wake spread out,
         // and a take that found nothing free (another process took it) stops colliding with it. A short wait, when
         // slots were just granted, grows by a twentieth at most.
         const spread = slots.leases.length === 0 ? JITTER_MS : Math.min(JITTER_MS, slots.waitMs / 20);
-        // The slot frees at a time of the database's clock: the next take is asked when, by the tightest offset bound,
-        // it reaches the database no earlier, or a moment earlier where the database waits for it (on a test's clock it
-        // cannot). Counted from the take's answer, it would come a round trip late.
-        const offset = this.databaseClock.bound(offsetBound, this.instant());
-        const ahead = this.clock ? 0 : AHEAD_MS;
-        const wakeAt = slots.databaseNow + slots.waitMs - offset - ahead + Math.random() * spread;
+        // The slot frees at a time of the database's clock: the next take is asked a little before, by the tightest
+        // offset bound, and grants it ahead. Counted from the take's answer, it would come a round trip late.
+        const { upper } = this.databaseClock.bounds(offset, this.instant());
+        const wakeAt = slots.databaseNow + slots.waitMs - upper - ASK_AHEAD_MS + Math.random() * spread;
         const waitMs = Math.max(0, wakeAt - this.instant());
         this.waitedMs += waitMs;
         queue.wakeAt = wakeAt;
