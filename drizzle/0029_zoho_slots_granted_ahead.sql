@@ -51,11 +51,14 @@ BEGIN
     free_now := least(allowed, greatest(0, p_per_window - in_window));
   END IF;
   owed := greatest(0, in_window + free_now - p_per_window);
-  -- The rest, from the answers leaving the window within p_ahead_us, oldest first: each frees the slot at its leaving.
-  SELECT array_fill(clock_us, ARRAY[free_now]) || coalesce(array_agg((answered * 1000 + keep_us) ORDER BY position), '{}'::bigint[])
-  INTO starts
-  FROM unnest(recent) WITH ORDINALITY AS window_calls (answered, position)
-  WHERE position > owed AND position <= owed + allowed - free_now AND answered * 1000 + keep_us <= clock_us + p_ahead_us;
+  starts := array_fill(clock_us, ARRAY[free_now]);
+  IF free_now < allowed THEN
+    -- The rest, from the answers leaving the window within p_ahead_us, oldest first: each frees a slot as it leaves.
+    SELECT starts || coalesce(array_agg((answered * 1000 + keep_us) ORDER BY position), '{}'::bigint[])
+    INTO starts
+    FROM unnest(recent) WITH ORDINALITY AS window_calls (answered, position)
+    WHERE position > owed AND position <= owed + allowed - free_now AND answered * 1000 + keep_us <= clock_us + p_ahead_us;
+  END IF;
   UPDATE zoho_rate_limits
   SET recent_calls = recent, daily_remaining = daily_remaining - cardinality(starts)
   WHERE organization_id = p_organization_id;
