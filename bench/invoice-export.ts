@@ -7,14 +7,11 @@ import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgresClient from "postgres";
 import { openPglite, openPostgres, type Database, type Db } from "../db/client";
-import { createRun, finishRun } from "../db/queries/runs";
 import * as schema from "../db/schema";
 import { syncLinks, type SyncEntity } from "../db/schema";
 import { startThrowawayPostgres } from "../scripts/throwaway-postgres.mjs";
 import { PLAN_LIMITS } from "../server/sandbox/zoho/store";
 import { limitRate } from "./lib/stats";
-import { finishEntity, syncPage } from "../server/sync/engine";
-import { RUN_STEP } from "../server/sync/read-ahead";
 import { ORGANIZATION, syncHarness } from "../server/sync/testing/harness";
 
 const invoices = Number(process.argv[2] ?? 20_000);
@@ -79,24 +76,10 @@ try {
     return rows.map((row) => `${row.label}: ${row.message}`);
   }
 
-  /**
-   * A whole run of one entity as the run function does it: step after step (RUN_STEP), then the entity's finish (the
-   * sweep of records gone from Splynx, the count). One context for the run, as the harness makes it.
-   */
+  /** A whole run of one entity as the run function does it (the harness's): its steps, then the entity's finish. */
   async function runEntity(entity: SyncEntity) {
-    const run = await createRun(db, { tenantId, trigger: "manual", requestedBy: null, entities: [entity] });
-    const context = harness.context(run.id);
-    const totals = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, held: 0, records: 0, steps: 0 };
-    for (let after = 0; ; ) {
-      const page = await syncPage(context, entity, { after, pageSize: PAGE_SIZE, step: RUN_STEP });
-      totals.steps++;
-      for (const [key, value] of Object.entries(page.counts)) totals[key as keyof typeof page.counts] += value;
-      totals.records += page.records;
-      if (page.done) break;
-      after = page.lastId!;
-    }
-    await finishEntity(context, entity, totals.records);
-    await finishRun(db, { tenantId, runId: run.id, status: "succeeded" });
+    const { runId: _, stopped, ...totals } = await harness.runEntity(entity, PAGE_SIZE, { finish: true });
+    if (stopped) throw stopped;
     if (totals.failed > 0) failures.set(entity, await failedMessages(entity));
     return totals;
   }

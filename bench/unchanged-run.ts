@@ -3,11 +3,8 @@
 // call is spent and the figures are the reading alone; a full read of a synced book also sweeps its links (not here).
 // Run: node --import tsx bench/unchanged-run.ts [customers] [invoices]
 import { openPglite, openPostgres, type Database } from "../db/client";
-import { createRun, finishRun } from "../db/queries/runs";
 import type { SyncEntity } from "../db/schema";
 import { startThrowawayPostgres } from "../scripts/throwaway-postgres.mjs";
-import { finishEntity, syncPage } from "../server/sync/engine";
-import { RUN_STEP } from "../server/sync/read-ahead";
 import { syncHarness } from "../server/sync/testing/harness";
 
 const customers = Number(process.argv[2] ?? 20_000);
@@ -19,31 +16,19 @@ const database: Database = postgres ? await openPostgres(postgres.url) : await o
 try {
   const settings = { general: { ignoredPartnerIds: ["1", "2", "3", "4", "5"] } };
   const harness = await syncHarness(database.db, { customers, invoices, settings });
-  const tenantId = harness.tenant.id;
 
-  /** One run of the entities in the run function's steps; `since` reads only changes after that instant. */
+  /** Customers, then invoices, in the run function's steps with their finish; `since` reads only changes after it. */
   async function run(since: string | null) {
     const started = performance.now();
     const requests = harness.splynx.callCount();
-    const entities: SyncEntity[] = ["customer", "invoice"];
-    const runRow = await createRun(database.db, { tenantId, trigger: "schedule", requestedBy: null, entities });
-    const context = harness.context(runRow.id);
-    if (since) context.changedSince = { customer: since, invoice: since };
     let records = 0;
     let steps = 0;
-    for (const entity of entities) {
-      let handled = 0;
-      for (let after = 0; ; ) {
-        const page = await syncPage(context, entity, { after, pageSize: PAGE_SIZE, step: RUN_STEP });
-        steps++;
-        handled += page.records;
-        if (page.done) break;
-        after = page.lastId!;
-      }
-      await finishEntity(context, entity, handled);
-      records += handled;
+    for (const entity of ["customer", "invoice"] as SyncEntity[]) {
+      const totals = await harness.runEntity(entity, PAGE_SIZE, { finish: true, changedSince: since ?? undefined });
+      if (totals.stopped) throw totals.stopped;
+      records += totals.records;
+      steps += totals.steps;
     }
-    await finishRun(database.db, { tenantId, runId: runRow.id, status: "succeeded" });
     const seconds = (performance.now() - started) / 1000;
     const splynxRequests = harness.splynx.callCount() - requests;
     return { records, steps, splynxRequests, seconds: Number(seconds.toFixed(1)) };

@@ -21,12 +21,14 @@ export type LimitPolicy = {
 
 /**
  * What one round trip to the limiter's function decided: slots granted, each with the instant its call may be sent
- * from, when to ask for the rest, or the day's end; and the database's clock as it decided. Instants are the
- * database's clock in milliseconds, to the microsecond: from them a worker learns its clock's offset.
+ * from; when to ask for the rest, and whether the window frees a slot then (else the wait is a moment); or the day's
+ * end; and the database's clock as it decided. Instants are the database's clock in milliseconds, to the microsecond:
+ * from them a worker learns its clock's offset.
  */
 export type Slots = {
   leases: { id: string; notBefore: number }[];
   waitMs: number | null;
+  windowFrees: boolean;
   databaseNow: number;
   quotaResetsAt: Date | null;
 };
@@ -38,6 +40,7 @@ type SlotsRow = {
   leases: string[] | string;
   not_before_us: (string | number)[] | string;
   wait_us: string | number | null;
+  window_frees: boolean;
   now_us: string | number;
   quota_resets_at: Date | string | null;
 };
@@ -80,10 +83,12 @@ export async function takeCallSlots(
       ${finishedArrays(released)}, ${policy.perWindow}::int, ${policy.windowMs}::bigint, ${policy.marginMs}::bigint,
       ${policy.concurrency}::int, ${policy.leaseMs}::bigint, ${Math.round(aheadMs * 1000)}::bigint)`,
   );
-  const notBefore = elementsOf(row!.not_before_us);
+  const [ids, notBefore] = [elementsOf(row!.leases), elementsOf(row!.not_before_us)];
+  if (ids.length !== notBefore.length) throw new Error("zoho_take_slots_ahead answered leases without their instants");
   return {
-    leases: elementsOf(row!.leases).map((id, index) => ({ id, notBefore: Number(notBefore[index]) / 1000 })),
+    leases: ids.map((id, index) => ({ id, notBefore: Number(notBefore[index]) / 1000 })),
     waitMs: row!.wait_us === null ? null : Number(row!.wait_us) / 1000,
+    windowFrees: row!.window_frees,
     databaseNow: Number(row!.now_us) / 1000,
     quotaResetsAt: row!.quota_resets_at === null ? null : new Date(row!.quota_resets_at),
   };

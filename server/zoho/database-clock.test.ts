@@ -10,28 +10,38 @@ import { ZohoLimiter } from "./limiter";
 const database = registerTestDatabase();
 
 describe("DatabaseClockOffset", () => {
+  // The database's clock runs 5,000 ms ahead of this process's in these readings.
   it("keeps the tightest bounds takes saw, never looser than a lease's own", () => {
     const offset = new DatabaseClockOffset(1_000);
-    // Asked at 100, read the database's clock as 5,108, answered at 110: the offset is between 4,998 and 5,008.
-    expect(offset.observe(100, 5_108, 110)).toEqual({ upper: 5_008, lower: 4_998 });
-    offset.observe(200, 5_203, 212);
-    offset.observe(300, 5_306, 302);
-    expect(offset.bounds({ upper: 5_006, lower: 5_004 }, 320)).toEqual({ upper: 5_003, lower: 5_004 });
-    expect(offset.bounds({ upper: 5_009, lower: 4_990 }, 320)).toEqual({ upper: 5_003, lower: 5_004 });
+    // Asked at 100, read by the database at 103 (5,103), answered at 110: the offset is between 4,993 and 5,003.
+    expect(offset.observe(100, 5_103, 110)).toEqual({ upper: 5_003, lower: 4_993 });
+    offset.observe(200, 5_201, 204);
+    offset.observe(300, 5_305, 306);
+    expect(offset.bounds({ upper: 5_005, lower: 4_999 }, 320)).toEqual({ upper: 5_001, lower: 4_999 });
+    expect(offset.bounds({ upper: 5_009, lower: 4_990 }, 320)).toEqual({ upper: 5_001, lower: 4_999 });
   });
 
-  it("forgets what it learned more than two periods ago", () => {
+  it("counts only takes of this period and the one before", () => {
     const offset = new DatabaseClockOffset(1_000);
-    offset.observe(0, 5_001, 2);
-    // A period later the first period's bounds still hold; past two, only a lease's own do.
-    offset.observe(1_500, 6_510, 1_510);
+    offset.observe(0, 5_000.5, 2);
+    offset.observe(1_500, 6_503, 1_504);
     const own = { upper: 5_020, lower: 4_980 };
-    expect(offset.bounds(own, 1_600)).toEqual({ upper: 5_001, lower: 5_000 });
-    expect(offset.bounds(own, 2_600)).toEqual({ upper: 5_010, lower: 5_000 });
+    expect(offset.bounds(own, 1_600)).toEqual({ upper: 5_000.5, lower: 4_999 });
+    expect(offset.bounds(own, 2_600)).toEqual({ upper: 5_003, lower: 4_999 });
     expect(offset.bounds(own, 3_600)).toEqual(own);
-    // A take after a long quiet spell starts afresh: the stale bounds are not carried into its period.
-    offset.observe(10_000, 15_030, 10_040);
-    expect(offset.bounds(own, 10_100)).toEqual({ upper: 5_020, lower: 4_990 });
+    // A take after a long quiet spell starts afresh.
+    offset.observe(10_000, 15_001, 10_002);
+    expect(offset.bounds(own, 10_100)).toEqual({ upper: 5_001, lower: 4_999 });
+  });
+
+  it("starts afresh from a take that contradicts what it learned: the database's clock stepped", () => {
+    const offset = new DatabaseClockOffset(1_000);
+    const beforeStep = offset.observe(200, 5_201, 204);
+    // The database's clock jumps 100 ms ahead.
+    expect(offset.observe(400, 5_501, 402)).toEqual({ upper: 5_101, lower: 5_099 });
+    expect(offset.bounds({ upper: 5_110, lower: 5_090 }, 410)).toEqual({ upper: 5_101, lower: 5_099 });
+    // A lease granted before the step keeps its own take's bounds rather than a contradiction.
+    expect(offset.bounds(beforeStep, 420)).toEqual(beforeStep);
   });
 });
 

@@ -106,8 +106,8 @@ export class ZohoLimiter {
    */
   async run<T>(organizationId: string, work: () => Promise<T>): Promise<T> {
     const lease = await this.slot(organizationId);
-    await this.sendable(lease);
     try {
+      await this.sendable(lease);
       return await work();
     } finally {
       const now = this.instant();
@@ -117,15 +117,23 @@ export class ZohoLimiter {
     }
   }
 
-  /** Holds a call granted ahead until its instant has come in the database's clock, by the offset's lower bound. */
+  /**
+   * Holds a call granted ahead until its instant has come in the database's clock, by the offset's lower bound. A timer
+   * can end early (Node dates it by its loop's last turn), so the instant is checked again; a test's clock that a pause
+   * does not move counts the pause as the wait.
+   */
   private async sendable(lease: Lease): Promise<void> {
-    for (;;) {
-      const now = this.instant();
+    for (let now = this.instant(); ; ) {
       const early = lease.notBefore - (now + this.databaseClock.bounds(lease.offset, now).lower);
       if (early <= 0) return;
-      this.waitedMs += early;
-      await (this.clock ? this.clock.sleep(early) : pause(early));
+      await this.sleep(early);
+      if (this.instant() === now) return;
+      now = this.instant();
     }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return this.clock ? this.clock.sleep(ms) : pause(ms);
   }
 
   private queueOf(organizationId: string): OrganizationQueue {
@@ -189,16 +197,19 @@ export class ZohoLimiter {
         // and a take that found nothing free (another process took it) stops colliding with it. A short wait, when
         // slots were just granted, grows by a twentieth at most.
         const spread = slots.leases.length === 0 ? JITTER_MS : Math.min(JITTER_MS, slots.waitMs / 20);
-        // The slot frees at a time of the database's clock: the next take is asked a little before, by the tightest
-        // offset bound, and grants it ahead. Counted from the take's answer, it would come a round trip late.
+        // The wait ends at a time of the database's clock, in this process's by the tightest offset bound; where a slot
+        // frees then, the next take is asked a little before and grants it ahead. Counted from the take's answer, it
+        // would come a round trip late.
         const { upper } = this.databaseClock.bounds(offset, this.instant());
-        const wakeAt = slots.databaseNow + slots.waitMs - upper - ASK_AHEAD_MS + Math.random() * spread;
-        const waitMs = Math.max(0, wakeAt - this.instant());
-        this.waitedMs += waitMs;
+        const ahead = slots.windowFrees ? ASK_AHEAD_MS : 0;
+        const wakeAt = slots.databaseNow + slots.waitMs - upper - ahead + Math.random() * spread;
         queue.wakeAt = wakeAt;
         try {
-          if (waitMs > RIDE_MS) await this.flush(organizationId, queue);
-          await (this.clock ? this.clock.sleep(waitMs) : pause(waitMs));
+          if (wakeAt - this.instant() > RIDE_MS) await this.flush(organizationId, queue);
+          // Counted after the hand-back, which took its own round trip.
+          const waitMs = Math.max(0, wakeAt - this.instant());
+          this.waitedMs += waitMs;
+          await this.sleep(waitMs);
         } finally {
           queue.wakeAt = null;
         }

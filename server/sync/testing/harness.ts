@@ -11,7 +11,7 @@ import { processNonceSource } from "@/server/splynx/nonces";
 import { ZohoBooksClient } from "@/server/zoho/books";
 import { marginFor, ZohoLimiter, ZOHO_LIMITS } from "@/server/zoho/limiter";
 import { exchangeCode } from "@/server/zoho/oauth";
-import { PageStop, RunStop, syncPage, type SyncContext } from "../engine";
+import { finishEntity, PageStop, RunStop, syncPage, type SyncContext } from "../engine";
 import type { CrashPoint } from "../entity";
 import { readSettings, type Settings } from "../settings";
 import { RUN_STEP, type StepLimits } from "../read-ahead";
@@ -140,9 +140,15 @@ export async function syncHarness(
   }
 
   const mapAll = () => mapSuggestions(db, tenant.id, context("mapping"));
+  type RunOptions = ContextOptions & {
+    /** After the last step, the entity's finish as the run function does it (the sweep of records gone, the count). */
+    finish?: boolean;
+    /** Reads only what changed in Splynx after this instant, as a scheduled run between full sweeps does. */
+    changedSince?: string;
+  };
 
-  /** A whole run of one entity, step after step, as the run function does it; returns the run's totals. */
-  async function runEntity(entity: SyncEntity, pageSize = 200, options: ContextOptions = {}) {
+  /** A whole run of one entity, step after step, as the run function does it; returns the run's totals and steps. */
+  async function runEntity(entity: SyncEntity, pageSize = 200, options: RunOptions = {}) {
     const run = await createRun(db, {
       tenantId: tenant.id,
       trigger: options.retry ? "retry" : "manual",
@@ -156,14 +162,18 @@ export async function syncHarness(
       totals.records += page.records;
     };
     const ctx = context(run.id, options);
+    if (options.changedSince) ctx.changedSince = { [entity]: options.changedSince };
     let stopped: RunStop | undefined;
+    let steps = 0;
     try {
       for (let after = 0; ; ) {
         const page = await syncPage(ctx, entity, { after, pageSize, step: options.step ?? RUN_STEP });
+        steps++;
         add(page);
         if (page.done) break;
         after = page.lastId!;
       }
+      if (options.finish) await finishEntity(ctx, entity, totals.records);
     } catch (error) {
       if (!(error instanceof RunStop)) throw error;
       if (error instanceof PageStop) add(error.partial);
@@ -175,7 +185,7 @@ export async function syncHarness(
       status: stopped?.status ?? "succeeded",
       error: stopped?.message,
     });
-    return { ...totals, runId: run.id, stopped };
+    return { ...totals, steps, runId: run.id, stopped };
   }
   const runCustomers = (pageSize = 200, options: ContextOptions = {}) => runEntity("customer", pageSize, options);
 
