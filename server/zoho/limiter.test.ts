@@ -183,8 +183,12 @@ describe("ZohoLimiter on a test clock", () => {
   it("waits for the oldest call in the window, not the newest", async () => {
     fixedJitter();
     const organizationId = newOrganization();
-    for (const at of [T0, T0 + 100, T0 + 200])
-      await new ZohoLimiter(database.db, POLICY, testClock(at)).run(organizationId, async () => undefined);
+    for (const at of [T0, T0 + 100, T0 + 200]) {
+      // Each its own worker, its call's slot handed back before the next comes.
+      const worker = new ZohoLimiter(database.db, POLICY, testClock(at));
+      await worker.run(organizationId, async () => undefined);
+      await worker.settle();
+    }
     const clock = testClock(T0 + 300);
     await new ZohoLimiter(database.db, POLICY, clock).run(organizationId, async () => undefined);
     expect(clock.pauses).toEqual([800 - 5 + 2.5, 2]);
@@ -390,6 +394,20 @@ describe("ZohoLimiter on a test clock", () => {
     expect(started.map((at) => at - T0)).toEqual([0, 0, 0, 1_100, 1_100]);
     expect(clock.pauses).toEqual([10 + 0.25, 1_100 - 11 - 5 + 2.5, 2, 2]);
     expect(counted.statements.filter((statement) => statement === "take")).toHaveLength(3);
+  });
+
+  it("hands a finished call's slot back on the next caller's take when one comes soon, not on a statement of its own", async () => {
+    const counted = countingStatements(database.db);
+    const limiter = new ZohoLimiter(counted.db, { ...POLICY, perWindow: 100 }, testClock());
+    const organizationId = newOrganization();
+    for (let call = 0; call < 5; call++) {
+      await limiter.run(organizationId, async () => undefined);
+      // The next record's own work before its call.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await limiter.settle();
+    expect(counted.statements).toEqual(["take", "take", "take", "take", "take", "release"]);
+    expect(await inFlight(organizationId)).toBe(0);
   });
 
   it("hands a finished call's slot back on the take already asked for, so a busy page costs about a statement a call", async () => {

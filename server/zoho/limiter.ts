@@ -219,23 +219,28 @@ export class ZohoLimiter {
       for (const waiter of queue.waiters.splice(0)) waiter.refused(error);
     } finally {
       queue.pumping = false;
-      await this.flush(organizationId, queue);
+      this.handBackSoon(organizationId, queue);
     }
   }
 
-  /**
-   * Hands a finished call's slot back: on the next take when one is on its way or due within RIDE_MS, else with the
-   * others of this turn of the event loop.
-   */
+  /** Hands a finished call's slot back: on a take asked within RIDE_MS (the next caller's), else on its own. */
   private release(organizationId: string, call: FinishedCall): void {
-    const queue = this.queueOf(organizationId);
-    queue.releases.push(call);
-    if (queue.flushScheduled || this.takeCarries(queue)) return;
+    this.queueOf(organizationId).releases.push(call);
+    this.handBackSoon(organizationId, this.queueOf(organizationId));
+  }
+
+  /**
+   * The finished slots go back on the next take if one is on its way or asked within RIDE_MS, else in a statement of
+   * their own then. Until then they count as in flight, which only errs on the safe side (their answers are dated).
+   */
+  private handBackSoon(organizationId: string, queue: OrganizationQueue): void {
+    if (queue.releases.length === 0) this.forgetIfIdle(organizationId, queue);
+    if (queue.releases.length === 0 || queue.flushScheduled || this.takeCarries(queue)) return;
     queue.flushScheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       queue.flushScheduled = false;
       if (!this.takeCarries(queue)) void this.flush(organizationId, queue);
-    });
+    }, RIDE_MS);
   }
 
   /** Whether a take on its way, or the loop's next one due within RIDE_MS, will hand the finished slots back. */
@@ -261,6 +266,11 @@ export class ZohoLimiter {
       await handing;
       if (queue.flushing === handing) queue.flushing = null;
     }
+    this.forgetIfIdle(organizationId, queue);
+  }
+
+  /** Drops an organization's queue with nothing left in it, so the map stays as small as the organizations called. */
+  private forgetIfIdle(organizationId: string, queue: OrganizationQueue): void {
     const idle = !queue.pumping && queue.waiters.length === 0 && queue.releases.length === 0 && !queue.flushScheduled;
     if (idle && this.queues.get(organizationId) === queue) this.queues.delete(organizationId);
   }
