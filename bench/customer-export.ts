@@ -2,8 +2,8 @@
 // on a scaled clock; then the unchanged re-run.
 // Run: node --import tsx bench/customer-export.ts [customers] [window ms] [limiter's margin ms: production's share of the
 // window, a sixtieth] [socket | tcp: how the engine reaches the cluster on this machine, its Unix socket unless said]
-// [cold | warm: warm first exports 400 customers of another tenant, as a worker's process has run syncs before; cold
-// warms only the Zoho simulator, by calls of its own]
+// [cold | warm: warm first exports 400 customers of another tenant, as a worker's process has run syncs before; both
+// first warm the Zoho simulator by calls of its own]
 import { sql } from "drizzle-orm";
 import postgresClient from "postgres";
 import { openPglite, openPostgres } from "../db/client";

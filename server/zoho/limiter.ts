@@ -41,7 +41,7 @@ const QUOTA_NOTE_MS = 1_000;
 const JITTER_MS = 5;
 /** A finished call's slot waits for a take due this soon rather than take a statement of its own. */
 const RIDE_MS = 50;
-/** Slots the window frees this soon are granted ahead, their calls held until then (0029). */
+/** Slots the window frees this soon are granted ahead, their calls held until then (0028). */
 const GRANT_AHEAD_MS = 2 * JITTER_MS;
 /** The loop asks its next take this much ahead of the window freeing (its jitter included), to be granted ahead. */
 const ASK_AHEAD_MS = JITTER_MS;
@@ -225,8 +225,9 @@ export class ZohoLimiter {
 
   /** Hands a finished call's slot back: on a take asked within RIDE_MS (the next caller's), else on its own. */
   private release(organizationId: string, call: FinishedCall): void {
-    this.queueOf(organizationId).releases.push(call);
-    this.handBackSoon(organizationId, this.queueOf(organizationId));
+    const queue = this.queueOf(organizationId);
+    queue.releases.push(call);
+    this.handBackSoon(organizationId, queue);
   }
 
   /**
@@ -234,8 +235,11 @@ export class ZohoLimiter {
    * their own then. Until then they count as in flight, which only errs on the safe side (their answers are dated).
    */
   private handBackSoon(organizationId: string, queue: OrganizationQueue): void {
-    if (queue.releases.length === 0) this.forgetIfIdle(organizationId, queue);
-    if (queue.releases.length === 0 || queue.flushScheduled || this.takeCarries(queue)) return;
+    if (queue.releases.length === 0) {
+      this.forgetIfIdle(organizationId, queue);
+      return;
+    }
+    if (queue.flushScheduled || this.takeCarries(queue)) return;
     queue.flushScheduled = true;
     setTimeout(() => {
       queue.flushScheduled = false;
